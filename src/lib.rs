@@ -1,0 +1,65 @@
+//! `leadscore`: a rules language and interpreter for lead scoring.
+//!
+//! The pipeline, one module per phase:
+//!
+//! 1. [`syntax`]: text → AST (pest grammar, spans on every node), includes spliced.
+//! 2. [`check`]: AST → [`rules::Ruleset`] (names resolved, types checked), or problems.
+//! 3. [`eval`]: ruleset → compiled [`eval::Program`] → a score, totals, labels and reasons per lead.
+//! 4. [`diagnostics`]: every phase's problems → miette reports, worded in one place.
+//! 5. [`cli`] and [`repl`]: the only modules that touch files and the terminal.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod eval;
+pub mod rules;
+pub mod source;
+pub mod syntax;
+
+use diagnostics::{Diagnostic, ToDiagnostic};
+use source::SourceMap;
+
+/// A ruleset read from source: its files, the checked rules if there were no
+/// errors, and every diagnostic (errors and warnings) found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Every file read (the entry file and its includes).
+    pub sources: SourceMap,
+    /// The checked rules; `None` when any error was found.
+    pub ruleset: Option<rules::Ruleset>,
+    /// All diagnostics, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// `true` when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses and checks a ruleset from its entry file, reading includes through `reader`.
+pub fn load(entry: &str, reader: &dyn syntax::SourceReader) -> Loaded {
+    let parsed = syntax::load(entry, reader);
+    finish(parsed)
+}
+
+/// Parses and checks a ruleset given as text (includes resolved through `reader`
+/// relative to `name`'s folder).
+pub fn load_str(name: &str, text: &str, reader: &dyn syntax::SourceReader) -> Loaded {
+    let parsed = syntax::load_str(name, text, reader);
+    finish(parsed)
+}
+
+fn finish(parsed: syntax::Parsed) -> Loaded {
+    let mut diagnostics: Vec<Diagnostic> = parsed.errors.iter().map(ToDiagnostic::to_diagnostic).collect();
+    let (ruleset, problems) = check::check(&parsed.sources, &parsed.items);
+    diagnostics.extend(problems.iter().map(ToDiagnostic::to_diagnostic));
+    diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    Loaded {
+        sources: parsed.sources,
+        ruleset: ruleset.filter(|_| !has_errors),
+        diagnostics,
+    }
+}

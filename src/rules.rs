@@ -1,0 +1,302 @@
+//! The checked rules AST: what the checker produces and the interpreter runs.
+//!
+//! Unlike [`crate::syntax::ast`], every name here is resolved (a field path,
+//! a `let`, `score` or a group total), every expression has a [`Type`], every
+//! rule has its final label, and includes are already spliced in. A
+//! [`Ruleset`] only exists for a program the checker accepted.
+
+use crate::syntax::ast::{ArithOp, CmpOp, Sign, Span, StrOp};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A checked ruleset, ready to compile and evaluate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ruleset {
+    /// `true` when the rules declare a `schema`: a value of the wrong type in
+    /// a lead is then a data error for that lead instead of a false test.
+    pub has_schema: bool,
+    /// The declared (or inferred) type of a lead, as a record.
+    pub lead_type: Type,
+    /// `let` definitions, ordered so that each only refers to earlier ones.
+    pub lets: Vec<LetDef>,
+    /// Groups, in declaration order.
+    pub groups: Vec<GroupDef>,
+    /// Every rule (grouped or not), in declaration order.
+    pub rules: Vec<RuleDef>,
+    /// Label blocks, in declaration order.
+    pub labels: Vec<LabelDef>,
+    /// The group and label output columns, interleaved in declaration order.
+    pub outputs: Vec<Output>,
+}
+
+/// One output column after `id` and `score`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// A group's clamped total: index into [`Ruleset::groups`].
+    Group(usize),
+    /// A label's value: index into [`Ruleset::labels`].
+    Label(usize),
+}
+
+/// A checked `let`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LetDef {
+    /// The name.
+    pub name: String,
+    /// The value, typed.
+    pub value: TExpr,
+    /// The whole `let` item.
+    pub span: Span,
+}
+
+/// A checked group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupDef {
+    /// The name (also the output column).
+    pub name: String,
+    /// Upper clamp of the group's total.
+    pub max: Option<f64>,
+    /// Lower clamp of the group's total.
+    pub min: Option<f64>,
+    /// The whole group item.
+    pub span: Span,
+}
+
+/// A checked rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleDef {
+    /// The rule's label: its `as "..."`, or its source text with runs of
+    /// white space folded to one space.
+    pub label: String,
+    /// The group it belongs to (index into [`Ruleset::groups`]), if any.
+    pub group: Option<usize>,
+    /// The condition (type `Bool`); `None` for an unconditional rule.
+    pub when: Option<TExpr>,
+    /// `add` or `subtract`.
+    pub sign: Sign,
+    /// The points (type numeric), before the sign is applied.
+    pub points: TExpr,
+    /// `up to N`: the points are capped at N before the sign is applied.
+    pub up_to: Option<f64>,
+    /// The whole rule.
+    pub span: Span,
+}
+
+/// A checked label block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelDef {
+    /// The name (also the output column).
+    pub name: String,
+    /// Arms in order; the first whose condition holds gives the value.
+    pub arms: Vec<ArmDef>,
+    /// The whole label item.
+    pub span: Span,
+}
+
+/// One arm of a label block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArmDef {
+    /// The value the label takes.
+    pub value: String,
+    /// The condition; `None` for `otherwise`.
+    pub when: Option<TExpr>,
+    /// The whole arm.
+    pub span: Span,
+}
+
+/// The types of the language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// Text; compared ignoring case.
+    String,
+    /// A whole number (only from a schema; otherwise numbers are `Number`).
+    Int,
+    /// A number.
+    Number,
+    /// `true` / `false`.
+    Bool,
+    /// A point in time (RFC 3339 text in a lead).
+    Datetime,
+    /// A duration literal (only after `within`).
+    Duration,
+    /// A regex literal (only after `matches`).
+    Regex,
+    /// A list of values of one type.
+    List(Box<Type>),
+    /// A record (an object in the lead): field name → field type.
+    Record(BTreeMap<String, FieldType>),
+    /// Not known: e.g. a mixed list literal's element, or a field used only
+    /// with `is missing`. Compatible with every type.
+    Any,
+}
+
+/// A record field's type and whether it may be missing or null.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldType {
+    /// The field's type.
+    pub ty: Type,
+    /// `?` in the schema (always `true` without a schema).
+    pub optional: bool,
+}
+
+impl Type {
+    /// `Int` or `Number`.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Type::Int | Type::Number)
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::String => f.write_str("string"),
+            Type::Int => f.write_str("int"),
+            Type::Number => f.write_str("number"),
+            Type::Bool => f.write_str("bool"),
+            Type::Datetime => f.write_str("datetime"),
+            Type::Duration => f.write_str("duration"),
+            Type::Regex => f.write_str("regex"),
+            Type::List(t) => write!(f, "list<{t}>"),
+            Type::Record(fields) => {
+                f.write_str("{ ")?;
+                for (i, (name, ft)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    let q = if ft.optional { "?" } else { "" };
+                    write!(f, "{name}: {}{q}", ft.ty)?;
+                }
+                f.write_str(" }")
+            }
+            Type::Any => f.write_str("any"),
+        }
+    }
+}
+
+/// A typed, resolved expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TExpr {
+    /// What kind of expression.
+    pub kind: TExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Where a field path starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The lead itself (`title`, `lead.title`).
+    Lead,
+    /// The element of an enclosing `where`: 0 is the innermost `where`,
+    /// 1 the one around it, and so on.
+    Element(u32),
+}
+
+/// A reference to a field of the lead or of a `where` element.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldRef {
+    /// Where the path starts.
+    pub scope: Scope,
+    /// The path segments (`["company", "size"]`). A segment that goes
+    /// through a list projects: `events.type` is the list of the events' types.
+    pub path: Vec<String>,
+    /// The field may be missing or null (always `true` without a schema).
+    pub optional: bool,
+}
+
+/// Built-in functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    /// `count(C)`: number of elements (after the `where` filter).
+    Count,
+    /// `any(C)`: some element (passes the filter); for a plain `list<bool>`, some element is true.
+    Any,
+    /// `all(C)`: every element passes the filter; for a plain `list<bool>`, every element is true.
+    All,
+    /// `none(C)`: no element (passes the filter); for a plain `list<bool>`, no element is true.
+    None,
+    /// `sum(C.field)`: sum of a list of numbers; missing and null elements count 0.
+    Sum,
+    /// `days_since(t)`: whole days from `t` to `as_of`, rounded down.
+    DaysSince,
+    /// `len(s)`: characters in a string, or elements in a list.
+    Len,
+    /// `min(a, b)`.
+    Min,
+    /// `max(a, b)`.
+    Max,
+}
+
+/// The typed expression forms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TExprKind {
+    /// A number literal.
+    Number(f64),
+    /// A string literal.
+    String(String),
+    /// A bool literal.
+    Bool(bool),
+    /// A list literal.
+    List(Vec<TExpr>),
+    /// A regex literal: the source pattern with its flags already folded in
+    /// (`(?i)` prefix for `i`), known to compile.
+    Regex(String),
+    /// A duration literal, in seconds.
+    Duration(f64),
+    /// A field of the lead or of a `where` element.
+    Field(FieldRef),
+    /// The value of a `let`: index into [`Ruleset::lets`].
+    Let(usize),
+    /// The lead's total score (label conditions only).
+    Score,
+    /// A group's clamped total (label conditions only): index into [`Ruleset::groups`].
+    GroupTotal(usize),
+    /// `EXPR.field` on a record, or on a list of records (a projection).
+    Project(Box<TExpr>, String),
+    /// `COLL where COND`: the elements of `COLL` for which `COND` holds.
+    Where(Box<TExpr>, Box<TExpr>),
+    /// A built-in function call.
+    Call(Func, Vec<TExpr>),
+    /// `-x`.
+    Neg(Box<TExpr>),
+    /// `not x`.
+    Not(Box<TExpr>),
+    /// `a and b and ...`.
+    And(Vec<TExpr>),
+    /// `a or b or ...`.
+    Or(Vec<TExpr>),
+    /// Arithmetic.
+    Arith(ArithOp, Box<TExpr>, Box<TExpr>),
+    /// Comparison.
+    Compare(CmpOp, Box<TExpr>, Box<TExpr>),
+    /// `x in list` / `x not in list`.
+    In {
+        /// The value looked up.
+        value: Box<TExpr>,
+        /// The list.
+        list: Box<TExpr>,
+        /// `not in`.
+        negated: bool,
+    },
+    /// `x between lo and hi`, inclusive.
+    Between(Box<TExpr>, Box<TExpr>, Box<TExpr>),
+    /// `contains`, `starts with`, `ends with`, with or without `any`.
+    StrTest {
+        /// Which test.
+        op: StrOp,
+        /// The needle is a list; true if any needle matches.
+        any: bool,
+        /// The string tested.
+        value: Box<TExpr>,
+        /// The needle or list of needles.
+        needle: Box<TExpr>,
+    },
+    /// `x matches /re/`.
+    Matches(Box<TExpr>, Box<TExpr>),
+    /// `is present` (`true`) / `is missing` (`false`).
+    IsPresent(Box<TExpr>, bool),
+    /// `t within d`: `as_of - d < t <= as_of`.
+    Within(Box<TExpr>, Box<TExpr>),
+}

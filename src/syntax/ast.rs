@@ -1,0 +1,405 @@
+//! The rules AST: what the parser produces and every later phase reads.
+//!
+//! Every node carries a [`Span`] into the file it came from. The tree is
+//! plain data: no names are resolved and no types are known here; that is
+//! the checker's job.
+
+use std::fmt;
+
+/// Identifies one source file of a ruleset (the entry file or an include).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// The file the range is in.
+    pub file: FileId,
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from byte offsets in `file`.
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The smallest span covering both `self` and `other` (same file).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// The byte range, for slicing the source text.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A value with the span it was written at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub node: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A name as written in the source: a `let` name, group, label or field segment.
+pub type Ident = Spanned<String>;
+
+/// One parsed file: its items in source order, and its comments (kept for `fmt`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct File {
+    /// Top-level items in source order.
+    pub items: Vec<Item>,
+    /// Every `# ...` comment, with its span (text includes the `#`).
+    pub comments: Vec<Spanned<String>>,
+}
+
+/// A top-level item of a rules file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `schema { ... }`
+    Schema(Schema),
+    /// `let NAME = EXPR`
+    Let(Let),
+    /// A rule outside any group.
+    Rule(Rule),
+    /// `group NAME [max N] [min N] { rules }`
+    Group(Group),
+    /// `label NAME { arms }`
+    Label(LabelBlock),
+    /// `include "path"`
+    Include(Include),
+}
+
+/// `schema { field: type ... }`: the declared shape of a lead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    /// The declared fields, in order.
+    pub fields: Vec<FieldDecl>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `name: type` inside a schema or a record type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDecl {
+    /// The field name.
+    pub name: Ident,
+    /// Its declared type.
+    pub ty: TypeExpr,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A type as written in a schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeExpr {
+    /// What kind of type.
+    pub kind: TypeExprKind,
+    /// `?`: the field may be missing or null.
+    pub optional: bool,
+    /// The whole type, including any `?`.
+    pub span: Span,
+}
+
+/// The kinds of schema type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeExprKind {
+    /// `string`
+    String,
+    /// `int`
+    Int,
+    /// `number`
+    Number,
+    /// `bool`
+    Bool,
+    /// `datetime`
+    Datetime,
+    /// `list<T>`
+    List(Box<TypeExpr>),
+    /// `{ a: T, ... }`
+    Record(Vec<FieldDecl>),
+    /// An unknown type name, kept so the checker can report it.
+    Unknown(String),
+}
+
+/// `let NAME = EXPR`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Let {
+    /// The name being defined.
+    pub name: Ident,
+    /// Its value.
+    pub value: Expr,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// Whether a rule adds or subtracts its points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sign {
+    /// `add`
+    Add,
+    /// `subtract`
+    Subtract,
+}
+
+/// `[when COND] add|subtract EXPR [up to N] [as "label"]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// The condition; `None` for an unconditional `add`.
+    pub when: Option<Expr>,
+    /// `add` or `subtract`.
+    pub sign: Sign,
+    /// The points expression (before the sign is applied).
+    pub points: Expr,
+    /// `up to N`: a cap on the rule's own contribution.
+    pub up_to: Option<Spanned<f64>>,
+    /// `as "label"`.
+    pub label: Option<Spanned<String>>,
+    /// The whole rule.
+    pub span: Span,
+}
+
+/// `group NAME [max N] [min N] { rules }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// The group's name.
+    pub name: Ident,
+    /// `max N`.
+    pub max: Option<Spanned<f64>>,
+    /// `min N`.
+    pub min: Option<Spanned<f64>>,
+    /// The rules inside, in order.
+    pub rules: Vec<Rule>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `label NAME { VALUE when COND ... [VALUE otherwise] }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelBlock {
+    /// The label's name (an output column).
+    pub name: Ident,
+    /// The arms, in order; the first that matches wins.
+    pub arms: Vec<LabelArm>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// One arm of a label block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelArm {
+    /// The value the label takes (a bare word or a string).
+    pub value: Spanned<String>,
+    /// The condition; `None` for `otherwise`.
+    pub when: Option<Expr>,
+    /// The whole arm.
+    pub span: Span,
+}
+
+/// `include "path"`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Include {
+    /// The path as written, relative to the including file.
+    pub path: Spanned<String>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// An expression with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What kind of expression.
+    pub kind: ExprKind,
+    /// The whole expression.
+    pub span: Span,
+}
+
+/// The expression forms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A number literal.
+    Number(f64),
+    /// A string literal (escapes resolved), or a bare word inside a list.
+    String(String),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `[a, "b", 3]`.
+    List(Vec<Expr>),
+    /// `/re/flags`: the pattern as written between the slashes, and the flags.
+    Regex {
+        /// The pattern text.
+        pattern: String,
+        /// Flag letters after the closing slash.
+        flags: String,
+        /// Span of the pattern text alone (inside the slashes).
+        pattern_span: Span,
+    },
+    /// `N days|hours|weeks`, only valid after `within`.
+    Duration {
+        /// How many units.
+        amount: f64,
+        /// Which unit.
+        unit: DurationUnit,
+    },
+    /// A dotted name: `title`, `company.size`, `lead.title`, a `let` name,
+    /// `score` or a group name. Resolved by the checker.
+    Path(Vec<Ident>),
+    /// `EXPR.field`: projection of a field out of a parenthesised expression
+    /// (e.g. `(events where ...).amount`).
+    Field(Box<Expr>, Ident),
+    /// `COLL where COND`.
+    Where(Box<Expr>, Box<Expr>),
+    /// `f(args)`: `count`, `any`, `all`, `none`, `sum`, `days_since`, `len`, `min`, `max`.
+    Call(Ident, Vec<Expr>),
+    /// `-x`.
+    Neg(Box<Expr>),
+    /// `not x`.
+    Not(Box<Expr>),
+    /// `a and b and ...` (two or more operands).
+    And(Vec<Expr>),
+    /// `a or b or ...` (two or more operands).
+    Or(Vec<Expr>),
+    /// `a + b`, `a * b`, ...
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    /// `a == b`, `a < b`, ...
+    Compare(CmpOp, Box<Expr>, Box<Expr>),
+    /// `x in LIST` / `x not in LIST`.
+    In {
+        /// The value looked up.
+        value: Box<Expr>,
+        /// The list.
+        list: Box<Expr>,
+        /// `not in`.
+        negated: bool,
+    },
+    /// `x between lo and hi` (inclusive).
+    Between(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `x contains|starts with|ends with [any] y`.
+    StrTest {
+        /// Which test.
+        op: StrOp,
+        /// `any`: the right side is a list, true if any element matches.
+        any: bool,
+        /// The string tested.
+        value: Box<Expr>,
+        /// The needle (or list of needles).
+        needle: Box<Expr>,
+    },
+    /// `x matches /re/`.
+    Matches(Box<Expr>, Box<Expr>),
+    /// `x is missing` (`present == false`) / `x is present` (`present == true`).
+    IsPresent(Box<Expr>, bool),
+    /// `t within DURATION`.
+    Within(Box<Expr>, Box<Expr>),
+}
+
+/// Units of a duration literal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationUnit {
+    /// `hours` / `hour`
+    Hours,
+    /// `days` / `day`
+    Days,
+    /// `weeks` / `week`
+    Weeks,
+}
+
+impl DurationUnit {
+    /// Length of one unit in seconds.
+    pub fn seconds(self) -> f64 {
+        match self {
+            DurationUnit::Hours => 3600.0,
+            DurationUnit::Days => 86400.0,
+            DurationUnit::Weeks => 7.0 * 86400.0,
+        }
+    }
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// String tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrOp {
+    /// `contains`
+    Contains,
+    /// `starts with`
+    StartsWith,
+    /// `ends with`
+    EndsWith,
+}
+
+impl fmt::Display for ArithOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        })
+    }
+}
+
+impl fmt::Display for CmpOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        })
+    }
+}
+
+impl fmt::Display for StrOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StrOp::Contains => "contains",
+            StrOp::StartsWith => "starts with",
+            StrOp::EndsWith => "ends with",
+        })
+    }
+}

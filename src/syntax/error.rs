@@ -1,0 +1,68 @@
+//! Syntax errors, as data. Wording lives in `diagnostics/syntax.rs`.
+
+use super::ast::Span;
+
+/// A syntax or include problem in one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    /// Where it is.
+    pub span: Span,
+    /// What is wrong.
+    pub kind: SyntaxErrorKind,
+}
+
+/// The kinds of syntax error.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SyntaxErrorKind {
+    /// The parser expected one of `expected` and found `found`.
+    Unexpected {
+        /// Human names of what could come here.
+        expected: Vec<String>,
+        /// What was found (a token, or "end of line"/"end of file").
+        found: String,
+    },
+    /// Brackets or expressions nested deeper than the limit.
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// A `(`, `[` or `{` with no match.
+    Unclosed {
+        /// The bracket.
+        open: char,
+    },
+    /// A `)`, `]` or `}` with no opening bracket.
+    Unopened {
+        /// The bracket.
+        close: char,
+    },
+    /// A string with no closing quote.
+    UnterminatedString,
+    /// An unknown escape in a string, e.g. `\q`.
+    BadEscape {
+        /// The escape as written.
+        escape: String,
+    },
+    /// A number that does not fit.
+    BadNumber {
+        /// The text.
+        text: String,
+    },
+    /// `include` of a file that cannot be read.
+    IncludeUnreadable {
+        /// The path as written.
+        path: String,
+        /// The I/O error.
+        reason: String,
+    },
+    /// `include` that leaves the ruleset's root folder.
+    IncludeOutsideRoot {
+        /// The path as written.
+        path: String,
+    },
+    /// `include` that leads back to a file already being included.
+    IncludeCycle {
+        /// The files in the cycle, starting and ending with the same one.
+        chain: Vec<String>,
+    },
+}
