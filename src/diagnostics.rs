@@ -90,7 +90,10 @@ pub trait ToDiagnostic {
 /// Renders diagnostics as miette reports, one after another.
 pub fn render(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
-    for d in diags {
+    for (i, d) in diags.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         render_one(sources, d, color, &mut out);
     }
     out
@@ -119,8 +122,6 @@ struct Report {
 impl Report {
     fn new(sources: &SourceMap, d: &Diagnostic) -> Report {
         let file = sources.get(d.span.file);
-        let (line, col) = sources.line_col(d.span);
-        let name = format!("{}:{line}:{col}", file.name);
         let mut diag = d.clone();
         let mut notes = Vec::new();
         diag.secondary.retain(|(span, label)| {
@@ -139,7 +140,7 @@ impl Report {
         };
         Report {
             diag,
-            source: miette::NamedSource::new(name, file.text.clone()),
+            source: miette::NamedSource::new(file.name.clone(), file.text.clone()),
             notes: help,
         }
     }

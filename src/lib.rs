@@ -38,10 +38,12 @@ impl Loaded {
     }
 }
 
-/// Parses and checks a ruleset from its entry file, reading includes through `reader`.
-pub fn load(entry: &str, reader: &dyn syntax::SourceReader) -> Loaded {
-    let parsed = syntax::load(entry, reader);
-    finish(parsed)
+/// Parses and checks a ruleset from its entry file, reading includes through
+/// `reader`. Fails only when the entry file itself cannot be read; every
+/// other problem is a diagnostic.
+pub fn load(entry: &str, reader: &dyn syntax::SourceReader) -> std::io::Result<Loaded> {
+    let parsed = syntax::load(entry, reader)?;
+    Ok(finish(parsed))
 }
 
 /// Parses and checks a ruleset given as text (includes resolved through `reader`

@@ -1,22 +1,174 @@
 //! Text → AST. A pest grammar (`grammar/leadscore.pest`) recognises the
-//! text; `lower` turns pest's pairs into the typed [`ast`]; `load` reads a
-//! ruleset's entry file and splices its includes in.
+//! text and `lower` turns pest's pairs into the typed [`ast`]; `load` reads
+//! a ruleset's entry file and splices its includes in.
 //!
-//! Parsing never gives up at the first error: the file is cut into top-level
-//! items and each is parsed on its own, so one broken rule does not hide the
-//! problems of the next.
+//! Parsing never gives up at the first error: `scan` cuts the file into
+//! top-level items and each is parsed on its own, so one broken rule does not
+//! hide the problems of the next. Nesting is bounded before pest runs, so no
+//! input can overflow the stack.
 
 pub mod ast;
 mod error;
 mod load;
+mod lower;
+mod scan;
 
 pub use error::{SyntaxError, SyntaxErrorKind};
 pub use load::{load, load_str, MemReader, Parsed, SourceReader};
+pub use lower::MAX_EXPR_DEPTH;
+pub use scan::MAX_DEPTH;
 
-use ast::{File, FileId};
+use ast::{File, FileId, Span};
+use lower::{Grammar, Lower, Rule};
+use pest::Parser;
+
+/// Stack for the parsing thread: pest descends about a dozen frames per
+/// bracket, and [`MAX_DEPTH`] brackets must fit whatever stack the caller has.
+const PARSER_STACK: usize = 64 << 20;
+
+/// Runs `f` on a thread with [`PARSER_STACK`] bytes of stack.
+fn with_parser_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        let thread = std::thread::Builder::new().stack_size(PARSER_STACK);
+        let handle = thread.spawn_scoped(s, f).expect("spawn the parser thread");
+        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
 
 /// Parses one file's text. Returns the items that parsed and the errors of those that did not.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<SyntaxError>) {
-    let _ = (file, text);
-    (File::default(), Vec::new())
+    with_parser_stack(|| parse_here(file, text))
 }
+
+fn parse_here(file: FileId, text: &str) -> (File, Vec<SyntaxError>) {
+    let scanned = scan::scan(file, text);
+    let mut errors = scanned.errors;
+    let mut items = Vec::new();
+    for (range, ok) in scanned.chunks {
+        if !ok {
+            continue;
+        }
+        let lower = Lower {
+            file,
+            offset: range.start,
+        };
+        match parse_chunk(&lower, &scanned.text[range]) {
+            Ok(item) => items.push(item),
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.sort_by_key(|e| e.span.start);
+    let comments = scanned.comments;
+    (File { items, comments }, errors)
+}
+
+fn parse_chunk(lower: &Lower, text: &str) -> Result<ast::Item, SyntaxError> {
+    match Grammar::parse(Rule::chunk, text) {
+        Ok(mut pairs) => lower.chunk(pairs.next().expect("one chunk")),
+        Err(e) => Err(pest_error(lower, text, e)),
+    }
+}
+
+/// Parses a single expression (for the REPL).
+pub fn parse_expr(file: FileId, text: &str) -> Result<ast::Expr, Vec<SyntaxError>> {
+    with_parser_stack(|| parse_expr_here(file, text))
+}
+
+fn parse_expr_here(file: FileId, text: &str) -> Result<ast::Expr, Vec<SyntaxError>> {
+    let scanned = scan::scan(file, text);
+    if !scanned.errors.is_empty() {
+        return Err(scanned.errors);
+    }
+    let lower = Lower { file, offset: 0 };
+    let body = scanned.text.trim_end();
+    match Grammar::parse(Rule::expr_only, body) {
+        Ok(mut pairs) => {
+            let pair = pairs.next().expect("one expression");
+            let expr = pair.into_inner().next().expect("expression");
+            lower.expr(expr).map_err(|e| vec![e])
+        }
+        Err(e) => Err(vec![pest_error(&lower, body, e)]),
+    }
+}
+
+fn pest_error(lower: &Lower, text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let expected = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => expected_names(positives),
+        pest::error::ErrorVariant::CustomError { message } => vec![message.clone()],
+    };
+    let (found, len) = found_at(text, pos);
+    let start = lower.offset + pos;
+    SyntaxError {
+        span: Span::new(lower.file, start, start + len),
+        kind: SyntaxErrorKind::Unexpected { expected, found },
+    }
+}
+
+/// What stands at `pos`: a word, a symbol, or the end of the line or file; and its length.
+fn found_at(text: &str, pos: usize) -> (String, usize) {
+    let rest = &text[pos..];
+    let Some(c) = rest.chars().next() else {
+        return ("end of file".into(), 0);
+    };
+    if c == '\n' || c == '\r' {
+        return ("end of line".into(), 0);
+    }
+    let word_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let len = if word_len > 0 { word_len } else { c.len_utf8() };
+    (format!("`{}`", &rest[..len]), len)
+}
+
+fn expected_names(rules: &[Rule]) -> Vec<String> {
+    let mut names: Vec<String> = rules.iter().filter_map(|r| rule_name(*r)).map(String::from).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// How a grammar rule is named in "expected ..." messages.
+fn rule_name(r: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match r {
+        EOI => "end of file",
+        chunk | item => "an item (`when`, `add`, `let`, `group`, `label`, `schema`, `include`)",
+        expr | or_expr | and_expr | not_expr | cmp_expr | sum | product | unary | postfix
+        | paren | call | path | number | signed_number | list_number | duration | regex
+        | list | kw_true | kw_false | string | not_op | neg => "a value",
+        compare | cmp_op | in_list | not_in | between | str_test | str_op | matches | is_test
+        | within => "a comparison",
+        kw_or => "`or`",
+        kw_and => "`and`",
+        add_op | mul_op => "an operator",
+        field_access => "`.field`",
+        where_clause | kw_where => "`where`",
+        when | kw_when => "`when`",
+        sign | kw_add | kw_subtract => "`add` or `subtract`",
+        up_to | kw_up => "`up to`",
+        kw_to => "`to`",
+        as_label | kw_as => "`as \"label\"`",
+        group_bound | kw_max | kw_min => "`max` or `min`",
+        ident | type_name => "a name",
+        word | label_value => "a value",
+        arm => "a label arm (`VALUE when CONDITION` or `VALUE otherwise`)",
+        kw_otherwise => "`otherwise`",
+        field_decl => "a field (`name: type`)",
+        type_expr | list_type | record_type => "a type",
+        optional => "`?`",
+        unit => "`days`, `hours` or `weeks`",
+        kw_in => "`in`",
+        kw_with => "`with`",
+        kw_any | any_kw => "`any`",
+        kw_missing | kw_present => "`missing` or `present`",
+        rule => "a rule",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

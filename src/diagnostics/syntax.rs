@@ -1,11 +1,118 @@
 //! Wording of syntax and include errors.
+//!
+//! | code | triggered by |
+//! |---|---|
+//! | `leadscore::syntax` | `when x == add 5` (a token where it cannot stand) |
+//! | `leadscore::unclosed_bracket` | `when (a add 1` |
+//! | `leadscore::unopened_bracket` | `add 1)` |
+//! | `leadscore::unterminated_string` | `when x == "abc add 1` |
+//! | `leadscore::bad_escape` | `when x == "a\qb" add 1` |
+//! | `leadscore::bad_number` | `add 1e999` written as a huge literal |
+//! | `leadscore::too_deep` | brackets nested more than 64 deep |
+//! | `leadscore::include_unreadable` | `include "missing.rules"` |
+//! | `leadscore::include_outside_root` | `include "../secrets.rules"` |
+//! | `leadscore::include_cycle` | `a.rules` includes `b.rules`, which includes `a.rules` |
 
 use super::{Diagnostic, ToDiagnostic};
-use crate::syntax::{SyntaxError, SyntaxErrorKind};
+use crate::syntax::{SyntaxError, SyntaxErrorKind as K};
 
 impl ToDiagnostic for SyntaxError {
     fn to_diagnostic(&self) -> Diagnostic {
-        let _ = &self.kind;
-        Diagnostic::error("leadscore::syntax", "syntax error", self.span, "here")
+        let span = self.span;
+        match &self.kind {
+            K::Unexpected { expected, found } => Diagnostic::error(
+                "leadscore::syntax",
+                format!("unexpected {found}"),
+                span,
+                format!("expected {}", one_of(expected)),
+            )
+            .with_help(unexpected_help(found)),
+            K::Unclosed { open } => Diagnostic::error(
+                "leadscore::unclosed_bracket",
+                format!("this `{open}` is never closed"),
+                span,
+                "opened here",
+            )
+            .with_help(format!("add the matching `{}`", closing(*open))),
+            K::Unopened { close } => Diagnostic::error(
+                "leadscore::unopened_bracket",
+                format!("`{close}` closes nothing"),
+                span,
+                "no bracket to close",
+            )
+            .with_help("remove it, or add the opening bracket it belongs to"),
+            K::UnterminatedString => Diagnostic::error(
+                "leadscore::unterminated_string",
+                "this string has no closing quote",
+                span,
+                "string starts here",
+            )
+            .with_help("end the string with `\"` on the same line; write `\\\"` for a quote inside it"),
+            K::BadEscape { escape } => Diagnostic::error(
+                "leadscore::bad_escape",
+                format!("unknown escape `{escape}` in a string"),
+                span,
+                "not an escape",
+            )
+            .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash"),
+            K::BadNumber { text } => Diagnostic::error(
+                "leadscore::bad_number",
+                format!("`{text}` is not a number leadscore can use"),
+                span,
+                "out of range",
+            ),
+            K::TooDeep { limit } => Diagnostic::error(
+                "leadscore::too_deep",
+                "this item is nested too deeply",
+                span,
+                format!("more than {limit} levels deep"),
+            )
+            .with_help("split the condition into `let` definitions"),
+            K::IncludeUnreadable { path, reason } => Diagnostic::error(
+                "leadscore::include_unreadable",
+                format!("cannot read included file `{path}`"),
+                span,
+                reason.clone(),
+            )
+            .with_help("include paths are relative to the file that includes them"),
+            K::IncludeOutsideRoot { path } => Diagnostic::error(
+                "leadscore::include_outside_root",
+                format!("`{path}` is outside the ruleset's folder"),
+                span,
+                "leaves the root folder",
+            )
+            .with_help("a ruleset may only include files in the entry file's folder or below it"),
+            K::IncludeCycle { chain } => Diagnostic::error(
+                "leadscore::include_cycle",
+                "include cycle",
+                span,
+                "includes a file that is already being included",
+            )
+            .with_help(format!("the chain is {}; remove one of these includes", chain.join(" → "))),
+        }
+    }
+}
+
+fn one_of(names: &[String]) -> String {
+    match names {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn unexpected_help(found: &str) -> String {
+    if found == "end of line" {
+        "the statement ends at the end of the line; to go on, wrap the condition in parentheses".into()
+    } else {
+        "each rule reads `when CONDITION add|subtract POINTS [up to N] [as \"label\"]`".into()
+    }
+}
+
+fn closing(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
     }
 }

@@ -1,0 +1,519 @@
+//! pest pairs → AST. Runs on one item at a time; a problem found here (a bad
+//! escape, a number out of range, an expression nested too deeply) drops
+//! that item with an error.
+
+use super::ast::*;
+use super::error::{SyntaxError, SyntaxErrorKind};
+use pest::iterators::Pair;
+
+/// The pest parser generated from the grammar.
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/leadscore.pest"]
+pub struct Grammar;
+
+/// How deep an expression tree may be (long `+` chains count one level per operator).
+pub const MAX_EXPR_DEPTH: u32 = 256;
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+/// Lowers pairs of one item, whose text starts at byte `offset` of the file.
+pub struct Lower {
+    /// The file the item is in.
+    pub file: FileId,
+    /// Byte offset of the parsed text in the file.
+    pub offset: usize,
+}
+
+/// An expression and the depth of its tree.
+struct Deep(Expr, u32);
+
+impl Lower {
+    /// The pair's span, less the white space pest keeps at the end of a sequence.
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let start = self.offset + pair.as_span().start();
+        Span::new(self.file, start, start + pair.as_str().trim_end().len())
+    }
+
+    fn err(&self, pair: &Pair<Rule>, kind: SyntaxErrorKind) -> SyntaxError {
+        SyntaxError {
+            span: self.span(pair),
+            kind,
+        }
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Spanned {
+            span: self.span(&pair),
+            node: pair.as_str().to_string(),
+        }
+    }
+
+    /// Lowers a `chunk` pair into its item.
+    pub fn chunk(&self, chunk: Pair<Rule>) -> Result<Item> {
+        let item = chunk.into_inner().find(|p| p.as_rule() != Rule::EOI);
+        let item = item.expect("the grammar makes a chunk hold one item");
+        self.item(item)
+    }
+
+    fn item(&self, pair: Pair<Rule>) -> Result<Item> {
+        Ok(match pair.as_rule() {
+            Rule::schema => Item::Schema(self.schema(pair)),
+            Rule::let_item => Item::Let(self.let_item(pair)?),
+            Rule::group => Item::Group(self.group(pair)?),
+            Rule::label_block => Item::Label(self.label_block(pair)?),
+            Rule::include => Item::Include(self.include(pair)?),
+            Rule::rule => Item::Rule(self.rule(pair)?),
+            r => unreachable!("not an item: {r:?}"),
+        })
+    }
+
+    fn schema(&self, pair: Pair<Rule>) -> Schema {
+        let span = self.span(&pair);
+        let record = pair.into_inner().nth(1).expect("schema has a record");
+        Schema {
+            fields: self.fields(record),
+            span,
+        }
+    }
+
+    fn fields(&self, record: Pair<Rule>) -> Vec<FieldDecl> {
+        record.into_inner().map(|f| self.field_decl(f)).collect()
+    }
+
+    fn field_decl(&self, pair: Pair<Rule>) -> FieldDecl {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.ident(inner.next().expect("field name"));
+        let ty = self.type_expr(inner.next().expect("field type"));
+        FieldDecl { name, ty, span }
+    }
+
+    fn type_expr(&self, pair: Pair<Rule>) -> TypeExpr {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let ty = inner.next().expect("a type");
+        let optional = inner.next().is_some();
+        let kind = match ty.as_rule() {
+            Rule::list_type => {
+                let elem = ty.into_inner().next().expect("list element type");
+                TypeExprKind::List(Box::new(self.type_expr(elem)))
+            }
+            Rule::record_type => TypeExprKind::Record(self.fields(ty)),
+            _ => match ty.as_str() {
+                "string" => TypeExprKind::String,
+                "int" => TypeExprKind::Int,
+                "number" => TypeExprKind::Number,
+                "bool" => TypeExprKind::Bool,
+                "datetime" => TypeExprKind::Datetime,
+                other => TypeExprKind::Unknown(other.to_string()),
+            },
+        };
+        TypeExpr {
+            kind,
+            optional,
+            span,
+        }
+    }
+
+    fn let_item(&self, pair: Pair<Rule>) -> Result<Let> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next().expect("let name"));
+        let value = self.expr(inner.next().expect("let value"))?;
+        Ok(Let { name, value, span })
+    }
+
+    fn include(&self, pair: Pair<Rule>) -> Result<Include> {
+        let span = self.span(&pair);
+        let path = self.string(pair.into_inner().nth(1).expect("include path"))?;
+        Ok(Include { path, span })
+    }
+
+    fn rule(&self, pair: Pair<Rule>) -> Result<Rule_> {
+        let span = self.span(&pair);
+        let mut rule = Rule_ {
+            when: None,
+            sign: Sign::Add,
+            points: Expr {
+                kind: ExprKind::Number(0.0),
+                span,
+            },
+            up_to: None,
+            label: None,
+            span,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::when => rule.when = Some(self.when(part)?),
+                Rule::sign => rule.sign = sign(&part),
+                Rule::expr => rule.points = self.expr(part)?,
+                Rule::up_to => rule.up_to = Some(self.number_of(part)?),
+                Rule::as_label => rule.label = Some(self.string(last(part))?),
+                r => unreachable!("not part of a rule: {r:?}"),
+            }
+        }
+        Ok(rule)
+    }
+
+    fn when(&self, pair: Pair<Rule>) -> Result<Expr> {
+        self.expr(last(pair))
+    }
+
+    fn number_of(&self, pair: Pair<Rule>) -> Result<Spanned<f64>> {
+        let n = last(pair);
+        Ok(Spanned {
+            span: self.span(&n),
+            node: self.number(&n)?,
+        })
+    }
+
+    fn group(&self, pair: Pair<Rule>) -> Result<Group> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next().expect("group name"));
+        let mut group = Group {
+            name,
+            max: None,
+            min: None,
+            rules: Vec::new(),
+            span,
+        };
+        for part in inner {
+            match part.as_rule() {
+                Rule::group_bound => self.group_bound(part, &mut group)?,
+                Rule::rule => group.rules.push(self.rule(part)?),
+                r => unreachable!("not part of a group: {r:?}"),
+            }
+        }
+        Ok(group)
+    }
+
+    fn group_bound(&self, pair: Pair<Rule>, group: &mut Group) -> Result<()> {
+        let is_max = pair.clone().into_inner().next().map(|p| p.as_rule()) == Some(Rule::kw_max);
+        let n = self.number_of(pair)?;
+        if is_max {
+            group.max = Some(n);
+        } else {
+            group.min = Some(n);
+        }
+        Ok(())
+    }
+
+    fn label_block(&self, pair: Pair<Rule>) -> Result<LabelBlock> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next().expect("label name"));
+        let arms = inner.map(|arm| self.arm(arm)).collect::<Result<_>>()?;
+        Ok(LabelBlock { name, arms, span })
+    }
+
+    fn arm(&self, pair: Pair<Rule>) -> Result<LabelArm> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let value = inner.next().expect("arm value").into_inner().next().expect("value");
+        let value = match value.as_rule() {
+            Rule::string => self.string(value)?,
+            _ => self.ident(value),
+        };
+        let cond = inner.next().expect("arm condition");
+        let when = match cond.as_rule() {
+            Rule::when => Some(self.when(cond)?),
+            _ => None,
+        };
+        Ok(LabelArm { value, when, span })
+    }
+
+    fn string(&self, pair: Pair<Rule>) -> Result<Spanned<String>> {
+        let span = self.span(&pair);
+        let body = pair.clone().into_inner().next().expect("string body");
+        let mut out = String::with_capacity(body.as_str().len());
+        let mut chars = body.as_str().char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some((_, '"')) => out.push('"'),
+                Some((_, '\\')) => out.push('\\'),
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                other => {
+                    let len = 1 + other.map_or(0, |(_, c)| c.len_utf8());
+                    let start = self.span(&body).start as usize + i;
+                    let escape = body.as_str()[i..i + len].to_string();
+                    return Err(SyntaxError {
+                        span: Span::new(self.file, start, start + len),
+                        kind: SyntaxErrorKind::BadEscape { escape },
+                    });
+                }
+            }
+        }
+        Ok(Spanned { node: out, span })
+    }
+
+    fn number(&self, pair: &Pair<Rule>) -> Result<f64> {
+        let text = pair.as_str().replace('_', "");
+        match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(n),
+            _ => Err(self.err(
+                pair,
+                SyntaxErrorKind::BadNumber {
+                    text: pair.as_str().to_string(),
+                },
+            )),
+        }
+    }
+
+    /// Lowers an expression, refusing trees deeper than [`MAX_EXPR_DEPTH`].
+    pub fn expr(&self, pair: Pair<Rule>) -> Result<Expr> {
+        Ok(self.deep(pair)?.0)
+    }
+
+    fn deep(&self, pair: Pair<Rule>) -> Result<Deep> {
+        let span = self.span(&pair);
+        let deep = match pair.as_rule() {
+            Rule::expr | Rule::paren => self.deep(pair.into_inner().next().expect("inner"))?,
+            Rule::or_expr => self.logic(pair, ExprKind::Or)?,
+            Rule::and_expr => self.logic(pair, ExprKind::And)?,
+            Rule::not_expr => self.prefix(pair, Rule::not_op, |e| ExprKind::Not(Box::new(e)))?,
+            Rule::unary => self.prefix(pair, Rule::neg, |e| ExprKind::Neg(Box::new(e)))?,
+            Rule::cmp_expr => self.cmp_expr(pair)?,
+            Rule::sum | Rule::product => self.arith(pair)?,
+            Rule::postfix => self.postfix(pair)?,
+            _ => Deep(self.primary(pair)?, 1),
+        };
+        if deep.1 > MAX_EXPR_DEPTH {
+            let kind = SyntaxErrorKind::TooDeep {
+                limit: MAX_EXPR_DEPTH as usize,
+            };
+            return Err(SyntaxError { span, kind });
+        }
+        Ok(deep)
+    }
+
+    fn logic(&self, pair: Pair<Rule>, make: fn(Vec<Expr>) -> ExprKind) -> Result<Deep> {
+        let span = self.span(&pair);
+        let (mut parts, mut depth) = (Vec::new(), 0);
+        for p in pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and)) {
+            let Deep(e, d) = self.deep(p)?;
+            depth = depth.max(d);
+            parts.push(e);
+        }
+        if parts.len() == 1 {
+            return Ok(Deep(parts.pop().expect("one operand"), depth));
+        }
+        Ok(Deep(Expr { kind: make(parts), span }, depth + 1))
+    }
+
+    fn prefix(&self, pair: Pair<Rule>, op: Rule, make: fn(Expr) -> ExprKind) -> Result<Deep> {
+        let mut ops = Vec::new();
+        let mut operand = None;
+        for p in pair.into_inner() {
+            if p.as_rule() == op {
+                ops.push(self.span(&p));
+            } else {
+                operand = Some(self.deep(p)?);
+            }
+        }
+        let Deep(mut e, mut depth) = operand.expect("prefix operand");
+        if depth as usize + ops.len() > MAX_EXPR_DEPTH as usize {
+            return Ok(Deep(e, MAX_EXPR_DEPTH + 1));
+        }
+        for op_span in ops.into_iter().rev() {
+            let span = op_span.to(e.span);
+            e = Expr { kind: make(e), span };
+            depth += 1;
+        }
+        Ok(Deep(e, depth))
+    }
+
+    fn arith(&self, pair: Pair<Rule>) -> Result<Deep> {
+        let mut inner = pair.into_inner();
+        let Deep(mut acc, mut depth) = self.deep(inner.next().expect("operand"))?;
+        while let Some(op) = inner.next() {
+            let Deep(rhs, d) = self.deep(inner.next().expect("right operand"))?;
+            depth = depth.max(d) + 1;
+            if depth > MAX_EXPR_DEPTH {
+                return Ok(Deep(acc, depth));
+            }
+            let span = acc.span.to(rhs.span);
+            let kind = ExprKind::Arith(arith_op(op.as_str()), Box::new(acc), Box::new(rhs));
+            acc = Expr { kind, span };
+        }
+        Ok(Deep(acc, depth))
+    }
+
+    fn cmp_expr(&self, pair: Pair<Rule>) -> Result<Deep> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let Deep(lhs, d) = self.deep(inner.next().expect("operand"))?;
+        let Some(suffix) = inner.next() else {
+            return Ok(Deep(lhs, d));
+        };
+        let (kind, d2) = self.comparison(lhs, suffix)?;
+        Ok(Deep(Expr { kind, span }, d.max(d2) + 1))
+    }
+
+    fn comparison(&self, lhs: Expr, suffix: Pair<Rule>) -> Result<(ExprKind, u32)> {
+        let kind_rule = suffix.as_rule();
+        let mut depth = 0;
+        let mut operands = Vec::new();
+        let mut words = Vec::new();
+        for p in suffix.into_inner() {
+            match p.as_rule() {
+                Rule::sum => {
+                    let Deep(e, d) = self.deep(p)?;
+                    depth = depth.max(d);
+                    operands.push(Box::new(e));
+                }
+                _ => words.push(p),
+            }
+        }
+        let lhs = Box::new(lhs);
+        let mut ops = operands.into_iter();
+        let mut next = || ops.next().expect("comparison operand");
+        let kind = match kind_rule {
+            Rule::compare => ExprKind::Compare(cmp_op(words[0].as_str()), lhs, next()),
+            Rule::in_list | Rule::not_in => ExprKind::In {
+                value: lhs,
+                list: next(),
+                negated: kind_rule == Rule::not_in,
+            },
+            Rule::between => ExprKind::Between(lhs, next(), next()),
+            Rule::str_test => str_test(&words, lhs, next()),
+            Rule::matches => ExprKind::Matches(lhs, next()),
+            Rule::is_test => is_test(&words, lhs),
+            Rule::within => ExprKind::Within(lhs, next()),
+            r => unreachable!("not a comparison: {r:?}"),
+        };
+        Ok((kind, depth))
+    }
+
+    fn postfix(&self, pair: Pair<Rule>) -> Result<Deep> {
+        let mut inner = pair.into_inner();
+        let Deep(mut acc, mut depth) = self.deep(inner.next().expect("primary"))?;
+        for p in inner {
+            let span = acc.span.to(self.span(&p));
+            let kind = match p.as_rule() {
+                Rule::field_access => {
+                    ExprKind::Field(Box::new(acc), self.ident(last(p)))
+                }
+                _ => {
+                    let Deep(cond, d) = self.deep(last(p))?;
+                    depth = depth.max(d);
+                    ExprKind::Where(Box::new(acc), Box::new(cond))
+                }
+            };
+            depth += 1;
+            acc = Expr { kind, span };
+        }
+        Ok(Deep(acc, depth))
+    }
+
+    fn primary(&self, pair: Pair<Rule>) -> Result<Expr> {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::number | Rule::signed_number => ExprKind::Number(self.number(&pair)?),
+            Rule::list_number => return self.primary(last(pair)),
+            Rule::string => ExprKind::String(self.string(pair)?.node),
+            Rule::word => ExprKind::String(pair.as_str().to_string()),
+            Rule::kw_true => ExprKind::Bool(true),
+            Rule::kw_false => ExprKind::Bool(false),
+            Rule::duration => self.duration(pair)?,
+            Rule::regex => self.regex(pair),
+            Rule::list => ExprKind::List(pair.into_inner().map(|p| self.primary(p)).collect::<Result<_>>()?),
+            Rule::call => self.call(pair)?,
+            Rule::path => ExprKind::Path(pair.into_inner().map(|p| self.ident(p)).collect()),
+            r => unreachable!("not a primary: {r:?}"),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn duration(&self, pair: Pair<Rule>) -> Result<ExprKind> {
+        let mut inner = pair.into_inner();
+        let amount = self.number(&inner.next().expect("amount"))?;
+        let unit = match inner.next().expect("unit").as_str().trim_end_matches('s') {
+            "hour" => DurationUnit::Hours,
+            "week" => DurationUnit::Weeks,
+            _ => DurationUnit::Days,
+        };
+        Ok(ExprKind::Duration { amount, unit })
+    }
+
+    fn regex(&self, pair: Pair<Rule>) -> ExprKind {
+        let mut inner = pair.into_inner();
+        let body = inner.next().expect("regex body");
+        let flags = inner.next().map_or(String::new(), |f| f.as_str().to_string());
+        ExprKind::Regex {
+            pattern: body.as_str().replace("\\/", "/"),
+            flags,
+            pattern_span: self.span(&body),
+        }
+    }
+
+    fn call(&self, pair: Pair<Rule>) -> Result<ExprKind> {
+        let mut inner = pair.into_inner();
+        let name = self.ident(inner.next().expect("function name"));
+        let args = inner.map(|a| self.expr(a)).collect::<Result<_>>()?;
+        Ok(ExprKind::Call(name, args))
+    }
+}
+
+/// The AST's `Rule` (renamed here, where pest's `Rule` enum is in scope).
+type Rule_ = super::ast::Rule;
+
+fn last(pair: Pair<Rule>) -> Pair<Rule> {
+    pair.into_inner().last().expect("a last inner pair")
+}
+
+fn sign(pair: &Pair<Rule>) -> Sign {
+    match pair.as_str() {
+        "subtract" => Sign::Subtract,
+        _ => Sign::Add,
+    }
+}
+
+fn arith_op(op: &str) -> ArithOp {
+    match op {
+        "+" => ArithOp::Add,
+        "-" => ArithOp::Sub,
+        "*" => ArithOp::Mul,
+        _ => ArithOp::Div,
+    }
+}
+
+fn cmp_op(op: &str) -> CmpOp {
+    match op {
+        "==" => CmpOp::Eq,
+        "!=" => CmpOp::Ne,
+        "<" => CmpOp::Lt,
+        "<=" => CmpOp::Le,
+        ">" => CmpOp::Gt,
+        _ => CmpOp::Ge,
+    }
+}
+
+fn str_test(words: &[Pair<Rule>], value: Box<Expr>, needle: Box<Expr>) -> ExprKind {
+    let op_text = words[0].as_str();
+    let op = if op_text.starts_with("starts") {
+        StrOp::StartsWith
+    } else if op_text.starts_with("ends") {
+        StrOp::EndsWith
+    } else {
+        StrOp::Contains
+    };
+    let any = words.iter().any(|w| w.as_rule() == Rule::any_kw);
+    ExprKind::StrTest {
+        op,
+        any,
+        value,
+        needle,
+    }
+}
+
+fn is_test(words: &[Pair<Rule>], value: Box<Expr>) -> ExprKind {
+    let negated = words.iter().any(|w| w.as_rule() == Rule::not_op);
+    let present = words.iter().any(|w| w.as_rule() == Rule::kw_present);
+    ExprKind::IsPresent(value, present != negated)
+}

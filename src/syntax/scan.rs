@@ -1,0 +1,322 @@
+//! A quick pass over a file before the grammar sees it.
+//!
+//! It cuts the file into top-level items (so each parses on its own and one
+//! broken item cannot hide the errors of the next), checks that brackets
+//! match and do not nest deeper than [`MAX_DEPTH`] (so the recursive-descent
+//! parser can never overflow the stack), and makes a copy of the text, byte
+//! for byte the same length, in which comments are blanked out and the
+//! newlines inside `( )` and `[ ]` are spaces: a condition may go on over
+//! several lines there.
+
+use super::ast::{FileId, Span, Spanned};
+use super::error::{SyntaxError, SyntaxErrorKind};
+
+/// How deeply brackets (and `where` clauses) may nest in one item.
+pub const MAX_DEPTH: usize = 64;
+
+/// Words that start a top-level item.
+const ITEM_WORDS: &[&str] = &["when", "add", "subtract", "let", "group", "label", "schema", "include"];
+/// Of those, the words that can only start a top-level item (never a line inside a block).
+const TOP_ONLY_WORDS: &[&str] = &["let", "group", "label", "schema", "include"];
+
+/// The result of scanning one file.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// The text with comments blanked and bracketed newlines turned to spaces.
+    pub text: String,
+    /// Byte ranges of the top-level items, with `false` when the item must
+    /// not be parsed (it nests too deeply).
+    pub chunks: Vec<(std::ops::Range<usize>, bool)>,
+    /// Every comment, with its text.
+    pub comments: Vec<Spanned<String>>,
+    /// Bracket, string and depth errors.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Scans `src`, the text of `file`.
+pub fn scan(file: FileId, src: &str) -> Scanned {
+    let mut s = Scanner {
+        file,
+        src,
+        out: src.as_bytes().to_vec(),
+        stack: Vec::new(),
+        result: Scanned::default(),
+        chunk_start: None,
+        chunk_ok: true,
+        wheres: 0,
+        last_word: "",
+    };
+    s.run();
+    s.finish()
+}
+
+struct Scanner<'a> {
+    file: FileId,
+    src: &'a str,
+    out: Vec<u8>,
+    stack: Vec<(u8, usize)>,
+    result: Scanned,
+    chunk_start: Option<usize>,
+    chunk_ok: bool,
+    wheres: usize,
+    last_word: &'a str,
+}
+
+impl<'a> Scanner<'a> {
+    fn run(&mut self) {
+        let bytes = self.src.as_bytes();
+        let mut i = 0;
+        self.line_start(0);
+        while i < bytes.len() {
+            i = match bytes[i] {
+                b'"' => self.string(i),
+                b'#' => self.comment(i),
+                b'/' if self.last_word == "matches" => self.regex(i),
+                b'(' | b'[' | b'{' => self.open(i),
+                b')' | b']' | b'}' => self.close(i),
+                b'\n' => self.newline(i),
+                c if is_word_byte(c) => self.word(i),
+                _ => i + 1,
+            };
+        }
+    }
+
+    fn finish(mut self) -> Scanned {
+        for &(open, at) in &self.stack {
+            let kind = SyntaxErrorKind::Unclosed { open: open as char };
+            self.result.errors.push(self.error(at, at + 1, kind));
+            self.chunk_ok = false;
+        }
+        self.end_chunk(self.src.len());
+        // Only ASCII bytes were replaced by ASCII spaces, so this stays UTF-8.
+        self.result.text = String::from_utf8(self.out).unwrap_or_default();
+        self.result
+    }
+
+    fn error(&self, start: usize, end: usize, kind: SyntaxErrorKind) -> SyntaxError {
+        SyntaxError {
+            span: Span::new(self.file, start, end),
+            kind,
+        }
+    }
+
+    fn word(&mut self, start: usize) -> usize {
+        let end = self.src[start..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(self.src.len(), |n| start + n);
+        self.last_word = &self.src[start..end];
+        if self.last_word == "where" {
+            self.wheres += 1;
+            self.check_depth(start, end, self.stack.len() + self.wheres);
+        }
+        end.max(start + 1)
+    }
+
+    fn string(&mut self, start: usize) -> usize {
+        self.last_word = "";
+        let bytes = self.src.as_bytes();
+        let mut i = start + 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'"' => return i + 1,
+                b'\n' => break,
+                _ => i += 1,
+            }
+        }
+        let end = i.min(bytes.len());
+        self.result.errors.push(self.error(start, end, SyntaxErrorKind::UnterminatedString));
+        self.chunk_ok = false;
+        end
+    }
+
+    fn regex(&mut self, start: usize) -> usize {
+        self.last_word = "";
+        let bytes = self.src.as_bytes();
+        let mut i = start + 1;
+        while i < bytes.len() && bytes[i] != b'\n' {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'/' => return i + 1,
+                _ => i += 1,
+            }
+        }
+        i.min(bytes.len())
+    }
+
+    fn comment(&mut self, start: usize) -> usize {
+        let end = self.src[start..].find('\n').map_or(self.src.len(), |n| start + n);
+        let text = self.src[start..end].trim_end_matches('\r').to_string();
+        self.result.comments.push(Spanned {
+            node: text,
+            span: Span::new(self.file, start, end),
+        });
+        self.out[start..end].fill(b' ');
+        end
+    }
+
+    fn open(&mut self, at: usize) -> usize {
+        self.last_word = "";
+        self.stack.push((self.src.as_bytes()[at], at));
+        self.check_depth(at, at + 1, self.stack.len() + self.wheres);
+        at + 1
+    }
+
+    fn check_depth(&mut self, start: usize, end: usize, depth: usize) {
+        if depth == MAX_DEPTH + 1 && self.chunk_ok {
+            let kind = SyntaxErrorKind::TooDeep { limit: MAX_DEPTH };
+            self.result.errors.push(self.error(start, end, kind));
+            self.chunk_ok = false;
+        }
+    }
+
+    fn close(&mut self, at: usize) -> usize {
+        self.last_word = "";
+        let close = self.src.as_bytes()[at];
+        let open = match close {
+            b')' => b'(',
+            b']' => b'[',
+            _ => b'{',
+        };
+        match self.stack.iter().rposition(|&(o, _)| o == open) {
+            Some(pos) => {
+                for &(o, start) in &self.stack[pos + 1..] {
+                    let kind = SyntaxErrorKind::Unclosed { open: o as char };
+                    self.result.errors.push(self.error(start, start + 1, kind));
+                }
+                if pos + 1 < self.stack.len() {
+                    self.chunk_ok = false;
+                }
+                self.stack.truncate(pos);
+            }
+            None => {
+                let kind = SyntaxErrorKind::Unopened { close: close as char };
+                self.result.errors.push(self.error(at, at + 1, kind));
+                self.chunk_ok = false;
+            }
+        }
+        at + 1
+    }
+
+    fn newline(&mut self, at: usize) -> usize {
+        self.last_word = "";
+        let next = at + 1;
+        if !self.stack.is_empty() && self.starts_new_item(next) {
+            for &(o, start) in &self.stack {
+                let kind = SyntaxErrorKind::Unclosed { open: o as char };
+                self.result.errors.push(self.error(start, start + 1, kind));
+            }
+            self.chunk_ok = false;
+            self.stack.clear();
+        }
+        if self.stack.iter().any(|&(o, _)| o != b'{') {
+            self.out[at] = b' ';
+        }
+        self.line_start(next);
+        next
+    }
+
+    /// Whether the line at `start`, while brackets are open, looks like the
+    /// start of a new item: then the brackets were never closed.
+    fn starts_new_item(&self, start: usize) -> bool {
+        let line = &self.src[start..];
+        let word: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if !ITEM_WORDS.contains(&word.as_str()) {
+            return false;
+        }
+        let only_brackets = self.stack.iter().all(|&(o, _)| o != b'{');
+        TOP_ONLY_WORDS.contains(&word.as_str()) || only_brackets
+    }
+
+    fn line_start(&mut self, start: usize) {
+        if !self.stack.is_empty() || self.line_is_blank(start) {
+            return;
+        }
+        self.end_chunk(start);
+        self.chunk_start = Some(start);
+        self.chunk_ok = true;
+        self.wheres = 0;
+    }
+
+    fn line_is_blank(&self, start: usize) -> bool {
+        let line = self.src[start..].split('\n').next().unwrap_or("");
+        let code = line.split('#').next().unwrap_or("");
+        code.trim().is_empty()
+    }
+
+    fn end_chunk(&mut self, end: usize) {
+        if let Some(start) = self.chunk_start.take() {
+            self.result.chunks.push((start..end, self.chunk_ok));
+        }
+    }
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(src: &str) -> Vec<&str> {
+        let s = scan(FileId(0), src);
+        s.chunks.iter().map(|(r, _)| src[r.clone()].trim_end()).collect()
+    }
+
+    #[test]
+    fn items_are_cut_at_top_level_lines() {
+        let src = "# c\nlet a = 1\n\ngroup g {\n  add 1\n}\nwhen (x\n  and y) add 2\n";
+        assert_eq!(chunks(src), ["let a = 1", "group g {\n  add 1\n}", "when (x\n  and y) add 2"]);
+    }
+
+    #[test]
+    fn comments_are_blanked_and_kept() {
+        let s = scan(FileId(0), "add 1 # one\n");
+        assert_eq!(s.text, "add 1      \n");
+        assert_eq!(s.comments[0].node, "# one");
+    }
+
+    #[test]
+    fn newlines_inside_parentheses_become_spaces() {
+        let s = scan(FileId(0), "when (a\nor b) add 1\n");
+        assert_eq!(s.text, "when (a or b) add 1\n");
+    }
+
+    #[test]
+    fn hash_inside_string_or_regex_is_not_a_comment() {
+        let s = scan(FileId(0), "when x == \"#1\" or y matches /a#b/ add 1\n");
+        assert!(s.comments.is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_parse() {
+        let src = format!("when {}x{} add 1\nadd 2\n", "(".repeat(5000), ")".repeat(5000));
+        let s = scan(FileId(0), &src);
+        assert!(matches!(s.errors[0].kind, SyntaxErrorKind::TooDeep { .. }));
+        assert_eq!(s.errors.len(), 1);
+        assert_eq!(s.chunks.iter().map(|c| c.1).collect::<Vec<_>>(), [false, true]);
+    }
+
+    #[test]
+    fn unclosed_bracket_recovers_at_next_item() {
+        let src = "when (a add 1\nwhen b add 2\n";
+        let s = scan(FileId(0), src);
+        assert!(matches!(s.errors[0].kind, SyntaxErrorKind::Unclosed { open: '(' }));
+        assert_eq!(s.chunks.len(), 2);
+        assert!(s.chunks[1].1);
+    }
+
+    #[test]
+    fn stray_closing_bracket_is_reported() {
+        let s = scan(FileId(0), "add 1)\n");
+        assert!(matches!(s.errors[0].kind, SyntaxErrorKind::Unopened { close: ')' }));
+    }
+
+    #[test]
+    fn unterminated_string_is_reported() {
+        let s = scan(FileId(0), "when x == \"abc add 1\nadd 2\n");
+        assert!(matches!(s.errors[0].kind, SyntaxErrorKind::UnterminatedString));
+        assert_eq!(s.chunks.len(), 2);
+    }
+}
