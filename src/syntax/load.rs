@@ -139,7 +139,8 @@ impl Loader<'_> {
             Ok(c) => c,
             Err(e) => return self.error(span, unreadable(&inc.path.node, &e)),
         };
-        if !canonical.starts_with(&self.root) {
+        let climbs = canonical.components().any(|c| c == std::path::Component::ParentDir);
+        if climbs || !canonical.starts_with(&self.root) {
             return self.error(span, outside(&inc.path.node));
         }
         if let Some(pos) = self.stack.iter().position(|(p, _)| *p == canonical) {
