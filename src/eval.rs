@@ -1,10 +1,50 @@
 //! The interpreter: compiles a [`crate::rules::Ruleset`] once into a
 //! [`Program`], then scores leads with it. Evaluation never fails on bad
 //! data: a lead that cannot be scored gives a [`DataError`] for that lead.
+//!
+//! # Design
+//!
+//! Scoring a lead is two steps, kept apart on purpose:
+//!
+//! 1. **Extraction** (`lead.rs`). At compile time every field path the rules
+//!    read (including the fields of `where` elements and projections such as
+//!    `events.type`) is collected into a *shape*: a tree whose nodes each own
+//!    a numbered *slot*. Records are flattened (`company.size` is one slot of
+//!    the lead's frame); each list opens a frame layout for its elements, and
+//!    a list of `n` elements takes `n` consecutive frames of the slot table.
+//!    Per lead, the JSON is walked once, only along the shape, filling a flat
+//!    table of small `Copy` values: numbers as `f64`, datetimes parsed once
+//!    (a hand-written fast path for `YYYY-MM-DDTHH:MM:SSZ`, chrono otherwise),
+//!    strings copied into one text buffer with a lowercase copy made only when
+//!    the text is not already lowercase. Type checks happen here: with a
+//!    schema a wrong or missing value is a [`DataError`] naming the field;
+//!    without one the slot holds a "mismatch" marker. Nothing else looks at
+//!    the JSON, so another front end (e.g. a borrowed deserializer over the
+//!    raw bytes) only has to fill the same table.
+//! 2. **Evaluation** (`compile.rs`, `run.rs`). The compiled tree reads slots
+//!    by number. Constants are prepared once: strings lowercased, `in` lists
+//!    turned into sets, regexes compiled, durations in nanoseconds, string
+//!    constants compared with datetimes parsed. `count`/`any`/`all`/`none`
+//!    over a `where` run the filter without building a list; a `let` is
+//!    evaluated at most once per lead and cached. All buffers live in a
+//!    [`Scratch`] reused from lead to lead, so scoring does not allocate
+//!    beyond the [`Outcome`] itself.
+//!
+//! Rendering (`render.rs`) writes the output record with every constant piece
+//! JSON-escaped at compile time.
+
+mod compile;
+mod lead;
+mod render;
+mod run;
+mod value;
+
+pub use render::{push_num, Reason};
+pub use run::Scratch;
 
 use crate::rules::Ruleset;
 use chrono::{DateTime, Utc};
-
+use std::cell::RefCell;
 /// Settings of one evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EvalOptions {
@@ -16,6 +56,8 @@ pub struct EvalOptions {
 #[derive(Debug)]
 pub struct Program {
     rules: Ruleset,
+    code: compile::Compiled,
+    texts: render::Texts,
 }
 
 /// What one rule did for one lead.
@@ -50,7 +92,7 @@ pub struct Cap {
 }
 
 /// The result of scoring one lead.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outcome {
     /// The total score.
     pub score: f64,
@@ -73,11 +115,17 @@ pub struct DataError {
     pub message: String,
 }
 
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
 impl Program {
     /// Compiles a checked ruleset.
     pub fn compile(rules: &Ruleset) -> Program {
         Program {
             rules: rules.clone(),
+            code: compile::compile(rules),
+            texts: render::Texts::new(rules),
         }
     }
 
@@ -87,10 +135,138 @@ impl Program {
     }
 
     /// Scores one lead.
-    pub fn score(&self, lead: &serde_json::Value, opts: &EvalOptions) -> Result<Outcome, DataError> {
-        let _ = (lead, opts);
-        Err(DataError {
-            message: "not implemented".into(),
+    pub fn score(
+        &self,
+        lead: &serde_json::Value,
+        opts: &EvalOptions,
+    ) -> Result<Outcome, DataError> {
+        SCRATCH.with(|scratch| {
+            let mut out = Outcome::default();
+            self.score_into(lead, opts, &mut scratch.borrow_mut(), &mut out)?;
+            Ok(out)
         })
+    }
+
+    /// Scores one lead into `out`, reusing the buffers of `scratch` and `out`.
+    pub fn score_into(
+        &self,
+        lead: &serde_json::Value,
+        opts: &EvalOptions,
+        scratch: &mut Scratch,
+        out: &mut Outcome,
+    ) -> Result<(), DataError> {
+        let extracted = self.code.shape.extract(lead, &mut scratch.slots);
+        extracted.map_err(|message| DataError { message })?;
+        let as_of = value::Instant {
+            secs: opts.as_of.timestamp(),
+            nanos: opts.as_of.timestamp_subsec_nanos(),
+        };
+        let mut ctx = run::Ctx::new(&self.code, scratch, as_of);
+        self.rule_points(&mut ctx, out);
+        self.clamp_groups(out);
+        std::mem::swap(&mut ctx.groups, &mut out.groups);
+        ctx.score = out.score;
+        out.labels.clear();
+        for arms in &self.code.labels {
+            let arm = arms
+                .iter()
+                .position(|a| a.as_ref().map_or(true, |c| ctx.test(c)));
+            out.labels.push(arm);
+        }
+        std::mem::swap(&mut ctx.groups, &mut out.groups);
+        out.mismatches = ctx.mismatches;
+        Ok(())
+    }
+
+    /// Runs every rule; leaves raw group sums in `out.groups` and the
+    /// ungrouped sum in `out.score`.
+    fn rule_points(&self, ctx: &mut run::Ctx, out: &mut Outcome) {
+        out.rules.clear();
+        out.groups.clear();
+        out.groups.resize(self.rules.groups.len(), 0.0);
+        out.score = 0.0;
+        for rule in &self.code.rules {
+            let fired = rule.when.as_ref().map_or(true, |w| ctx.test(w));
+            let points = if fired { rule_value(ctx, rule) } else { 0.0 };
+            out.rules.push(RuleOutcome { fired, points });
+            match rule.group {
+                Some(g) => out.groups[g] += points,
+                None => out.score += points,
+            }
+        }
+    }
+
+    /// Clamps the group sums, records the clamps that changed a total, and
+    /// adds the totals to the score.
+    fn clamp_groups(&self, out: &mut Outcome) {
+        out.caps.clear();
+        let mut total = 0.0;
+        for (g, def) in self.rules.groups.iter().enumerate() {
+            let sum = out.groups[g];
+            let mut t = sum;
+            if let Some(max) = def.max.filter(|&m| t > m) {
+                out.caps.push(Cap {
+                    group: g,
+                    bound: Bound::Max,
+                    limit: max,
+                    points: max - t,
+                });
+                t = max;
+            }
+            if let Some(min) = def.min.filter(|&m| t < m) {
+                out.caps.push(Cap {
+                    group: g,
+                    bound: Bound::Min,
+                    limit: min,
+                    points: min - t,
+                });
+                t = min;
+            }
+            out.groups[g] = t;
+            total += t;
+        }
+        out.score += total;
+    }
+
+    /// The reasons behind an outcome of this program: each rule that gave
+    /// points, in rule order, then each clamp that changed a group total, in
+    /// group order. Their points add up to the score.
+    pub fn reasons(&self, outcome: &Outcome) -> Vec<Reason<'_>> {
+        render::reasons(&self.rules, &self.texts, outcome)
+    }
+
+    /// Appends the output record of a scored lead, as one line of compact
+    /// JSON ending in `\n`: `id`, `score`, the group totals and labels in
+    /// declaration order, then `reasons` when `explain` is set.
+    pub fn render_record(
+        &self,
+        out: &mut String,
+        id: &serde_json::Value,
+        outcome: &Outcome,
+        explain: bool,
+    ) {
+        let why = explain.then(|| self.reasons(outcome));
+        render::record(out, &self.texts, id, outcome, why.as_deref());
+    }
+
+    /// Appends the record of a lead that could not be scored, as one line of
+    /// compact JSON ending in `\n`: `{"id": ..., "error": "..."}`.
+    pub fn render_error(out: &mut String, id: &serde_json::Value, message: &str) {
+        render::error(out, id, message);
+    }
+}
+
+/// The points of a rule whose condition held: `up to` applied, then the
+/// sign; missing operands and non-finite results give 0.
+fn rule_value(ctx: &mut run::Ctx, rule: &compile::CRule) -> f64 {
+    let Some(x) = ctx.num(&rule.points) else {
+        return 0.0;
+    };
+    let x = rule.up_to.map_or(x, |cap| x.min(cap));
+    let p = rule.sign * x;
+    if p.is_finite() {
+        p + 0.0
+    } else {
+        0.0
     }
 }

@@ -1,0 +1,526 @@
+//! Ruleset → compiled form: field paths resolved to slots of the lead
+//! [`Shape`], constants lowercased and folded into sets, regexes compiled,
+//! durations turned into nanoseconds, collection functions fused with their
+//! `where` filter.
+
+use super::lead::{Shape, ROOT};
+use super::value::{parse_datetime, ListRef, Val};
+use crate::rules::{FieldRef, Func, Ruleset, Scope, TExpr, TExprKind, Type};
+use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
+use regex::Regex;
+
+/// Frame depth of a slot read that is relative to the lead.
+pub const LEAD: u32 = u32::MAX;
+
+/// A compiled expression.
+#[derive(Debug)]
+pub enum Node {
+    /// A constant.
+    Const(Val),
+    /// A slot of the lead (`depth == LEAD`) or of the `depth`-th enclosing `where` element.
+    Slot { depth: u32, slot: u32 },
+    /// A field of each element of a list (or of a record): the slot within its frame.
+    Project(Box<Node>, u32),
+    /// A `let`, evaluated at most once per lead.
+    Let(u32),
+    /// The total score (labels only).
+    Score,
+    /// A group's clamped total (labels only).
+    Group(u32),
+    /// `C where COND`, materialised (for lets, projections and `sum`).
+    Where(Box<Node>, Box<Node>),
+    /// `count(C)` of a list.
+    Count(Box<Node>),
+    /// `count(C where COND)`, without materialising.
+    CountWhere(Box<Node>, Box<Node>),
+    /// `any(C where COND)`.
+    AnyWhere(Box<Node>, Box<Node>),
+    /// `all(C where COND)`.
+    AllWhere(Box<Node>, Box<Node>),
+    /// `none(C where COND)`.
+    NoneWhere(Box<Node>, Box<Node>),
+    /// `any(C)` / `none(C)` of a list that is not a `list<bool>`: non-empty / empty.
+    NonEmpty(Box<Node>, bool),
+    /// `any`/`all`/`none` of a `list<bool>`: how many true elements is enough.
+    Truth(Quant, Box<Node>),
+    /// `all(L)` for a `let L = C where COND`: the filter kept every element of `C`.
+    AllKept {
+        filtered: Box<Node>,
+        base: Box<Node>,
+    },
+    /// `sum(C)`.
+    Sum(Box<Node>),
+    /// `days_since(t)`.
+    DaysSince(Box<Node>),
+    /// `len(x)`.
+    Len(Box<Node>),
+    /// `min(a, b)` (`false`) / `max(a, b)` (`true`).
+    MinMax(bool, Box<Node>, Box<Node>),
+    /// `-x`.
+    Neg(Box<Node>),
+    /// `not x`.
+    Not(Box<Node>),
+    /// `a and b ...`.
+    And(Vec<Node>),
+    /// `a or b ...`.
+    Or(Vec<Node>),
+    /// Arithmetic.
+    Arith(ArithOp, Box<Node>, Box<Node>),
+    /// Comparison.
+    Cmp(CmpOp, Box<Node>, Box<Node>),
+    /// `x [not] in [constants]`.
+    InConst {
+        value: Box<Node>,
+        set: ConstSet,
+        negated: bool,
+    },
+    /// `x [not] in L` for a list computed per lead.
+    In {
+        value: Box<Node>,
+        list: Box<Node>,
+        negated: bool,
+    },
+    /// `x between lo and hi`.
+    Between(Box<Node>, Box<Node>, Box<Node>),
+    /// A string test against constant (lowercased) needles.
+    StrConst {
+        op: StrOp,
+        value: Box<Node>,
+        needles: Vec<Box<str>>,
+    },
+    /// A string test against needles computed per lead.
+    Str {
+        op: StrOp,
+        any: bool,
+        value: Box<Node>,
+        needle: Box<Node>,
+    },
+    /// `x matches /re/`.
+    Matches(Box<Node>, Regex),
+    /// `is present` (`true`) / `is missing` (`false`).
+    IsPresent(Box<Node>, bool),
+    /// `t within d`, `d` in nanoseconds.
+    Within(Box<Node>, i128),
+}
+
+/// Quantifier of `any` / `all` / `none` over a `list<bool>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quant {
+    /// Some element is true.
+    Any,
+    /// Every element is true.
+    All,
+    /// No element is true.
+    None,
+}
+
+/// A constant list's members, lowercased, for `in`.
+#[derive(Debug, Default)]
+pub struct ConstSet {
+    /// Strings, lowercased.
+    pub strs: Vec<Box<str>>,
+    /// Numbers.
+    pub nums: Vec<f64>,
+    /// Bools.
+    pub bools: Vec<bool>,
+}
+
+/// A constant string.
+#[derive(Debug)]
+pub struct ConstStr {
+    /// As written.
+    pub orig: Box<str>,
+    /// Lowercased.
+    pub low: Box<str>,
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct CRule {
+    /// The condition.
+    pub when: Option<Node>,
+    /// The points, before the sign.
+    pub points: Node,
+    /// `1` or `-1`.
+    pub sign: f64,
+    /// `up to N`.
+    pub up_to: Option<f64>,
+    /// Its group.
+    pub group: Option<usize>,
+}
+
+/// The whole compiled ruleset.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The fields read, with their slots.
+    pub shape: Shape,
+    /// Constant strings.
+    pub strs: Vec<ConstStr>,
+    /// Constant lists.
+    pub lists: Vec<Vec<Val>>,
+    /// `let` values.
+    pub lets: Vec<Node>,
+    /// Rules, in order.
+    pub rules: Vec<CRule>,
+    /// Label blocks: each arm's condition (`None`: `otherwise`).
+    pub labels: Vec<Vec<Option<Node>>>,
+}
+
+/// A constant found by looking through literals and `let`s.
+enum Lit<'r> {
+    Str(&'r str),
+    Num(f64),
+    Bool(bool),
+    List(&'r [TExpr]),
+    Regex(&'r str),
+    Duration(f64),
+}
+
+/// Compiles a checked ruleset.
+pub fn compile(rules: &Ruleset) -> Compiled {
+    let mut c = Compiler {
+        rules,
+        shape: Shape::new(&rules.lead_type, rules.has_schema),
+        strs: Vec::new(),
+        lists: Vec::new(),
+        let_origins: Vec::new(),
+        wheres: Vec::new(),
+    };
+    let mut lets = Vec::new();
+    for l in &rules.lets {
+        let (node, origin) = c.expr(&l.value);
+        lets.push(node);
+        c.let_origins.push(origin);
+    }
+    let compiled_rules = rules.rules.iter().map(|r| c.rule(r)).collect();
+    let labels = rules
+        .labels
+        .iter()
+        .map(|l| {
+            l.arms
+                .iter()
+                .map(|a| a.when.as_ref().map(|w| c.expr(w).0))
+                .collect()
+        })
+        .collect();
+    Compiled {
+        shape: c.shape,
+        strs: c.strs,
+        lists: c.lists,
+        lets,
+        rules: compiled_rules,
+        labels,
+    }
+}
+
+struct Compiler<'r> {
+    rules: &'r Ruleset,
+    shape: Shape,
+    strs: Vec<ConstStr>,
+    lists: Vec<Vec<Val>>,
+    /// For each compiled `let`, the shape node its value's fields hang from.
+    let_origins: Vec<Option<usize>>,
+    /// Shape node of each enclosing `where` element, innermost last.
+    wheres: Vec<Option<usize>>,
+}
+
+type Compiled1 = (Node, Option<usize>);
+
+fn bx(n: Node) -> Box<Node> {
+    Box::new(n)
+}
+
+impl<'r> Compiler<'r> {
+    fn rule(&mut self, r: &crate::rules::RuleDef) -> CRule {
+        CRule {
+            when: r.when.as_ref().map(|w| self.expr(w).0),
+            points: self.expr(&r.points).0,
+            sign: if r.sign == Sign::Add { 1.0 } else { -1.0 },
+            up_to: r.up_to,
+            group: r.group,
+        }
+    }
+
+    fn node(&mut self, e: &TExpr) -> Box<Node> {
+        bx(self.expr(e).0)
+    }
+
+    /// Compiles `e`; also returns, for a record or list of records, the
+    /// shape node whose fields `.field` and `where` refer to.
+    fn expr(&mut self, e: &TExpr) -> Compiled1 {
+        use TExprKind as K;
+        let node = match &e.kind {
+            K::Number(_)
+            | K::String(_)
+            | K::Bool(_)
+            | K::List(_)
+            | K::Regex(_)
+            | K::Duration(_) => Node::Const(self.constant(e)),
+            K::Field(f) => return self.field(f),
+            K::Let(i) => {
+                return (
+                    Node::Let(*i as u32),
+                    self.let_origins.get(*i).copied().flatten(),
+                )
+            }
+            K::Score => Node::Score,
+            K::GroupTotal(i) => Node::Group(*i as u32),
+            K::Project(c, name) => return self.project(c, name),
+            K::Where(c, cond) => {
+                let (c, origin) = self.expr(c);
+                let cond = self.in_where(origin, cond);
+                return (Node::Where(bx(c), bx(cond)), origin);
+            }
+            K::Call(f, args) => self.call(*f, args),
+            K::Neg(x) => Node::Neg(self.node(x)),
+            K::Not(x) => Node::Not(self.node(x)),
+            K::And(xs) => Node::And(xs.iter().map(|x| self.expr(x).0).collect()),
+            K::Or(xs) => Node::Or(xs.iter().map(|x| self.expr(x).0).collect()),
+            K::Arith(op, a, b) => Node::Arith(*op, self.node(a), self.node(b)),
+            K::Compare(op, a, b) => Node::Cmp(*op, self.operand(a, &b.ty), self.operand(b, &a.ty)),
+            K::In {
+                value,
+                list,
+                negated,
+            } => self.in_list(value, list, *negated),
+            K::Between(x, lo, hi) => Node::Between(
+                self.node(x),
+                self.operand(lo, &x.ty),
+                self.operand(hi, &x.ty),
+            ),
+            K::StrTest {
+                op,
+                any,
+                value,
+                needle,
+            } => self.str_test(*op, *any, value, needle),
+            K::Matches(x, re) => self.matches(x, re),
+            K::IsPresent(x, present) => Node::IsPresent(self.node(x), *present),
+            K::Within(x, d) => match self.lit(d) {
+                Some(Lit::Duration(secs)) => {
+                    Node::Within(self.node(x), (secs * 1e9).round() as i128)
+                }
+                _ => Node::Const(Val::Bool(false)),
+            },
+        };
+        (node, None)
+    }
+
+    /// An operand compared with a value of type `other`: a string constant
+    /// compared with a datetime is parsed once, here.
+    fn operand(&mut self, e: &TExpr, other: &Type) -> Box<Node> {
+        if *other == Type::Datetime {
+            if let Some(Lit::Str(s)) = self.lit(e) {
+                return bx(Node::Const(
+                    parse_datetime(s).map_or(Val::Missing, Val::Time),
+                ));
+            }
+        }
+        self.node(e)
+    }
+
+    fn in_where(&mut self, origin: Option<usize>, cond: &TExpr) -> Node {
+        let elem = origin.map(|o| self.shape.elem(o).unwrap_or(o));
+        self.wheres.push(elem);
+        let cond = self.expr(cond).0;
+        self.wheres.pop();
+        cond
+    }
+
+    fn field(&mut self, f: &FieldRef) -> Compiled1 {
+        let (depth, start) = match f.scope {
+            Scope::Lead => (LEAD, Some(ROOT)),
+            Scope::Element(k) => {
+                let at = self.wheres.len().checked_sub(1 + k as usize);
+                (k, at.and_then(|i| self.wheres[i]))
+            }
+        };
+        let Some(mut cur) = start else {
+            return (Node::Const(Val::Missing), None);
+        };
+        let mut crossed: Option<usize> = None;
+        for seg in &f.path {
+            if self.shape.elem(cur).is_some() {
+                if crossed.is_some() {
+                    // A path through two lists (a list of lists): not supported.
+                    return (Node::Const(Val::Missing), None);
+                }
+                crossed = Some(cur);
+            }
+            cur = self.shape.child(cur, seg);
+        }
+        let node = match crossed {
+            None => Node::Slot {
+                depth,
+                slot: self.shape.slot(cur),
+            },
+            Some(list) => {
+                let base = Node::Slot {
+                    depth,
+                    slot: self.shape.slot(list),
+                };
+                Node::Project(bx(base), self.shape.slot(cur))
+            }
+        };
+        (node, Some(cur))
+    }
+
+    fn project(&mut self, c: &TExpr, name: &str) -> Compiled1 {
+        let (c, origin) = self.expr(c);
+        let Some(origin) = origin else {
+            return (Node::Const(Val::Missing), None);
+        };
+        let field = self.shape.child(origin, name);
+        (Node::Project(bx(c), self.shape.slot(field)), Some(field))
+    }
+
+    fn call(&mut self, f: Func, args: &[TExpr]) -> Node {
+        let arg = &args[0];
+        if let (Some(fused), TExprKind::Where(c, cond)) = (where_fn(f), &arg.kind) {
+            let (c, origin) = self.expr(c);
+            let cond = self.in_where(origin, cond);
+            return fused(bx(c), bx(cond));
+        }
+        let bools = matches!(&arg.ty, Type::List(t) if **t == Type::Bool);
+        match f {
+            Func::Count => Node::Count(self.node(arg)),
+            Func::Any if bools => Node::Truth(Quant::Any, self.node(arg)),
+            Func::None if bools => Node::Truth(Quant::None, self.node(arg)),
+            Func::Any => Node::NonEmpty(self.node(arg), true),
+            Func::None => Node::NonEmpty(self.node(arg), false),
+            Func::All => self.all(arg),
+            Func::Sum => Node::Sum(self.node(arg)),
+            Func::DaysSince => Node::DaysSince(self.node(arg)),
+            Func::Len => Node::Len(self.node(arg)),
+            Func::Min => Node::MinMax(false, self.node(arg), self.node(&args[1])),
+            Func::Max => Node::MinMax(true, self.node(arg), self.node(&args[1])),
+        }
+    }
+
+    /// `all(L)`: through a `let` bound to a filter, "every element was kept".
+    fn all(&mut self, arg: &TExpr) -> Node {
+        if let TExprKind::Let(i) = &arg.kind {
+            if let TExprKind::Where(base, _) = &self.rules.lets[*i].value.kind {
+                let base = self.node(base);
+                return Node::AllKept {
+                    filtered: self.node(arg),
+                    base,
+                };
+            }
+        }
+        Node::Truth(Quant::All, self.node(arg))
+    }
+
+    fn in_list(&mut self, value: &TExpr, list: &TExpr, negated: bool) -> Node {
+        let value = self.node(value);
+        if let Some(Lit::List(items)) = self.lit(list) {
+            let mut set = ConstSet::default();
+            for item in items {
+                match self.lit(item) {
+                    Some(Lit::Str(s)) => set.strs.push(s.to_lowercase().into()),
+                    Some(Lit::Num(x)) => set.nums.push(x),
+                    Some(Lit::Bool(b)) => set.bools.push(b),
+                    _ => {}
+                }
+            }
+            return Node::InConst {
+                value,
+                set,
+                negated,
+            };
+        }
+        Node::In {
+            value,
+            list: self.node(list),
+            negated,
+        }
+    }
+
+    fn str_test(&mut self, op: StrOp, any: bool, value: &TExpr, needle: &TExpr) -> Node {
+        let value = self.node(value);
+        let needles: Option<Vec<Box<str>>> = match self.lit(needle) {
+            Some(Lit::Str(s)) if !any => Some(vec![s.to_lowercase().into()]),
+            Some(Lit::List(items)) if any => items
+                .iter()
+                .map(|i| match self.lit(i) {
+                    Some(Lit::Str(s)) => Some(s.to_lowercase().into()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        };
+        match needles {
+            Some(needles) => Node::StrConst { op, value, needles },
+            None => Node::Str {
+                op,
+                any,
+                value,
+                needle: self.node(needle),
+            },
+        }
+    }
+
+    fn matches(&mut self, x: &TExpr, re: &TExpr) -> Node {
+        let x = self.node(x);
+        match self.lit(re).and_then(|l| match l {
+            Lit::Regex(p) => Regex::new(p).ok(),
+            _ => None,
+        }) {
+            Some(re) => Node::Matches(x, re),
+            None => Node::Const(Val::Bool(false)),
+        }
+    }
+
+    /// The literal `e` is, looking through `let`s.
+    fn lit<'a>(&self, e: &'a TExpr) -> Option<Lit<'a>>
+    where
+        'r: 'a,
+    {
+        let rules: &'r Ruleset = self.rules;
+        Some(match &e.kind {
+            TExprKind::String(s) => Lit::Str(s),
+            TExprKind::Number(x) => Lit::Num(*x),
+            TExprKind::Bool(b) => Lit::Bool(*b),
+            TExprKind::List(items) => Lit::List(items),
+            TExprKind::Regex(p) => Lit::Regex(p),
+            TExprKind::Duration(d) => Lit::Duration(*d),
+            TExprKind::Let(i) => return self.lit(&rules.lets.get(*i)?.value),
+            _ => return None,
+        })
+    }
+
+    fn constant(&mut self, e: &TExpr) -> Val {
+        match self.lit(e) {
+            Some(Lit::Str(s)) => self.const_str(s),
+            Some(Lit::Num(x)) => Val::Num(x),
+            Some(Lit::Bool(b)) => Val::Bool(b),
+            Some(Lit::List(items)) => {
+                let vals = items.iter().map(|i| self.constant(i)).collect();
+                self.lists.push(vals);
+                Val::List(ListRef::Const(self.lists.len() as u32 - 1))
+            }
+            _ => Val::Other,
+        }
+    }
+
+    fn const_str(&mut self, s: &str) -> Val {
+        self.strs.push(ConstStr {
+            orig: s.into(),
+            low: s.to_lowercase().into(),
+        });
+        Val::CStr(self.strs.len() as u32 - 1)
+    }
+}
+
+type Fused = fn(Box<Node>, Box<Node>) -> Node;
+
+/// The fused form of a collection function applied to a `where`.
+fn where_fn(f: Func) -> Option<Fused> {
+    match f {
+        Func::Count => Some(Node::CountWhere),
+        Func::Any => Some(Node::AnyWhere),
+        Func::All => Some(Node::AllWhere),
+        Func::None => Some(Node::NoneWhere),
+        _ => None,
+    }
+}

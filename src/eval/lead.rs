@@ -1,0 +1,498 @@
+//! The lead as the rules see it: a [`Shape`] (the tree of fields the rules
+//! read, built once at compile time) and a [`Slots`] table (one lead's values
+//! of exactly those fields, filled once per lead).
+//!
+//! Every field the rules read gets a *slot* in a *frame*. Frame 0 is the lead;
+//! each list field opens a new frame layout for its elements, and a list of
+//! `n` elements occupies `n` consecutive frames of that layout in the table.
+//! Nested records are flattened into their parent's frame: `company.size` is
+//! one slot of frame 0. A record's own slot holds [`Val::Record`] (so `is
+//! missing` works on it), a list's own slot holds [`Val::List`], and slot 0 of
+//! an element frame holds the element itself.
+//!
+//! Filling the table is the only place that looks at the lead's JSON: the
+//! interpreter reads slots by number. [`Shape::extract`] fills it from a
+//! `serde_json::Value`; another front end (e.g. one reading JSON bytes
+//! directly) only has to produce the same table.
+
+use super::value::{parse_datetime, ListRef, TextRef, Val};
+use crate::rules::{FieldType, Type};
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// What a shape node holds.
+#[derive(Clone, Debug, PartialEq)]
+enum Kind {
+    /// A scalar (or a value of unknown type).
+    Scalar,
+    /// A record: its fields are further nodes in the same frame.
+    Record,
+    /// A list: `elem` is the element's node, slot 0 of frame layout `frame`.
+    List { elem: usize, frame: u32 },
+}
+
+/// One field the rules read.
+#[derive(Clone, Debug)]
+struct Node {
+    /// The key in the parent object (empty for a list element).
+    key: String,
+    /// The declared or inferred type.
+    ty: Type,
+    /// May be missing or null.
+    optional: bool,
+    kind: Kind,
+    /// Slot in its frame.
+    slot: u32,
+    /// Frame layout it lives in.
+    frame: u32,
+    /// Fields read below it (records: same frame; lists: see `Kind::List`).
+    children: Vec<usize>,
+}
+
+/// The tree of fields the rules read, with their slots.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    nodes: Vec<Node>,
+    /// Slots per frame, by frame layout.
+    frame_sizes: Vec<u32>,
+    /// Wrong types are data errors (a schema was declared).
+    strict: bool,
+}
+
+/// One lead's values, by frame and slot; reused from lead to lead.
+#[derive(Clone, Debug, Default)]
+pub struct Slots {
+    /// All frames, the lead's first.
+    pub vals: Vec<Val>,
+    /// Text of every string value: original and lowercase copies.
+    pub text: String,
+}
+
+impl Slots {
+    /// The original text of a string.
+    pub fn orig(&self, t: TextRef) -> &str {
+        &self.text[t.orig as usize..(t.orig + t.orig_len) as usize]
+    }
+
+    /// The lowercase text of a string.
+    pub fn low(&self, t: TextRef) -> &str {
+        &self.text[t.low as usize..(t.low + t.low_len) as usize]
+    }
+
+    fn push_text(&mut self, s: &str) -> TextRef {
+        let orig = self.text.len() as u32;
+        self.text.push_str(s);
+        let len = s.len() as u32;
+        let same = TextRef {
+            orig,
+            orig_len: len,
+            low: orig,
+            low_len: len,
+        };
+        if s.is_ascii() {
+            if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+                return same;
+            }
+            self.text.push_str(s);
+            self.text[(orig + len) as usize..].make_ascii_lowercase();
+            return TextRef {
+                low: orig + len,
+                ..same
+            };
+        }
+        let lower = s.to_lowercase();
+        if lower == s {
+            return same;
+        }
+        self.text.push_str(&lower);
+        TextRef {
+            low: orig + len,
+            low_len: lower.len() as u32,
+            ..same
+        }
+    }
+}
+
+/// The root node: the lead itself.
+pub const ROOT: usize = 0;
+
+impl Shape {
+    /// An empty shape for leads of type `lead_type`.
+    pub fn new(lead_type: &Type, strict: bool) -> Shape {
+        let root = Node {
+            key: String::new(),
+            ty: lead_type.clone(),
+            optional: false,
+            kind: Kind::Record,
+            slot: 0,
+            frame: 0,
+            children: Vec::new(),
+        };
+        Shape {
+            nodes: vec![root],
+            frame_sizes: vec![1],
+            strict,
+        }
+    }
+
+    /// The slot of a node in its frame.
+    pub fn slot(&self, node: usize) -> u32 {
+        self.nodes[node].slot
+    }
+
+    /// For a list node, its element's node.
+    pub fn elem(&self, node: usize) -> Option<usize> {
+        match self.nodes[node].kind {
+            Kind::List { elem, .. } => Some(elem),
+            _ => None,
+        }
+    }
+
+    /// The field `key` of a record node, or of the elements of a list node;
+    /// added (with a new slot) the first time it is asked for.
+    pub fn child(&mut self, node: usize, key: &str) -> usize {
+        if let Some(elem) = self.elem(node) {
+            return self.child(elem, key);
+        }
+        if let Some(&c) = self.nodes[node]
+            .children
+            .iter()
+            .find(|&&c| self.nodes[c].key == key)
+        {
+            return c;
+        }
+        let field = match &self.nodes[node].ty {
+            Type::Record(fields) => fields.get(key).cloned(),
+            _ => None,
+        };
+        let field = field.unwrap_or(FieldType {
+            ty: Type::Any,
+            optional: true,
+        });
+        let frame = self.nodes[node].frame;
+        self.nodes[node].kind = Kind::Record;
+        let id = self.add(key.to_string(), field, frame);
+        self.nodes[node].children.push(id);
+        id
+    }
+
+    fn add(&mut self, key: String, field: FieldType, frame: u32) -> usize {
+        let slot = self.frame_sizes[frame as usize];
+        self.frame_sizes[frame as usize] += 1;
+        let id = self.nodes.len();
+        let kind = match &field.ty {
+            Type::Record(_) => Kind::Record,
+            _ => Kind::Scalar,
+        };
+        self.nodes.push(Node {
+            key,
+            ty: field.ty.clone(),
+            optional: field.optional,
+            kind,
+            slot,
+            frame,
+            children: vec![],
+        });
+        if let Type::List(inner) = &field.ty {
+            let elem_frame = self.frame_sizes.len() as u32;
+            self.frame_sizes.push(0);
+            let elem_field = FieldType {
+                ty: (**inner).clone(),
+                optional: true,
+            };
+            let elem = self.add(String::new(), elem_field, elem_frame);
+            self.nodes[id].kind = Kind::List {
+                elem,
+                frame: elem_frame,
+            };
+        }
+        id
+    }
+
+    /// Fills `slots` with the values of one lead.
+    pub fn extract(&self, lead: &Value, slots: &mut Slots) -> Result<(), String> {
+        slots.vals.clear();
+        slots.text.clear();
+        slots
+            .vals
+            .resize(self.frame_sizes[0] as usize, Val::Missing);
+        if !lead.is_object() {
+            return Err(format!(
+                "a lead must be a JSON object, found {}",
+                describe(lead)
+            ));
+        }
+        let mut fill = Filler { shape: self, slots };
+        fill.fill(ROOT, 0, Some(lead)).map_err(|e| e.message())
+    }
+}
+
+/// Where a bad value sits, built while unwinding.
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A value that violates the schema.
+struct Bad {
+    path: Vec<Seg>,
+    problem: String,
+}
+
+impl Bad {
+    fn message(mut self) -> String {
+        self.path.reverse();
+        let mut out = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) if out.is_empty() => out.push_str(k),
+                Seg::Key(k) => write!(out, ".{k}").unwrap(),
+                Seg::Index(i) => write!(out, "[{i}]").unwrap(),
+            }
+        }
+        if out.is_empty() {
+            return format!("the lead {}", self.problem);
+        }
+        format!("{out}: {}", self.problem)
+    }
+
+    fn at(mut self, seg: Seg) -> Bad {
+        self.path.push(seg);
+        self
+    }
+}
+
+struct Filler<'a> {
+    shape: &'a Shape,
+    slots: &'a mut Slots,
+}
+
+impl Filler<'_> {
+    /// Fills node `id` (and what is below it) in the frame at `base`.
+    fn fill(&mut self, id: usize, base: u32, v: Option<&Value>) -> Result<(), Bad> {
+        let node = &self.shape.nodes[id];
+        let at = (base + node.slot) as usize;
+        let v = match v {
+            None | Some(Value::Null) => return self.absent(node, v.is_none()),
+            Some(v) => v,
+        };
+        let val = match (&node.kind, v) {
+            (Kind::Record, Value::Object(map)) => {
+                for &c in &node.children {
+                    let key = &self.shape.nodes[c].key;
+                    self.fill(c, base, map.get(key))
+                        .map_err(|e| e.at(Seg::Key(key.clone())))?;
+                }
+                Val::Record(base)
+            }
+            (Kind::List { elem, frame }, Value::Array(items)) => self.list(*elem, *frame, items)?,
+            (Kind::Scalar, v) => self.scalar(node, v)?,
+            _ => self.mismatch(node, v)?,
+        };
+        self.slots.vals[at] = val;
+        Ok(())
+    }
+
+    fn list(&mut self, elem: usize, frame: u32, items: &[Value]) -> Result<Val, Bad> {
+        let stride = self.shape.frame_sizes[frame as usize];
+        let start = self.slots.vals.len() as u32;
+        let len = items.len() as u32;
+        self.slots
+            .vals
+            .resize((start + len * stride) as usize, Val::Missing);
+        for (i, item) in items.iter().enumerate() {
+            let base = start + i as u32 * stride;
+            self.fill(elem, base, Some(item))
+                .map_err(|e| e.at(Seg::Index(i)))?;
+        }
+        Ok(Val::List(ListRef::Slots {
+            start,
+            len,
+            stride,
+            offset: 0,
+        }))
+    }
+
+    fn scalar(&mut self, node: &Node, v: &Value) -> Result<Val, Bad> {
+        let val = match (&node.ty, v) {
+            (Type::String | Type::Any, Value::String(s)) => Val::Str(self.slots.push_text(s)),
+            (Type::Number | Type::Any, Value::Number(n)) => {
+                Val::Num(n.as_f64().unwrap_or(f64::NAN))
+            }
+            (Type::Int, Value::Number(n)) => {
+                let x = n.as_f64().unwrap_or(f64::NAN);
+                if self.shape.strict && x.fract() != 0.0 {
+                    return self.mismatch(node, v);
+                }
+                Val::Num(x)
+            }
+            (Type::Bool | Type::Any, Value::Bool(b)) => Val::Bool(*b),
+            (Type::Datetime, Value::String(s)) => match parse_datetime(s) {
+                Some(t) => Val::Time(t),
+                None => return self.mismatch(node, v),
+            },
+            (Type::Any, _) => Val::Other,
+            _ => return self.mismatch(node, v),
+        };
+        Ok(val)
+    }
+
+    fn mismatch(&self, node: &Node, v: &Value) -> Result<Val, Bad> {
+        if !self.shape.strict {
+            return Ok(Val::Mismatch);
+        }
+        let problem = format!("expected {}, found {}", node.ty, describe(v));
+        Err(Bad {
+            path: vec![],
+            problem,
+        })
+    }
+
+    fn absent(&self, node: &Node, missing: bool) -> Result<(), Bad> {
+        if !self.shape.strict || node.optional {
+            return Ok(());
+        }
+        let problem = if missing {
+            format!("expected {}, but the field is missing", node.ty)
+        } else {
+            format!("expected {}, found null", node.ty)
+        };
+        Err(Bad {
+            path: vec![],
+            problem,
+        })
+    }
+}
+
+/// A JSON value in a message: `string "big"`, `number 3.5`, `a list`.
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("bool {b}"),
+        Value::Number(n) => format!("number {n}"),
+        Value::String(s) if s.chars().count() > 40 => {
+            let short: String = s.chars().take(40).collect();
+            format!("string {}…", Value::String(short))
+        }
+        Value::String(_) => format!("string {v}"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn field(ty: Type, optional: bool) -> FieldType {
+        FieldType { ty, optional }
+    }
+
+    fn record(fields: Vec<(&str, FieldType)>) -> Type {
+        Type::Record(
+            fields
+                .into_iter()
+                .map(|(k, f)| (k.to_string(), f))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    fn lead_type() -> Type {
+        let event = record(vec![
+            ("type", field(Type::String, false)),
+            ("at", field(Type::Datetime, false)),
+        ]);
+        let company = record(vec![("size", field(Type::Int, true))]);
+        record(vec![
+            ("title", field(Type::String, true)),
+            ("company", field(company, false)),
+            ("events", field(Type::List(Box::new(event)), false)),
+        ])
+    }
+
+    fn shape(strict: bool) -> (Shape, [usize; 4]) {
+        let mut s = Shape::new(&lead_type(), strict);
+        let title = s.child(ROOT, "title");
+        let company = s.child(ROOT, "company");
+        let size = s.child(company, "size");
+        let events = s.child(ROOT, "events");
+        let ty = s.child(events, "type");
+        let _at = s.child(events, "at");
+        (s, [title, size, events, ty])
+    }
+
+    #[test]
+    fn slots_are_flat_and_lists_use_frames() {
+        let (s, [title, size, events, ty]) = shape(true);
+        let mut slots = Slots::default();
+        let lead = json!({"title": "VP Sales", "company": {"size": 300},
+            "events": [{"type": "A", "at": "2026-01-01"}, {"type": "b", "at": "2026-01-02T00:00:00Z"}]});
+        s.extract(&lead, &mut slots).unwrap();
+        let Val::Str(t) = slots.vals[s.slot(title) as usize] else {
+            panic!()
+        };
+        assert_eq!((slots.orig(t), slots.low(t)), ("VP Sales", "vp sales"));
+        assert_eq!(slots.vals[s.slot(size) as usize], Val::Num(300.0));
+        let Val::List(ListRef::Slots {
+            start, len, stride, ..
+        }) = slots.vals[s.slot(events) as usize]
+        else {
+            panic!()
+        };
+        assert_eq!((len, stride), (2, 3));
+        let Val::Str(t) = slots.vals[(start + stride + s.slot(ty)) as usize] else {
+            panic!()
+        };
+        assert_eq!(slots.low(t), "b");
+    }
+
+    #[test]
+    fn schema_errors_name_the_field() {
+        let (s, _) = shape(true);
+        let mut slots = Slots::default();
+        let bad = json!({"company": {"size": "big"}, "events": []});
+        assert_eq!(
+            s.extract(&bad, &mut slots).unwrap_err(),
+            r#"company.size: expected int, found string "big""#
+        );
+        let bad = json!({"company": {"size": 2.5}, "events": []});
+        assert_eq!(
+            s.extract(&bad, &mut slots).unwrap_err(),
+            "company.size: expected int, found number 2.5"
+        );
+        let bad = json!({"company": {}, "events": [{"type": "x", "at": "soon"}]});
+        let want = r#"events[0].at: expected datetime, found string "soon""#;
+        assert_eq!(s.extract(&bad, &mut slots).unwrap_err(), want);
+        let bad = json!({"company": {}});
+        assert!(s
+            .extract(&bad, &mut slots)
+            .unwrap_err()
+            .starts_with("events: expected list<"));
+        let bad = json!({"company": null, "events": []});
+        assert!(s
+            .extract(&bad, &mut slots)
+            .unwrap_err()
+            .ends_with("found null"));
+    }
+
+    #[test]
+    fn without_schema_wrong_types_are_mismatches() {
+        let (s, [title, size, ..]) = shape(false);
+        let mut slots = Slots::default();
+        s.extract(&json!({"title": 3, "company": {"size": "big"}}), &mut slots)
+            .unwrap();
+        assert_eq!(slots.vals[s.slot(title) as usize], Val::Mismatch);
+        assert_eq!(slots.vals[s.slot(size) as usize], Val::Mismatch);
+    }
+
+    #[test]
+    fn non_ascii_lowercase() {
+        let mut slots = Slots::default();
+        let t = slots.push_text("ÉCOLE");
+        assert_eq!(slots.low(t), "école");
+        let t = slots.push_text("école");
+        assert_eq!(t.low, t.orig);
+    }
+}

@@ -1,0 +1,185 @@
+//! Output records: one compact JSON object per lead, and the reasons behind a score.
+//!
+//! Everything constant (keys, group names, label values, rule labels) is
+//! JSON-escaped once when the program is compiled; rendering a record only
+//! concatenates and formats numbers.
+
+use super::{Bound, Outcome};
+use crate::rules::{Output, Ruleset};
+use std::fmt::Write as _;
+
+/// Why a lead got its score: one rule's points, or one clamp of a group total.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reason<'a> {
+    /// The rule's label, or `max N` / `min N` for a clamp.
+    pub rule: &'a str,
+    /// The group, if any.
+    pub group: Option<&'a str>,
+    /// The points given (negative for a `subtract` or a `max` clamp).
+    pub points: f64,
+}
+
+/// Pre-rendered constant text of a program's records.
+#[derive(Clone, Debug)]
+pub(crate) struct Texts {
+    /// Per output column: `,"name":` and, for labels, each arm's value as JSON.
+    columns: Vec<(String, Output, Vec<String>)>,
+    /// Per group: `max N` and `min N` labels of its clamps.
+    pub caps: Vec<(String, String)>,
+}
+
+impl Texts {
+    pub(crate) fn new(rules: &Ruleset) -> Texts {
+        let columns = rules
+            .outputs
+            .iter()
+            .map(|&o| {
+                let (name, values) = match o {
+                    Output::Group(g) => (&rules.groups[g].name, vec![]),
+                    Output::Label(l) => {
+                        let label = &rules.labels[l];
+                        (
+                            &label.name,
+                            label.arms.iter().map(|a| json_str(&a.value)).collect(),
+                        )
+                    }
+                };
+                (format!(",{}:", json_str(name)), o, values)
+            })
+            .collect();
+        let caps = rules
+            .groups
+            .iter()
+            .map(|g| {
+                let label = |word: &str, n: Option<f64>| {
+                    let mut s = format!("{word} ");
+                    push_num(&mut s, n.unwrap_or(0.0));
+                    s
+                };
+                (label("max", g.max), label("min", g.min))
+            })
+            .collect();
+        Texts { columns, caps }
+    }
+}
+
+/// `s` as a JSON string literal.
+fn json_str(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+/// Appends a number: as an integer when integral (and below 1e15), else as serde_json prints it.
+pub fn push_num(out: &mut String, x: f64) {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        write!(out, "{}", x as i64).unwrap();
+    } else {
+        match serde_json::Number::from_f64(x) {
+            Some(n) => write!(out, "{n}").unwrap(),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+/// The reasons behind `outcome`, in rule order, then clamps in group order.
+pub(crate) fn reasons<'a>(
+    rules: &'a Ruleset,
+    texts: &'a Texts,
+    outcome: &Outcome,
+) -> Vec<Reason<'a>> {
+    let group = |g: usize| rules.groups[g].name.as_str();
+    let mut out: Vec<Reason<'a>> = rules
+        .rules
+        .iter()
+        .zip(&outcome.rules)
+        .filter(|(_, o)| o.points != 0.0)
+        .map(|(r, o)| Reason {
+            rule: &r.label,
+            group: r.group.map(group),
+            points: o.points,
+        })
+        .collect();
+    out.extend(outcome.caps.iter().map(|c| {
+        let (max, min) = &texts.caps[c.group];
+        let rule = if c.bound == Bound::Max { max } else { min };
+        Reason {
+            rule,
+            group: Some(group(c.group)),
+            points: c.points,
+        }
+    }));
+    out
+}
+
+/// Appends one record (and a newline) for a scored lead.
+pub(crate) fn record(
+    out: &mut String,
+    texts: &Texts,
+    id: &serde_json::Value,
+    outcome: &Outcome,
+    why: Option<&[Reason]>,
+) {
+    write!(out, "{{\"id\":{id},\"score\":").unwrap();
+    push_num(out, outcome.score);
+    for (key, column, values) in &texts.columns {
+        out.push_str(key);
+        match *column {
+            Output::Group(g) => push_num(out, outcome.groups[g]),
+            Output::Label(l) => match outcome.labels[l] {
+                Some(arm) => out.push_str(&values[arm]),
+                None => out.push_str("null"),
+            },
+        }
+    }
+    if let Some(why) = why {
+        out.push_str(",\"reasons\":[");
+        for (i, r) in why.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write!(out, "{{\"rule\":{},\"group\":", json_str(r.rule)).unwrap();
+            match r.group {
+                Some(g) => out.push_str(&json_str(g)),
+                None => out.push_str("null"),
+            }
+            out.push_str(",\"points\":");
+            push_num(out, r.points);
+            out.push('}');
+        }
+        out.push(']');
+    }
+    out.push_str("}\n");
+}
+
+/// Appends one error record (and a newline).
+pub(crate) fn error(out: &mut String, id: &serde_json::Value, message: &str) {
+    writeln!(out, "{{\"id\":{id},\"error\":{}}}", json_str(message)).unwrap();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(x: f64) -> String {
+        let mut s = String::new();
+        push_num(&mut s, x);
+        s
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(num(60.0), "60");
+        assert_eq!(num(-15.0), "-15");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(num(1e20), "1e+20");
+        assert_eq!(num(f64::NAN), "null");
+    }
+
+    #[test]
+    fn error_records_escape() {
+        let mut s = String::new();
+        error(&mut s, &serde_json::json!("a\"b"), "x: \"big\"");
+        assert_eq!(s, "{\"id\":\"a\\\"b\",\"error\":\"x: \\\"big\\\"\"}\n");
+    }
+}

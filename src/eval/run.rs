@@ -1,0 +1,463 @@
+//! The interpreter proper: evaluates compiled [`Node`]s over one lead's
+//! [`Slots`]. Plain recursion over the tree (its depth is bounded by the
+//! parser's nesting limit); `let`s are evaluated at most once per lead.
+
+use super::compile::{Compiled, Node, Quant, LEAD};
+use super::lead::Slots;
+use super::value::{Instant, ListRef, Val};
+use crate::syntax::ast::{ArithOp, CmpOp, StrOp};
+use std::cmp::Ordering;
+
+const DAY_NANOS: i128 = 86_400 * 1_000_000_000;
+
+/// Evaluation buffers, reused from lead to lead so that scoring does not allocate.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    /// The lead's values.
+    pub(crate) slots: Slots,
+    /// Frames kept by materialised `where` filters.
+    picks: Vec<u32>,
+    /// Frames kept by filters being evaluated.
+    tmp: Vec<u32>,
+    /// Cached `let` values.
+    lets: Vec<Option<Val>>,
+    /// Frames of the enclosing `where` elements, innermost last.
+    frames: Vec<u32>,
+}
+
+/// One lead's evaluation.
+pub struct Ctx<'a> {
+    prog: &'a Compiled,
+    slots: &'a Slots,
+    picks: &'a mut Vec<u32>,
+    tmp: &'a mut Vec<u32>,
+    lets: &'a mut Vec<Option<Val>>,
+    frames: &'a mut Vec<u32>,
+    as_of: Instant,
+    /// Tests made false by a value of the wrong type.
+    pub mismatches: u32,
+    /// The total score, once known.
+    pub score: f64,
+    /// The clamped group totals, once known.
+    pub groups: Vec<f64>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context over the lead already extracted into `scratch`.
+    pub fn new(prog: &'a Compiled, scratch: &'a mut Scratch, as_of: Instant) -> Ctx<'a> {
+        scratch.picks.clear();
+        scratch.frames.clear();
+        scratch.tmp.clear();
+        scratch.lets.clear();
+        scratch.lets.resize(prog.lets.len(), None);
+        Ctx {
+            prog,
+            slots: &scratch.slots,
+            picks: &mut scratch.picks,
+            tmp: &mut scratch.tmp,
+            lets: &mut scratch.lets,
+            frames: &mut scratch.frames,
+            as_of,
+            mismatches: 0,
+            score: 0.0,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Reads a slot; a wrong-typed value counts as a mismatch and reads as missing.
+    fn read(&mut self, at: u32) -> Val {
+        match self.slots.vals[at as usize] {
+            Val::Mismatch => {
+                self.mismatches += 1;
+                Val::Missing
+            }
+            v => v,
+        }
+    }
+
+    fn slot_at(&self, depth: u32, slot: u32) -> u32 {
+        match depth {
+            LEAD => slot,
+            k => self.frames[self.frames.len() - 1 - k as usize] + slot,
+        }
+    }
+
+    /// Evaluates a condition.
+    pub fn test(&mut self, n: &Node) -> bool {
+        match n {
+            Node::Not(x) => !self.test(x),
+            Node::And(xs) => xs.iter().all(|x| self.test(x)),
+            Node::Or(xs) => xs.iter().any(|x| self.test(x)),
+            Node::AnyWhere(c, cond) => self.first_kept(c, cond, true).is_some(),
+            Node::NoneWhere(c, cond) => self.first_kept(c, cond, true).is_none(),
+            Node::AllWhere(c, cond) => self.first_kept(c, cond, false).is_none(),
+            Node::NonEmpty(x, want) => {
+                let n = self.list_of(x).map_or(0, |l| self.len(l));
+                (n > 0) == *want
+            }
+            Node::Truth(q, x) => self.truth(*q, x),
+            Node::AllKept { filtered, base } => {
+                let kept = self.list_of(filtered).map_or(0, |l| self.len(l));
+                let all = self.list_of(base).map_or(0, |l| self.len(l));
+                kept == all
+            }
+            Node::Cmp(op, a, b) => self.compare(*op, a, b),
+            Node::InConst {
+                value,
+                set,
+                negated,
+            } => {
+                let v = self.val(value);
+                let found = match v {
+                    Val::Str(_) | Val::CStr(_) => {
+                        let v = self.low(v).unwrap_or_default();
+                        set.strs.iter().any(|s| **s == *v)
+                    }
+                    Val::Num(x) => set.nums.contains(&x),
+                    Val::Bool(b) => set.bools.contains(&b),
+                    _ => return false,
+                };
+                found != *negated
+            }
+            Node::In {
+                value,
+                list,
+                negated,
+            } => self.in_list(value, list, *negated),
+            Node::Between(x, lo, hi) => {
+                let (x, lo, hi) = (self.val(x), self.val(lo), self.val(hi));
+                let ge = self.order(x, lo).is_some_and(|o| o != Ordering::Less);
+                ge && self.order(x, hi).is_some_and(|o| o != Ordering::Greater)
+            }
+            Node::StrConst { op, value, needles } => {
+                let v = self.val(value);
+                self.str_const(*op, v, needles)
+            }
+            Node::Str {
+                op,
+                any,
+                value,
+                needle,
+            } => self.str_dyn(*op, *any, value, needle),
+            Node::Matches(x, re) => match self.val(x) {
+                Val::Str(t) => re.is_match(self.slots.orig(t)),
+                Val::CStr(i) => re.is_match(&self.prog.strs[i as usize].orig),
+                _ => false,
+            },
+            Node::IsPresent(x, present) => !matches!(self.raw(x), Val::Missing) == *present,
+            Node::Within(x, d) => match self.val(x) {
+                Val::Time(t) => self.as_of.minus(*d) < t && t <= self.as_of,
+                _ => false,
+            },
+            n => matches!(self.val(n), Val::Bool(true)),
+        }
+    }
+
+    /// Evaluates an expression.
+    pub fn val(&mut self, n: &Node) -> Val {
+        match n {
+            Node::Const(v) => *v,
+            Node::Slot { depth, slot } => {
+                let at = self.slot_at(*depth, *slot);
+                self.read(at)
+            }
+            Node::Project(x, off) => self.project(x, *off),
+            Node::Let(i) => self.let_val(*i as usize),
+            Node::Score => Val::Num(self.score),
+            Node::Group(i) => Val::Num(self.groups.get(*i as usize).copied().unwrap_or(0.0)),
+            Node::Where(c, cond) => self.filter(c, cond),
+            Node::Count(x) => Val::Num(self.list_of(x).map_or(0, |l| self.len(l)) as f64),
+            Node::CountWhere(c, cond) => Val::Num(self.count_kept(c, cond) as f64),
+            Node::Sum(x) => Val::Num(self.sum(x)),
+            Node::DaysSince(x) => match self.val(x) {
+                Val::Time(t) => {
+                    Val::Num((self.as_of.nanos() - t.nanos()).div_euclid(DAY_NANOS) as f64)
+                }
+                _ => Val::Missing,
+            },
+            Node::Len(x) => match self.val(x) {
+                Val::Str(t) => Val::Num(self.slots.orig(t).chars().count() as f64),
+                Val::CStr(i) => Val::Num(self.prog.strs[i as usize].orig.chars().count() as f64),
+                Val::List(l) => Val::Num(self.len(l) as f64),
+                _ => Val::Missing,
+            },
+            Node::MinMax(max, a, b) => match (self.num(a), self.num(b)) {
+                (Some(a), Some(b)) => Val::Num(if *max { a.max(b) } else { a.min(b) }),
+                _ => Val::Missing,
+            },
+            Node::Neg(x) => self.num(x).map_or(Val::Missing, |x| Val::Num(-x)),
+            Node::Arith(op, a, b) => self.arith(*op, a, b),
+            n => Val::Bool(self.test(n)),
+        }
+    }
+
+    /// Evaluates a number; `None` when missing, not a number, or not finite.
+    pub fn num(&mut self, n: &Node) -> Option<f64> {
+        match self.val(n) {
+            Val::Num(x) if x.is_finite() => Some(x),
+            _ => None,
+        }
+    }
+
+    /// Like [`Ctx::val`], but a wrong-typed slot reads as itself (present) and is not counted.
+    fn raw(&mut self, n: &Node) -> Val {
+        match n {
+            Node::Slot { depth, slot } => self.slots.vals[self.slot_at(*depth, *slot) as usize],
+            n => self.val(n),
+        }
+    }
+
+    fn let_val(&mut self, i: usize) -> Val {
+        if let Some(v) = self.lets[i] {
+            return v;
+        }
+        let prog = self.prog;
+        let v = self.val(&prog.lets[i]);
+        self.lets[i] = Some(v);
+        v
+    }
+
+    fn project(&mut self, x: &Node, off: u32) -> Val {
+        match self.val(x) {
+            Val::List(ListRef::Slots {
+                start, len, stride, ..
+            }) => Val::List(ListRef::Slots {
+                start,
+                len,
+                stride,
+                offset: off,
+            }),
+            Val::List(ListRef::Picked { start, len, .. }) => Val::List(ListRef::Picked {
+                start,
+                len,
+                offset: off,
+            }),
+            Val::Record(base) => self.read(base + off),
+            _ => Val::Missing,
+        }
+    }
+
+    fn arith(&mut self, op: ArithOp, a: &Node, b: &Node) -> Val {
+        let (Some(a), Some(b)) = (self.num(a), self.num(b)) else {
+            return Val::Missing;
+        };
+        let r = match op {
+            ArithOp::Add => a + b,
+            ArithOp::Sub => a - b,
+            ArithOp::Mul => a * b,
+            ArithOp::Div => a / b,
+        };
+        if r.is_finite() {
+            Val::Num(r)
+        } else {
+            Val::Missing
+        }
+    }
+
+    // ---- lists ----
+
+    fn list_of(&mut self, n: &Node) -> Option<ListRef> {
+        match self.val(n) {
+            Val::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    fn len(&self, l: ListRef) -> u32 {
+        match l {
+            ListRef::Slots { len, .. } | ListRef::Picked { len, .. } => len,
+            ListRef::Const(i) => self.prog.lists[i as usize].len() as u32,
+        }
+    }
+
+    /// The frame of element `i` (`None` for a list literal, whose elements have no fields).
+    fn frame(&self, l: ListRef, i: u32) -> Option<u32> {
+        match l {
+            ListRef::Slots { start, stride, .. } => Some(start + i * stride),
+            ListRef::Picked { start, .. } => Some(self.picks[(start + i) as usize]),
+            ListRef::Const(_) => None,
+        }
+    }
+
+    fn elem(&mut self, l: ListRef, i: u32) -> Val {
+        match l {
+            ListRef::Slots {
+                start,
+                stride,
+                offset,
+                ..
+            } => self.read(start + i * stride + offset),
+            ListRef::Picked { start, offset, .. } => {
+                self.read(self.picks[(start + i) as usize] + offset)
+            }
+            ListRef::Const(c) => self.prog.lists[c as usize][i as usize],
+        }
+    }
+
+    /// Runs `cond` on each element of `c`; returns the first element index
+    /// for which it gives `want`.
+    fn first_kept(&mut self, c: &Node, cond: &Node, want: bool) -> Option<u32> {
+        let l = self.list_of(c)?;
+        (0..self.len(l)).find(|&i| self.keeps(l, i, cond) == want)
+    }
+
+    fn keeps(&mut self, l: ListRef, i: u32, cond: &Node) -> bool {
+        let Some(frame) = self.frame(l, i) else {
+            return false;
+        };
+        self.frames.push(frame);
+        let kept = self.test(cond);
+        self.frames.pop();
+        kept
+    }
+
+    fn count_kept(&mut self, c: &Node, cond: &Node) -> u32 {
+        let Some(l) = self.list_of(c) else {
+            return 0;
+        };
+        (0..self.len(l)).filter(|&i| self.keeps(l, i, cond)).count() as u32
+    }
+
+    fn filter(&mut self, c: &Node, cond: &Node) -> Val {
+        let Some(l) = self.list_of(c) else {
+            return Val::Missing;
+        };
+        let offset = match l {
+            ListRef::Slots { offset, .. } | ListRef::Picked { offset, .. } => offset,
+            ListRef::Const(_) => return Val::Missing,
+        };
+        // Frames kept so far sit on `tmp` above `base`; a filter nested in
+        // `cond` uses `tmp` above them and pops its own before returning.
+        let base = self.tmp.len();
+        for i in 0..self.len(l) {
+            if self.keeps(l, i, cond) {
+                let frame = self.frame(l, i).unwrap_or(0);
+                self.tmp.push(frame);
+            }
+        }
+        let start = self.picks.len() as u32;
+        self.picks.extend_from_slice(&self.tmp[base..]);
+        let len = (self.tmp.len() - base) as u32;
+        self.tmp.truncate(base);
+        Val::List(ListRef::Picked { start, len, offset })
+    }
+
+    fn truth(&mut self, q: Quant, x: &Node) -> bool {
+        let Some(l) = self.list_of(x) else {
+            return q != Quant::Any;
+        };
+        let trues = (0..self.len(l))
+            .filter(|&i| self.elem(l, i) == Val::Bool(true))
+            .count() as u32;
+        match q {
+            Quant::Any => trues > 0,
+            Quant::None => trues == 0,
+            Quant::All => trues == self.len(l),
+        }
+    }
+
+    fn sum(&mut self, x: &Node) -> f64 {
+        let Some(l) = self.list_of(x) else {
+            return 0.0;
+        };
+        (0..self.len(l))
+            .map(|i| match self.elem(l, i) {
+                Val::Num(x) => x,
+                _ => 0.0,
+            })
+            .sum()
+    }
+
+    fn in_list(&mut self, value: &Node, list: &Node, negated: bool) -> bool {
+        let v = self.val(value);
+        if v == Val::Missing {
+            return false;
+        }
+        let Some(l) = self.list_of(list) else {
+            return false;
+        };
+        let found = (0..self.len(l)).any(|i| {
+            let e = self.elem(l, i);
+            self.equal(v, e) == Some(true)
+        });
+        found != negated
+    }
+
+    // ---- comparisons ----
+
+    /// The lowercase text of a string value.
+    fn low(&self, v: Val) -> Option<&str> {
+        match v {
+            Val::Str(t) => Some(self.slots.low(t)),
+            Val::CStr(i) => Some(&self.prog.strs[i as usize].low),
+            _ => None,
+        }
+    }
+
+    fn equal(&self, a: Val, b: Val) -> Option<bool> {
+        match (a, b) {
+            (Val::Num(a), Val::Num(b)) => Some(a == b),
+            (Val::Bool(a), Val::Bool(b)) => Some(a == b),
+            (Val::Time(a), Val::Time(b)) => Some(a == b),
+            _ => Some(self.low(a)? == self.low(b)?),
+        }
+    }
+
+    fn order(&self, a: Val, b: Val) -> Option<Ordering> {
+        match (a, b) {
+            (Val::Num(a), Val::Num(b)) => a.partial_cmp(&b),
+            (Val::Time(a), Val::Time(b)) => Some(a.cmp(&b)),
+            _ => Some(self.low(a)?.cmp(self.low(b)?)),
+        }
+    }
+
+    fn compare(&mut self, op: CmpOp, a: &Node, b: &Node) -> bool {
+        let (a, b) = (self.val(a), self.val(b));
+        match op {
+            CmpOp::Eq => self.equal(a, b) == Some(true),
+            CmpOp::Ne => self.equal(a, b) == Some(false),
+            CmpOp::Lt => self.order(a, b) == Some(Ordering::Less),
+            CmpOp::Le => matches!(self.order(a, b), Some(Ordering::Less | Ordering::Equal)),
+            CmpOp::Gt => self.order(a, b) == Some(Ordering::Greater),
+            CmpOp::Ge => matches!(self.order(a, b), Some(Ordering::Greater | Ordering::Equal)),
+        }
+    }
+
+    fn str_const(&mut self, op: StrOp, v: Val, needles: &[Box<str>]) -> bool {
+        if let Some(s) = self.low(v) {
+            return needles.iter().any(|n| str_op(op, s, n));
+        }
+        let (Val::List(l), StrOp::Contains) = (v, op) else {
+            return false;
+        };
+        (0..self.len(l)).any(|i| {
+            let e = self.elem(l, i);
+            self.low(e)
+                .is_some_and(|e| needles.iter().any(|n| **n == *e))
+        })
+    }
+
+    fn str_dyn(&mut self, op: StrOp, any: bool, value: &Node, needle: &Node) -> bool {
+        let n = self.val(needle);
+        let needles: Vec<Box<str>> = match (any, n) {
+            (false, n) => self.low(n).map(Into::into).into_iter().collect(),
+            (true, Val::List(l)) => (0..self.len(l))
+                .filter_map(|i| {
+                    let e = self.elem(l, i);
+                    self.low(e).map(Into::into)
+                })
+                .collect(),
+            _ => return false,
+        };
+        let v = self.val(value);
+        self.str_const(op, v, &needles)
+    }
+}
+
+fn str_op(op: StrOp, s: &str, needle: &str) -> bool {
+    match op {
+        StrOp::Contains => s.contains(needle),
+        StrOp::StartsWith => s.starts_with(needle),
+        StrOp::EndsWith => s.ends_with(needle),
+    }
+}

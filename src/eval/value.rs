@@ -1,0 +1,248 @@
+//! Run-time values: what a slot of the lead table or an evaluated expression holds.
+//!
+//! Values are small `Copy` data. Text lives in a per-lead buffer
+//! ([`super::lead::Slots`]) or in the program's constants, and is referred to
+//! by position, so a value never borrows and never allocates.
+
+use chrono::{DateTime, NaiveDate};
+
+/// A point in time: seconds since the Unix epoch and nanoseconds within the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant {
+    /// Whole seconds since 1970-01-01T00:00:00Z (negative before).
+    pub secs: i64,
+    /// Nanoseconds, `0..1_000_000_000`.
+    pub nanos: u32,
+}
+
+const NANOS: i128 = 1_000_000_000;
+
+impl Instant {
+    /// From nanoseconds since the epoch.
+    pub fn from_nanos(n: i128) -> Instant {
+        Instant {
+            secs: n.div_euclid(NANOS) as i64,
+            nanos: n.rem_euclid(NANOS) as u32,
+        }
+    }
+
+    /// Nanoseconds since the epoch.
+    pub fn nanos(self) -> i128 {
+        self.secs as i128 * NANOS + self.nanos as i128
+    }
+
+    /// `self - d` for a duration `d` in nanoseconds.
+    pub fn minus(self, d: i128) -> Instant {
+        Instant::from_nanos(self.nanos() - d)
+    }
+}
+
+/// A string in the lead's text buffer: the original text and its lowercase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextRef {
+    /// Start of the original text.
+    pub orig: u32,
+    /// Byte length of the original text.
+    pub orig_len: u32,
+    /// Start of the lowercase text (equal to `orig` when already lowercase).
+    pub low: u32,
+    /// Byte length of the lowercase text.
+    pub low_len: u32,
+}
+
+/// A list value. Elements of a lead list live in consecutive *frames* of the
+/// slot table: element `i` of `Slots` is the frame at `start + i * stride`,
+/// and its value is the slot `offset` of that frame (a projection such as
+/// `events.type` only changes `offset`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListRef {
+    /// A list read from the lead.
+    Slots {
+        /// Frame of the first element.
+        start: u32,
+        /// Number of elements.
+        len: u32,
+        /// Slots per element frame.
+        stride: u32,
+        /// Slot of the element's value within its frame.
+        offset: u32,
+    },
+    /// A filtered list: the frames are `picks[start..start + len]`.
+    Picked {
+        /// First entry in the picks buffer.
+        start: u32,
+        /// Number of elements.
+        len: u32,
+        /// Slot of the element's value within its frame.
+        offset: u32,
+    },
+    /// A list literal: index into the program's constant lists.
+    Const(u32),
+}
+
+/// A value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val {
+    /// A missing field, or null.
+    Missing,
+    /// A lead value of the wrong type (only without a schema): tests on it are false.
+    Mismatch,
+    /// A bool.
+    Bool(bool),
+    /// A number.
+    Num(f64),
+    /// Text from the lead.
+    Str(TextRef),
+    /// Text from the program: index into its constant strings.
+    CStr(u32),
+    /// A datetime.
+    Time(Instant),
+    /// A list.
+    List(ListRef),
+    /// A record: the frame its fields live in.
+    Record(u32),
+    /// A present value that no rule compares (a field only tested with `is missing`).
+    Other,
+}
+
+/// Parses RFC 3339 text, or a plain `YYYY-MM-DD` (midnight UTC).
+pub fn parse_datetime(s: &str) -> Option<Instant> {
+    if let Some(t) = parse_fast(s.as_bytes()) {
+        return Some(t);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(Instant {
+            secs: t.timestamp(),
+            nanos: t.timestamp_subsec_nanos(),
+        });
+    }
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    let t = d.and_hms_opt(0, 0, 0)?.and_utc();
+    Some(Instant {
+        secs: t.timestamp(),
+        nanos: 0,
+    })
+}
+
+/// The common form `YYYY-MM-DDTHH:MM:SSZ`, without chrono; anything else
+/// (offsets, fractions, leap seconds, bad dates) goes the slow way.
+fn parse_fast(b: &[u8]) -> Option<Instant> {
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    if b[19] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b[r].iter().try_fold(0i64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64)
+        })
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let days = days_from_civil(y, mo, d);
+    Some(Instant {
+        secs: days * 86_400 + h * 3600 + mi * 60 + s,
+        nanos: 0,
+    })
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chrono_parse(s: &str) -> Option<Instant> {
+        let t = DateTime::parse_from_rfc3339(s).ok()?;
+        Some(Instant {
+            secs: t.timestamp(),
+            nanos: t.timestamp_subsec_nanos(),
+        })
+    }
+
+    #[test]
+    fn fast_path_agrees_with_chrono() {
+        for s in [
+            "2026-11-01T00:00:00Z",
+            "1970-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "2024-02-29T12:34:56Z",
+            "2000-02-29T23:59:59Z",
+            "1900-03-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ] {
+            assert_eq!(parse_fast(s.as_bytes()), chrono_parse(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn fast_path_declines_what_it_does_not_know() {
+        for s in [
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-01T24:00:00Z",
+            "2026-11-01 00:00:00Z",
+        ] {
+            assert_eq!(parse_fast(s.as_bytes()), None, "{s}");
+        }
+        assert_eq!(parse_datetime("2023-02-29T00:00:00Z"), None);
+    }
+
+    #[test]
+    fn other_forms() {
+        let midnight = parse_datetime("2026-11-01T00:00:00Z").unwrap();
+        assert_eq!(parse_datetime("2026-11-01"), Some(midnight));
+        assert_eq!(parse_datetime("2026-11-01T01:00:00+01:00"), Some(midnight));
+        let t = parse_datetime("2026-11-01T00:00:00.5Z").unwrap();
+        assert_eq!((t.secs, t.nanos), (midnight.secs, 500_000_000));
+        assert_eq!(parse_datetime("yesterday"), None);
+    }
+
+    #[test]
+    fn instant_arithmetic() {
+        let t = Instant { secs: 10, nanos: 0 };
+        assert_eq!(
+            t.minus(1),
+            Instant {
+                secs: 9,
+                nanos: 999_999_999
+            }
+        );
+        assert_eq!(
+            Instant::from_nanos(-1),
+            Instant {
+                secs: -1,
+                nanos: 999_999_999
+            }
+        );
+    }
+}
