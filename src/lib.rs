@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod eval;
+pub mod fmt;
 pub mod rules;
 pub mod source;
 pub mod syntax;
