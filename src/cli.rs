@@ -1,8 +1,248 @@
 //! The command line: the only module (with `repl`) that touches files and the terminal.
+//!
+//! One file per command (`check`, `score`, `explain`); `input` reads leads,
+//! `output` writes records, `load` reads rules from the file system. Every
+//! command ends in a [`Status`] or a [`Stop`], and [`exit_code`] is the one
+//! place that maps them to the process exit status.
 
+mod check;
+mod explain;
+mod input;
+mod load;
+mod output;
+mod score;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Runs the command line and returns the process exit status.
 pub fn run() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let result = match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Score(args) => score::run(args),
+        Command::Explain(args) => explain::run(args),
+    };
+    exit_code(result)
+}
+
+/// How a command ended when it ran to completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Everything went well (exit 0).
+    Success,
+    /// Some leads could not be scored; the others were (exit 3).
+    LeadErrors,
+    /// The rules have errors, or warnings under `--deny-warnings` (exit 1).
+    RulesFailed,
+    /// Some inputs could not be read; each was reported already (exit 2).
+    Trouble,
+}
+
+/// Why a command stopped early.
+#[derive(Debug)]
+pub enum Stop {
+    /// An I/O or usage problem, described in one line (exit 2).
+    Trouble(String),
+    /// The rules have errors; the diagnostics are already printed (exit 1).
+    RulesInvalid,
+    /// The reader of our output went away (`| head`): stop quietly (exit 0).
+    BrokenPipe,
+}
+
+impl Stop {
+    /// A write error on the output: a closed pipe stops quietly, anything else is trouble.
+    fn write(e: io::Error) -> Stop {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Stop::BrokenPipe
+        } else {
+            Stop::Trouble(format!("cannot write output: {e}"))
+        }
+    }
+}
+
+/// The one place that maps how a command ended to the process exit status.
+fn exit_code(result: Result<Status, Stop>) -> ExitCode {
+    match result {
+        Ok(Status::Success) | Err(Stop::BrokenPipe) => ExitCode::SUCCESS,
+        Ok(Status::RulesFailed) | Err(Stop::RulesInvalid) => ExitCode::from(1),
+        Ok(Status::Trouble) => ExitCode::from(2),
+        Err(Stop::Trouble(message)) => {
+            note(&format!("error: {message}"));
+            ExitCode::from(2)
+        }
+        Ok(Status::LeadErrors) => ExitCode::from(3),
+    }
+}
+
+/// Prints a clap error (or `--help`/`--version`); usage errors exit 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    let _ = e.print();
+    if e.use_stderr() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes one line to stderr; a closed stderr is ignored.
+fn note(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+/// Colours in diagnostics: only when stderr is a terminal and `NO_COLOR` is unset or empty.
+fn stderr_color() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    io::stderr().is_terminal() && !no_color
+}
+
+/// Score leads with lead-scoring rules, or check the rules.
+#[derive(Debug, Parser)]
+#[command(name = "leadscore", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check rules files and report every problem found.
+    Check(CheckArgs),
+    /// Score leads: one output record per input lead, in input order.
+    Score(ScoreArgs),
+    /// Show, lead by lead, which rules gave which points.
+    Explain(ExplainArgs),
+}
+
+/// Options of `leadscore check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The rules files to check.
+    #[arg(required = true, value_name = "RULES")]
+    pub rules: Vec<PathBuf>,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Where leads come from and how they are read; shared by `score` and `explain`.
+#[derive(Debug, Args)]
+pub struct LeadsArgs {
+    /// Lead files (.jsonl/.ndjson, .json array, .csv); `-` or none reads stdin.
+    #[arg(value_name = "LEADS")]
+    pub leads: Vec<String>,
+    /// The format of the lead files; `auto` decides by extension, then by content.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// The evaluation time (RFC 3339, or a date for midnight UTC); default now.
+    #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
+    pub as_of: Option<DateTime<Utc>>,
+    /// The lead field that identifies a lead (a dotted path like `crm.id` is allowed).
+    #[arg(long, value_name = "FIELD", default_value = "id")]
+    pub id: String,
+}
+
+impl LeadsArgs {
+    /// The evaluation time: `--as-of`, or now.
+    pub fn as_of(&self) -> DateTime<Utc> {
+        self.as_of.unwrap_or_else(Utc::now)
+    }
+
+    /// The `--id` field as path segments.
+    pub fn id_path(&self) -> Vec<String> {
+        self.id.split('.').map(str::to_string).collect()
+    }
+}
+
+/// Options of `leadscore score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The rules file.
+    #[arg(value_name = "RULES")]
+    pub rules: PathBuf,
+    #[command(flatten)]
+    pub input: LeadsArgs,
+    /// Add a `reasons` array to each record: the points of each rule and cap.
+    #[arg(long)]
+    pub explain: bool,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
+    pub format: OutputFormat,
+    /// Write the records to this file (replaced only once the run is complete).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `leadscore explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rules file.
+    #[arg(value_name = "RULES")]
+    pub rules: PathBuf,
+    /// One lead given as JSON text, instead of lead files.
+    #[arg(long, value_name = "JSON", conflicts_with = "leads")]
+    pub lead: Option<String>,
+    #[command(flatten)]
+    pub input: LeadsArgs,
+}
+
+/// How lead files are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// By file extension; for stdin and other files, by the first non-blank byte.
+    Auto,
+    /// One JSON object per line.
+    Jsonl,
+    /// A JSON array of objects.
+    Json,
+    /// CSV with a header row; dotted headers make nested objects.
+    Csv,
+}
+
+/// How records are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header row `id,score,<outputs...>,error`.
+    Csv,
+}
+
+/// Parses `--as-of`: RFC 3339, or a plain date meaning midnight UTC.
+fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(d) => Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
+        Err(_) => Err(
+            "expected an RFC 3339 time like 2026-11-01T00:00:00Z, or a date like 2026-11-01".into(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_accepts_rfc3339_and_dates() {
+        let t = parse_as_of("2026-11-01T02:00:00+02:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-01T00:00:00+00:00");
+        let d = parse_as_of("2026-11-01").unwrap();
+        assert_eq!(d, t);
+        assert!(parse_as_of("yesterday").is_err());
+    }
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

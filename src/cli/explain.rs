@@ -1,0 +1,299 @@
+//! `leadscore explain`: a human-readable breakdown of each lead's score.
+//!
+//! ```text
+//! lead L00000042  score 87  tier hot  grade A
+//!   fit 60 (max 60, capped from 75)
+//!     +50  executive title
+//!     +20  company.size between 200 and 5000
+//!   engagement 27
+//!     +30  pricing page
+//!   ungrouped
+//!     -15  inactive
+//!   did not fire: "personal email", "when unsubscribed subtract 50"
+//! ```
+
+use super::input;
+use super::load;
+use super::output::{bound_word, format_number, Scored};
+use super::score::{lead_id, open_all, score_one, Context};
+use super::{ExplainArgs, Status, Stop};
+use crate::eval::{Bound, Outcome};
+use crate::rules::{Output, Ruleset};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, Write};
+
+/// Lines are wrapped to this width where they can be.
+const WIDTH: usize = 100;
+
+/// Explains the `--lead` given, or every lead of the inputs.
+pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
+    let program = load::program(&args.rules)?;
+    let mut ctx = Context::new(&program, &args.input);
+    let mut out = BufWriter::new(io::stdout());
+    let mut report = Report::default();
+    match &args.lead {
+        Some(text) => {
+            let scored = score_text(&ctx, text)?;
+            report.add(&mut out, program.ruleset(), &scored, None)?;
+        }
+        None => {
+            let sources = open_all(&args.input.leads)?;
+            let many = sources.len() > 1;
+            for source in sources {
+                ctx.file = many.then(|| source.name.clone());
+                let name = source.name.clone();
+                let leads = input::leads(
+                    source,
+                    args.input.input_format,
+                    &program.ruleset().lead_type,
+                )
+                .map_err(Stop::Trouble)?;
+                for lead in leads {
+                    let lead =
+                        lead.map_err(|e| Stop::Trouble(format!("cannot read {name}: {e}")))?;
+                    let at = ctx.place(lead.at);
+                    report.add(
+                        &mut out,
+                        program.ruleset(),
+                        &score_one(&ctx, lead),
+                        Some(&at),
+                    )?;
+                }
+            }
+        }
+    }
+    out.flush().map_err(Stop::write)?;
+    Ok(report.status())
+}
+
+/// Scores the lead given as `--lead` text; text that is not a JSON object is a usage error.
+fn score_text(ctx: &Context, text: &str) -> Result<Scored, Stop> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Stop::Trouble(format!("--lead is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Stop::Trouble("--lead must be a JSON object".into()));
+    }
+    Ok(Scored {
+        id: lead_id(&value, &ctx.id),
+        result: ctx.program.score(&value, &ctx.opts).map_err(|e| e.message),
+    })
+}
+
+/// Writes explanations one after another, separated by blank lines.
+#[derive(Debug, Default)]
+struct Report {
+    leads: usize,
+    failed: bool,
+}
+
+impl Report {
+    fn add(
+        &mut self,
+        out: &mut impl Write,
+        rules: &Ruleset,
+        scored: &Scored,
+        at: Option<&str>,
+    ) -> Result<(), Stop> {
+        let separator = if self.leads > 0 { "\n" } else { "" };
+        self.leads += 1;
+        self.failed |= scored.result.is_err();
+        let text = explanation(rules, scored, at);
+        write!(out, "{separator}{text}").map_err(Stop::write)
+    }
+
+    fn status(&self) -> Status {
+        if self.failed {
+            Status::LeadErrors
+        } else {
+            Status::Success
+        }
+    }
+}
+
+/// One lead's explanation, ending with a newline. `at` names where the lead
+/// was read, for a lead without an id.
+pub fn explanation(rules: &Ruleset, scored: &Scored, at: Option<&str>) -> String {
+    let mut text = title(&scored.id, at);
+    match &scored.result {
+        Err(message) => {
+            let _ = writeln!(text, "\n  error: {message}");
+        }
+        Ok(outcome) => {
+            text.push_str(&headline(rules, outcome));
+            text.push('\n');
+            text.push_str(&breakdown(rules, outcome));
+        }
+    }
+    text
+}
+
+/// `lead L42`, or `lead at line 7` for a lead without an id.
+fn title(id: &Value, at: Option<&str>) -> String {
+    match (id, at) {
+        (Value::String(s), _) => format!("lead {s}"),
+        (Value::Null, Some(at)) => format!("lead at {at}"),
+        (Value::Null, None) => "lead".to_string(),
+        (other, _) => format!("lead {other}"),
+    }
+}
+
+/// `  score 87  tier hot  grade A`: the score and each label.
+fn headline(rules: &Ruleset, outcome: &Outcome) -> String {
+    let mut line = format!("  score {}", format_number(outcome.score));
+    for output in &rules.outputs {
+        if let Output::Label(l) = *output {
+            let label = &rules.labels[l];
+            let arm = outcome.labels.get(l).copied().flatten();
+            let value = arm
+                .and_then(|a| label.arms.get(a))
+                .map_or("-", |a| a.value.as_str());
+            let _ = write!(line, "  {} {value}", label.name);
+        }
+    }
+    line
+}
+
+/// Each group with its rules, the ungrouped rules, and the rules that did not fire.
+fn breakdown(rules: &Ruleset, outcome: &Outcome) -> String {
+    let width = points_width(outcome);
+    let mut text = String::new();
+    for (g, group) in rules.groups.iter().enumerate() {
+        let total = outcome.groups.get(g).copied().unwrap_or(0.0);
+        let _ = writeln!(
+            text,
+            "  {} {}{}",
+            group.name,
+            format_number(total),
+            cap_note(outcome, g, total)
+        );
+        text.push_str(&fired_lines(rules, outcome, Some(g), width));
+    }
+    let ungrouped = fired_lines(rules, outcome, None, width);
+    if !ungrouped.is_empty() {
+        let _ = writeln!(text, "  ungrouped\n{ungrouped}");
+        text.pop();
+    }
+    text.push_str(&not_fired(rules, outcome));
+    if outcome.mismatches > 0 {
+        let _ = writeln!(
+            text,
+            "  {} type mismatches: tests on a value of the wrong type were false",
+            outcome.mismatches
+        );
+    }
+    text
+}
+
+/// ` (max 60, capped from 75)` when a bound changed group `g`'s total.
+fn cap_note(outcome: &Outcome, g: usize, total: f64) -> String {
+    let Some(cap) = outcome.caps.iter().find(|c| c.group == g) else {
+        return String::new();
+    };
+    let verb = match cap.bound {
+        Bound::Max => "capped",
+        Bound::Min => "raised",
+    };
+    let before = format_number(total - cap.points);
+    format!(
+        " ({} {}, {verb} from {before})",
+        bound_word(cap.bound),
+        format_number(cap.limit)
+    )
+}
+
+/// `    +50  executive title` for each rule of `group` that fired, points aligned.
+fn fired_lines(rules: &Ruleset, outcome: &Outcome, group: Option<usize>, width: usize) -> String {
+    let mut text = String::new();
+    for (rule, o) in rules.rules.iter().zip(&outcome.rules) {
+        if rule.group == group && o.fired {
+            let _ = writeln!(text, "    {:>width$}  {}", signed(o.points), rule.label);
+        }
+    }
+    text
+}
+
+/// The widest signed points of the rules that fired.
+fn points_width(outcome: &Outcome) -> usize {
+    outcome
+        .rules
+        .iter()
+        .filter(|o| o.fired)
+        .map(|o| signed(o.points).len())
+        .max()
+        .unwrap_or(0)
+}
+
+/// `+50`, `-15`, `0`.
+fn signed(points: f64) -> String {
+    if points > 0.0 {
+        format!("+{}", format_number(points))
+    } else {
+        format_number(points)
+    }
+}
+
+/// `  did not fire: "a", "b"`, wrapped; empty when every rule fired.
+fn not_fired(rules: &Ruleset, outcome: &Outcome) -> String {
+    let labels: Vec<String> = rules
+        .rules
+        .iter()
+        .zip(&outcome.rules)
+        .filter(|(_, o)| !o.fired)
+        .map(|(rule, _)| Value::from(rule.label.as_str()).to_string())
+        .collect();
+    if labels.is_empty() {
+        return String::new();
+    }
+    wrap("  did not fire: ", "    ", &labels)
+}
+
+/// `items` joined by `, ` after `first`, continuing on lines that start with `indent`.
+fn wrap(first: &str, indent: &str, items: &[String]) -> String {
+    let mut text = String::new();
+    let mut line = first.to_string();
+    for (i, item) in items.iter().enumerate() {
+        let sep = if i + 1 < items.len() { "," } else { "" };
+        let fresh = line.len() == first.len() || line.len() == indent.len();
+        if !fresh && line.len() + 1 + item.len() + sep.len() > WIDTH {
+            let _ = writeln!(text, "{}", line.trim_end());
+            line = indent.to_string();
+        } else if !fresh {
+            line.push(' ');
+        }
+        let _ = write!(line, "{item}{sep}");
+    }
+    let _ = writeln!(text, "{line}");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_between_items() {
+        let items: Vec<String> = (0..30).map(|i| format!("\"rule {i}\"")).collect();
+        let text = wrap("  did not fire: ", "    ", &items);
+        assert!(text.lines().count() > 1);
+        assert!(text.lines().all(|l| l.len() <= WIDTH), "{text}");
+        assert!(text.lines().nth(1).unwrap().starts_with("    \"rule"));
+        let joined: String = text.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+        assert!(joined.ends_with("\"rule 28\", \"rule 29\""), "{joined}");
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(title(&Value::from("L1"), Some("line 2")), "lead L1");
+        assert_eq!(title(&Value::from(7), None), "lead 7");
+        assert_eq!(title(&Value::Null, Some("line 2")), "lead at line 2");
+    }
+
+    #[test]
+    fn signed_points() {
+        assert_eq!(signed(50.0), "+50");
+        assert_eq!(signed(-15.0), "-15");
+        assert_eq!(signed(0.0), "0");
+        assert_eq!(signed(2.5), "+2.5");
+    }
+}

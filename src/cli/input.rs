@@ -1,0 +1,315 @@
+//! Reading leads: JSON Lines, a JSON array, or CSV with a header row, from a
+//! file or stdin. Each reader is an iterator of [`Lead`]s in input order; a
+//! lead that cannot be read is an `Err` in its place, never skipped. Only a
+//! failure of the reading itself (an I/O error) ends the iteration.
+
+mod csv_leads;
+
+use super::InputFormat;
+use crate::rules::Type;
+use serde_json::Value;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+
+/// The leads of one input, in order.
+pub type Leads = Box<dyn Iterator<Item = io::Result<Lead>> + Send>;
+
+/// One lead as read, or why it could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lead {
+    /// Where it was in the input.
+    pub at: Loc,
+    /// The lead (a JSON object), or why it could not be read.
+    pub value: Result<Value, BadLead>,
+}
+
+/// Where a lead was in its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loc {
+    /// A line (JSON Lines, CSV), 1-based.
+    Line(u64),
+    /// An element of a JSON array, 1-based.
+    Element(u64),
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Loc::Line(n) => write!(f, "line {n}"),
+            Loc::Element(n) => write!(f, "element {n}"),
+        }
+    }
+}
+
+/// A lead that could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BadLead {
+    /// What is wrong, without the location.
+    pub message: String,
+    /// What could be read of it (a CSV row with one bad cell), for its id.
+    pub partial: Option<Value>,
+}
+
+impl BadLead {
+    fn new(message: impl Into<String>) -> BadLead {
+        BadLead {
+            message: message.into(),
+            partial: None,
+        }
+    }
+}
+
+/// An opened input: its display name, its reader, and the format its name implies.
+pub struct Source {
+    /// The path as given, or `<stdin>`.
+    pub name: String,
+    reader: Box<dyn BufRead + Send>,
+    by_name: Option<InputFormat>,
+}
+
+/// Opens a lead file, or stdin for `-`. Fails with a one-line message.
+pub fn open(name: &str) -> Result<Source, String> {
+    if name == "-" {
+        return Ok(Source {
+            name: "<stdin>".into(),
+            reader: Box::new(BufReader::new(io::stdin())),
+            by_name: None,
+        });
+    }
+    let file = File::open(name).map_err(|e| format!("cannot read leads file {name}: {e}"))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(format!("cannot read leads file {name}: it is a folder"));
+    }
+    Ok(Source {
+        name: name.to_string(),
+        reader: Box::new(BufReader::new(file)),
+        by_name: format_by_extension(name),
+    })
+}
+
+/// The leads of `source`. `lead_type` converts CSV cells to the rules' field types.
+/// Fails (with a one-line message) when the input as a whole cannot be read.
+pub fn leads(source: Source, format: InputFormat, lead_type: &Type) -> Result<Leads, String> {
+    let failed = |e: io::Error| format!("cannot read {}: {e}", source.name);
+    let (format, reader) = match (format, source.by_name) {
+        (InputFormat::Auto, Some(by_name)) => (by_name, source.reader),
+        (InputFormat::Auto, None) => sniff(source.reader).map_err(failed)?,
+        (format, _) => (format, source.reader),
+    };
+    match format {
+        InputFormat::Jsonl | InputFormat::Auto => Ok(Box::new(JsonLines::new(reader))),
+        InputFormat::Json => json_array(reader).map_err(|e| format!("{}: {e}", source.name)),
+        InputFormat::Csv => {
+            csv_leads::leads(reader, lead_type).map_err(|e| format!("{}: {e}", source.name))
+        }
+    }
+}
+
+fn format_by_extension(name: &str) -> Option<InputFormat> {
+    let ext = std::path::Path::new(name)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+        "json" => Some(InputFormat::Json),
+        "csv" => Some(InputFormat::Csv),
+        _ => None,
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decides the format by the first non-blank byte: `[` a JSON array, `{` JSON
+/// Lines, anything else CSV. Returns a reader that still yields every byte
+/// (except a leading byte order mark), so line numbers stay right.
+fn sniff(
+    mut reader: Box<dyn BufRead + Send>,
+) -> io::Result<(InputFormat, Box<dyn BufRead + Send>)> {
+    if reader.fill_buf()?.starts_with(BOM) {
+        reader.consume(BOM.len());
+    }
+    let mut blank = Vec::new();
+    let first = loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            break None;
+        }
+        if let Some(i) = buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            blank.extend_from_slice(&buf[..i]);
+            let first = buf[i];
+            reader.consume(i);
+            break Some(first);
+        }
+        let n = buf.len();
+        blank.extend_from_slice(buf);
+        reader.consume(n);
+    };
+    let format = match first {
+        Some(b'[') => InputFormat::Json,
+        Some(b'{') | None => InputFormat::Jsonl,
+        Some(_) => InputFormat::Csv,
+    };
+    Ok((format, Box::new(Cursor::new(blank).chain(reader))))
+}
+
+/// JSON Lines, read one line at a time; blank lines are not leads.
+struct JsonLines {
+    reader: Box<dyn BufRead + Send>,
+    line: u64,
+    buf: Vec<u8>,
+}
+
+impl JsonLines {
+    fn new(reader: Box<dyn BufRead + Send>) -> JsonLines {
+        JsonLines {
+            reader,
+            line: 0,
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl Iterator for JsonLines {
+    type Item = io::Result<Lead>;
+
+    fn next(&mut self) -> Option<io::Result<Lead>> {
+        loop {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => self.line += 1,
+                Err(e) => return Some(Err(e)),
+            }
+            let text = self.buf.strip_prefix(BOM).unwrap_or(&self.buf);
+            let text = text.strip_suffix(b"\n").unwrap_or(text);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            if text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let value = serde_json::from_slice(text)
+                .map_err(json_error)
+                .and_then(object);
+            return Some(Ok(Lead {
+                at: Loc::Line(self.line),
+                value,
+            }));
+        }
+    }
+}
+
+/// A whole-file JSON array (or a single object: one lead).
+fn json_array(mut reader: Box<dyn BufRead + Send>) -> Result<Leads, String> {
+    let mut text = Vec::new();
+    reader.read_to_end(&mut text).map_err(|e| e.to_string())?;
+    let text = text.strip_prefix(BOM).unwrap_or(&text);
+    let value: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(_) => vec![value],
+        other => {
+            return Err(format!(
+                "expected a JSON array of leads, found {}",
+                kind(&other)
+            ))
+        }
+    };
+    let leads = items.into_iter().zip(1..).map(|(v, n)| {
+        Ok(Lead {
+            at: Loc::Element(n),
+            value: object(v),
+        })
+    });
+    Ok(Box::new(leads.collect::<Vec<_>>().into_iter()))
+}
+
+/// A lead must be a JSON object.
+fn object(value: Value) -> Result<Value, BadLead> {
+    if value.is_object() {
+        Ok(value)
+    } else {
+        Err(BadLead::new(format!(
+            "a lead must be a JSON object, found {}",
+            kind(&value)
+        )))
+    }
+}
+
+/// serde's message for one line, with its column: `expected value at column 5`.
+fn json_error(e: serde_json::Error) -> BadLead {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let message = match text.strip_suffix(&position) {
+        Some(m) => format!("{m} at column {}", e.column()),
+        None => text,
+    };
+    BadLead::new(message)
+}
+
+/// `a string`, `an array`, ... for messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, format: InputFormat) -> Vec<Lead> {
+        let source = Source {
+            name: "t".into(),
+            reader: Box::new(Cursor::new(text.as_bytes().to_vec())),
+            by_name: None,
+        };
+        let ty = Type::Record(Default::default());
+        leads(source, format, &ty)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn jsonl_skips_blank_lines_and_keeps_line_numbers() {
+        let leads = read("{\"id\":1}\n\n  \n{\"id\":\n[1]\n", InputFormat::Auto);
+        assert_eq!(leads.len(), 3);
+        assert_eq!(leads[0].at, Loc::Line(1));
+        assert_eq!(leads[1].at, Loc::Line(4));
+        let bad = leads[1].value.as_ref().unwrap_err();
+        assert!(bad.message.contains("EOF while parsing"), "{}", bad.message);
+        assert!(bad.message.ends_with("at column 6"), "{}", bad.message);
+        let not_object = leads[2].value.as_ref().unwrap_err();
+        assert_eq!(
+            not_object.message,
+            "a lead must be a JSON object, found an array"
+        );
+    }
+
+    #[test]
+    fn sniffing_keeps_leading_blank_lines() {
+        let leads = read("\n\n{\"id\":1}\n", InputFormat::Auto);
+        assert_eq!(leads[0].at, Loc::Line(3));
+    }
+
+    #[test]
+    fn sniffing_finds_a_json_array() {
+        let leads = read(" \n[{\"id\": 1}, 2]", InputFormat::Auto);
+        assert_eq!(leads.len(), 2);
+        assert_eq!(leads[1].at, Loc::Element(2));
+        assert!(leads[1].value.is_err());
+    }
+
+    #[test]
+    fn extensions_decide_the_format() {
+        assert_eq!(format_by_extension("a/b.NDJSON"), Some(InputFormat::Jsonl));
+        assert_eq!(format_by_extension("b.csv"), Some(InputFormat::Csv));
+        assert_eq!(format_by_extension("b.txt"), None);
+    }
+}

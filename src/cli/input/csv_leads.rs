@@ -1,0 +1,309 @@
+//! CSV leads: a header row names the fields (`company.size` makes a nested
+//! object), and each cell is converted to the type the rules give its field.
+//! An empty cell is a missing field; a cell that cannot be converted makes
+//! its row a bad lead.
+
+use super::{BadLead, Lead, Leads, Loc};
+use crate::rules::Type;
+use csv::{ErrorKind, StringRecord, StringRecordsIntoIter};
+use serde_json::{Map, Value};
+use std::io::{self, BufRead};
+
+type Reader = Box<dyn BufRead + Send>;
+
+/// The rows of a CSV input as leads. Fails when the header row is unusable.
+pub fn leads(reader: Reader, lead_type: &Type) -> Result<Leads, String> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(reader);
+    let headers = csv.headers().map_err(|e| e.to_string())?;
+    let columns = columns(headers, lead_type)?;
+    Ok(Box::new(Rows {
+        rows: csv.into_records(),
+        columns,
+        line: 1,
+    }))
+}
+
+/// One column: its header, the field path it sets, and that field's type.
+#[derive(Clone, Debug)]
+struct Column {
+    name: String,
+    path: Vec<String>,
+    ty: Type,
+}
+
+struct Rows {
+    rows: StringRecordsIntoIter<Reader>,
+    columns: Vec<Column>,
+    line: u64,
+}
+
+impl Iterator for Rows {
+    type Item = io::Result<Lead>;
+
+    fn next(&mut self) -> Option<io::Result<Lead>> {
+        let lead = match self.rows.next()? {
+            Ok(row) => {
+                self.line = row.position().map_or(self.line + 1, |p| p.line());
+                Lead {
+                    at: Loc::Line(self.line),
+                    value: convert(&row, &self.columns),
+                }
+            }
+            Err(e) => return Some(self.bad_row(e)),
+        };
+        Some(Ok(lead))
+    }
+}
+
+impl Rows {
+    /// A row the CSV reader rejected: a bad lead, or the end for an I/O error.
+    fn bad_row(&mut self, e: csv::Error) -> io::Result<Lead> {
+        self.line = e.position().map_or(self.line + 1, |p| p.line());
+        let message = match e.kind() {
+            ErrorKind::Io(_) => return Err(io::Error::from(e)),
+            ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => {
+                format!("found {len} cells, but the header row has {expected_len}")
+            }
+            ErrorKind::Utf8 { err, .. } => format!("cell {} is not valid UTF-8", err.field() + 1),
+            _ => e.to_string(),
+        };
+        Ok(Lead {
+            at: Loc::Line(self.line),
+            value: Err(BadLead::new(message)),
+        })
+    }
+}
+
+/// The columns of a header row, checked: no empty names, no field set twice.
+fn columns(headers: &StringRecord, lead_type: &Type) -> Result<Vec<Column>, String> {
+    let columns = headers
+        .iter()
+        .map(|h| column(h, lead_type))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (i, a) in columns.iter().enumerate() {
+        for b in &columns[..i] {
+            if a.path == b.path {
+                return Err(format!(
+                    "column `{}` appears twice in the header row",
+                    a.name
+                ));
+            }
+            if a.path.starts_with(&b.path) || b.path.starts_with(&a.path) {
+                return Err(format!(
+                    "columns `{}` and `{}` overlap: a field cannot be both a value and an object",
+                    b.name, a.name
+                ));
+            }
+        }
+    }
+    Ok(columns)
+}
+
+fn column(header: &str, lead_type: &Type) -> Result<Column, String> {
+    let name = header.trim();
+    let path: Vec<String> = name.split('.').map(str::to_string).collect();
+    if path.iter().any(String::is_empty) {
+        return Err(format!("header `{header}` is not a field name"));
+    }
+    let ty = field_type(lead_type, &path);
+    Ok(Column {
+        name: name.to_string(),
+        path,
+        ty,
+    })
+}
+
+/// The type the rules give a field path; `Any` when they do not know it.
+fn field_type(lead_type: &Type, path: &[String]) -> Type {
+    let mut ty = lead_type;
+    for segment in path {
+        match ty {
+            Type::Record(fields) => match fields.get(segment) {
+                Some(field) => ty = &field.ty,
+                None => return Type::Any,
+            },
+            _ => return Type::Any,
+        }
+    }
+    ty.clone()
+}
+
+/// A row as a lead object; the first cell that does not convert makes it a bad lead.
+fn convert(row: &StringRecord, columns: &[Column]) -> Result<Value, BadLead> {
+    let mut lead = Map::new();
+    let mut problem = None;
+    for (cell, column) in row.iter().zip(columns) {
+        if cell.trim().is_empty() {
+            continue;
+        }
+        match cell_value(cell, &column.ty) {
+            Ok(value) => insert(&mut lead, &column.path, value),
+            Err(expected) => {
+                let found = Value::from(cell);
+                problem.get_or_insert(format!(
+                    "column `{}`: expected {expected}, found {found}",
+                    column.name
+                ));
+            }
+        }
+    }
+    match problem {
+        None => Ok(Value::Object(lead)),
+        Some(message) => Err(BadLead {
+            message,
+            partial: Some(Value::Object(lead)),
+        }),
+    }
+}
+
+/// A cell converted to a field type, or what was expected.
+fn cell_value(cell: &str, ty: &Type) -> Result<Value, String> {
+    let text = cell.trim();
+    let converted = match ty {
+        Type::Int => int(text),
+        Type::Number => number(text),
+        Type::Bool => bool(text),
+        Type::List(_) => serde_json::from_str(text).ok().filter(Value::is_array),
+        Type::Record(_) => serde_json::from_str(text).ok().filter(Value::is_object),
+        _ => Some(Value::from(cell)),
+    };
+    converted.ok_or_else(|| expected(ty))
+}
+
+fn expected(ty: &Type) -> String {
+    match ty {
+        Type::Bool => "bool (true or false)".into(),
+        Type::List(_) | Type::Record(_) => format!("{ty} written as JSON"),
+        _ => ty.to_string(),
+    }
+}
+
+fn int(text: &str) -> Option<Value> {
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    let f = text.parse::<f64>().ok()?;
+    let integral = f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15;
+    integral.then(|| Value::from(f as i64))
+}
+
+fn number(text: &str) -> Option<Value> {
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
+    serde_json::Number::from_f64(f).map(Value::Number)
+}
+
+fn bool(text: &str) -> Option<Value> {
+    match text.to_lowercase().as_str() {
+        "true" | "yes" | "1" => Some(Value::Bool(true)),
+        "false" | "no" | "0" => Some(Value::Bool(false)),
+        _ => None,
+    }
+}
+
+/// Sets `path` in `lead`, making nested objects on the way.
+fn insert(lead: &mut Map<String, Value>, path: &[String], value: Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut map = lead;
+    for segment in parents {
+        let entry = map
+            .entry(segment.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        match entry {
+            Value::Object(inner) => map = inner,
+            // Impossible: the header check rules out a field that is both a value and an object.
+            _ => return,
+        }
+    }
+    map.insert(last.clone(), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::FieldType;
+    use std::io::Cursor;
+
+    fn record(fields: &[(&str, Type)]) -> Type {
+        let fields = fields.iter().map(|(n, t)| {
+            let field = FieldType {
+                ty: t.clone(),
+                optional: true,
+            };
+            (n.to_string(), field)
+        });
+        Type::Record(fields.collect())
+    }
+
+    fn read(text: &str) -> Result<Vec<Lead>, String> {
+        let company = record(&[("size", Type::Int), ("revenue", Type::Number)]);
+        let ty = record(&[
+            ("company", company),
+            ("vip", Type::Bool),
+            ("tags", Type::List(Box::new(Type::String))),
+        ]);
+        let reader: Reader = Box::new(Cursor::new(text.as_bytes().to_vec()));
+        Ok(leads(reader, &ty)?.map(Result::unwrap).collect())
+    }
+
+    #[test]
+    fn dotted_headers_nest_and_cells_convert() {
+        let leads =
+            read("id,company.size,company.revenue,vip,tags\n007,200,1.5e6,Yes,\"[\"\"a\"\"]\"\n")
+                .unwrap();
+        let want = serde_json::json!({"id": "007", "company": {"size": 200, "revenue": 1.5e6}, "vip": true, "tags": ["a"]});
+        assert_eq!(leads[0].value, Ok(want));
+        assert_eq!(leads[0].at, Loc::Line(2));
+    }
+
+    #[test]
+    fn empty_cells_are_missing_fields() {
+        let leads = read("id,company.size,vip\nL1,,\n").unwrap();
+        assert_eq!(leads[0].value, Ok(serde_json::json!({"id": "L1"})));
+    }
+
+    #[test]
+    fn a_bad_cell_makes_a_bad_lead_that_keeps_its_id() {
+        let leads = read("id,company.size\nL1,big\nL2,2.5\n").unwrap();
+        let bad = leads[0].value.clone().unwrap_err();
+        assert_eq!(
+            bad.message,
+            "column `company.size`: expected int, found \"big\""
+        );
+        assert_eq!(bad.partial, Some(serde_json::json!({"id": "L1"})));
+        assert!(leads[1].value.is_err());
+    }
+
+    #[test]
+    fn a_short_row_is_a_bad_lead() {
+        let leads = read("id,vip\nL1\nL2,no\n").unwrap();
+        assert_eq!(
+            leads[0].value.clone().unwrap_err().message,
+            "found 1 cells, but the header row has 2"
+        );
+        assert_eq!(
+            leads[1].value,
+            Ok(serde_json::json!({"id": "L2", "vip": false}))
+        );
+        assert_eq!(leads[1].at, Loc::Line(3));
+    }
+
+    #[test]
+    fn overlapping_headers_are_refused() {
+        assert!(read("company,company.size\n")
+            .unwrap_err()
+            .contains("overlap"));
+        assert!(read("id,id\n").unwrap_err().contains("twice"));
+        assert!(read("id,company.\n")
+            .unwrap_err()
+            .contains("not a field name"));
+    }
+}

@@ -1,0 +1,250 @@
+//! Writing records: JSON Lines or CSV, to stdout or to a file that is only
+//! put in place once the run is complete.
+
+use super::OutputFormat;
+use crate::eval::{push_num, Bound, Outcome, Program};
+use crate::rules::{Output, Ruleset};
+use serde_json::Value;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// One output record: a lead's outcome, or why it has none.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scored {
+    /// The lead's id (null when absent or unreadable).
+    pub id: Value,
+    /// The outcome, or a one-line error.
+    pub result: Result<Outcome, String>,
+}
+
+/// How records are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// JSON Lines or CSV.
+    pub format: OutputFormat,
+    /// Add the `reasons` array (JSON Lines only).
+    pub explain: bool,
+}
+
+/// Writes records in one format to one destination.
+pub struct Writer {
+    sink: Sink,
+    config: Config,
+    line: String,
+}
+
+enum Sink {
+    Jsonl(BufWriter<Box<dyn Write + Send>>),
+    Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
+}
+
+impl Writer {
+    /// A writer to `out`; CSV starts with its header row.
+    pub fn new(
+        out: Box<dyn Write + Send>,
+        program: &Program,
+        config: Config,
+    ) -> io::Result<Writer> {
+        let sink = match config.format {
+            OutputFormat::Jsonl => Sink::Jsonl(BufWriter::with_capacity(1 << 16, out)),
+            OutputFormat::Csv => {
+                let mut csv = csv::Writer::from_writer(out);
+                csv.write_record(csv_header(program.ruleset()))
+                    .map_err(io::Error::from)?;
+                Sink::Csv(Box::new(csv))
+            }
+        };
+        Ok(Writer {
+            sink,
+            config,
+            line: String::new(),
+        })
+    }
+
+    /// Writes one record.
+    pub fn write(&mut self, program: &Program, scored: &Scored) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Jsonl(out) => {
+                self.line.clear();
+                match &scored.result {
+                    Ok(outcome) => program.render_record(
+                        &mut self.line,
+                        &scored.id,
+                        outcome,
+                        self.config.explain,
+                    ),
+                    Err(message) => Program::render_error(&mut self.line, &scored.id, message),
+                }
+                out.write_all(self.line.as_bytes())
+            }
+            Sink::Csv(csv) => csv
+                .write_record(csv_row(program.ruleset(), scored))
+                .map_err(io::Error::from),
+        }
+    }
+
+    /// Flushes everything written.
+    pub fn finish(self) -> io::Result<()> {
+        match self.sink {
+            Sink::Jsonl(mut out) => out.flush(),
+            Sink::Csv(mut csv) => csv.flush(),
+        }
+    }
+}
+
+/// An output column's name and value for one outcome, as a CSV cell.
+fn output_cell(rules: &Ruleset, outcome: &Outcome, output: Output) -> String {
+    match output {
+        Output::Group(g) => outcome
+            .groups
+            .get(g)
+            .map_or_else(String::new, |&t| format_number(t)),
+        Output::Label(l) => {
+            let arm = outcome.labels.get(l).copied().flatten();
+            arm.and_then(|a| rules.labels[l].arms.get(a))
+                .map_or_else(String::new, |a| a.value.clone())
+        }
+    }
+}
+
+/// `max` or `min`.
+pub fn bound_word(bound: Bound) -> &'static str {
+    match bound {
+        Bound::Max => "max",
+        Bound::Min => "min",
+    }
+}
+
+/// A number as text, the way records print it: an integer when integral.
+pub fn format_number(x: f64) -> String {
+    let mut text = String::new();
+    push_num(&mut text, x);
+    text
+}
+
+fn csv_header(rules: &Ruleset) -> Vec<String> {
+    let outputs = rules.outputs.iter().map(|&o| match o {
+        Output::Group(g) => rules.groups[g].name.clone(),
+        Output::Label(l) => rules.labels[l].name.clone(),
+    });
+    let mut header = vec!["id".to_string(), "score".to_string()];
+    header.extend(outputs);
+    header.push("error".into());
+    header
+}
+
+fn csv_row(rules: &Ruleset, scored: &Scored) -> Vec<String> {
+    let mut row = vec![csv_cell(&scored.id)];
+    match &scored.result {
+        Ok(outcome) => {
+            row.push(format_number(outcome.score));
+            row.extend(
+                rules
+                    .outputs
+                    .iter()
+                    .map(|&o| output_cell(rules, outcome, o)),
+            );
+            row.push(String::new());
+        }
+        Err(message) => {
+            row.extend((0..=rules.outputs.len()).map(|_| String::new()));
+            row.push(message.clone());
+        }
+    }
+    row
+}
+
+/// A JSON value as a CSV cell: strings bare, null empty, anything else as JSON.
+fn csv_cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A file written under a temporary name beside its target and renamed into
+/// place by [`AtomicFile::commit`]; dropped uncommitted, it is removed.
+pub struct AtomicFile {
+    file: File,
+    temp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file; returns it and a handle to write through.
+    pub fn create(target: &Path) -> io::Result<(AtomicFile, File)> {
+        let temp = temp_path(target);
+        let file = File::create_new(&temp)?;
+        let handle = file.try_clone()?;
+        let atomic = AtomicFile {
+            file,
+            temp,
+            target: target.to_path_buf(),
+            committed: false,
+        };
+        Ok((atomic, handle))
+    }
+
+    /// Makes the written data durable and puts the file in place.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.file.sync_all()?;
+        std::fs::rename(&self.temp, &self.target)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// `dir/.name.<pid>.tmp` beside `target`.
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_as_integers_when_integral() {
+        assert_eq!(format_number(87.0), "87");
+        assert_eq!(format_number(-15.0), "-15");
+        assert_eq!(format_number(2.5), "2.5");
+        assert_eq!(format_number(1e15), "1000000000000000.0");
+        assert_eq!(format_number(-0.0), "0");
+        assert_eq!(format_number(0.1 + 0.2), "0.30000000000000004");
+    }
+
+    #[test]
+    fn csv_cells() {
+        assert_eq!(csv_cell(&Value::Null), "");
+        assert_eq!(csv_cell(&Value::from("a,b")), "a,b");
+        assert_eq!(csv_cell(&Value::from(7)), "7");
+    }
+
+    #[test]
+    fn an_uncommitted_file_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.jsonl");
+        let (atomic, mut handle) = AtomicFile::create(&target).unwrap();
+        handle.write_all(b"half").unwrap();
+        drop(atomic);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let (atomic, mut handle) = AtomicFile::create(&target).unwrap();
+        handle.write_all(b"whole").unwrap();
+        atomic.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "whole");
+    }
+}

@@ -1,0 +1,211 @@
+//! `leadscore score`: one record per input lead, in input order, then a
+//! one-line summary on stderr.
+
+use super::input::{self, Lead, Leads, Source};
+use super::load;
+use super::output::{self, AtomicFile, Scored, Writer};
+use super::{note, OutputFormat, ScoreArgs, Status, Stop};
+use crate::eval::{EvalOptions, Program};
+use serde_json::Value;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Scores every lead of every input and writes the records.
+pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
+    if args.explain && args.format == OutputFormat::Csv {
+        return Err(Stop::Trouble(
+            "--explain needs --format jsonl: reasons do not fit in a CSV cell".into(),
+        ));
+    }
+    let started = Instant::now();
+    let program = load::program(&args.rules)?;
+    let sources = open_all(&args.input.leads)?;
+    let (out, file) = destination(args.output.as_deref())?;
+    let config = output::Config {
+        format: args.format,
+        explain: args.explain,
+    };
+    let mut writer = Writer::new(out, &program, config).map_err(Stop::write)?;
+    let mut ctx = Context::new(&program, &args.input);
+    let mut tally = Tally::default();
+    let many = sources.len() > 1;
+    for source in sources {
+        ctx.file = many.then(|| source.name.clone());
+        let name = source.name.clone();
+        let leads = input::leads(
+            source,
+            args.input.input_format,
+            &program.ruleset().lead_type,
+        )
+        .map_err(Stop::Trouble)?;
+        score_stream(&ctx, leads, &mut writer, &mut tally).map_err(|e| read_error(&name, e))?;
+    }
+    writer.finish().map_err(Stop::write)?;
+    if let Some(file) = file {
+        file.commit()
+            .map_err(|e| Stop::Trouble(format!("cannot write output: {e}")))?;
+    }
+    note(&tally.summary(started.elapsed()));
+    Ok(tally.status())
+}
+
+/// The read → score → write loop over one input.
+fn score_stream(
+    ctx: &Context,
+    leads: Leads,
+    out: &mut Writer,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
+    for lead in leads {
+        let scored = score_one(ctx, lead.map_err(Failure::Read)?);
+        tally.add(&scored);
+        out.write(ctx.program, &scored).map_err(Failure::Write)?;
+    }
+    Ok(())
+}
+
+/// What stopped a stream: reading the input or writing the output.
+enum Failure {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+fn read_error(name: &str, failure: Failure) -> Stop {
+    match failure {
+        Failure::Read(e) => Stop::Trouble(format!("cannot read {name}: {e}")),
+        Failure::Write(e) => Stop::write(e),
+    }
+}
+
+/// What scoring one lead needs besides the lead.
+pub struct Context<'p> {
+    /// The compiled rules.
+    pub program: &'p Program,
+    /// The clock.
+    pub opts: EvalOptions,
+    /// The `--id` field path.
+    pub id: Vec<String>,
+    /// The input's name, shown in error messages when there are several inputs.
+    pub file: Option<String>,
+}
+
+impl<'p> Context<'p> {
+    /// The context for `program` with the options of `args`.
+    pub fn new(program: &'p Program, args: &super::LeadsArgs) -> Context<'p> {
+        Context {
+            program,
+            opts: EvalOptions {
+                as_of: args.as_of(),
+            },
+            id: args.id_path(),
+            file: None,
+        }
+    }
+
+    /// `line 7`, or `leads.jsonl line 7` when there are several inputs.
+    pub fn place(&self, at: input::Loc) -> String {
+        match &self.file {
+            Some(file) => format!("{file} {at}"),
+            None => at.to_string(),
+        }
+    }
+}
+
+/// Scores one lead as read; a lead that could not be read or scored gives an
+/// error record (with its id when it has one).
+pub fn score_one(ctx: &Context, lead: Lead) -> Scored {
+    let place = ctx.place(lead.at);
+    match lead.value {
+        Err(bad) => Scored {
+            id: bad.partial.map_or(Value::Null, |p| lead_id(&p, &ctx.id)),
+            result: Err(format!("{place}: {}", bad.message)),
+        },
+        Ok(value) => Scored {
+            id: lead_id(&value, &ctx.id),
+            result: ctx
+                .program
+                .score(&value, &ctx.opts)
+                .map_err(|e| format!("{place}: {}", e.message)),
+        },
+    }
+}
+
+/// The value at a dotted field path, or null.
+pub fn lead_id(lead: &Value, path: &[String]) -> Value {
+    let mut value = lead;
+    for segment in path {
+        match value.get(segment) {
+            Some(inner) => value = inner,
+            None => return Value::Null,
+        }
+    }
+    value.clone()
+}
+
+/// Opens every input before anything is written, so a missing file stops the
+/// run cleanly. No inputs means stdin.
+pub fn open_all(names: &[String]) -> Result<Vec<Source>, Stop> {
+    if names.is_empty() {
+        return Ok(vec![input::open("-").map_err(Stop::Trouble)?]);
+    }
+    names
+        .iter()
+        .map(|n| input::open(n).map_err(Stop::Trouble))
+        .collect()
+}
+
+/// Stdout, or a temporary file that becomes `path` once the run completes.
+fn destination(path: Option<&Path>) -> Result<(Box<dyn Write + Send>, Option<AtomicFile>), Stop> {
+    match path {
+        None => Ok((Box::new(io::stdout()), None)),
+        Some(p) if p == Path::new("-") => Ok((Box::new(io::stdout()), None)),
+        Some(p) => {
+            let cannot = |e| Stop::Trouble(format!("cannot write {}: {e}", p.display()));
+            let (file, handle) = AtomicFile::create(p).map_err(cannot)?;
+            Ok((Box::new(handle), Some(file)))
+        }
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Default)]
+struct Tally {
+    leads: u64,
+    failed: u64,
+    mismatches: u64,
+}
+
+impl Tally {
+    fn add(&mut self, scored: &Scored) {
+        self.leads += 1;
+        match &scored.result {
+            Ok(outcome) => self.mismatches += u64::from(outcome.mismatches),
+            Err(_) => self.failed += 1,
+        }
+    }
+
+    /// `scored 3 leads, 1 failed in 0.12s` (with `, K type mismatches` when any).
+    fn summary(&self, elapsed: Duration) -> String {
+        let leads = if self.leads == 1 { "lead" } else { "leads" };
+        let mut line = format!("scored {} {leads}, {} failed", self.leads, self.failed);
+        if self.mismatches > 0 {
+            let noun = if self.mismatches == 1 {
+                "mismatch"
+            } else {
+                "mismatches"
+            };
+            line.push_str(&format!(", {} type {noun}", self.mismatches));
+        }
+        line.push_str(&format!(" in {:.2}s", elapsed.as_secs_f64()));
+        line
+    }
+
+    fn status(&self) -> Status {
+        if self.failed > 0 {
+            Status::LeadErrors
+        } else {
+            Status::Success
+        }
+    }
+}
