@@ -148,10 +148,19 @@ fn headline(rules: &Ruleset, outcome: &Outcome) -> String {
             let value = arm
                 .and_then(|a| label.arms.get(a))
                 .map_or("-", |a| a.value.as_str());
-            let _ = write!(line, "  {} {value}", label.name);
+            let _ = write!(line, "  {} {}", label.name, quoted_if_spaced(value));
         }
     }
     line
+}
+
+/// A label value as shown: quoted when it has white space (`"call today"`).
+fn quoted_if_spaced(value: &str) -> String {
+    if value.contains(char::is_whitespace) {
+        Value::from(value).to_string()
+    } else {
+        value.to_string()
+    }
 }
 
 /// Each group with its rules, the ungrouped rules, and the rules that did not fire.
@@ -175,12 +184,15 @@ fn breakdown(rules: &Ruleset, outcome: &Outcome) -> String {
         text.pop();
     }
     text.push_str(&not_fired(rules, outcome));
-    if outcome.mismatches > 0 {
-        let _ = writeln!(
-            text,
-            "  {} type mismatches: tests on a value of the wrong type were false",
-            outcome.mismatches
-        );
+    match outcome.mismatches {
+        0 => {}
+        1 => text.push_str("  1 type mismatch: a test on a value of the wrong type was false\n"),
+        n => {
+            let _ = writeln!(
+                text,
+                "  {n} type mismatches: tests on values of the wrong type were false"
+            );
+        }
     }
     text
 }
@@ -287,6 +299,12 @@ mod tests {
         assert_eq!(title(&Value::from("L1"), Some("line 2")), "lead L1");
         assert_eq!(title(&Value::from(7), None), "lead 7");
         assert_eq!(title(&Value::Null, Some("line 2")), "lead at line 2");
+    }
+
+    #[test]
+    fn label_values_with_spaces_are_quoted() {
+        assert_eq!(quoted_if_spaced("hot"), "hot");
+        assert_eq!(quoted_if_spaced("call today"), "\"call today\"");
     }
 
     #[test]
