@@ -1,16 +1,123 @@
 //! The checker: resolves names, checks or infers types, and builds the
 //! [`crate::rules::Ruleset`]. It does no I/O and reports every problem it finds.
+//!
+//! - `items`: the walk over lets, rules, groups and labels; duplicates.
+//! - `names`: what a path means (decision: `let` > `where` element field >
+//!   `score`/group total in labels > lead field).
+//! - `expr`, `ops`, `calls`, `regex`: typing of expressions.
+//! - `schema`: the declared lead type; `infer`: the inferred one (no schema).
+//! - `types`: unification and projection; `suggest`: "did you mean".
+//!
+//! An erroneous expression gets type `Any`, which fits everywhere, so one
+//! mistake is reported once.
 
-use crate::rules::Ruleset;
+use crate::rules::{LetDef, Ruleset, TExpr, TExprKind, Type};
 use crate::source::SourceMap;
-use crate::syntax::ast::Item;
+use crate::syntax::ast::{Item, Span};
+use std::collections::HashMap;
 
+mod calls;
 mod error;
+mod expr;
+mod infer;
+mod items;
+mod names;
+mod ops;
+mod regex;
+mod retype;
+mod schema;
+pub mod suggest;
+mod types;
 
-pub use error::Problem;
+pub use error::{Expected, Literal, NameKind, Problem, Role};
 
 /// Checks spliced items; returns the ruleset (when no error was found) and every problem.
 pub fn check(sources: &SourceMap, items: &[Item]) -> (Option<Ruleset>, Vec<Problem>) {
-    let _ = (sources, items);
-    (None, Vec::new())
+    let mut c = Checker::new(sources);
+    let ruleset = items::build(&mut c, items);
+    let has_error = c.problems.iter().any(|p| !p.is_warning());
+    (ruleset.filter(|_| !has_error), c.problems)
+}
+
+/// Where a value without a schema lives in the inferred lead type.
+#[derive(Clone, Debug, PartialEq)]
+struct Origin {
+    /// Field path from the lead (list elements are stepped into implicitly).
+    loc: Vec<String>,
+    /// How many list layers to strip: 1 for a field of a `where` element.
+    strip: usize,
+}
+
+/// The element of an enclosing `where`.
+#[derive(Clone, Debug)]
+struct ElemScope {
+    /// The element type (used with a schema, or when there is no origin).
+    ty: Type,
+    /// The filtered collection's origin, when its fields are being inferred.
+    origin: Option<Origin>,
+}
+
+/// The checker's state while walking the items.
+struct Checker<'a> {
+    sources: &'a SourceMap,
+    problems: Vec<Problem>,
+    /// The declared lead type, when there is a schema.
+    schema: Option<Type>,
+    /// The inferred lead type, when there is none.
+    infer: infer::Infer,
+    lets: Vec<LetDef>,
+    let_origins: Vec<Option<Origin>>,
+    let_index: HashMap<String, usize>,
+    /// Every `let` of the ruleset (first definition's name span), defined yet or not.
+    let_defs: HashMap<String, Span>,
+    /// The `let` being defined, if any.
+    defining: Option<String>,
+    /// Every group's index by name.
+    groups: HashMap<String, usize>,
+    /// Inside a label condition: `score` and group totals are available.
+    in_label: bool,
+    /// Enclosing `where` elements, innermost last.
+    scopes: Vec<ElemScope>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(sources: &'a SourceMap) -> Checker<'a> {
+        Checker {
+            sources,
+            problems: Vec::new(),
+            schema: None,
+            infer: infer::Infer::new(),
+            lets: Vec::new(),
+            let_origins: Vec::new(),
+            let_index: HashMap::new(),
+            let_defs: HashMap::new(),
+            defining: None,
+            groups: HashMap::new(),
+            in_label: false,
+            scopes: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+
+    /// `true` when field types are inferred rather than declared.
+    fn inferring(&self) -> bool {
+        self.schema.is_none()
+    }
+
+    /// The lead type in force: declared or inferred so far.
+    fn lead_type(&self) -> &Type {
+        self.schema.as_ref().unwrap_or(self.infer.lead_type())
+    }
+}
+
+/// An expression that could not be typed: `Any`, so it causes no further errors.
+fn any(span: Span) -> TExpr {
+    TExpr {
+        kind: TExprKind::Bool(false),
+        ty: Type::Any,
+        span,
+    }
 }

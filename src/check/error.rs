@@ -1,15 +1,247 @@
 //! The checker's problems, as data. Wording lives in `diagnostics/check.rs`.
 
-use crate::syntax::ast::Span;
+use crate::rules::Type;
+use crate::syntax::ast::{Span, StrOp};
 
 /// One problem the checker found.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
-    /// A name that is not a field, `let` or function.
-    UnknownName {
+    /// A schema type name that is not a type, e.g. `size: integer`.
+    UnknownType {
+        /// The type name as written.
+        span: Span,
+        /// The name.
+        name: String,
+        /// The closest type name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A field that the schema (or a record) does not declare.
+    UnknownField {
+        /// The unknown segment.
+        span: Span,
+        /// The segment's name.
+        name: String,
+        /// The path before it (`company` in `company.sise`), empty at the top.
+        parent: String,
+        /// The closest field or `let` name.
+        suggestion: Option<String>,
+    },
+    /// A name that is neither a field nor a `let` (it looks like a misspelt `let`).
+    UndefinedName {
         /// Where it was used.
         span: Span,
         /// The name.
         name: String,
+        /// The closest `let` or field name.
+        suggestion: Option<String>,
+        /// `true` when the rules have no schema (so `lead.NAME` would make it a field).
+        no_schema: bool,
     },
+    /// A `let` used before (or inside) its own definition.
+    LetUsedTooEarly {
+        /// Where it was used.
+        span: Span,
+        /// The name.
+        name: String,
+        /// The `let`'s name in its definition.
+        def: Span,
+        /// The use is inside the definition itself.
+        itself: bool,
+    },
+    /// Without a schema: a field used as one type here and another type earlier.
+    InconsistentField {
+        /// This use.
+        span: Span,
+        /// The field path.
+        path: String,
+        /// The type this use needs.
+        found: Type,
+        /// The type an earlier use gave it.
+        earlier: Type,
+        /// The earlier use, when known.
+        earlier_span: Option<Span>,
+    },
+    /// An expression of the wrong type.
+    TypeMismatch {
+        /// The expression.
+        span: Span,
+        /// What the position needs.
+        expected: Expected,
+        /// What the expression is.
+        found: Type,
+        /// The position it is in.
+        role: Role,
+    },
+    /// A duration or regex literal outside `within` / `matches`.
+    Misplaced {
+        /// The literal.
+        span: Span,
+        /// Which kind of literal.
+        what: Literal,
+    },
+    /// A call of a function that does not exist.
+    UnknownFunction {
+        /// The function name.
+        span: Span,
+        /// The name.
+        name: String,
+        /// The closest built-in function.
+        suggestion: Option<String>,
+    },
+    /// A call with the wrong number of arguments.
+    WrongArity {
+        /// The whole call.
+        span: Span,
+        /// The function.
+        name: String,
+        /// How many it takes.
+        expected: usize,
+        /// How many were given.
+        found: usize,
+    },
+    /// `score` or a group total used in a rule or `let`.
+    TotalInRule {
+        /// The name.
+        span: Span,
+        /// `score` or the group's name.
+        name: String,
+        /// `true` for `score`, `false` for a group.
+        is_score: bool,
+    },
+    /// Two rules with the same label.
+    DuplicateRuleLabel {
+        /// The second rule (its `as "..."` when it has one).
+        span: Span,
+        /// The label.
+        label: String,
+        /// The first rule with that label.
+        first: Span,
+    },
+    /// Two definitions of one name.
+    DuplicateName {
+        /// The second definition's name.
+        span: Span,
+        /// The name.
+        name: String,
+        /// What the second one is.
+        kind: NameKind,
+        /// The first definition's name.
+        first: Span,
+        /// What the first one is.
+        first_kind: NameKind,
+    },
+    /// A regex the `regex` crate rejects.
+    InvalidRegex {
+        /// The pattern, or the part of it the error is about.
+        span: Span,
+        /// The regex crate's explanation.
+        message: String,
+    },
+    /// A regex flag other than `i`.
+    UnknownRegexFlag {
+        /// The flag letter.
+        span: Span,
+        /// The flag.
+        flag: char,
+    },
+    /// A label arm after the `otherwise` arm (warning).
+    UnreachableArm {
+        /// The arm that can never be chosen.
+        span: Span,
+        /// The `otherwise` arm.
+        otherwise: Span,
+    },
+    /// `up to N` with N <= 0.
+    BadUpTo {
+        /// The number.
+        span: Span,
+        /// Its value.
+        value: f64,
+    },
+    /// A group whose `min` is above its `max`.
+    MinAboveMax {
+        /// The `min` value.
+        span: Span,
+        /// The `min`.
+        min: f64,
+        /// The `max` value.
+        max_span: Span,
+        /// The `max`.
+        max: f64,
+    },
+}
+
+/// What a position needs, for [`Problem::TypeMismatch`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expected {
+    /// One type (numeric types are interchangeable).
+    Type(Type),
+    /// A string or a list (`len`).
+    StringOrList,
+    /// A `where` filter or a list of bools (`all`).
+    FilterOrBoolList,
+    /// A duration literal such as `30 days` (after `within`).
+    Duration,
+    /// A regex literal such as `/demo/i` (after `matches`).
+    Regex,
+}
+
+/// The position an expression is in, for [`Problem::TypeMismatch`] help texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A `when` condition, a `where` filter, or an operand of `and`/`or`/`not`.
+    Condition,
+    /// A rule's points.
+    Points,
+    /// An operand of `==`, `<`, `between`, ...
+    Compared,
+    /// An operand of `+ - * /` or unary `-`.
+    Arithmetic,
+    /// The left side of `contains`, `starts with`, `ends with`.
+    Tested(StrOp),
+    /// The right side of `contains`, `starts with`, `ends with` (with `any`: a list).
+    Needle(StrOp),
+    /// The right side of `in`.
+    InList,
+    /// The left side of `within`.
+    Within,
+    /// The left side of `matches`.
+    Matches,
+    /// The collection before `where`.
+    Filtered,
+    /// An argument of a built-in function.
+    Argument(&'static str),
+    /// The value projected with `.field`.
+    Projected,
+}
+
+/// Literals that only make sense in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Literal {
+    /// `30 days`.
+    Duration,
+    /// `/re/`.
+    Regex,
+}
+
+/// The kinds of named definition, for [`Problem::DuplicateName`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    /// `let`.
+    Let,
+    /// `group`.
+    Group,
+    /// `label`.
+    Label,
+    /// A field in a schema or record type.
+    Field,
+    /// The `schema` block itself.
+    Schema,
+}
+
+impl Problem {
+    /// `true` for problems that still let the rules run.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Problem::UnreachableArm { .. })
+    }
 }

@@ -1,17 +1,372 @@
 //! Wording of the checker's problems.
+//!
+//! | code | triggered by | example |
+//! |---|---|---|
+//! | `leadscore::unknown_type` | a schema type name that is not a type | `size: integer` |
+//! | `leadscore::unknown_field` | with a schema: a field it does not declare; any record's unknown field | `when company.sise > 10 add 5` |
+//! | `leadscore::undefined_name` | a name that is neither a field nor a `let` but looks like a misspelt `let`; a `let` used above (or inside) its definition | `when title contains any executiv add 5` |
+//! | `leadscore::inconsistent_field` | without a schema: a field used as two different types | `when title contains "VP" add 5` then `when title > 3 add 1` |
+//! | `leadscore::type_mismatch` | a value of the wrong type for its position; a duration outside `within`, a regex outside `matches` | `when company.size contains "x" add 5` |
+//! | `leadscore::bad_call` | an unknown function, or the wrong number of arguments | `when cout(events) > 3 add 5` |
+//! | `leadscore::total_in_rule` | `score` or a group total in a rule or `let` | `when score > 50 add 5` |
+//! | `leadscore::duplicate_rule_label` | two rules with the same label | `... add 5 as "vip"` twice |
+//! | `leadscore::duplicate_name` | two lets, groups or labels (or a group and a label) with one name; a repeated schema field; two schemas | `group fit { ... }` and `label fit { ... }` |
+//! | `leadscore::invalid_regex` | a regex the engine rejects, or an unknown flag | `matches /(test/` |
+//! | `leadscore::unreachable_arm` (warning) | a label arm after `otherwise` | `cold otherwise` then `warm when score > 5` |
+//! | `leadscore::bad_limit` | `up to N` with N <= 0; a group whose `min` is above its `max` | `group fit max 10 min 20 { ... }` |
 
 use super::{Diagnostic, ToDiagnostic};
-use crate::check::Problem;
+use crate::check::{Expected, Literal, NameKind, Problem, Role};
+use crate::rules::Type;
+use crate::syntax::ast::StrOp;
 
 impl ToDiagnostic for Problem {
     fn to_diagnostic(&self) -> Diagnostic {
-        match self {
-            Problem::UnknownName { span, name } => Diagnostic::error(
-                "leadscore::unknown_name",
-                format!("unknown name `{name}`"),
-                *span,
-                "not defined",
-            ),
+        let d = names(self)
+            .or_else(|| types(self))
+            .or_else(|| items(self))
+            .expect("every problem has wording");
+        if self.is_warning() {
+            d.warning()
+        } else {
+            d
         }
+    }
+}
+
+/// "Did you mean" help, or a fallback.
+fn suggest(suggestion: &Option<String>, fallback: &str) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => fallback.to_string(),
+    }
+}
+
+/// Problems with names: unknown fields, types, functions, lets and totals.
+fn names(p: &Problem) -> Option<Diagnostic> {
+    Some(match p {
+        Problem::UnknownType { span, name, suggestion } => Diagnostic::error(
+            "leadscore::unknown_type",
+            format!("unknown type `{name}`"),
+            *span,
+            "not a type",
+        )
+        .with_help(suggest(
+            suggestion,
+            "the types are `string`, `int`, `number`, `bool`, `datetime`, `list<T>` and `{ field: T, ... }`",
+        )),
+        Problem::UnknownField { span, name, parent, suggestion } => unknown_field(*span, name, parent, suggestion),
+        Problem::UndefinedName { span, name, suggestion, no_schema } => {
+            let mut help = suggest(suggestion, "define it with `let` above its first use");
+            if *no_schema {
+                help.push_str(&format!(" To read a lead field named `{name}`, write `lead.{name}`."));
+            }
+            Diagnostic::error(
+                "leadscore::undefined_name",
+                format!("`{name}` is not defined"),
+                *span,
+                "not a `let` or a field",
+            )
+            .with_help(help)
+        }
+        Problem::LetUsedTooEarly { span, name, def, itself } => let_too_early(*span, name, *def, *itself),
+        Problem::UnknownFunction { span, name, suggestion } => Diagnostic::error(
+            "leadscore::bad_call",
+            format!("unknown function `{name}`"),
+            *span,
+            "not a built-in function",
+        )
+        .with_help(suggest(
+            suggestion,
+            "the functions are `count`, `any`, `all`, `none`, `sum`, `days_since`, `len`, `min` and `max`",
+        )),
+        Problem::WrongArity { span, name, expected, found } => {
+            let s = if *expected == 1 { "" } else { "s" };
+            Diagnostic::error(
+                "leadscore::bad_call",
+                format!("`{name}` takes {expected} argument{s}, found {found}"),
+                *span,
+                "wrong number of arguments",
+            )
+            .with_help(format!("call it as `{}`", usage(name)))
+        }
+        Problem::TotalInRule { span, name, is_score } => {
+            let what = if *is_score { "the total `score`".to_string() } else { format!("the group total `{name}`") };
+            Diagnostic::error(
+                "leadscore::total_in_rule",
+                format!("{what} is not available in a rule"),
+                *span,
+                "totals do not exist yet here",
+            )
+            .with_help(
+                "rules are summed to make the totals, so no total exists while rules run; \
+                 use `score` and group totals in `label` conditions instead",
+            )
+        }
+        _ => return None,
+    })
+}
+
+fn unknown_field(
+    span: crate::syntax::ast::Span,
+    name: &str,
+    parent: &str,
+    suggestion: &Option<String>,
+) -> Diagnostic {
+    let message = if parent.is_empty() {
+        format!("unknown field `{name}`")
+    } else {
+        format!("`{parent}` has no field `{name}`")
+    };
+    Diagnostic::error(
+        "leadscore::unknown_field",
+        message,
+        span,
+        "not declared in the schema",
+    )
+    .with_help(suggest(
+        suggestion,
+        "declare the field in the `schema` block, or check the spelling",
+    ))
+}
+
+fn let_too_early(
+    span: crate::syntax::ast::Span,
+    name: &str,
+    def: crate::syntax::ast::Span,
+    itself: bool,
+) -> Diagnostic {
+    if itself {
+        return Diagnostic::error(
+            "leadscore::undefined_name",
+            format!("`{name}` refers to itself"),
+            span,
+            "used in its own definition",
+        )
+        .with_help(
+            "a `let` can only use names defined above it; compute the value from other names",
+        );
+    }
+    Diagnostic::error(
+        "leadscore::undefined_name",
+        format!("`{name}` is used before it is defined"),
+        span,
+        "used here",
+    )
+    .with_note(def, "defined here, further down")
+    .with_help(format!(
+        "move `let {name} = ...` above its first use: a `let` is usable only after its definition"
+    ))
+}
+
+/// How to call each built-in function.
+fn usage(name: &str) -> &'static str {
+    match name {
+        "count" => "count(LIST)",
+        "any" => "any(LIST)",
+        "all" => "all(LIST where CONDITION)",
+        "none" => "none(LIST)",
+        "sum" => "sum(LIST.field)",
+        "days_since" => "days_since(DATETIME)",
+        "len" => "len(TEXT or LIST)",
+        "min" => "min(A, B)",
+        _ => "max(A, B)",
+    }
+}
+
+/// Type problems.
+fn types(p: &Problem) -> Option<Diagnostic> {
+    Some(match p {
+        Problem::TypeMismatch { span, expected, found, role } => Diagnostic::error(
+            "leadscore::type_mismatch",
+            format!("type mismatch: expected {}, found {}", expected_text(expected), describe(found)),
+            *span,
+            format!("this is {}", describe(found)),
+        )
+        .with_help(role_help(*role, expected)),
+        Problem::InconsistentField { span, path, found, earlier, earlier_span } => {
+            let d = Diagnostic::error(
+                "leadscore::inconsistent_field",
+                format!("the field `{path}` is used as two different types"),
+                *span,
+                format!("used as {} here", describe(found)),
+            )
+            .with_help(
+                "without a schema, a field's type is inferred from its uses and must be the same everywhere; \
+                 fix this use, or declare the field in a `schema` block",
+            );
+            match earlier_span {
+                Some(e) => d.with_note(*e, format!("used as {} here", describe(earlier))),
+                None => d,
+            }
+        }
+        Problem::Misplaced { span, what: Literal::Duration } => Diagnostic::error(
+            "leadscore::type_mismatch",
+            "a duration can only follow `within`",
+            *span,
+            "duration outside `within`",
+        )
+        .with_help("write `FIELD within 30 days`; to compare a number of days, use `days_since(FIELD) > 30`"),
+        Problem::Misplaced { span, what: Literal::Regex } => Diagnostic::error(
+            "leadscore::type_mismatch",
+            "a regex can only follow `matches`",
+            *span,
+            "regex outside `matches`",
+        )
+        .with_help("write `FIELD matches /pattern/`"),
+        _ => return None,
+    })
+}
+
+/// A type in words: `string`, "a list of records", ...
+fn describe(ty: &Type) -> String {
+    match ty {
+        Type::Record(f) if f.is_empty() => "a record".into(),
+        Type::List(inner) if matches!(&**inner, Type::Record(f) if f.is_empty()) => {
+            "a list of records".into()
+        }
+        Type::List(inner) if **inner == Type::Any => "a list".into(),
+        Type::Any => "any value".into(),
+        Type::Duration => "a duration".into(),
+        Type::Regex => "a regex".into(),
+        t => format!("`{t}`"),
+    }
+}
+
+fn expected_text(e: &Expected) -> String {
+    match e {
+        Expected::Type(t) => describe(t),
+        Expected::StringOrList => "a `string` or a list".into(),
+        Expected::FilterOrBoolList => "a `where` filter or a `list<bool>`".into(),
+        Expected::Duration => "a duration such as `30 days`".into(),
+        Expected::Regex => "a regex such as `/demo/i`".into(),
+    }
+}
+
+/// What to do, by the position the expression is in.
+fn role_help(role: Role, expected: &Expected) -> String {
+    let wants_list = matches!(expected, Expected::Type(Type::List(_)));
+    match role {
+        Role::Condition => "a condition must be true or false: compare the value (`x == \"a\"`, `x > 10`) or test it (`x is present`)".into(),
+        Role::Points => "the points after `add` or `subtract` must be a number, e.g. `add 10` or `add 2 * count(events)`".into(),
+        Role::Compared => "both sides of a comparison must have the same type: numbers with numbers, text with text, datetimes with datetimes".into(),
+        Role::Arithmetic => "`+`, `-`, `*` and `/` work on numbers only".into(),
+        Role::Tested(op) => format!("`{op}` tests text (a `string`){}", if op == StrOp::Contains { ", or a list for membership" } else { "" }),
+        Role::Needle(op) if wants_list => format!("after `{op} any`, give a list, e.g. `[\"a\", \"b\"]` or a `let` bound to one"),
+        Role::Needle(op) => format!("after `{op}`, give one value; to test several, write `{op} any [\"a\", \"b\"]`"),
+        Role::InList => "after `in`, give a list: `[a, b]`, a `let` bound to a list, or a list field".into(),
+        Role::Within if *expected == Expected::Duration => "write a duration after `within`, e.g. `within 30 days`".into(),
+        Role::Within => "`within` tests a `datetime`, e.g. `created_at within 30 days`".into(),
+        Role::Matches if *expected == Expected::Regex => "write a regex literal after `matches`, e.g. `matches /demo/i`".into(),
+        Role::Matches => "`matches` tests text (a `string`) against a regex".into(),
+        Role::Filtered => "`where` filters a list of records, e.g. `events where type == \"demo\"`".into(),
+        Role::Argument(f) => format!("call it as `{}`", usage(f)),
+        Role::Projected => "only a record, or a list of records, has fields to pick with `.`".into(),
+    }
+}
+
+/// Problems with items: duplicates, regexes, arms and limits.
+fn items(p: &Problem) -> Option<Diagnostic> {
+    Some(match p {
+        Problem::DuplicateRuleLabel { span, label, first } => Diagnostic::error(
+            "leadscore::duplicate_rule_label",
+            format!("two rules are labelled `{label}`"),
+            *span,
+            "second rule with this label",
+        )
+        .with_note(*first, "first defined here")
+        .with_help("rule labels must be unique: give one of the rules a different label with `as \"...\"`"),
+        Problem::DuplicateName { span, name, kind, first, first_kind } => duplicate_name(*span, name, *kind, *first, *first_kind),
+        Problem::InvalidRegex { span, message } => Diagnostic::error("leadscore::invalid_regex", "invalid regex", *span, message.clone())
+            .with_help("fix the pattern; the syntax is that of Rust's `regex` crate (no look-around, no back-references)"),
+        Problem::UnknownRegexFlag { span, flag } => Diagnostic::error(
+            "leadscore::invalid_regex",
+            format!("unknown regex flag `{flag}`"),
+            *span,
+            "not a flag",
+        )
+        .with_help("the only flag is `i` (ignore case); remove the others"),
+        Problem::UnreachableArm { span, otherwise } => Diagnostic::error(
+            "leadscore::unreachable_arm",
+            "this arm can never be chosen",
+            *span,
+            "unreachable",
+        )
+        .with_note(*otherwise, "`otherwise` already matches every lead")
+        .with_help("move this arm above the `otherwise` arm, or remove it"),
+        Problem::BadUpTo { span, value } => Diagnostic::error(
+            "leadscore::bad_limit",
+            "`up to` needs a number above 0",
+            *span,
+            format!("{} is not above 0", num(*value)),
+        )
+        .with_help("`up to N` caps what the rule gives at N points; use a positive N, or remove `up to`"),
+        Problem::MinAboveMax { span, min, max_span, max } => Diagnostic::error(
+            "leadscore::bad_limit",
+            "the group's `min` is above its `max`",
+            *span,
+            format!("min {}", num(*min)),
+        )
+        .with_note(*max_span, format!("max {}", num(*max)))
+        .with_help("the group total is clamped to the range [min, max]; make `min` no greater than `max`"),
+        _ => return None,
+    })
+}
+
+fn duplicate_name(
+    span: crate::syntax::ast::Span,
+    name: &str,
+    kind: NameKind,
+    first: crate::syntax::ast::Span,
+    first_kind: NameKind,
+) -> Diagnostic {
+    let (message, help) = match (kind, first_kind) {
+        (NameKind::Schema, _) => (
+            "more than one `schema` block".to_string(),
+            "merge the fields into one `schema` block",
+        ),
+        (NameKind::Field, _) => (
+            format!("the field `{name}` is declared twice"),
+            "remove one of the declarations",
+        ),
+        (k, f) if k == f => (
+            format!("the {} `{name}` is defined twice", kind_word(k)),
+            "rename or remove one of them",
+        ),
+        (k, f) => (
+            format!(
+                "the {} `{name}` has the same name as the {} `{name}`",
+                kind_word(k),
+                kind_word(f)
+            ),
+            "give one of them another name: lets, groups and labels share one set of names",
+        ),
+    };
+    Diagnostic::error(
+        "leadscore::duplicate_name",
+        message,
+        span,
+        "defined again here",
+    )
+    .with_note(first, "first defined here")
+    .with_help(help)
+}
+
+fn kind_word(k: NameKind) -> &'static str {
+    match k {
+        NameKind::Let => "let",
+        NameKind::Group => "group",
+        NameKind::Label => "label",
+        NameKind::Field => "field",
+        NameKind::Schema => "schema",
+    }
+}
+
+/// A number as written: integers without a fraction.
+fn num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
     }
 }

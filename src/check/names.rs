@@ -1,0 +1,288 @@
+//! What a name means. In order: a `let` defined above; inside `where`, a
+//! field of the element; in a label condition, `score` or a group total;
+//! otherwise a field of the lead. `lead.x` always reaches the lead's field.
+
+use super::error::Problem;
+use super::suggest::did_you_mean;
+use super::types::{field_names, peel, project, Projection};
+use super::{any, Checker, Origin};
+use crate::rules::{FieldRef, Scope, TExpr, TExprKind, Type};
+use crate::syntax::ast::{Ident, Span};
+
+impl Checker<'_> {
+    /// Resolves a dotted path.
+    pub(super) fn path(&mut self, segs: &[Ident], span: Span) -> TExpr {
+        let first = &segs[0];
+        if first.node == "lead" && segs.len() > 1 {
+            return self.lead_field(&segs[1..], span, true);
+        }
+        if let Some(&i) = self.let_index.get(&first.node) {
+            return self.let_path(i, segs);
+        }
+        if let Some(&def) = self.let_defs.get(&first.node) {
+            let itself = self.defining.as_deref() == Some(first.node.as_str());
+            self.report(Problem::LetUsedTooEarly {
+                span: first.span,
+                name: first.node.clone(),
+                def,
+                itself,
+            });
+            return any(span);
+        }
+        if !self.scopes.is_empty() {
+            return self.element_field(segs, span);
+        }
+        if let Some(total) = self.total(first) {
+            return self.project_rest(total, &segs[1..]);
+        }
+        self.lead_field(segs, span, false)
+    }
+
+    /// `let` name, then any `.field` projections.
+    fn let_path(&mut self, i: usize, segs: &[Ident]) -> TExpr {
+        let base = TExpr {
+            kind: TExprKind::Let(i),
+            ty: self.lets[i].value.ty.clone(),
+            span: segs[0].span,
+        };
+        self.project_rest(base, &segs[1..])
+    }
+
+    /// `score` or a group name: a total in labels, an error in rules
+    /// (unless a schema declares a lead field of that name).
+    fn total(&mut self, name: &Ident) -> Option<TExpr> {
+        let is_score = name.node == "score";
+        let group = self.groups.get(&name.node).copied();
+        if !is_score && group.is_none() {
+            return None;
+        }
+        if self.in_label {
+            let kind = group.map_or(TExprKind::Score, TExprKind::GroupTotal);
+            let ty = Type::Number;
+            return Some(TExpr {
+                kind,
+                ty,
+                span: name.span,
+            });
+        }
+        if self
+            .schema
+            .as_ref()
+            .is_some_and(|s| project(s, &name.node).is_some())
+        {
+            return None;
+        }
+        self.report(Problem::TotalInRule {
+            span: name.span,
+            name: name.node.clone(),
+            is_score,
+        });
+        Some(any(name.span))
+    }
+
+    /// A field of the lead; `explicit` when written `lead.x`.
+    fn lead_field(&mut self, segs: &[Ident], span: Span, explicit: bool) -> TExpr {
+        if !explicit && segs.len() == 1 && self.inferring() && self.looks_like_let(&segs[0]) {
+            return any(span);
+        }
+        let field = |optional| FieldRef {
+            scope: Scope::Lead,
+            path: segs.iter().map(|s| s.node.clone()).collect(),
+            optional,
+        };
+        if self.inferring() {
+            let origin = Origin {
+                loc: field(true).path,
+                strip: 0,
+            };
+            return self.inferred_field(field(true), origin, span);
+        }
+        let start = self.lead_type().clone();
+        match self.walk(&start, segs, !explicit) {
+            Some(p) => field_expr(field(p.optional), p.ty, span),
+            None => any(span),
+        }
+    }
+
+    /// A field of the innermost `where` element.
+    fn element_field(&mut self, segs: &[Ident], span: Span) -> TExpr {
+        let scope = self.scopes.last().cloned().expect("inside a where");
+        let field = |optional| FieldRef {
+            scope: Scope::Element(0),
+            path: segs.iter().map(|s| s.node.clone()).collect(),
+            optional,
+        };
+        if let (true, Some(o)) = (self.inferring(), scope.origin) {
+            let mut loc = o.loc;
+            loc.extend(segs.iter().map(|s| s.node.clone()));
+            let origin = Origin {
+                loc,
+                strip: o.strip + 1,
+            };
+            return self.inferred_field(field(true), origin, span);
+        }
+        match self.walk(&scope.ty, segs, true) {
+            Some(p) => field_expr(field(p.optional), p.ty, span),
+            None => any(span),
+        }
+    }
+
+    /// A field whose type is inferred: make sure it exists, read its type.
+    fn inferred_field(&mut self, field: FieldRef, origin: Origin, span: Span) -> TExpr {
+        if !self.touch(&origin, span) {
+            return any(span);
+        }
+        let ty = self.origin_type(&origin);
+        field_expr(field, ty, span)
+    }
+
+    /// Makes sure the inferred location exists; reports when an earlier use
+    /// gave a prefix of it a type that has no fields.
+    pub(super) fn touch(&mut self, origin: &Origin, span: Span) -> bool {
+        let Err(c) = self.infer.touch(&origin.loc) else {
+            return true;
+        };
+        self.report(Problem::InconsistentField {
+            span,
+            path: origin.loc.join("."),
+            found: Type::Record(Default::default()),
+            earlier: c.earlier,
+            earlier_span: c.span,
+        });
+        false
+    }
+
+    /// Projects `segs` out of `start` (a declared type); reports the first unknown segment.
+    fn walk(&mut self, start: &Type, segs: &[Ident], lets_too: bool) -> Option<Projection> {
+        let mut acc = Projection {
+            ty: start.clone(),
+            optional: false,
+            depth: 0,
+        };
+        for (i, seg) in segs.iter().enumerate() {
+            let Some(p) = project(&acc.ty, &seg.node) else {
+                self.unknown_field(&acc.ty, segs, i, lets_too && i == 0);
+                return None;
+            };
+            acc = Projection {
+                optional: acc.optional || p.optional,
+                ..p
+            };
+        }
+        Some(acc)
+    }
+
+    /// Reports `segs[i]` as not a field of `ty`.
+    fn unknown_field(&mut self, ty: &Type, segs: &[Ident], i: usize, lets_too: bool) {
+        let seg = &segs[i];
+        let fields = field_names(ty);
+        let mut cands: Vec<&str> = fields.iter().map(String::as_str).collect();
+        if lets_too {
+            cands.extend(self.lets.iter().map(|l| l.name.as_str()));
+        }
+        let suggestion = did_you_mean(&seg.node, cands).map(String::from);
+        let is_let = suggestion
+            .as_ref()
+            .is_some_and(|s| self.let_index.contains_key(s));
+        if lets_too && segs.len() == 1 && is_let {
+            self.report(Problem::UndefinedName {
+                span: seg.span,
+                name: seg.node.clone(),
+                suggestion,
+                no_schema: false,
+            });
+            return;
+        }
+        let parent = segs[..i]
+            .iter()
+            .map(|s| s.node.as_str())
+            .collect::<Vec<_>>()
+            .join(".");
+        self.report(Problem::UnknownField {
+            span: seg.span,
+            name: seg.node.clone(),
+            parent,
+            suggestion,
+        });
+    }
+
+    /// Without a schema: a bare name that is not a `let` but is close to one
+    /// is reported as a misspelt `let` (writing `lead.x` makes it a field).
+    fn looks_like_let(&mut self, name: &Ident) -> bool {
+        let lets = self.lets.iter().map(|l| l.name.as_str());
+        let Some(s) = did_you_mean(&name.node, lets).map(String::from) else {
+            return false;
+        };
+        self.report(Problem::UndefinedName {
+            span: name.span,
+            name: name.node.clone(),
+            suggestion: Some(s),
+            no_schema: true,
+        });
+        true
+    }
+
+    /// The current inferred type of the value at `o`.
+    pub(super) fn origin_type(&self, o: &Origin) -> Type {
+        let p = self.origin_projection(o);
+        peel(&p.ty, o.strip)
+    }
+
+    /// The inferred lead type projected along `o.loc` (lists included).
+    pub(super) fn origin_projection(&self, o: &Origin) -> Projection {
+        let mut acc = Projection {
+            ty: self.infer.lead_type().clone(),
+            optional: true,
+            depth: 0,
+        };
+        for seg in &o.loc {
+            acc = project(&acc.ty, seg).unwrap_or(Projection {
+                ty: Type::Any,
+                optional: true,
+                depth: acc.depth,
+            });
+        }
+        acc
+    }
+
+    /// Where a typed expression's value lives in the inferred lead type.
+    pub(super) fn origin(&self, e: &TExpr) -> Option<Origin> {
+        if !self.inferring() {
+            return None;
+        }
+        match &e.kind {
+            TExprKind::Field(f) => self.field_origin(f),
+            TExprKind::Let(i) => self.let_origins[*i].clone(),
+            TExprKind::Where(c, _) => self.origin(c),
+            TExprKind::Project(b, name) => self.origin(b).map(|mut o| {
+                o.loc.push(name.clone());
+                o
+            }),
+            _ => None,
+        }
+    }
+
+    fn field_origin(&self, f: &FieldRef) -> Option<Origin> {
+        let (mut loc, strip) = match f.scope {
+            Scope::Lead => (Vec::new(), 0),
+            Scope::Element(k) => {
+                let s = self
+                    .scopes
+                    .get(self.scopes.len().checked_sub(k as usize + 1)?)?;
+                let o = s.origin.clone()?;
+                (o.loc, o.strip + 1)
+            }
+        };
+        loc.extend(f.path.iter().cloned());
+        Some(Origin { loc, strip })
+    }
+}
+
+/// A field reference expression.
+fn field_expr(field: FieldRef, ty: Type, span: Span) -> TExpr {
+    TExpr {
+        kind: TExprKind::Field(field),
+        ty,
+        span,
+    }
+}

@@ -1,0 +1,193 @@
+//! Typing operators: logic, arithmetic, comparisons and the tests.
+
+use super::error::{Expected, Problem, Role};
+use super::expr::lit;
+use super::types::element;
+use super::{any, Checker};
+use crate::rules::{TExpr, TExprKind, Type};
+use crate::syntax::ast::{ArithOp, CmpOp, Expr, ExprKind, StrOp};
+
+type B = Box<TExpr>;
+
+impl Checker<'_> {
+    /// Every expression form that is an operator.
+    pub(super) fn operator(&mut self, e: &Expr) -> TExpr {
+        let kind = match &e.kind {
+            ExprKind::Neg(x) => return self.neg(x, e),
+            ExprKind::Arith(op, a, b) => return self.arith(*op, a, b, e),
+            ExprKind::Not(x) => TExprKind::Not(self.cond(x)),
+            ExprKind::And(xs) => TExprKind::And(xs.iter().map(|x| *self.cond(x)).collect()),
+            ExprKind::Or(xs) => TExprKind::Or(xs.iter().map(|x| *self.cond(x)).collect()),
+            ExprKind::Compare(op, a, b) => self.compare(*op, a, b),
+            ExprKind::Between(v, lo, hi) => self.between(v, lo, hi),
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => self.member(value, list, *negated),
+            ExprKind::StrTest {
+                op,
+                any,
+                value,
+                needle,
+            } => self.str_test(*op, *any, value, needle),
+            ExprKind::Matches(v, re) => self.matches(v, re),
+            ExprKind::Within(t, d) => self.within(t, d),
+            ExprKind::IsPresent(x, present) => {
+                TExprKind::IsPresent(Box::new(self.expr(x)), *present)
+            }
+            _ => return self.expr(e),
+        };
+        lit(kind, Type::Bool, e.span)
+    }
+
+    /// An operand that must be a condition.
+    fn cond(&mut self, e: &Expr) -> B {
+        Box::new(self.expect(e, &Type::Bool, Role::Condition))
+    }
+
+    fn neg(&mut self, x: &Expr, e: &Expr) -> TExpr {
+        let x = self.expect(x, &Type::Number, Role::Arithmetic);
+        let ty = if x.ty == Type::Int {
+            Type::Int
+        } else {
+            Type::Number
+        };
+        lit(TExprKind::Neg(Box::new(x)), ty, e.span)
+    }
+
+    fn arith(&mut self, op: ArithOp, a: &Expr, b: &Expr, e: &Expr) -> TExpr {
+        let a = self.expect(a, &Type::Number, Role::Arithmetic);
+        let b = self.expect(b, &Type::Number, Role::Arithmetic);
+        let int = a.ty == Type::Int && b.ty == Type::Int && op != ArithOp::Div;
+        let ty = if int { Type::Int } else { Type::Number };
+        lit(TExprKind::Arith(op, Box::new(a), Box::new(b)), ty, e.span)
+    }
+
+    fn compare(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> TExprKind {
+        let mut l = self.expr(a);
+        let mut r = self.expr(b);
+        if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            self.same_type(&mut l, &mut r);
+        } else {
+            self.ordered(&mut [&mut l, &mut r]);
+        }
+        TExprKind::Compare(op, Box::new(l), Box::new(r))
+    }
+
+    /// `==`/`!=`: the side whose type is known decides.
+    fn same_type(&mut self, l: &mut TExpr, r: &mut TExpr) {
+        if l.ty == Type::Any && r.ty != Type::Any {
+            let want = r.ty.clone();
+            self.constrain(l, &want, Role::Compared);
+        } else {
+            let want = l.ty.clone();
+            self.constrain(r, &want, Role::Compared);
+        }
+    }
+
+    /// `<`, `between`: numbers, or datetimes when one side is a datetime.
+    fn ordered(&mut self, xs: &mut [&mut TExpr]) {
+        let dt = xs.iter().any(|x| x.ty == Type::Datetime);
+        let want = if dt { Type::Datetime } else { Type::Number };
+        for x in xs.iter_mut() {
+            self.constrain(x, &want, Role::Compared);
+        }
+    }
+
+    fn between(&mut self, v: &Expr, lo: &Expr, hi: &Expr) -> TExprKind {
+        let mut v = self.expr(v);
+        let mut lo = self.expr(lo);
+        let mut hi = self.expr(hi);
+        self.ordered(&mut [&mut v, &mut lo, &mut hi]);
+        TExprKind::Between(Box::new(v), Box::new(lo), Box::new(hi))
+    }
+
+    /// `x in LIST`: `x` has the list's element type.
+    fn member(&mut self, value: &Expr, list: &Expr, negated: bool) -> TExprKind {
+        let mut v = self.expr(value);
+        let mut l = self.expr(list);
+        let any_list = Type::List(Box::new(Type::Any));
+        if self.constrain(&mut l, &any_list, Role::InList) {
+            self.element_of(&mut v, &mut l, Role::Compared);
+        }
+        let (value, list) = (Box::new(v), Box::new(l));
+        TExprKind::In {
+            value,
+            list,
+            negated,
+        }
+    }
+
+    /// Makes `v` the element type of the list `l` (whichever is known decides).
+    fn element_of(&mut self, v: &mut TExpr, l: &mut TExpr, role: Role) {
+        let elem = element(&l.ty);
+        if elem == Type::Any && v.ty != Type::Any {
+            let want = Type::List(Box::new(v.ty.clone()));
+            self.constrain(l, &want, Role::InList);
+        } else {
+            self.constrain(v, &elem, role);
+        }
+    }
+
+    /// `contains`, `starts with`, `ends with`, with or without `any`.
+    fn str_test(&mut self, op: StrOp, any: bool, value: &Expr, needle: &Expr) -> TExprKind {
+        let mut v = self.expr(value);
+        let mut n = self.expr(needle);
+        let membership = op == StrOp::Contains && matches!(v.ty, Type::List(_));
+        if membership && !any {
+            self.element_of(&mut n, &mut v, Role::Needle(op));
+        } else if membership {
+            let want = v.ty.clone();
+            self.constrain(&mut n, &want, Role::Needle(op));
+        } else {
+            self.constrain(&mut v, &Type::String, Role::Tested(op));
+            let want = if any {
+                Type::List(Box::new(Type::String))
+            } else {
+                Type::String
+            };
+            self.constrain(&mut n, &want, Role::Needle(op));
+        }
+        let (value, needle) = (Box::new(v), Box::new(n));
+        TExprKind::StrTest {
+            op,
+            any,
+            value,
+            needle,
+        }
+    }
+
+    fn matches(&mut self, v: &Expr, re: &Expr) -> TExprKind {
+        let v = self.expect(v, &Type::String, Role::Matches);
+        let re = self.regex_literal(re);
+        TExprKind::Matches(Box::new(v), Box::new(re))
+    }
+
+    fn within(&mut self, t: &Expr, d: &Expr) -> TExprKind {
+        let t = self.expect(t, &Type::Datetime, Role::Within);
+        let d = self.duration_literal(d);
+        TExprKind::Within(Box::new(t), Box::new(d))
+    }
+
+    /// The right side of `within`: must be a duration literal.
+    fn duration_literal(&mut self, d: &Expr) -> TExpr {
+        let ExprKind::Duration { amount, unit } = &d.kind else {
+            let found = self.expr(d).ty;
+            let expected = Expected::Duration;
+            let (span, role) = (d.span, Role::Within);
+            self.report(Problem::TypeMismatch {
+                span,
+                expected,
+                found,
+                role,
+            });
+            return any(d.span);
+        };
+        lit(
+            TExprKind::Duration(amount * unit.seconds()),
+            Type::Duration,
+            d.span,
+        )
+    }
+}
