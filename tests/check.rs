@@ -234,3 +234,12 @@ fn errors_by_code() {
         assert_eq!(codes(src), *want, "for {src:?}");
     }
 }
+
+#[test]
+fn late_uses_retype_earlier_references() {
+    let rs = ok("when title is present add 1\nwhen title contains \"VP\" add 5\n");
+    let TExprKind::IsPresent(x, true) = &when(&rs, 0).kind else {
+        panic!("is present")
+    };
+    assert_eq!(x.ty, Type::String);
+}

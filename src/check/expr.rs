@@ -52,7 +52,7 @@ impl Checker<'_> {
         if let Err(c) = self.infer.record(&o.loc, &leaf, t.span) {
             self.report(Problem::InconsistentField {
                 span: t.span,
-                path: o.loc.join("."),
+                path: o.loc[..c.at].join("."),
                 found: leaf,
                 earlier: c.earlier,
                 earlier_span: c.span,
@@ -67,10 +67,11 @@ impl Checker<'_> {
     /// Reports that `t` does not fit `want`.
     fn clash(&mut self, t: &TExpr, want: &Type, role: Role, inferred: bool) {
         let o = self.origin(t).filter(|_| inferred);
-        let p = match o {
-            Some(o) => Problem::InconsistentField {
+        let earlier = o.and_then(|o| Some((self.infer.first_use(&o.loc)?, o)));
+        let p = match earlier {
+            Some((e, o)) => Problem::InconsistentField {
                 span: t.span,
-                earlier_span: self.infer.first_use(&o.loc),
+                earlier_span: Some(e),
                 path: o.loc.join("."),
                 found: want.clone(),
                 earlier: t.ty.clone(),

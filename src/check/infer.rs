@@ -17,6 +17,8 @@ pub struct Conflict {
     pub earlier: Type,
     /// The earliest use that gave it that type, when known.
     pub span: Option<Span>,
+    /// How many leading segments of the location reach the clashing part.
+    pub at: usize,
 }
 
 /// The inferred lead type and where each part of it was first established.
@@ -58,6 +60,7 @@ impl Infer {
             return Err(Conflict {
                 earlier,
                 span: self.first.get(loc).copied(),
+                at: loc.len(),
             });
         };
         let was_any = *place == Type::Any;
@@ -84,6 +87,7 @@ impl Infer {
                     return Conflict {
                         earlier: ty.clone(),
                         span: self.first.get(&loc[..i]).copied(),
+                        at: i,
                     }
                 }
             }
@@ -91,6 +95,7 @@ impl Infer {
         Conflict {
             earlier: ty.clone(),
             span: None,
+            at: loc.len(),
         }
     }
 }
@@ -165,10 +170,12 @@ mod tests {
             err,
             Err(Conflict {
                 earlier: Type::String,
-                span: Some(first)
+                span: Some(first),
+                at: 1,
             })
         );
         let err = inf.touch(&loc("title.x")).unwrap_err();
         assert_eq!(err.earlier, Type::String);
+        assert_eq!(err.at, 1);
     }
 }

@@ -144,7 +144,7 @@ impl Checker<'_> {
         };
         self.report(Problem::InconsistentField {
             span,
-            path: origin.loc.join("."),
+            path: origin.loc[..c.at].join("."),
             found: Type::Record(Default::default()),
             earlier: c.earlier,
             earlier_span: c.span,

@@ -221,10 +221,8 @@ fn types(p: &Problem) -> Option<Diagnostic> {
 /// A type in words: `string`, "a list of records", ...
 fn describe(ty: &Type) -> String {
     match ty {
-        Type::Record(f) if f.is_empty() => "a record".into(),
-        Type::List(inner) if matches!(&**inner, Type::Record(f) if f.is_empty()) => {
-            "a list of records".into()
-        }
+        Type::Record(_) => "a record".into(),
+        Type::List(inner) if matches!(&**inner, Type::Record(_)) => "a list of records".into(),
         Type::List(inner) if **inner == Type::Any => "a list".into(),
         Type::Any => "any value".into(),
         Type::Duration => "a duration".into(),
