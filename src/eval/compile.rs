@@ -68,6 +68,12 @@ pub enum Node {
     Arith(ArithOp, Box<Node>, Box<Node>),
     /// Comparison.
     Cmp(CmpOp, Box<Node>, Box<Node>),
+    /// `x == "text"` (or `!=` when `negated`), the constant lowercased.
+    StrEq {
+        value: Box<Node>,
+        low: Box<str>,
+        negated: bool,
+    },
     /// `x [not] in [constants]`.
     InConst {
         value: Box<Node>,
@@ -277,7 +283,7 @@ impl<'r> Compiler<'r> {
             K::And(xs) => Node::And(xs.iter().map(|x| self.expr(x).0).collect()),
             K::Or(xs) => Node::Or(xs.iter().map(|x| self.expr(x).0).collect()),
             K::Arith(op, a, b) => Node::Arith(*op, self.node(a), self.node(b)),
-            K::Compare(op, a, b) => Node::Cmp(*op, self.operand(a, &b.ty), self.operand(b, &a.ty)),
+            K::Compare(op, a, b) => self.compare(*op, a, b),
             K::In {
                 value,
                 list,
@@ -304,6 +310,22 @@ impl<'r> Compiler<'r> {
             },
         };
         (node, None)
+    }
+
+    fn compare(&mut self, op: CmpOp, a: &TExpr, b: &TExpr) -> Node {
+        let eq = matches!(op, CmpOp::Eq | CmpOp::Ne);
+        for (x, y) in [(a, b), (b, a)] {
+            if let (true, Type::String, Some(Lit::Str(s))) = (eq, &x.ty, self.lit(y)) {
+                let low = s.to_lowercase().into();
+                let negated = op == CmpOp::Ne;
+                return Node::StrEq {
+                    value: self.node(x),
+                    low,
+                    negated,
+                };
+            }
+        }
+        Node::Cmp(op, self.operand(a, &b.ty), self.operand(b, &a.ty))
     }
 
     /// An operand compared with a value of type `other`: a string constant

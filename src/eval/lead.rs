@@ -15,9 +15,9 @@
 //! `serde_json::Value`; another front end (e.g. one reading JSON bytes
 //! directly) only has to produce the same table.
 
-use super::value::{parse_datetime, ListRef, TextRef, Val};
+use super::value::{parse_datetime, str_eq, ListRef, TextRef, Val};
 use crate::rules::{FieldType, Type};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
 /// What a shape node holds.
@@ -29,6 +29,9 @@ enum Kind {
     Record,
     /// A list: `elem` is the element's node, slot 0 of frame layout `frame`.
     List { elem: usize, frame: u32 },
+    /// A value of unknown type: read as whatever it is, a record (fields in
+    /// the same frame), a list (elements in frame layout `frame`) or a scalar.
+    Any { elem: usize, frame: u32 },
 }
 
 /// One field the rules read.
@@ -170,13 +173,16 @@ impl Shape {
             optional: true,
         });
         let frame = self.nodes[node].frame;
-        self.nodes[node].kind = Kind::Record;
+        if self.nodes[node].kind == Kind::Scalar {
+            self.nodes[node].kind = Kind::Record;
+        }
         let id = self.add(key.to_string(), field, frame);
         self.nodes[node].children.push(id);
         id
     }
 
     fn add(&mut self, key: String, field: FieldType, frame: u32) -> usize {
+        let key_is_elem = key.is_empty();
         let slot = self.frame_sizes[frame as usize];
         self.frame_sizes[frame as usize] += 1;
         let id = self.nodes.len();
@@ -193,19 +199,29 @@ impl Shape {
             frame,
             children: vec![],
         });
-        if let Type::List(inner) = &field.ty {
-            let elem_frame = self.frame_sizes.len() as u32;
-            self.frame_sizes.push(0);
-            let elem_field = FieldType {
-                ty: (**inner).clone(),
-                optional: true,
-            };
-            let elem = self.add(String::new(), elem_field, elem_frame);
-            self.nodes[id].kind = Kind::List {
+        let elem_ty = match &field.ty {
+            Type::List(inner) => (**inner).clone(),
+            // A list of unknown values: its elements are read as scalars.
+            Type::Any if !key_is_elem => Type::Any,
+            _ => return id,
+        };
+        let elem_frame = self.frame_sizes.len() as u32;
+        self.frame_sizes.push(0);
+        let elem_field = FieldType {
+            ty: elem_ty,
+            optional: true,
+        };
+        let elem = self.add(String::new(), elem_field, elem_frame);
+        self.nodes[id].kind = match field.ty {
+            Type::Any => Kind::Any {
                 elem,
                 frame: elem_frame,
-            };
-        }
+            },
+            _ => Kind::List {
+                elem,
+                frame: elem_frame,
+            },
+        };
         id
     }
 
@@ -256,7 +272,7 @@ impl Bad {
         format!("{out}: {}", self.problem)
     }
 
-    fn at(mut self, seg: Seg) -> Bad {
+    fn at(mut self: Box<Self>, seg: Seg) -> Box<Bad> {
         self.path.push(seg);
         self
     }
@@ -269,7 +285,7 @@ struct Filler<'a> {
 
 impl Filler<'_> {
     /// Fills node `id` (and what is below it) in the frame at `base`.
-    fn fill(&mut self, id: usize, base: u32, v: Option<&Value>) -> Result<(), Bad> {
+    fn fill(&mut self, id: usize, base: u32, v: Option<&Value>) -> Result<(), Box<Bad>> {
         let node = &self.shape.nodes[id];
         let at = (base + node.slot) as usize;
         let v = match v {
@@ -277,23 +293,59 @@ impl Filler<'_> {
             Some(v) => v,
         };
         let val = match (&node.kind, v) {
-            (Kind::Record, Value::Object(map)) => {
-                for &c in &node.children {
-                    let key = &self.shape.nodes[c].key;
-                    self.fill(c, base, map.get(key))
-                        .map_err(|e| e.at(Seg::Key(key.clone())))?;
-                }
+            (Kind::Record | Kind::Any { .. }, Value::Object(map)) => {
+                self.record(&node.children, base, map)?;
                 Val::Record(base)
             }
-            (Kind::List { elem, frame }, Value::Array(items)) => self.list(*elem, *frame, items)?,
-            (Kind::Scalar, v) => self.scalar(node, v)?,
+            (Kind::List { elem, frame } | Kind::Any { elem, frame }, Value::Array(items)) => {
+                self.list(*elem, *frame, items)?
+            }
+            (Kind::Scalar | Kind::Any { .. }, v) => self.scalar(node, v)?,
             _ => self.mismatch(node, v)?,
         };
         self.slots.vals[at] = val;
         Ok(())
     }
 
-    fn list(&mut self, elem: usize, frame: u32, items: &[Value]) -> Result<Val, Bad> {
+    /// Fills the fields of a record. Walks the object's entries once and
+    /// matches them against the fields read (cheaper than a hash lookup per
+    /// field); then the fields not found are filled as missing.
+    fn record(
+        &mut self,
+        children: &[usize],
+        base: u32,
+        map: &Map<String, Value>,
+    ) -> Result<(), Box<Bad>> {
+        if children.len() > 64 {
+            for &c in children {
+                self.field(c, base, map.get(&self.shape.nodes[c].key))?;
+            }
+            return Ok(());
+        }
+        let mut found = 0u64;
+        for (key, v) in map {
+            let hit = children
+                .iter()
+                .position(|&c| str_eq(&self.shape.nodes[c].key, key));
+            if let Some(i) = hit {
+                found |= 1 << i;
+                self.field(children[i], base, Some(v))?;
+            }
+        }
+        for (i, &c) in children.iter().enumerate() {
+            if found & (1 << i) == 0 {
+                self.field(c, base, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn field(&mut self, c: usize, base: u32, v: Option<&Value>) -> Result<(), Box<Bad>> {
+        self.fill(c, base, v)
+            .map_err(|e| e.at(Seg::Key(self.shape.nodes[c].key.clone())))
+    }
+
+    fn list(&mut self, elem: usize, frame: u32, items: &[Value]) -> Result<Val, Box<Bad>> {
         let stride = self.shape.frame_sizes[frame as usize];
         let start = self.slots.vals.len() as u32;
         let len = items.len() as u32;
@@ -313,7 +365,7 @@ impl Filler<'_> {
         }))
     }
 
-    fn scalar(&mut self, node: &Node, v: &Value) -> Result<Val, Bad> {
+    fn scalar(&mut self, node: &Node, v: &Value) -> Result<Val, Box<Bad>> {
         let val = match (&node.ty, v) {
             (Type::String | Type::Any, Value::String(s)) => Val::Str(self.slots.push_text(s)),
             (Type::Number | Type::Any, Value::Number(n)) => {
@@ -337,18 +389,18 @@ impl Filler<'_> {
         Ok(val)
     }
 
-    fn mismatch(&self, node: &Node, v: &Value) -> Result<Val, Bad> {
+    fn mismatch(&self, node: &Node, v: &Value) -> Result<Val, Box<Bad>> {
         if !self.shape.strict {
             return Ok(Val::Mismatch);
         }
         let problem = format!("expected {}, found {}", node.ty, describe(v));
-        Err(Bad {
+        Err(Box::new(Bad {
             path: vec![],
             problem,
-        })
+        }))
     }
 
-    fn absent(&self, node: &Node, missing: bool) -> Result<(), Bad> {
+    fn absent(&self, node: &Node, missing: bool) -> Result<(), Box<Bad>> {
         if !self.shape.strict || node.optional {
             return Ok(());
         }
@@ -357,10 +409,10 @@ impl Filler<'_> {
         } else {
             format!("expected {}, found null", node.ty)
         };
-        Err(Bad {
+        Err(Box::new(Bad {
             path: vec![],
             problem,
-        })
+        }))
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::compile::{Compiled, Node, Quant, LEAD};
 use super::lead::Slots;
-use super::value::{Instant, ListRef, Val};
+use super::value::{str_eq, Instant, ListRef, Val};
 use crate::syntax::ast::{ArithOp, CmpOp, StrOp};
 use std::cmp::Ordering;
 
@@ -102,6 +102,14 @@ impl<'a> Ctx<'a> {
                 kept == all
             }
             Node::Cmp(op, a, b) => self.compare(*op, a, b),
+            Node::StrEq {
+                value,
+                low,
+                negated,
+            } => {
+                let v = self.val(value);
+                self.low(v).is_some_and(|v| str_eq(v, low) != *negated)
+            }
             Node::InConst {
                 value,
                 set,
@@ -111,7 +119,7 @@ impl<'a> Ctx<'a> {
                 let found = match v {
                     Val::Str(_) | Val::CStr(_) => {
                         let v = self.low(v).unwrap_or_default();
-                        set.strs.iter().any(|s| **s == *v)
+                        set.strs.iter().any(|s| str_eq(s, v))
                     }
                     Val::Num(x) => set.nums.contains(&x),
                     Val::Bool(b) => set.bools.contains(&b),
@@ -399,7 +407,7 @@ impl<'a> Ctx<'a> {
             (Val::Num(a), Val::Num(b)) => Some(a == b),
             (Val::Bool(a), Val::Bool(b)) => Some(a == b),
             (Val::Time(a), Val::Time(b)) => Some(a == b),
-            _ => Some(self.low(a)? == self.low(b)?),
+            _ => Some(str_eq(self.low(a)?, self.low(b)?)),
         }
     }
 

@@ -105,6 +105,24 @@ pub enum Val {
     Other,
 }
 
+/// String equality without a call to `memcmp` for short strings (most
+/// compared values are a few bytes long).
+#[inline]
+pub fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 16 {
+        return a == b;
+    }
+    let mut diff = 0u8;
+    for i in 0..a.len() {
+        diff |= a[i] ^ b[i];
+    }
+    diff == 0
+}
+
 /// Parses RFC 3339 text, or a plain `YYYY-MM-DD` (midnight UTC).
 pub fn parse_datetime(s: &str) -> Option<Instant> {
     if let Some(t) = parse_fast(s.as_bytes()) {

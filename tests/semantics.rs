@@ -1,0 +1,587 @@
+//! The meaning of rules: each test scores one lead with a few lines of rules
+//! and checks the result. The clock is always 2026-11-01T00:00:00Z.
+
+use leadscore::eval::{Bound, Cap, DataError, EvalOptions, Outcome, Program};
+use leadscore::syntax::MemReader;
+
+const AS_OF: &str = "2026-11-01T00:00:00Z";
+
+fn program(rules: &str) -> Program {
+    let loaded = leadscore::load_str("test.rules", rules, &MemReader::default());
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "rules rejected:\n{rules}\n{errors:#?}");
+    Program::compile(loaded.ruleset.as_ref().expect("a ruleset"))
+}
+
+fn run(prog: &Program, lead: &str) -> Result<Outcome, DataError> {
+    let as_of = chrono::DateTime::parse_from_rfc3339(AS_OF)
+        .unwrap()
+        .to_utc();
+    let lead: serde_json::Value = serde_json::from_str(lead).expect("lead JSON");
+    prog.score(&lead, &EvalOptions { as_of })
+}
+
+fn outcome(rules: &str, lead: &str) -> Outcome {
+    run(&program(rules), lead).expect("scored")
+}
+
+fn score(rules: &str, lead: &str) -> f64 {
+    outcome(rules, lead).score
+}
+
+/// Does `when COND add 1` fire on `lead`?
+fn fires(cond: &str, lead: &str) -> bool {
+    score(&format!("when {cond} add 1"), lead) == 1.0
+}
+
+fn data_error(rules: &str, lead: &str) -> String {
+    run(&program(rules), lead)
+        .expect_err("a data error")
+        .message
+}
+
+fn record(rules: &str, lead: &str, explain: bool) -> String {
+    let prog = program(rules);
+    let o = run(&prog, lead).expect("scored");
+    let mut out = String::new();
+    prog.render_record(&mut out, &serde_json::json!("L1"), &o, explain);
+    out
+}
+
+// ---- strings ----
+
+#[test]
+fn string_tests_ignore_case() {
+    assert_eq!(
+        score(
+            r#"when title contains "vp" add 5"#,
+            r#"{"title":"VP Sales"}"#
+        ),
+        5.0
+    );
+    assert!(fires(r#"title == "vp sales""#, r#"{"title":"VP SALES"}"#));
+    assert!(fires(
+        r#"title starts with "VP""#,
+        r#"{"title":"vp of sales"}"#
+    ));
+    assert!(fires(
+        r#"email ends with "@GMAIL.com""#,
+        r#"{"email":"Bo@Gmail.COM"}"#
+    ));
+    assert!(fires("country in [us, ca]", r#"{"country":"US"}"#));
+    assert!(fires(
+        r#"title contains any ["Head of", Chief]"#,
+        r#"{"title":"HEAD OF GROWTH"}"#
+    ));
+    assert!(!fires(
+        r#"title contains "director""#,
+        r#"{"title":"VP Sales"}"#
+    ));
+}
+
+#[test]
+fn case_folding_is_unicode() {
+    assert!(fires(r#"school == "école""#, r#"{"school":"ÉCOLE"}"#));
+    assert!(fires(
+        r#"school contains "ÉCO""#,
+        r#"{"school":"une école"}"#
+    ));
+    assert!(fires(r#"city in ["MÜNCHEN"]"#, r#"{"city":"münchen"}"#));
+}
+
+#[test]
+fn matches_follows_the_regex_flags() {
+    assert!(fires(
+        r"name matches /\btest\b/i",
+        r#"{"name":"Acme TEST Labs"}"#
+    ));
+    assert!(!fires(
+        r"name matches /\btest\b/",
+        r#"{"name":"Acme TEST Labs"}"#
+    ));
+    assert!(fires(
+        r"name matches /\btest\b/",
+        r#"{"name":"Acme test Labs"}"#
+    ));
+    assert!(!fires(r"name matches /\btest\b/i", r#"{"name":"Contest"}"#));
+}
+
+#[test]
+fn not_equal_on_present_values() {
+    assert!(fires(r#"source != "paid""#, r#"{"source":"organic"}"#));
+    assert!(!fires(r#"source != "paid""#, r#"{"source":"PAID"}"#));
+    assert!(fires("size != 3", r#"{"size":4}"#));
+}
+
+// ---- missing, null, present ----
+
+#[test]
+fn comparisons_with_missing_or_null_are_false() {
+    for lead in [r#"{}"#, r#"{"x":null}"#] {
+        assert!(!fires(r#"x == "a""#, lead), "{lead}");
+        assert!(!fires(r#"x != "a""#, lead), "{lead}");
+        assert!(!fires("n < 3", lead), "{lead}");
+        assert!(!fires("n >= 3", lead), "{lead}");
+        assert!(!fires("n between 1 and 5", lead), "{lead}");
+        assert!(!fires("x in [a, b]", lead), "{lead}");
+        assert!(!fires("x not in [a, b]", lead), "{lead}");
+        assert!(!fires(r#"x contains "a""#, lead), "{lead}");
+        assert!(!fires(r#"x starts with "a""#, lead), "{lead}");
+        assert!(!fires(r#"x ends with any ["a"]"#, lead), "{lead}");
+        assert!(!fires("x matches /a/", lead), "{lead}");
+        assert!(!fires("t within 30 days", lead), "{lead}");
+        assert!(!fires("flag", lead), "{lead}");
+    }
+}
+
+#[test]
+fn not_of_a_comparison_with_missing_is_true() {
+    assert!(fires(r#"not (x == "a")"#, "{}"));
+    assert!(fires(r#"not (x != "a")"#, r#"{"x":null}"#));
+    assert!(fires("not (n < 3)", "{}"));
+    assert!(fires("not flag", "{}"));
+    assert!(!fires("not flag", r#"{"flag":true}"#));
+}
+
+#[test]
+fn is_missing_is_true_for_missing_and_null_only() {
+    assert!(fires("x is missing", "{}"));
+    assert!(fires("x is missing", r#"{"x":null}"#));
+    assert!(!fires("x is missing", r#"{"x":""}"#));
+    assert!(!fires("x is missing", r#"{"x":0}"#));
+    assert!(!fires("x is missing", r#"{"x":false}"#));
+    assert!(fires("x is present", r#"{"x":""}"#));
+    assert!(!fires("x is present", r#"{"x":null}"#));
+    assert!(fires("company.size is missing", r#"{"company":null}"#));
+    assert!(fires("company.size is missing", r#"{"company":{}}"#));
+}
+
+#[test]
+fn present_values_compare() {
+    assert!(fires("n < 3", r#"{"n":2}"#));
+    assert!(!fires("n < 3", r#"{"n":3}"#));
+    assert!(fires("n <= 3", r#"{"n":3}"#));
+    assert!(fires("x not in [a, b]", r#"{"x":"c"}"#));
+    assert!(!fires("x not in [a, b]", r#"{"x":"A"}"#));
+    assert!(fires("flag", r#"{"flag":true}"#));
+    assert!(!fires("flag", r#"{"flag":false}"#));
+}
+
+// ---- ranges and time ----
+
+#[test]
+fn between_is_inclusive_at_both_ends() {
+    let rule = "when size between 200 and 5000 add 1";
+    for (size, want) in [
+        (199, 0.0),
+        (200, 1.0),
+        (1000, 1.0),
+        (5000, 1.0),
+        (5001, 0.0),
+    ] {
+        assert_eq!(
+            score(rule, &format!(r#"{{"size":{size}}}"#)),
+            want,
+            "size {size}"
+        );
+    }
+}
+
+#[test]
+fn within_excludes_the_far_end_and_includes_now() {
+    let at = |t: &str| format!(r#"{{"at":"{t}"}}"#);
+    assert!(
+        !fires("at within 30 days", &at("2026-10-02T00:00:00Z")),
+        "exactly as_of - 30 days"
+    );
+    assert!(fires("at within 30 days", &at("2026-10-02T00:00:01Z")));
+    assert!(
+        fires("at within 30 days", &at("2026-11-01T00:00:00Z")),
+        "exactly as_of"
+    );
+    assert!(
+        !fires("at within 30 days", &at("2026-11-01T00:00:01Z")),
+        "the future"
+    );
+    assert!(fires("at within 2 hours", &at("2026-10-31T22:30:00Z")));
+    assert!(!fires("at within 2 hours", &at("2026-10-31T22:00:00Z")));
+    assert!(fires("at within 1 weeks", &at("2026-10-25T00:00:01Z")));
+    assert!(!fires("at within 1 weeks", &at("2026-10-25T00:00:00Z")));
+}
+
+#[test]
+fn datetimes_accept_offsets_fractions_and_plain_dates() {
+    assert!(fires(
+        "at within 1 days",
+        r#"{"at":"2026-11-01T00:30:00+01:00"}"#
+    ));
+    assert!(!fires(
+        "at within 1 days",
+        r#"{"at":"2026-11-01T00:30:00-01:00"}"#
+    ));
+    assert!(fires(
+        "at within 1 days",
+        r#"{"at":"2026-10-31T00:00:00.001Z"}"#
+    ));
+    assert!(fires("at within 1 days", r#"{"at":"2026-11-01"}"#));
+    assert!(!fires("at within 1 days", r#"{"at":"2026-10-31"}"#));
+}
+
+#[test]
+fn days_since_rounds_down() {
+    assert_eq!(
+        score("add days_since(at)", r#"{"at":"2026-10-31T00:00:00Z"}"#),
+        1.0
+    );
+    assert_eq!(
+        score("add days_since(at)", r#"{"at":"2026-10-30T00:00:01Z"}"#),
+        1.0
+    );
+    assert_eq!(
+        score("add days_since(at)", r#"{"at":"2026-11-01T12:00:00Z"}"#),
+        -1.0
+    );
+    assert_eq!(score("add days_since(at)", "{}"), 0.0);
+}
+
+// ---- groups, caps, score ----
+
+const CAPPED: &str = r#"
+group fit max 60 {
+  when a add 50 as "a"
+  when b add 30 as "b"
+}
+group risk min -10 {
+  when c subtract 30 as "c"
+}
+when d add 7 as "d"
+"#;
+
+#[test]
+fn group_max_clamps_after_summing_and_is_recorded() {
+    let o = outcome(CAPPED, r#"{"a":true,"b":true,"d":true}"#);
+    assert_eq!(o.groups, vec![60.0, 0.0]);
+    assert_eq!(o.score, 67.0);
+    assert_eq!(
+        o.caps,
+        vec![Cap {
+            group: 0,
+            bound: Bound::Max,
+            limit: 60.0,
+            points: -20.0
+        }]
+    );
+    let prog = program(CAPPED);
+    let reasons = prog.reasons(&o);
+    assert_eq!(reasons.iter().map(|r| r.points).sum::<f64>(), o.score);
+    assert_eq!(reasons.last().unwrap().rule, "max 60");
+}
+
+#[test]
+fn group_min_clamps_and_is_recorded() {
+    let o = outcome(CAPPED, r#"{"c":true}"#);
+    assert_eq!(o.groups, vec![0.0, -10.0]);
+    assert_eq!(o.score, -10.0);
+    assert_eq!(
+        o.caps,
+        vec![Cap {
+            group: 1,
+            bound: Bound::Min,
+            limit: -10.0,
+            points: 20.0
+        }]
+    );
+    let prog = program(CAPPED);
+    assert_eq!(
+        prog.reasons(&o).iter().map(|r| r.points).sum::<f64>(),
+        o.score
+    );
+}
+
+#[test]
+fn a_clamp_that_changes_nothing_is_not_recorded() {
+    let o = outcome(CAPPED, r#"{"a":true}"#);
+    assert_eq!(o.groups, vec![50.0, 0.0]);
+    assert!(o.caps.is_empty());
+}
+
+#[test]
+fn rule_outcomes_record_fired_and_points() {
+    let o = outcome(
+        "when a add 5\nwhen b subtract 3\nwhen c add 1",
+        r#"{"a":true,"b":true}"#,
+    );
+    let got: Vec<_> = o.rules.iter().map(|r| (r.fired, r.points)).collect();
+    assert_eq!(got, vec![(true, 5.0), (true, -3.0), (false, 0.0)]);
+    assert_eq!(o.score, 2.0);
+}
+
+// ---- points ----
+
+#[test]
+fn up_to_caps_the_rule_before_the_sign() {
+    let lead = r#"{"events":[{"type":"open"},{"type":"open"},{"type":"open"},{"type":"open"}]}"#;
+    assert_eq!(
+        score(
+            r#"add 3 * count(events where type == "open") up to 10"#,
+            lead
+        ),
+        10.0
+    );
+    assert_eq!(
+        score(
+            r#"subtract 3 * count(events where type == "open") up to 10"#,
+            lead
+        ),
+        -10.0
+    );
+    assert_eq!(
+        score(
+            r#"add 2 * count(events where type == "open") up to 10"#,
+            lead
+        ),
+        8.0
+    );
+}
+
+#[test]
+fn arithmetic_with_missing_gives_zero_but_the_rule_fires() {
+    let o = outcome("when a add size * 2", r#"{"a":true}"#);
+    assert_eq!(
+        (o.rules[0].fired, o.rules[0].points, o.score),
+        (true, 0.0, 0.0)
+    );
+    assert_eq!(score("add size * 2", r#"{"size":null}"#), 0.0);
+    assert_eq!(score("add size * 2 + 1", r#"{"size":4}"#), 9.0);
+    assert!(!fires("size * 2 > 1", "{}"));
+}
+
+#[test]
+fn division_by_zero_gives_zero() {
+    assert_eq!(score("add 10 / n", r#"{"n":0}"#), 0.0);
+    assert_eq!(score("add 10 / n", r#"{"n":4}"#), 2.5);
+    assert!(!fires("10 / n > 1", r#"{"n":0}"#));
+}
+
+#[test]
+fn functions() {
+    assert_eq!(
+        score("add min(a, 10) + max(b, 1)", r#"{"a":30,"b":-4}"#),
+        11.0
+    );
+    assert_eq!(score("add len(title)", r#"{"title":"École"}"#), 5.0);
+    assert_eq!(score("add len(tags)", r#"{"tags":["a","b","c"]}"#), 3.0);
+    assert_eq!(score("add -a", r#"{"a":3}"#), -3.0);
+}
+
+// ---- collections ----
+
+#[test]
+fn collections_over_a_missing_list() {
+    for lead in ["{}", r#"{"events":null}"#] {
+        assert_eq!(score("add 1 + count(events)", lead), 1.0, "{lead}");
+        assert!(!fires(r#"any(events where type == "x")"#, lead), "{lead}");
+        assert!(fires(r#"none(events where type == "x")"#, lead), "{lead}");
+        assert!(fires(r#"all(events where type == "x")"#, lead), "{lead}");
+        let rules = "schema { orders: list<{ amount: number }>? }\nadd 1 + sum(orders.amount)";
+        assert_eq!(
+            score(rules, &lead.replace("events", "orders")),
+            1.0,
+            "{lead}"
+        );
+    }
+}
+
+#[test]
+fn collections_over_present_lists() {
+    let lead = r#"{"events":[{"type":"A","n":2},{"type":"b","n":3},{"type":"a"}]}"#;
+    assert_eq!(score(r#"add count(events where type == "a")"#, lead), 2.0);
+    assert_eq!(score("add count(events)", lead), 3.0);
+    assert!(fires(r#"any(events where type == "B")"#, lead));
+    assert!(!fires(r#"all(events where type == "a")"#, lead));
+    assert!(fires(r#"all(events where type in [a, b])"#, lead));
+    assert!(fires(r#"none(events where type == "c")"#, lead));
+    let schema = "schema { events: list<{ type: string, n: number? }> }\n";
+    assert_eq!(score(&format!("{schema}add sum(events.n)"), lead), 5.0);
+    assert_eq!(score(&format!("{schema}add count(events.type)"), lead), 3.0);
+    let rule = r#"add sum((events where type == "b").n)"#;
+    assert_eq!(score(&format!("{schema}{rule}"), lead), 3.0);
+    assert!(fires("any(events)", lead));
+    assert!(!fires("none(events)", lead));
+    assert!(fires("none(events)", r#"{"events":[]}"#));
+}
+
+#[test]
+fn lists_of_scalars() {
+    let lead = r#"{"tags":["Enterprise","beta"],"flags":[true,false]}"#;
+    let fires = |cond: &str| {
+        let rules =
+            format!("schema {{ tags: list<string>, flags: list<bool> }}\nwhen {cond} add 1");
+        score(&rules, lead) == 1.0
+    };
+    assert!(fires(r#"tags contains "enterprise""#));
+    assert!(!fires(r#"tags contains "enter""#));
+    assert!(fires(r#""BETA" in tags"#));
+    assert!(fires(r#"tags contains any [x, beta]"#));
+    assert!(fires("any(flags)"));
+    assert!(!fires("all(flags)"));
+    assert!(!fires("none(flags)"));
+    assert!(fires("len(tags) == 2"));
+}
+
+#[test]
+fn lets_filter_once_and_feed_several_rules() {
+    let rules = r#"
+let opens = events where type == "open"
+when count(opens) >= 1 add 1
+when count(opens) >= 2 add 10
+when all(events where type == "open") add 100
+"#;
+    let two = r#"{"events":[{"type":"open"},{"type":"open"}]}"#;
+    assert_eq!(score(rules, two), 111.0);
+    let mixed = r#"{"events":[{"type":"open"},{"type":"click"}]}"#;
+    assert_eq!(score(rules, mixed), 1.0);
+}
+
+#[test]
+fn lead_fields_inside_where() {
+    let rules = "when any(events where type == lead.favourite) add 1";
+    assert_eq!(
+        score(rules, r#"{"favourite":"demo","events":[{"type":"Demo"}]}"#),
+        1.0
+    );
+    assert_eq!(
+        score(rules, r#"{"favourite":"call","events":[{"type":"Demo"}]}"#),
+        0.0
+    );
+}
+
+#[test]
+fn nested_where() {
+    let rules = r#"when any(orders where any(items where sku == "x1" and qty > 1)) add 1"#;
+    let yes = r#"{"orders":[{"items":[{"sku":"a","qty":5}]},{"items":[{"sku":"X1","qty":2}]}]}"#;
+    let no = r#"{"orders":[{"items":[{"sku":"a","qty":5}]},{"items":[{"sku":"x1","qty":1}]}]}"#;
+    assert!(score(rules, yes) == 1.0 && score(rules, no) == 0.0);
+}
+
+// ---- labels ----
+
+const LABELLED: &str = r#"
+group fit max 60 {
+  when a add 50
+  when b add 30
+}
+when c add 20
+label tier {
+  hot when score >= 80
+  warm when score >= 40
+}
+label grade {
+  A when fit >= 50
+  B otherwise
+}
+"#;
+
+#[test]
+fn labels_first_matching_arm_wins() {
+    let o = outcome(LABELLED, r#"{"a":true,"b":true,"c":true}"#);
+    assert_eq!((o.score, o.labels.clone()), (80.0, vec![Some(0), Some(0)]));
+    let o = outcome(LABELLED, r#"{"a":true}"#);
+    assert_eq!(o.labels, vec![Some(1), Some(0)]);
+}
+
+#[test]
+fn labels_no_matching_arm_is_null() {
+    let o = outcome(LABELLED, r#"{"b":true}"#);
+    assert_eq!(o.labels, vec![None, Some(1)]);
+    let line = record(LABELLED, r#"{"b":true}"#, false);
+    assert_eq!(
+        line,
+        "{\"id\":\"L1\",\"score\":30,\"fit\":30,\"tier\":null,\"grade\":\"B\"}\n"
+    );
+}
+
+// ---- output ----
+
+#[test]
+fn records_with_reasons_add_up() {
+    let line = record(LABELLED, r#"{"a":true,"b":true,"c":true}"#, true);
+    let want = concat!(
+        r#"{"id":"L1","score":80,"fit":60,"tier":"hot","grade":"A","reasons":["#,
+        r#"{"rule":"when a add 50","group":"fit","points":50},"#,
+        r#"{"rule":"when b add 30","group":"fit","points":30},"#,
+        r#"{"rule":"when c add 20","group":null,"points":20},"#,
+        r#"{"rule":"max 60","group":"fit","points":-20}]}"#,
+        "\n"
+    );
+    assert_eq!(line, want);
+}
+
+#[test]
+fn fractional_points_print_as_json_numbers() {
+    assert_eq!(
+        record("add x / 4", r#"{"x":2}"#, false),
+        "{\"id\":\"L1\",\"score\":0.5}\n"
+    );
+}
+
+// ---- wrong types ----
+
+const SCHEMA: &str = r#"
+schema {
+  id: string
+  title: string?
+  company: { size: int?, name: string }
+  events: list<{ type: string, at: datetime }>
+}
+when company.size > 100 add 10
+when title contains "vp" add 5
+when any(events where at within 30 days) add 1
+when company.name matches /test/i subtract 1
+"#;
+
+#[test]
+fn with_a_schema_wrong_types_are_data_errors() {
+    let e = data_error(
+        SCHEMA,
+        r#"{"company":{"size":"big","name":"A"},"events":[]}"#,
+    );
+    assert_eq!(e, r#"company.size: expected int, found string "big""#);
+    let e = data_error(SCHEMA, r#"{"company":{"size":2.5,"name":"A"},"events":[]}"#);
+    assert_eq!(e, "company.size: expected int, found number 2.5");
+    let e = data_error(
+        SCHEMA,
+        r#"{"company":{"name":"A"},"events":[{"type":"x","at":"soon"}]}"#,
+    );
+    assert_eq!(e, r#"events[0].at: expected datetime, found string "soon""#);
+}
+
+#[test]
+fn with_a_schema_required_fields_must_be_there() {
+    let e = data_error(SCHEMA, r#"{"company":{"name":"A"}}"#);
+    assert!(e.starts_with("events: expected list<"), "{e}");
+    let e = data_error(SCHEMA, r#"{"company":{"name":null},"events":[]}"#);
+    assert_eq!(e, "company.name: expected string, found null");
+    // Optional fields may be missing or null.
+    let o = run(
+        &program(SCHEMA),
+        r#"{"title":null,"company":{"name":"A"},"events":[]}"#,
+    );
+    assert_eq!(o.map(|o| o.score), Ok(0.0));
+}
+
+#[test]
+fn without_a_schema_wrong_types_are_false_and_counted() {
+    let rules =
+        "when size > 100 add 10\nwhen title contains \"vp\" add 5\nwhen size is present add 1";
+    let o = outcome(rules, r#"{"size":"big","title":"VP"}"#);
+    assert_eq!((o.score, o.mismatches), (6.0, 1));
+    let o = outcome(rules, r#"{"size":500,"title":7}"#);
+    assert_eq!((o.score, o.mismatches), (11.0, 1));
+    assert!(fires("not (size > 100)", r#"{"size":"big"}"#));
+    let o = outcome(
+        "when any(events where at within 30 days) add 1",
+        r#"{"events":[{"at":"soon"}]}"#,
+    );
+    assert_eq!((o.score, o.mismatches), (0.0, 1));
+}
