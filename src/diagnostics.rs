@@ -43,7 +43,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error with a code, message, and labelled primary span.
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -184,15 +189,21 @@ impl miette::Diagnostic for Report {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let primary = std::iter::once((self.diag.span, self.diag.label.clone(), true));
-        let rest = self.diag.secondary.iter().map(|(s, l)| (*s, l.clone(), false));
-        Some(Box::new(primary.chain(rest).map(|(span, label, primary)| {
-            let len = (span.end - span.start) as usize;
-            let at = miette::SourceSpan::new((span.start as usize).into(), len);
-            if primary {
-                miette::LabeledSpan::new_primary_with_span(Some(label), at)
-            } else {
-                miette::LabeledSpan::new_with_span(Some(label), at)
-            }
-        })))
+        let rest = self
+            .diag
+            .secondary
+            .iter()
+            .map(|(s, l)| (*s, l.clone(), false));
+        Some(Box::new(primary.chain(rest).map(
+            |(span, label, primary)| {
+                let len = (span.end - span.start) as usize;
+                let at = miette::SourceSpan::new((span.start as usize).into(), len);
+                if primary {
+                    miette::LabeledSpan::new_primary_with_span(Some(label), at)
+                } else {
+                    miette::LabeledSpan::new_with_span(Some(label), at)
+                }
+            },
+        )))
     }
 }

@@ -53,7 +53,11 @@ fn align_trailing(out: &str, trailing: &[(usize, String)]) -> String {
             continue;
         }
         let run = &trailing[run_start..=i];
-        let width = run.iter().map(|(l, _)| lines[*l].chars().count()).max().unwrap_or(0);
+        let width = run
+            .iter()
+            .map(|(l, _)| lines[*l].chars().count())
+            .max()
+            .unwrap_or(0);
         for (l, comment) in run {
             let pad = width - lines[*l].chars().count();
             lines[*l] = format!("{}{} {comment}", lines[*l], " ".repeat(pad));
@@ -80,7 +84,11 @@ impl Printer<'_> {
         match item {
             Item::Schema(s) => self.schema(s),
             Item::Let(l) => {
-                let text = format!("let {} = {}", l.name.node, self.expr_text(&l.value, 4 + l.name.node.len()));
+                let text = format!(
+                    "let {} = {}",
+                    l.name.node,
+                    self.expr_text(&l.value, 4 + l.name.node.len())
+                );
                 self.leaf(l.span, &text);
             }
             Item::Rule(r) => self.rule(r),
@@ -221,7 +229,10 @@ impl Printer<'_> {
     }
 
     fn schema(&mut self, s: &Schema) {
-        let body_start = self.brace_after(Span { end: s.span.start, ..s.span });
+        let body_start = self.brace_after(Span {
+            end: s.span.start,
+            ..s.span
+        });
         self.open_block(s.span, body_start, "schema");
         for f in &s.fields {
             let text = format!("{}: {}", f.name.node, type_text(&f.ty));

@@ -55,7 +55,11 @@ pub fn load_str(name: &str, text: &str, reader: &dyn syntax::SourceReader) -> Lo
 }
 
 fn finish(parsed: syntax::Parsed) -> Loaded {
-    let mut diagnostics: Vec<Diagnostic> = parsed.errors.iter().map(ToDiagnostic::to_diagnostic).collect();
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .errors
+        .iter()
+        .map(ToDiagnostic::to_diagnostic)
+        .collect();
     let (ruleset, problems) = check::check(&parsed.sources, &parsed.items);
     diagnostics.extend(problems.iter().map(ToDiagnostic::to_diagnostic));
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));

@@ -13,7 +13,7 @@ mod load;
 mod lower;
 mod scan;
 
-pub use error::{SyntaxError, SyntaxErrorKind};
+pub use error::{Context, SyntaxError, SyntaxErrorKind};
 pub use load::{load, load_str, MemReader, Parsed, SourceReader};
 pub use lower::MAX_EXPR_DEPTH;
 pub use scan::MAX_DEPTH;
@@ -31,7 +31,9 @@ fn with_parser_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| {
         let thread = std::thread::Builder::new().stack_size(PARSER_STACK);
         let handle = thread.spawn_scoped(s, f).expect("spawn the parser thread");
-        handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
 }
 
@@ -102,9 +104,36 @@ fn pest_error(lower: &Lower, text: &str, e: pest::error::Error<Rule>) -> SyntaxE
     };
     let (found, len) = found_at(text, pos);
     let start = lower.offset + pos;
+    let context = context_at(text, pos);
     SyntaxError {
         span: Span::new(lower.file, start, start + len),
-        kind: SyntaxErrorKind::Unexpected { expected, found },
+        kind: SyntaxErrorKind::Unexpected {
+            expected,
+            found,
+            context,
+        },
+    }
+}
+
+/// The kind of statement at `pos`, judged by the first word of its line.
+fn context_at(text: &str, pos: usize) -> Context {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].trim_start();
+    let word: String = line
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let in_label = text.trim_start().starts_with("label");
+    match word.as_str() {
+        "when" | "add" | "subtract" => Context::Rule,
+        "group" => Context::Group,
+        "label" => Context::Label,
+        "let" => Context::Let,
+        "include" => Context::Include,
+        "schema" => Context::Schema,
+        _ if in_label && !word.is_empty() || line.starts_with('"') && in_label => Context::LabelArm,
+        _ if text.trim_start().starts_with("schema") => Context::Schema,
+        _ => Context::Other,
     }
 }
 
@@ -124,12 +153,31 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
     (format!("`{}`", &rest[..len]), len)
 }
 
+/// Names of what could come next, leaving out the ways an expression could
+/// merely go on (`.field`, `where`, an operator, `and`/`or`) when something
+/// more telling is also possible.
 fn expected_names(rules: &[Rule]) -> Vec<String> {
-    let mut names: Vec<String> = rules.iter().filter_map(|r| rule_name(*r)).map(String::from).collect();
+    let mut names: Vec<&str> = rules.iter().filter_map(|r| rule_name(*r)).collect();
     names.sort();
     names.dedup();
-    names
+    for weak in [&CONTINUATIONS[..], &["`and`", "`or`"]] {
+        if names
+            .iter()
+            .any(|n| !weak.contains(n) && !CONTINUATIONS.contains(n))
+        {
+            names.retain(|n| !weak.contains(n));
+        }
+    }
+    names.into_iter().map(String::from).collect()
 }
+
+/// Names of the tokens that could only extend the expression before them.
+const CONTINUATIONS: [&str; 4] = [
+    "`.field`",
+    "`where`",
+    "an operator",
+    "`days`, `hours` or `weeks`",
+];
 
 /// How a grammar rule is named in "expected ..." messages.
 fn rule_name(r: Rule) -> Option<&'static str> {
@@ -138,10 +186,11 @@ fn rule_name(r: Rule) -> Option<&'static str> {
         EOI => "end of file",
         chunk | item => "an item (`when`, `add`, `let`, `group`, `label`, `schema`, `include`)",
         expr | or_expr | and_expr | not_expr | cmp_expr | sum | product | unary | postfix
-        | paren | call | path | number | signed_number | list_number | duration | regex
-        | list | kw_true | kw_false | string | not_op | neg => "a value",
+        | paren | call | path | number | list_number | duration | regex | list | kw_true
+        | kw_false | string | not_op | neg => "a value",
         compare | cmp_op | in_list | not_in | between | str_test | str_op | matches | is_test
-        | within => "a comparison",
+        | within | kw_in => "a comparison",
+        signed_number => "a number",
         kw_or => "`or`",
         kw_and => "`and`",
         add_op | mul_op => "an operator",
@@ -161,7 +210,6 @@ fn rule_name(r: Rule) -> Option<&'static str> {
         type_expr | list_type | record_type => "a type",
         optional => "`?`",
         unit => "`days`, `hours` or `weeks`",
-        kw_in => "`in`",
         kw_with => "`with`",
         kw_any | any_kw => "`any`",
         kw_missing | kw_present => "`missing` or `present`",

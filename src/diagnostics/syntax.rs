@@ -14,19 +14,23 @@
 //! | `leadscore::include_cycle` | `a.rules` includes `b.rules`, which includes `a.rules` |
 
 use super::{Diagnostic, ToDiagnostic};
-use crate::syntax::{SyntaxError, SyntaxErrorKind as K};
+use crate::syntax::{Context, SyntaxError, SyntaxErrorKind as K};
 
 impl ToDiagnostic for SyntaxError {
     fn to_diagnostic(&self) -> Diagnostic {
         let span = self.span;
         match &self.kind {
-            K::Unexpected { expected, found } => Diagnostic::error(
+            K::Unexpected {
+                expected,
+                found,
+                context,
+            } => Diagnostic::error(
                 "leadscore::syntax",
                 format!("unexpected {found}"),
                 span,
                 format!("expected {}", one_of(expected)),
             )
-            .with_help(unexpected_help(found)),
+            .with_help(unexpected_help(found, *context)),
             K::Unclosed { open } => Diagnostic::error(
                 "leadscore::unclosed_bracket",
                 format!("this `{open}` is never closed"),
@@ -47,14 +51,18 @@ impl ToDiagnostic for SyntaxError {
                 span,
                 "string starts here",
             )
-            .with_help("end the string with `\"` on the same line; write `\\\"` for a quote inside it"),
+            .with_help(
+                "end the string with `\"` on the same line; write `\\\"` for a quote inside it",
+            ),
             K::BadEscape { escape } => Diagnostic::error(
                 "leadscore::bad_escape",
                 format!("unknown escape `{escape}` in a string"),
                 span,
                 "not an escape",
             )
-            .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash"),
+            .with_help(
+                "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash",
+            ),
             K::BadNumber { text } => Diagnostic::error(
                 "leadscore::bad_number",
                 format!("`{text}` is not a number leadscore can use"),
@@ -88,7 +96,10 @@ impl ToDiagnostic for SyntaxError {
                 span,
                 "includes a file that is already being included",
             )
-            .with_help(format!("the chain is {}; remove one of these includes", chain.join(" → "))),
+            .with_help(format!(
+                "the chain is {}; remove one of these includes",
+                chain.join(" → ")
+            )),
         }
     }
 }
@@ -101,11 +112,24 @@ fn one_of(names: &[String]) -> String {
     }
 }
 
-fn unexpected_help(found: &str) -> String {
-    if found == "end of line" {
-        "the statement ends at the end of the line; to go on, wrap the condition in parentheses".into()
-    } else {
-        "each rule reads `when CONDITION add|subtract POINTS [up to N] [as \"label\"]`".into()
+fn unexpected_help(found: &str, context: Context) -> String {
+    let continues = matches!(context, Context::Rule | Context::Let);
+    if found == "`=`" {
+        return "to compare, write `==`".into();
+    }
+    if found == "end of line" && continues {
+        return "a statement ends at the end of its line; to go on, wrap the condition in parentheses".into();
+    }
+    match context {
+        Context::Rule | Context::Other => {
+            "a rule reads `when CONDITION add|subtract POINTS [up to N] [as \"label\"]`".into()
+        }
+        Context::Group => "a group reads `group NAME [max N] [min N] {`, then one rule per line, then `}`".into(),
+        Context::Label => "a label block reads `label NAME {`, then one arm per line, then `}`".into(),
+        Context::LabelArm => "a label arm reads `VALUE when CONDITION` or `VALUE otherwise`".into(),
+        Context::Let => "a definition reads `let NAME = VALUE`".into(),
+        Context::Schema => "a schema lists one `name: type` per line (types: string, int, number, bool, datetime, list<T>, { ... }; `?` for optional)".into(),
+        Context::Include => "an include reads `include \"path/to/file.rules\"`".into(),
     }
 }
 

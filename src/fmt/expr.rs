@@ -41,7 +41,11 @@ impl<'s> Expr<'s> {
         let level = if op == "and" { NOT } else { AND };
         let mut out = String::from("(\n");
         for (i, p) in parts.iter().enumerate() {
-            let sep = if i == 0 { String::new() } else { format!("{op} ") };
+            let sep = if i == 0 {
+                String::new()
+            } else {
+                format!("{op} ")
+            };
             out += &format!("{INDENT}{sep}{}\n", self.at(p, level));
         }
         out + ")"
@@ -61,15 +65,21 @@ impl<'s> Expr<'s> {
 
     fn bare(&self, e: &ast::Expr) -> (String, u8) {
         match &e.kind {
-            ExprKind::Number(_) | ExprKind::String(_) | ExprKind::Bool(_) | ExprKind::Regex { .. } => {
-                (self.src[e.span.range()].to_string(), ATOM)
-            }
+            ExprKind::Number(_)
+            | ExprKind::String(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Regex { .. } => (self.src[e.span.range()].to_string(), ATOM),
             ExprKind::Duration { .. } => (words(&self.src[e.span.range()]), ATOM),
             ExprKind::List(items) => (format!("[{}]", self.list(items)), ATOM),
             ExprKind::Path(parts) => (join_path(parts), ATOM),
             ExprKind::Call(name, args) => (format!("{}({})", name.node, self.args(args)), ATOM),
-            ExprKind::Field(base, name) => (format!("{}.{}", self.field_base(base), name.node), POSTFIX),
-            ExprKind::Where(c, cond) => (format!("{} where {}", self.at(c, POSTFIX), self.at(cond, 0)), POSTFIX),
+            ExprKind::Field(base, name) => {
+                (format!("{}.{}", self.field_base(base), name.node), POSTFIX)
+            }
+            ExprKind::Where(c, cond) => (
+                format!("{} where {}", self.at(c, POSTFIX), self.at(cond, 0)),
+                POSTFIX,
+            ),
             ExprKind::Neg(x) => (format!("-{}", self.at(x, NEG)), NEG),
             ExprKind::Not(x) => (format!("not {}", self.at(x, NOT)), NOT),
             ExprKind::And(parts) => (self.chain(parts, " and ", NOT), AND),
@@ -83,12 +93,21 @@ impl<'s> Expr<'s> {
         let v = |x: &ast::Expr| self.at(x, SUM);
         match &e.kind {
             ExprKind::Compare(op, a, b) => format!("{} {op} {}", v(a), v(b)),
-            ExprKind::In { value, list, negated } => {
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => {
                 let not = if *negated { "not " } else { "" };
                 format!("{} {not}in {}", v(value), v(list))
             }
             ExprKind::Between(x, lo, hi) => format!("{} between {} and {}", v(x), v(lo), v(hi)),
-            ExprKind::StrTest { op, any, value, needle } => {
+            ExprKind::StrTest {
+                op,
+                any,
+                value,
+                needle,
+            } => {
                 let any = if *any { " any" } else { "" };
                 format!("{} {op}{any} {}", v(value), v(needle))
             }
@@ -107,7 +126,10 @@ impl<'s> Expr<'s> {
             ArithOp::Add | ArithOp::Sub => SUM,
             ArithOp::Mul | ArithOp::Div => PRODUCT,
         };
-        (format!("{} {op} {}", self.at(a, level), self.at(b, level + 1)), level)
+        (
+            format!("{} {op} {}", self.at(a, level), self.at(b, level + 1)),
+            level,
+        )
     }
 
     /// A `.field` base: a plain path must keep its parentheses, or `(a).b`

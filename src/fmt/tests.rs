@@ -15,15 +15,29 @@ fn shape(src: &str) -> String {
 /// Formats `src` and checks the two properties every layout must have.
 fn fmt(src: &str) -> String {
     let out = format(src).expect("formats");
-    assert_eq!(shape(src), shape(&out), "formatting changed the AST of:\n{src}\n---\n{out}");
-    assert_eq!(format(&out).expect("formats again"), out, "formatting is not idempotent");
+    assert_eq!(
+        shape(src),
+        shape(&out),
+        "formatting changed the AST of:\n{src}\n---\n{out}"
+    );
+    assert_eq!(
+        format(&out).expect("formats again"),
+        out,
+        "formatting is not idempotent"
+    );
     out
 }
 
 #[test]
 fn spacing_is_normalised() {
-    assert_eq!(fmt("when   title in [VP,CEO]   add 50\n"), "when title in [VP, CEO] add 50\n");
-    assert_eq!(fmt("add 2*count(events)up to 10 as \"x\""), "add 2 * count(events) up to 10 as \"x\"\n");
+    assert_eq!(
+        fmt("when   title in [VP,CEO]   add 50\n"),
+        "when title in [VP, CEO] add 50\n"
+    );
+    assert_eq!(
+        fmt("add 2*count(events)up to 10 as \"x\""),
+        "add 2 * count(events) up to 10 as \"x\"\n"
+    );
 }
 
 #[test]
@@ -37,11 +51,26 @@ fn blocks_are_indented_and_blank_lines_kept_once() {
 fn every_comment_is_kept() {
     let src = "# head\n\n# about a\nwhen a add 1 # trailing\ngroup g { # on the brace\n  # inside\n  add 2\n  # before the end\n}\nwhen (b # in a condition\n  or c) add 3\n# last\n";
     let out = fmt(src);
-    for c in ["# head", "# about a", "# trailing", "# on the brace", "# inside", "# before the end", "# in a condition", "# last"] {
+    for c in [
+        "# head",
+        "# about a",
+        "# trailing",
+        "# on the brace",
+        "# inside",
+        "# before the end",
+        "# in a condition",
+        "# last",
+    ] {
         assert_eq!(out.matches(c).count(), 1, "{c} lost or doubled in:\n{out}");
     }
-    assert!(out.contains("when a add 1 # trailing\ngroup g {    # on the brace\n"), "{out}");
-    assert!(out.contains("# in a condition\nwhen b or c add 3\n"), "{out}");
+    assert!(
+        out.contains("when a add 1 # trailing\ngroup g {    # on the brace\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# in a condition\nwhen b or c add 3\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -52,15 +81,39 @@ fn literals_keep_their_spelling() {
 
 #[test]
 fn parentheses_only_where_the_tree_needs_them() {
-    assert_eq!(fmt("when (a == 1 or b == 2) and c == 3 add 1"), "when (a == 1 or b == 2) and c == 3 add 1\n");
-    assert_eq!(fmt("when ((a == 1)) and (b == 2) add 1"), "when a == 1 and b == 2 add 1\n");
-    assert_eq!(fmt("when a and (b and c) add 1"), "when a and (b and c) add 1\n");
-    assert_eq!(fmt("add (1 + 2) * (3 - (4 - 5))"), "add (1 + 2) * (3 - (4 - 5))\n");
-    assert_eq!(fmt("add sum((orders where paid).amount) + count((x))"), "add sum((orders where paid).amount) + count(x)\n");
-    assert_eq!(fmt("when count(events where a) >= 1 add 1"), "when count(events where a) >= 1 add 1\n");
-    assert_eq!(fmt("let p = (events where a) where b"), "let p = (events where a) where b\n");
+    assert_eq!(
+        fmt("when (a == 1 or b == 2) and c == 3 add 1"),
+        "when (a == 1 or b == 2) and c == 3 add 1\n"
+    );
+    assert_eq!(
+        fmt("when ((a == 1)) and (b == 2) add 1"),
+        "when a == 1 and b == 2 add 1\n"
+    );
+    assert_eq!(
+        fmt("when a and (b and c) add 1"),
+        "when a and (b and c) add 1\n"
+    );
+    assert_eq!(
+        fmt("add (1 + 2) * (3 - (4 - 5))"),
+        "add (1 + 2) * (3 - (4 - 5))\n"
+    );
+    assert_eq!(
+        fmt("add sum((orders where paid).amount) + count((x))"),
+        "add sum((orders where paid).amount) + count(x)\n"
+    );
+    assert_eq!(
+        fmt("when count(events where a) >= 1 add 1"),
+        "when count(events where a) >= 1 add 1\n"
+    );
+    assert_eq!(
+        fmt("let p = (events where a) where b"),
+        "let p = (events where a) where b\n"
+    );
     assert_eq!(fmt("add (a).b"), "add (a).b\n");
-    assert_eq!(fmt("when not (a or b) and x is not missing add 1"), "when not (a or b) and x is present add 1\n");
+    assert_eq!(
+        fmt("when not (a or b) and x is not missing add 1"),
+        "when not (a or b) and x is present add 1\n"
+    );
 }
 
 #[test]
@@ -90,6 +143,9 @@ fn spec_example_keeps_its_tree() {
 #[test]
 fn trailing_comments_in_consecutive_lines_are_aligned() {
     let src = "add 1 # one\nwhen long_condition add 22 # two\n\nadd 3    # three\n";
-    let want = format!("add 1{}# one\nwhen long_condition add 22 # two\n\nadd 3 # three\n", " ".repeat(22));
+    let want = format!(
+        "add 1{}# one\nwhen long_condition add 22 # two\n\nadd 3 # three\n",
+        " ".repeat(22)
+    );
     assert_eq!(fmt(src), want);
 }

@@ -20,6 +20,8 @@ pub enum SyntaxErrorKind {
         expected: Vec<String>,
         /// What was found (a token, or "end of line"/"end of file").
         found: String,
+        /// What kind of statement the error is in.
+        context: Context,
     },
     /// Brackets or expressions nested deeper than the limit.
     TooDeep {
@@ -65,4 +67,25 @@ pub enum SyntaxErrorKind {
         /// The files in the cycle, starting and ending with the same one.
         chain: Vec<String>,
     },
+}
+
+/// The kind of statement a syntax error is in, judged by the first word of its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// A rule (`when ...`, `add ...`, `subtract ...`).
+    Rule,
+    /// A group header.
+    Group,
+    /// A label block header.
+    Label,
+    /// An arm inside a label block.
+    LabelArm,
+    /// A `let`.
+    Let,
+    /// A schema block or one of its fields.
+    Schema,
+    /// An `include`.
+    Include,
+    /// A line that starts no statement.
+    Other,
 }

@@ -30,7 +30,10 @@ pub struct MemReader {
 impl MemReader {
     /// A reader holding the given files.
     pub fn with(files: &[(&str, &str)]) -> MemReader {
-        let files = files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect();
+        let files = files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect();
         MemReader { files }
     }
 }
@@ -87,8 +90,12 @@ pub fn load(entry: &str, reader: &dyn SourceReader) -> io::Result<Parsed> {
 pub fn load_str(name: &str, text: &str, reader: &dyn SourceReader) -> Parsed {
     let path = Path::new(name);
     let folder = path.parent().unwrap_or(Path::new(""));
-    let root = reader.canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-    let me = reader.canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = reader
+        .canonicalize(folder)
+        .unwrap_or_else(|_| folder.to_path_buf());
+    let me = reader
+        .canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf());
     let mut loader = Loader {
         reader,
         root,
@@ -139,7 +146,9 @@ impl Loader<'_> {
             Ok(c) => c,
             Err(e) => return self.error(span, unreadable(&inc.path.node, &e)),
         };
-        let climbs = canonical.components().any(|c| c == std::path::Component::ParentDir);
+        let climbs = canonical
+            .components()
+            .any(|c| c == std::path::Component::ParentDir);
         if climbs || !canonical.starts_with(&self.root) {
             return self.error(span, outside(&inc.path.node));
         }
@@ -194,10 +203,14 @@ mod tests {
         ]);
         let parsed = load("r/main.rules", &reader).unwrap();
         assert!(parsed.errors.is_empty());
-        let spans: Vec<_> = parsed.items.iter().map(|i| match i {
-            Item::Rule(r) => (r.span.file.0, r.span.start),
-            _ => panic!(),
-        }).collect();
+        let spans: Vec<_> = parsed
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Rule(r) => (r.span.file.0, r.span.start),
+                _ => panic!(),
+            })
+            .collect();
         assert_eq!(spans, [(0, 0), (1, 0), (0, 28)]);
         assert_eq!(parsed.sources.get(FileId(1)).name, "r/sub/a.rules");
     }
@@ -215,7 +228,10 @@ mod tests {
 
     #[test]
     fn cycles_are_errors() {
-        let errs = errors(&[("m.rules", "include \"a.rules\"\n"), ("a.rules", "include \"m.rules\"\n")]);
+        let errs = errors(&[
+            ("m.rules", "include \"a.rules\"\n"),
+            ("a.rules", "include \"m.rules\"\n"),
+        ]);
         assert_eq!(
             errs,
             [SyntaxErrorKind::IncludeCycle {
@@ -226,7 +242,13 @@ mod tests {
 
     #[test]
     fn includes_cannot_leave_the_root_folder() {
-        let errs = errors(&[("r/m.rules", "include \"../x.rules\"\ninclude \"/etc/passwd\"\n"), ("x.rules", "")]);
+        let errs = errors(&[
+            (
+                "r/m.rules",
+                "include \"../x.rules\"\ninclude \"/etc/passwd\"\n",
+            ),
+            ("x.rules", ""),
+        ]);
         assert_eq!(errs, [outside("../x.rules"), outside("/etc/passwd")]);
     }
 
@@ -234,7 +256,10 @@ mod tests {
     fn missing_include_is_an_error_at_the_path() {
         let reader = MemReader::with(&[("m.rules", "include \"nope.rules\"\n")]);
         let parsed = load("m.rules", &reader).unwrap();
-        assert!(matches!(parsed.errors[0].kind, SyntaxErrorKind::IncludeUnreadable { .. }));
+        assert!(matches!(
+            parsed.errors[0].kind,
+            SyntaxErrorKind::IncludeUnreadable { .. }
+        ));
         assert_eq!(parsed.errors[0].span.range(), 8..20);
     }
 }

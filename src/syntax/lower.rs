@@ -210,7 +210,12 @@ impl Lower {
     fn arm(&self, pair: Pair<Rule>) -> Result<LabelArm> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let value = inner.next().expect("arm value").into_inner().next().expect("value");
+        let value = inner
+            .next()
+            .expect("arm value")
+            .into_inner()
+            .next()
+            .expect("value");
         let value = match value.as_rule() {
             Rule::string => self.string(value)?,
             _ => self.ident(value),
@@ -295,7 +300,10 @@ impl Lower {
     fn logic(&self, pair: Pair<Rule>, make: fn(Vec<Expr>) -> ExprKind) -> Result<Deep> {
         let span = self.span(&pair);
         let (mut parts, mut depth) = (Vec::new(), 0);
-        for p in pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and)) {
+        for p in pair
+            .into_inner()
+            .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
+        {
             let Deep(e, d) = self.deep(p)?;
             depth = depth.max(d);
             parts.push(e);
@@ -303,7 +311,13 @@ impl Lower {
         if parts.len() == 1 {
             return Ok(Deep(parts.pop().expect("one operand"), depth));
         }
-        Ok(Deep(Expr { kind: make(parts), span }, depth + 1))
+        Ok(Deep(
+            Expr {
+                kind: make(parts),
+                span,
+            },
+            depth + 1,
+        ))
     }
 
     fn prefix(&self, pair: Pair<Rule>, op: Rule, make: fn(Expr) -> ExprKind) -> Result<Deep> {
@@ -322,7 +336,10 @@ impl Lower {
         }
         for op_span in ops.into_iter().rev() {
             let span = op_span.to(e.span);
-            e = Expr { kind: make(e), span };
+            e = Expr {
+                kind: make(e),
+                span,
+            };
             depth += 1;
         }
         Ok(Deep(e, depth))
@@ -396,9 +413,7 @@ impl Lower {
         for p in inner {
             let span = acc.span.to(self.span(&p));
             let kind = match p.as_rule() {
-                Rule::field_access => {
-                    ExprKind::Field(Box::new(acc), self.ident(last(p)))
-                }
+                Rule::field_access => ExprKind::Field(Box::new(acc), self.ident(last(p))),
                 _ => {
                     let Deep(cond, d) = self.deep(last(p))?;
                     depth = depth.max(d);
@@ -422,7 +437,11 @@ impl Lower {
             Rule::kw_false => ExprKind::Bool(false),
             Rule::duration => self.duration(pair)?,
             Rule::regex => self.regex(pair),
-            Rule::list => ExprKind::List(pair.into_inner().map(|p| self.primary(p)).collect::<Result<_>>()?),
+            Rule::list => ExprKind::List(
+                pair.into_inner()
+                    .map(|p| self.primary(p))
+                    .collect::<Result<_>>()?,
+            ),
             Rule::call => self.call(pair)?,
             Rule::path => ExprKind::Path(pair.into_inner().map(|p| self.ident(p)).collect()),
             r => unreachable!("not a primary: {r:?}"),
@@ -444,7 +463,9 @@ impl Lower {
     fn regex(&self, pair: Pair<Rule>) -> ExprKind {
         let mut inner = pair.into_inner();
         let body = inner.next().expect("regex body");
-        let flags = inner.next().map_or(String::new(), |f| f.as_str().to_string());
+        let flags = inner
+            .next()
+            .map_or(String::new(), |f| f.as_str().to_string());
         ExprKind::Regex {
             pattern: body.as_str().replace("\\/", "/"),
             flags,

@@ -15,7 +15,9 @@ use super::error::{SyntaxError, SyntaxErrorKind};
 pub const MAX_DEPTH: usize = 64;
 
 /// Words that start a top-level item.
-const ITEM_WORDS: &[&str] = &["when", "add", "subtract", "let", "group", "label", "schema", "include"];
+const ITEM_WORDS: &[&str] = &[
+    "when", "add", "subtract", "let", "group", "label", "schema", "include",
+];
 /// Of those, the words that can only start a top-level item (never a line inside a block).
 const TOP_ONLY_WORDS: &[&str] = &["let", "group", "label", "schema", "include"];
 
@@ -125,7 +127,9 @@ impl<'a> Scanner<'a> {
             }
         }
         let end = i.min(bytes.len());
-        self.result.errors.push(self.error(start, end, SyntaxErrorKind::UnterminatedString));
+        self.result
+            .errors
+            .push(self.error(start, end, SyntaxErrorKind::UnterminatedString));
         self.chunk_ok = false;
         end
     }
@@ -145,7 +149,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn comment(&mut self, start: usize) -> usize {
-        let end = self.src[start..].find('\n').map_or(self.src.len(), |n| start + n);
+        let end = self.src[start..]
+            .find('\n')
+            .map_or(self.src.len(), |n| start + n);
         let text = self.src[start..end].trim_end_matches('\r').to_string();
         self.result.comments.push(Spanned {
             node: text,
@@ -190,7 +196,9 @@ impl<'a> Scanner<'a> {
                 self.stack.truncate(pos);
             }
             None => {
-                let kind = SyntaxErrorKind::Unopened { close: close as char };
+                let kind = SyntaxErrorKind::Unopened {
+                    close: close as char,
+                };
                 self.result.errors.push(self.error(at, at + 1, kind));
                 self.chunk_ok = false;
             }
@@ -220,7 +228,10 @@ impl<'a> Scanner<'a> {
     /// start of a new item: then the brackets were never closed.
     fn starts_new_item(&self, start: usize) -> bool {
         let line = &self.src[start..];
-        let word: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let word: String = line
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         if !ITEM_WORDS.contains(&word.as_str()) {
             return false;
         }
@@ -229,13 +240,26 @@ impl<'a> Scanner<'a> {
     }
 
     fn line_start(&mut self, start: usize) {
-        if !self.stack.is_empty() || self.line_is_blank(start) {
+        if !self.stack.is_empty() || self.line_is_blank(start) || self.continues_item(start) {
             return;
         }
         self.end_chunk(start);
         self.chunk_start = Some(start);
         self.chunk_ok = true;
         self.wheres = 0;
+    }
+
+    /// An indented line that starts no item belongs to the item before it
+    /// (e.g. a condition continued without parentheses): one error, not two.
+    fn continues_item(&self, start: usize) -> bool {
+        let line = &self.src[start..];
+        let indented = line.starts_with([' ', '\t']);
+        let word: String = line
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        indented && self.chunk_start.is_some() && !ITEM_WORDS.contains(&word.as_str())
     }
 
     fn line_is_blank(&self, start: usize) -> bool {
@@ -261,13 +285,23 @@ mod tests {
 
     fn chunks(src: &str) -> Vec<&str> {
         let s = scan(FileId(0), src);
-        s.chunks.iter().map(|(r, _)| src[r.clone()].trim_end()).collect()
+        s.chunks
+            .iter()
+            .map(|(r, _)| src[r.clone()].trim_end())
+            .collect()
     }
 
     #[test]
     fn items_are_cut_at_top_level_lines() {
         let src = "# c\nlet a = 1\n\ngroup g {\n  add 1\n}\nwhen (x\n  and y) add 2\n";
-        assert_eq!(chunks(src), ["let a = 1", "group g {\n  add 1\n}", "when (x\n  and y) add 2"]);
+        assert_eq!(
+            chunks(src),
+            [
+                "let a = 1",
+                "group g {\n  add 1\n}",
+                "when (x\n  and y) add 2"
+            ]
+        );
     }
 
     #[test]
@@ -291,18 +325,28 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_an_error_not_a_parse() {
-        let src = format!("when {}x{} add 1\nadd 2\n", "(".repeat(5000), ")".repeat(5000));
+        let src = format!(
+            "when {}x{} add 1\nadd 2\n",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
         let s = scan(FileId(0), &src);
         assert!(matches!(s.errors[0].kind, SyntaxErrorKind::TooDeep { .. }));
         assert_eq!(s.errors.len(), 1);
-        assert_eq!(s.chunks.iter().map(|c| c.1).collect::<Vec<_>>(), [false, true]);
+        assert_eq!(
+            s.chunks.iter().map(|c| c.1).collect::<Vec<_>>(),
+            [false, true]
+        );
     }
 
     #[test]
     fn unclosed_bracket_recovers_at_next_item() {
         let src = "when (a add 1\nwhen b add 2\n";
         let s = scan(FileId(0), src);
-        assert!(matches!(s.errors[0].kind, SyntaxErrorKind::Unclosed { open: '(' }));
+        assert!(matches!(
+            s.errors[0].kind,
+            SyntaxErrorKind::Unclosed { open: '(' }
+        ));
         assert_eq!(s.chunks.len(), 2);
         assert!(s.chunks[1].1);
     }
@@ -310,13 +354,19 @@ mod tests {
     #[test]
     fn stray_closing_bracket_is_reported() {
         let s = scan(FileId(0), "add 1)\n");
-        assert!(matches!(s.errors[0].kind, SyntaxErrorKind::Unopened { close: ')' }));
+        assert!(matches!(
+            s.errors[0].kind,
+            SyntaxErrorKind::Unopened { close: ')' }
+        ));
     }
 
     #[test]
     fn unterminated_string_is_reported() {
         let s = scan(FileId(0), "when x == \"abc add 1\nadd 2\n");
-        assert!(matches!(s.errors[0].kind, SyntaxErrorKind::UnterminatedString));
+        assert!(matches!(
+            s.errors[0].kind,
+            SyntaxErrorKind::UnterminatedString
+        ));
         assert_eq!(s.chunks.len(), 2);
     }
 }

@@ -21,16 +21,33 @@ fn rule(src: &str) -> ast::Rule {
 }
 
 fn cond(src: &str) -> ExprKind {
-    rule(&format!("when {src} add 1")).when.expect("a condition").kind
+    rule(&format!("when {src} add 1"))
+        .when
+        .expect("a condition")
+        .kind
 }
 
 #[test]
 fn design_card_example_parses() {
     let r = rule("when title in [VP] add 50");
-    let Some(Expr { kind: ExprKind::In { list, negated: false, .. }, .. }) = r.when else {
+    let Some(Expr {
+        kind: ExprKind::In {
+            list,
+            negated: false,
+            ..
+        },
+        ..
+    }) = r.when
+    else {
         panic!("not an `in` test");
     };
-    assert_eq!(list.kind, ExprKind::List(vec![Expr { kind: ExprKind::String("VP".into()), span: Span::new(FileId(0), 15, 17) }]));
+    assert_eq!(
+        list.kind,
+        ExprKind::List(vec![Expr {
+            kind: ExprKind::String("VP".into()),
+            span: Span::new(FileId(0), 15, 17)
+        }])
+    );
     assert_eq!(r.points.kind, ExprKind::Number(50.0));
 }
 
@@ -58,7 +75,9 @@ fn unconditional_rule() {
 
 #[test]
 fn and_binds_tighter_than_or() {
-    let ExprKind::Or(parts) = cond("a == 1 or b == 2 and c == 3") else { panic!() };
+    let ExprKind::Or(parts) = cond("a == 1 or b == 2 and c == 3") else {
+        panic!()
+    };
     assert_eq!(parts.len(), 2);
     assert!(matches!(parts[1].kind, ExprKind::And(_)));
 }
@@ -66,28 +85,62 @@ fn and_binds_tighter_than_or() {
 #[test]
 fn multiplication_binds_tighter_than_addition() {
     let r = rule("add 1 + 2 * 3");
-    let ExprKind::Arith(ArithOp::Add, _, rhs) = r.points.kind else { panic!() };
+    let ExprKind::Arith(ArithOp::Add, _, rhs) = r.points.kind else {
+        panic!()
+    };
     assert!(matches!(rhs.kind, ExprKind::Arith(ArithOp::Mul, _, _)));
 }
 
 #[test]
 fn every_comparison_form() {
     assert!(matches!(cond("x != 1"), ExprKind::Compare(CmpOp::Ne, _, _)));
-    assert!(matches!(cond("x not in [a, b]"), ExprKind::In { negated: true, .. }));
+    assert!(matches!(
+        cond("x not in [a, b]"),
+        ExprKind::In { negated: true, .. }
+    ));
     assert!(matches!(cond("x between 1 and 2"), ExprKind::Between(..)));
-    assert!(matches!(cond("x starts with any l"), ExprKind::StrTest { op: StrOp::StartsWith, any: true, .. }));
-    assert!(matches!(cond("x ends with \"a\""), ExprKind::StrTest { op: StrOp::EndsWith, any: false, .. }));
-    assert!(matches!(cond("x is missing"), ExprKind::IsPresent(_, false)));
+    assert!(matches!(
+        cond("x starts with any l"),
+        ExprKind::StrTest {
+            op: StrOp::StartsWith,
+            any: true,
+            ..
+        }
+    ));
+    assert!(matches!(
+        cond("x ends with \"a\""),
+        ExprKind::StrTest {
+            op: StrOp::EndsWith,
+            any: false,
+            ..
+        }
+    ));
+    assert!(matches!(
+        cond("x is missing"),
+        ExprKind::IsPresent(_, false)
+    ));
     assert!(matches!(cond("x is present"), ExprKind::IsPresent(_, true)));
-    assert!(matches!(cond("x is not missing"), ExprKind::IsPresent(_, true)));
+    assert!(matches!(
+        cond("x is not missing"),
+        ExprKind::IsPresent(_, true)
+    ));
     assert!(matches!(cond("x within 3 weeks"), ExprKind::Within(..)));
     assert!(matches!(cond("x matches /a\\/b/i"), ExprKind::Matches(..)));
 }
 
 #[test]
 fn regex_pattern_and_flags() {
-    let ExprKind::Matches(_, re) = cond("x matches /\\b(a|b)\\/c/i") else { panic!() };
-    let ExprKind::Regex { pattern, flags, pattern_span } = re.kind else { panic!() };
+    let ExprKind::Matches(_, re) = cond("x matches /\\b(a|b)\\/c/i") else {
+        panic!()
+    };
+    let ExprKind::Regex {
+        pattern,
+        flags,
+        pattern_span,
+    } = re.kind
+    else {
+        panic!()
+    };
     assert_eq!(pattern, "\\b(a|b)/c");
     assert_eq!(flags, "i");
     assert_eq!(pattern_span.start, 16);
@@ -97,23 +150,34 @@ fn regex_pattern_and_flags() {
 fn where_takes_the_rest_of_the_condition() {
     let items = items("let p = events where type == \"x\" and at within 30 days");
     let Item::Let(l) = &items[0] else { panic!() };
-    let ExprKind::Where(_, c) = &l.value.kind else { panic!() };
+    let ExprKind::Where(_, c) = &l.value.kind else {
+        panic!()
+    };
     assert!(matches!(c.kind, ExprKind::And(_)));
 }
 
 #[test]
 fn calls_and_projection() {
-    assert!(matches!(cond("count(events where type == \"a\") >= 1"), ExprKind::Compare(..)));
+    assert!(matches!(
+        cond("count(events where type == \"a\") >= 1"),
+        ExprKind::Compare(..)
+    ));
     let r = rule("add sum((orders where paid).amount)");
-    let ExprKind::Call(name, args) = r.points.kind else { panic!() };
+    let ExprKind::Call(name, args) = r.points.kind else {
+        panic!()
+    };
     assert_eq!(name.node, "sum");
     assert!(matches!(args[0].kind, ExprKind::Field(..)));
 }
 
 #[test]
 fn list_words_numbers_and_strings() {
-    let ExprKind::In { list, .. } = cond("x in [gmail.com, 3, -2.5, \"a b\", 3M, true]") else { panic!() };
-    let ExprKind::List(items) = list.kind else { panic!() };
+    let ExprKind::In { list, .. } = cond("x in [gmail.com, 3, -2.5, \"a b\", 3M, true]") else {
+        panic!()
+    };
+    let ExprKind::List(items) = list.kind else {
+        panic!()
+    };
     let kinds: Vec<_> = items.into_iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
@@ -132,7 +196,13 @@ fn list_words_numbers_and_strings() {
 fn numbers_with_underscores_and_string_escapes() {
     let r = rule("when s == \"a\\\"b\\\\c\\n\" add 10_000_000");
     assert_eq!(r.points.kind, ExprKind::Number(10_000_000.0));
-    let Some(Expr { kind: ExprKind::Compare(_, _, rhs), .. }) = r.when else { panic!() };
+    let Some(Expr {
+        kind: ExprKind::Compare(_, _, rhs),
+        ..
+    }) = r.when
+    else {
+        panic!()
+    };
     assert_eq!(rhs.kind, ExprKind::String("a\"b\\c\n".into()));
 }
 
@@ -146,7 +216,14 @@ fn group_label_schema_include() {
     assert!(s.fields[0].ty.optional);
     assert!(matches!(s.fields[1].ty.kind, TypeExprKind::Record(_)));
     let Item::Group(g) = &items[1] else { panic!() };
-    assert_eq!((g.max.as_ref().unwrap().node, g.min.as_ref().unwrap().node, g.rules.len()), (60.0, -10.0, 2));
+    assert_eq!(
+        (
+            g.max.as_ref().unwrap().node,
+            g.min.as_ref().unwrap().node,
+            g.rules.len()
+        ),
+        (60.0, -10.0, 2)
+    );
     let Item::Label(l) = &items[2] else { panic!() };
     assert_eq!(l.arms[1].value.node, "very cold");
     assert!(l.arms[1].when.is_none());
@@ -168,7 +245,12 @@ fn every_broken_item_is_reported() {
 #[test]
 fn expected_tokens_are_named() {
     let errs = errors("when x == add 5\n");
-    let SyntaxErrorKind::Unexpected { expected, found } = &errs[0].kind else { panic!() };
+    let SyntaxErrorKind::Unexpected {
+        expected, found, ..
+    } = &errs[0].kind
+    else {
+        panic!()
+    };
     assert_eq!(found, "`add`");
     assert!(expected.contains(&"a value".to_string()), "{expected:?}");
 }
@@ -176,7 +258,10 @@ fn expected_tokens_are_named() {
 #[test]
 fn deep_parentheses_are_an_error_not_a_crash() {
     let src = format!("when {}x{} add 1\n", "(".repeat(10_000), ")".repeat(10_000));
-    assert!(matches!(errors(&src)[0].kind, SyntaxErrorKind::TooDeep { .. }));
+    assert!(matches!(
+        errors(&src)[0].kind,
+        SyntaxErrorKind::TooDeep { .. }
+    ));
 }
 
 #[test]
@@ -189,11 +274,20 @@ fn nesting_at_the_limit_parses() {
 #[test]
 fn long_operator_chains_are_an_error_not_a_crash() {
     let src = format!("add 1{}\n", " + 1".repeat(100_000));
-    assert!(matches!(errors(&src)[0].kind, SyntaxErrorKind::TooDeep { .. }));
+    assert!(matches!(
+        errors(&src)[0].kind,
+        SyntaxErrorKind::TooDeep { .. }
+    ));
     let src = format!("when {}x add 1\n", "not ".repeat(100_000));
-    assert!(matches!(errors(&src)[0].kind, SyntaxErrorKind::TooDeep { .. }));
+    assert!(matches!(
+        errors(&src)[0].kind,
+        SyntaxErrorKind::TooDeep { .. }
+    ));
     let src = format!("when {}x add 1\n", "a where ".repeat(100_000));
-    assert!(matches!(errors(&src)[0].kind, SyntaxErrorKind::TooDeep { .. }));
+    assert!(matches!(
+        errors(&src)[0].kind,
+        SyntaxErrorKind::TooDeep { .. }
+    ));
 }
 
 #[test]
@@ -224,4 +318,23 @@ fn expression_alone_parses() {
     let e = parse_expr(FileId(0), "title contains \"VP\"").unwrap();
     assert!(matches!(e.kind, ExprKind::StrTest { .. }));
     assert!(parse_expr(FileId(0), "title contains").is_err());
+}
+
+#[test]
+fn expected_leaves_out_mere_continuations() {
+    let errs = errors("when x between 200 add 20\n");
+    let SyntaxErrorKind::Unexpected { expected, .. } = &errs[0].kind else {
+        panic!()
+    };
+    assert_eq!(expected, &["`and`"]);
+}
+
+#[test]
+fn an_indented_continuation_line_is_one_error_with_its_item() {
+    let errs = errors("when a and\n  b add 1\nadd 2\n");
+    assert_eq!(errs.len(), 1);
+    let SyntaxErrorKind::Unexpected { context, .. } = &errs[0].kind else {
+        panic!()
+    };
+    assert_eq!(*context, Context::Rule);
 }
