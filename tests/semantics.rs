@@ -579,6 +579,8 @@ fn without_a_schema_wrong_types_are_false_and_counted() {
     let o = outcome(rules, r#"{"size":500,"title":7}"#);
     assert_eq!((o.score, o.mismatches), (11.0, 1));
     assert!(fires("not (size > 100)", r#"{"size":"big"}"#));
+    let o = outcome("when company.size > 100 add 10", r#"{"company":"Acme"}"#);
+    assert_eq!((o.score, o.mismatches), (0.0, 1));
     let o = outcome(
         "when any(events where at within 30 days) add 1",
         r#"{"events":[{"at":"soon"}]}"#,

@@ -301,10 +301,26 @@ impl Filler<'_> {
                 self.list(*elem, *frame, items)?
             }
             (Kind::Scalar | Kind::Any { .. }, v) => self.scalar(node, v)?,
-            _ => self.mismatch(node, v)?,
+            _ => {
+                let val = self.mismatch(node, v)?;
+                self.poison(&node.children, base);
+                val
+            }
         };
         self.slots.vals[at] = val;
         Ok(())
+    }
+
+    /// Marks the fields below a wrong-typed record as wrong-typed too, so
+    /// that tests on them are counted (`company.size` when `company` is text).
+    fn poison(&mut self, children: &[usize], base: u32) {
+        for &c in children {
+            let node = &self.shape.nodes[c];
+            self.slots.vals[(base + node.slot) as usize] = Val::Mismatch;
+            if !matches!(node.kind, Kind::List { .. }) {
+                self.poison(&node.children, base);
+            }
+        }
     }
 
     /// Fills the fields of a record. Walks the object's entries once and

@@ -4,7 +4,7 @@
 
 use super::compile::{Compiled, Node, Quant, LEAD};
 use super::lead::Slots;
-use super::value::{str_eq, Instant, ListRef, Val};
+use super::value::{str_contains, str_eq, Instant, ListRef, Val};
 use crate::syntax::ast::{ArithOp, CmpOp, StrOp};
 use std::cmp::Ordering;
 
@@ -82,7 +82,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Evaluates a condition.
+    /// Evaluates a condition. The common forms are handled here; the rest
+    /// in [`Ctx::test_rest`], kept out of line so that this function stays
+    /// small (cheap to enter: it runs for every element of every `where`).
     pub fn test(&mut self, n: &Node) -> bool {
         match n {
             Node::Not(x) => !self.test(x),
@@ -91,6 +93,25 @@ impl<'a> Ctx<'a> {
             Node::AnyWhere(c, cond) => self.first_kept(c, cond, true).is_some(),
             Node::NoneWhere(c, cond) => self.first_kept(c, cond, true).is_none(),
             Node::AllWhere(c, cond) => self.first_kept(c, cond, false).is_none(),
+            Node::StrEq {
+                value,
+                low,
+                negated,
+            } => {
+                let v = self.val(value);
+                self.low(v).is_some_and(|v| str_eq(v, low) != *negated)
+            }
+            Node::StrConst { op, value, needles } => {
+                let v = self.val(value);
+                self.str_const(*op, v, needles)
+            }
+            n => self.test_rest(n),
+        }
+    }
+
+    #[inline(never)]
+    fn test_rest(&mut self, n: &Node) -> bool {
+        match n {
             Node::NonEmpty(x, want) => {
                 let n = self.list_of(x).map_or(0, |l| self.len(l));
                 (n > 0) == *want
@@ -102,14 +123,6 @@ impl<'a> Ctx<'a> {
                 kept == all
             }
             Node::Cmp(op, a, b) => self.compare(*op, a, b),
-            Node::StrEq {
-                value,
-                low,
-                negated,
-            } => {
-                let v = self.val(value);
-                self.low(v).is_some_and(|v| str_eq(v, low) != *negated)
-            }
             Node::InConst {
                 value,
                 set,
@@ -136,10 +149,6 @@ impl<'a> Ctx<'a> {
                 let (x, lo, hi) = (self.val(x), self.val(lo), self.val(hi));
                 let ge = self.order(x, lo).is_some_and(|o| o != Ordering::Less);
                 ge && self.order(x, hi).is_some_and(|o| o != Ordering::Greater)
-            }
-            Node::StrConst { op, value, needles } => {
-                let v = self.val(value);
-                self.str_const(*op, v, needles)
             }
             Node::Str {
                 op,
@@ -169,8 +178,15 @@ impl<'a> Ctx<'a> {
                 let at = self.slot_at(*depth, *slot);
                 self.read(at)
             }
-            Node::Project(x, off) => self.project(x, *off),
             Node::Let(i) => self.let_val(*i as usize),
+            n => self.val_rest(n),
+        }
+    }
+
+    #[inline(never)]
+    fn val_rest(&mut self, n: &Node) -> Val {
+        match n {
+            Node::Project(x, off) => self.project(x, *off),
             Node::Score => Val::Num(self.score),
             Node::Group(i) => Val::Num(self.groups.get(*i as usize).copied().unwrap_or(0.0)),
             Node::Where(c, cond) => self.filter(c, cond),
@@ -304,6 +320,7 @@ impl<'a> Ctx<'a> {
 
     /// Runs `cond` on each element of `c`; returns the first element index
     /// for which it gives `want`.
+    #[inline(never)]
     fn first_kept(&mut self, c: &Node, cond: &Node, want: bool) -> Option<u32> {
         let l = self.list_of(c)?;
         (0..self.len(l)).find(|&i| self.keeps(l, i, cond) == want)
@@ -319,6 +336,7 @@ impl<'a> Ctx<'a> {
         kept
     }
 
+    #[inline(never)]
     fn count_kept(&mut self, c: &Node, cond: &Node) -> u32 {
         let Some(l) = self.list_of(c) else {
             return 0;
@@ -326,6 +344,7 @@ impl<'a> Ctx<'a> {
         (0..self.len(l)).filter(|&i| self.keeps(l, i, cond)).count() as u32
     }
 
+    #[inline(never)]
     fn filter(&mut self, c: &Node, cond: &Node) -> Val {
         let Some(l) = self.list_of(c) else {
             return Val::Missing;
@@ -464,7 +483,7 @@ impl<'a> Ctx<'a> {
 
 fn str_op(op: StrOp, s: &str, needle: &str) -> bool {
     match op {
-        StrOp::Contains => s.contains(needle),
+        StrOp::Contains => str_contains(s, needle),
         StrOp::StartsWith => s.starts_with(needle),
         StrOp::EndsWith => s.ends_with(needle),
     }

@@ -123,6 +123,28 @@ pub fn str_eq(a: &str, b: &str) -> bool {
     diff == 0
 }
 
+/// Substring test. Short haystacks (most lead fields) are scanned directly:
+/// cheaper than setting up `str::contains`'s two-way searcher per call.
+#[inline]
+pub fn str_contains(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if h.len() > 64 {
+        return haystack.contains(needle);
+    }
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    if n.len() > h.len() {
+        return false;
+    }
+    (0..=h.len() - n.len()).any(|i| h[i] == first && str_eq_bytes(&h[i + 1..i + n.len()], rest))
+}
+
+#[inline]
+fn str_eq_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
 /// Parses RFC 3339 text, or a plain `YYYY-MM-DD` (midnight UTC).
 pub fn parse_datetime(s: &str) -> Option<Instant> {
     if let Some(t) = parse_fast(s.as_bytes()) {
@@ -233,6 +255,35 @@ mod tests {
             assert_eq!(parse_fast(s.as_bytes()), None, "{s}");
         }
         assert_eq!(parse_datetime("2023-02-29T00:00:00Z"), None);
+    }
+
+    #[test]
+    fn contains_agrees_with_std() {
+        let long = "x".repeat(70) + "/pricing";
+        let hays = [
+            "",
+            "a",
+            "/pricing/enterprise",
+            "/careers",
+            "école/pricing",
+            "aab",
+            &long,
+        ];
+        for h in hays {
+            for n in [
+                "",
+                "a",
+                "ab",
+                "/pricing",
+                "pricing/e",
+                "é",
+                "xx/pricing",
+                "aab",
+                "aaab",
+            ] {
+                assert_eq!(str_contains(h, n), h.contains(n), "{h:?} {n:?}");
+            }
+        }
     }
 
     #[test]
