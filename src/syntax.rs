@@ -131,7 +131,7 @@ fn context_at(text: &str, pos: usize) -> Context {
         "let" => Context::Let,
         "include" => Context::Include,
         "schema" => Context::Schema,
-        _ if in_label && !word.is_empty() || line.starts_with('"') && in_label => Context::LabelArm,
+        _ if in_label && (!word.is_empty() || line.starts_with('"')) => Context::LabelArm,
         _ if text.trim_start().starts_with("schema") => Context::Schema,
         _ => Context::Other,
     }
