@@ -587,3 +587,38 @@ fn without_a_schema_wrong_types_are_false_and_counted() {
     );
     assert_eq!((o.score, o.mismatches), (0.0, 1));
 }
+
+#[test]
+fn lets_chain_filters() {
+    let rules = r#"
+schema { deals: list<{ stage: string, amount: number? }> }
+let won = deals where stage == "won"
+let big_won = won where amount >= 100
+add count(big_won) * 1000 + sum(won.amount)
+"#;
+    let lead = r#"{"deals":[{"stage":"Won","amount":150},{"stage":"won","amount":50},
+        {"stage":"lost","amount":500},{"stage":"won","amount":null}]}"#;
+    assert_eq!(score(rules, lead), 1200.0);
+}
+
+#[test]
+fn labels_can_read_lead_fields_and_group_totals() {
+    let rules = r#"
+group fit { when a add 10 }
+label segment {
+  enterprise when fit >= 10 and company.size > 1000
+  smb when company.size <= 1000
+}
+"#;
+    let o = outcome(rules, r#"{"a":true,"company":{"size":5000}}"#);
+    assert_eq!(o.labels, vec![Some(0)]);
+    let o = outcome(rules, r#"{"company":{"size":5000}}"#);
+    assert_eq!(o.labels, vec![None]);
+}
+
+#[test]
+fn text_whose_lowercase_changes_length() {
+    // "İ" lowercases to two characters; the comparison still lines up.
+    assert!(fires(r#"city == "i̇stanbul""#, r#"{"city":"İstanbul"}"#));
+    assert!(fires(r#"city contains "stan""#, r#"{"city":"İSTANBUL"}"#));
+}
