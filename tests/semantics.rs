@@ -622,3 +622,36 @@ fn text_whose_lowercase_changes_length() {
     assert!(fires(r#"city == "i̇stanbul""#, r#"{"city":"İstanbul"}"#));
     assert!(fires(r#"city contains "stan""#, r#"{"city":"İSTANBUL"}"#));
 }
+
+#[test]
+fn reused_buffers_do_not_leak_between_leads() {
+    use leadscore::eval::Scratch;
+    let prog = program(
+        r#"
+let opens = events where type == "open"
+when count(opens) >= 2 add 10
+when title contains "vp" add 5
+when any(events where at within 30 days) add 1
+"#,
+    );
+    let leads = [
+        r#"{"title":"VP","events":[{"type":"open","at":"2026-10-30"},{"type":"open"}]}"#,
+        r#"{"events":[{"type":"click"}]}"#,
+        r#"{"title":"Vp of X","events":[]}"#,
+        "{}",
+    ];
+    let as_of = chrono::DateTime::parse_from_rfc3339(AS_OF)
+        .unwrap()
+        .to_utc();
+    let opts = EvalOptions { as_of };
+    let (mut scratch, mut out) = (Scratch::default(), Outcome::default());
+    for lead in leads.iter().chain(leads.iter().rev()) {
+        let json: serde_json::Value = serde_json::from_str(lead).unwrap();
+        prog.score_into(&json, &opts, &mut scratch, &mut out)
+            .unwrap();
+        let mut fresh = Outcome::default();
+        let done = prog.score_into(&json, &opts, &mut Scratch::default(), &mut fresh);
+        assert_eq!(done, Ok(()));
+        assert_eq!(out, fresh, "{lead}");
+    }
+}
