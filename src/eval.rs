@@ -18,15 +18,20 @@
 //!    strings copied into one text buffer with a lowercase copy made only when
 //!    the text is not already lowercase. Type checks happen here: with a
 //!    schema a wrong or missing value is a [`DataError`] naming the field;
-//!    without one the slot holds a "mismatch" marker. Nothing else looks at
+//!    without one the slot holds a "mismatch" marker (and so do the fields
+//!    below a wrong-typed record). A field whose type is unknown (`any`) is
+//!    read as whatever it holds, list included. Nothing else looks at
 //!    the JSON, so another front end (e.g. a borrowed deserializer over the
 //!    raw bytes) only has to fill the same table.
 //! 2. **Evaluation** (`compile.rs`, `run.rs`). The compiled tree reads slots
 //!    by number. Constants are prepared once: strings lowercased, `in` lists
 //!    turned into sets, regexes compiled, durations in nanoseconds, string
 //!    constants compared with datetimes parsed. `count`/`any`/`all`/`none`
-//!    over a `where` run the filter without building a list; a `let` is
-//!    evaluated at most once per lead and cached. All buffers live in a
+//!    over a `where` run the filter without building a list; a filter that
+//!    is kept (a `let`, a projection, `sum`) is a run of element frame
+//!    numbers; a `let` is evaluated at most once per lead and cached.
+//!    Reading a mismatch marker counts one in [`Outcome::mismatches`] and
+//!    reads as missing, so the test is false. All buffers live in a
 //!    [`Scratch`] reused from lead to lead, so scoring does not allocate
 //!    beyond the [`Outcome`] itself.
 //!
@@ -45,6 +50,7 @@ pub use run::Scratch;
 use crate::rules::Ruleset;
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
+
 /// Settings of one evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EvalOptions {
