@@ -67,12 +67,15 @@ impl Checker<'_> {
         any(span)
     }
 
-    /// `all(C)`: a `where` filter or a list of bools.
+    /// `all(C)`: a `where` filter (written in place or bound by a `let`) or a list of bools.
     fn all_arg(&mut self, arg: &Expr, role: Role) -> TExpr {
         if matches!(arg.kind, ExprKind::Where(..)) {
             return self.expr(arg);
         }
         let mut t = self.expr(arg);
+        if self.is_let_filter(&t) {
+            return t;
+        }
         let bools = Type::List(Box::new(Type::Bool));
         if super::types::unify(&t.ty, &bools).is_some() {
             self.constrain(&mut t, &bools, role);
@@ -80,6 +83,16 @@ impl Checker<'_> {
         }
         self.mismatch(&t, Expected::FilterOrBoolList, role);
         any(t.span)
+    }
+
+    /// `true` for a `let` whose value is a `where` filter.
+    fn is_let_filter(&self, t: &TExpr) -> bool {
+        let TExprKind::Let(i) = t.kind else {
+            return false;
+        };
+        self.lets
+            .get(i)
+            .is_some_and(|l| matches!(l.value.kind, TExprKind::Where(..)))
     }
 
     /// `sum(C.field)`: without a schema, `C` in a plain path is taken to be
@@ -142,4 +155,41 @@ fn any_list() -> Type {
 /// A list of numbers.
 fn numbers() -> Type {
     Type::List(Box::new(Type::Number))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::eval::{EvalOptions, Program};
+    use crate::syntax::MemReader;
+
+    #[test]
+    fn all_accepts_a_let_bound_to_a_filter() {
+        let src = "let opens = events where type == \"open\"\nwhen all(opens) add 5\n";
+        let loaded = crate::load_str("t.rules", src, &MemReader::default());
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let program = Program::compile(loaded.ruleset.as_ref().expect("accepted"));
+        let opts = EvalOptions {
+            as_of: chrono::Utc::now(),
+        };
+        let score = |lead: &str| {
+            let lead = serde_json::from_str(lead).unwrap();
+            program.score(&lead, &opts).unwrap().score
+        };
+        assert_eq!(
+            score(r#"{"events":[{"type":"open"},{"type":"open"}]}"#),
+            5.0
+        );
+        assert_eq!(
+            score(r#"{"events":[{"type":"open"},{"type":"click"}]}"#),
+            0.0
+        );
+    }
+
+    #[test]
+    fn all_still_rejects_a_let_bound_to_other_lists() {
+        let src = "let opens = count(events)\nwhen all(opens) add 5\n";
+        let loaded = crate::load_str("t.rules", src, &MemReader::default());
+        let codes: Vec<_> = loaded.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["leadscore::type_mismatch"]);
+    }
 }
