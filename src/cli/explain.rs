@@ -9,7 +9,9 @@
 //!     +30  pricing page
 //!   ungrouped
 //!     -15  inactive
-//!   did not fire: "personal email", "when unsubscribed subtract 50"
+//!   did not fire:
+//!     personal email
+//!     when unsubscribed subtract 50
 //! ```
 
 use super::input;
@@ -22,9 +24,6 @@ use crate::rules::{Output, Ruleset};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
-
-/// Lines are wrapped to this width where they can be.
-const WIDTH: usize = 100;
 
 /// Explains the `--lead` given, or every lead of the inputs.
 pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
@@ -245,54 +244,21 @@ fn signed(points: f64) -> String {
     }
 }
 
-/// `  did not fire: "a", "b"`, wrapped; empty when every rule fired.
+/// `  did not fire:` and one rule label per line; empty when every rule fired.
 fn not_fired(rules: &Ruleset, outcome: &Outcome) -> String {
-    let labels: Vec<String> = rules
-        .rules
-        .iter()
-        .zip(&outcome.rules)
-        .filter(|(_, o)| !o.fired)
-        .map(|(rule, _)| Value::from(rule.label.as_str()).to_string())
-        .collect();
-    if labels.is_empty() {
-        return String::new();
-    }
-    wrap("  did not fire: ", "    ", &labels)
-}
-
-/// `items` joined by `, ` after `first`, continuing on lines that start with `indent`.
-fn wrap(first: &str, indent: &str, items: &[String]) -> String {
     let mut text = String::new();
-    let mut line = first.to_string();
-    for (i, item) in items.iter().enumerate() {
-        let sep = if i + 1 < items.len() { "," } else { "" };
-        let fresh = line.len() == first.len() || line.len() == indent.len();
-        if !fresh && line.len() + 1 + item.len() + sep.len() > WIDTH {
-            let _ = writeln!(text, "{}", line.trim_end());
-            line = indent.to_string();
-        } else if !fresh {
-            line.push(' ');
-        }
-        let _ = write!(line, "{item}{sep}");
+    for (rule, _) in rules.rules.iter().zip(&outcome.rules).filter(|(_, o)| !o.fired) {
+        let _ = writeln!(text, "    {}", rule.label);
     }
-    let _ = writeln!(text, "{line}");
-    text
+    if text.is_empty() {
+        return text;
+    }
+    format!("  did not fire:\n{text}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrap_breaks_between_items() {
-        let items: Vec<String> = (0..30).map(|i| format!("\"rule {i}\"")).collect();
-        let text = wrap("  did not fire: ", "    ", &items);
-        assert!(text.lines().count() > 1);
-        assert!(text.lines().all(|l| l.len() <= WIDTH), "{text}");
-        assert!(text.lines().nth(1).unwrap().starts_with("    \"rule"));
-        let joined: String = text.lines().map(str::trim).collect::<Vec<_>>().join(" ");
-        assert!(joined.ends_with("\"rule 28\", \"rule 29\""), "{joined}");
-    }
 
     #[test]
     fn titles() {
