@@ -27,6 +27,7 @@ mod regex;
 mod retype;
 mod schema;
 pub mod suggest;
+pub mod testblocks;
 mod types;
 
 pub use error::{Expected, Literal, NameKind, Problem, Role};
@@ -35,6 +36,9 @@ pub use error::{Expected, Literal, NameKind, Problem, Role};
 pub fn check(sources: &SourceMap, items: &[Item]) -> (Option<Ruleset>, Vec<Problem>) {
     let mut c = Checker::new(sources);
     let ruleset = items::build(&mut c, items);
+    if let Some(rs) = &ruleset {
+        testblocks::check(rs, items, &mut c.problems);
+    }
     let has_error = c.problems.iter().any(|p| !p.is_warning());
     (ruleset.filter(|_| !has_error), c.problems)
 }

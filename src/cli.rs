@@ -11,6 +11,8 @@ mod input;
 mod load;
 mod output;
 mod score;
+mod test;
+mod fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -28,6 +30,8 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Fmt(args) => fmt::run(args),
     };
     exit_code(result)
 }
@@ -118,6 +122,10 @@ enum Command {
     Score(ScoreArgs),
     /// Show, lead by lead, which rules gave which points.
     Explain(ExplainArgs),
+    /// Run the `test` blocks of rules files.
+    Test(test::TestArgs),
+    /// Put rules files in the canonical layout (or, with --check, show what would change).
+    Fmt(fmt::FmtArgs),
 }
 
 /// Options of `leadscore check`.

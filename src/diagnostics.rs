@@ -11,6 +11,7 @@ use crate::syntax::ast::Span;
 use std::fmt;
 
 mod check;
+mod testing;
 mod syntax;
 
 /// How bad a problem is.

@@ -15,6 +15,7 @@ use crate::syntax::ast::*;
 use crate::syntax::{self, SyntaxError};
 
 mod expr;
+mod testblock;
 
 /// Lines longer than this have their top-level `and`/`or` broken.
 const WIDTH: usize = 100;
@@ -98,6 +99,7 @@ impl Printer<'_> {
                 let text = format!("include {}", self.snippet(i.path.span));
                 self.leaf(i.span, &text);
             }
+            Item::Test(t) => self.test_block(t),
         }
     }
 

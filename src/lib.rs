@@ -16,6 +16,7 @@ pub mod fmt;
 pub mod rules;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 
 use diagnostics::{Diagnostic, ToDiagnostic};
 use source::SourceMap;

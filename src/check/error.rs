@@ -6,6 +6,8 @@ use crate::syntax::ast::{Span, StrOp};
 /// One problem the checker found.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Problem {
+    /// A problem in a test block (see `testblocks`).
+    Test(super::testblocks::TestProblem),
     /// A schema type name that is not a type, e.g. `size: integer`.
     UnknownType {
         /// The type name as written.

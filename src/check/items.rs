@@ -87,7 +87,7 @@ impl Checker<'_> {
                 rs.outputs.push(Output::Label(rs.labels.len()));
                 rs.labels.push(l);
             }
-            Item::Schema(_) | Item::Include(_) => {}
+            Item::Schema(_) | Item::Include(_) | Item::Test(_) => {}
         }
     }
 

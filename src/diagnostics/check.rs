@@ -22,6 +22,9 @@ use crate::syntax::ast::StrOp;
 
 impl ToDiagnostic for Problem {
     fn to_diagnostic(&self) -> Diagnostic {
+        if let Problem::Test(t) = self {
+            return t.to_diagnostic();
+        }
         let d = names(self)
             .or_else(|| types(self))
             .or_else(|| items(self))

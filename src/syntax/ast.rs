@@ -82,6 +82,8 @@ pub enum Item {
     Label(LabelBlock),
     /// `include "path"`
     Include(Include),
+    /// `test "name" { ... }`: a test of the rules, never a rule itself.
+    Test(TestBlock),
 }
 
 /// `schema { field: type ... }`: the declared shape of a lead.
@@ -217,6 +219,147 @@ pub struct Include {
     pub path: Spanned<String>,
     /// The whole item.
     pub span: Span,
+}
+
+/// `test "name" { as_of T  lead {...}  expect ... }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestBlock {
+    /// The test's name (the string after `test`).
+    pub name: Spanned<String>,
+    /// The entries, in source order.
+    pub entries: Vec<TestEntry>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// One line of a test block.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TestEntry {
+    /// `as_of 2026-11-01T00:00:00Z`: the clock, as written (checked by the checker).
+    AsOf(Spanned<String>),
+    /// `lead { ... }` or `lead from "file.json"`.
+    Lead(LeadSource),
+    /// `expect ...`.
+    Expect(Expectation),
+}
+
+/// Where a test's lead comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeadSource {
+    /// Inline or from a file.
+    pub kind: LeadKind,
+    /// The whole entry, `lead` included.
+    pub span: Span,
+}
+
+/// The two ways to give a test's lead.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LeadKind {
+    /// `lead { title: "VP", ... }`: JSON with unquoted keys allowed.
+    Inline(Json),
+    /// `lead from "path"`: a JSON file, relative to the test's file.
+    File(Spanned<String>),
+}
+
+/// A JSON value written in a rules file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Json {
+    /// What kind of value.
+    pub kind: JsonKind,
+    /// The whole value.
+    pub span: Span,
+}
+
+/// The JSON value forms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JsonKind {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number, as written (so integers stay integers).
+    Number(String),
+    /// A string (escapes resolved).
+    String(String),
+    /// `[a, b]`
+    Array(Vec<Json>),
+    /// `{ key: value, "other key": value }`
+    Object(Vec<JsonMember>),
+}
+
+/// `key: value` in a JSON object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonMember {
+    /// The key (unquoted or a string; escapes resolved).
+    pub key: Spanned<String>,
+    /// The value.
+    pub value: Json,
+    /// The whole member.
+    pub span: Span,
+}
+
+/// `expect ...`: one expectation of a test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    /// What is expected.
+    pub kind: ExpectKind,
+    /// The expectation, without the `expect` keyword.
+    pub span: Span,
+}
+
+/// The expectation forms. A target is `score`, a group or a label.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectKind {
+    /// `score >= 80`, `tier == hot`, `tier != cold`.
+    Compare {
+        /// `score`, a group or a label.
+        target: Ident,
+        /// The comparison.
+        op: CmpOp,
+        /// The value compared with.
+        value: ExpectValue,
+    },
+    /// `score between 60 and 80` (inclusive).
+    Between {
+        /// `score` or a group.
+        target: Ident,
+        /// The lower bound.
+        low: Spanned<f64>,
+        /// The upper bound.
+        high: Spanned<f64>,
+    },
+    /// `tier is missing` (no arm matched) / `tier is present`.
+    Presence {
+        /// A label.
+        target: Ident,
+        /// `true` for `is present`.
+        present: bool,
+    },
+    /// `fired "executive title"` / `not fired "personal email"`.
+    Fired {
+        /// The rule's label.
+        rule: Spanned<String>,
+        /// `false` for `not fired`.
+        fired: bool,
+    },
+}
+
+/// The right side of an expectation's comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectValue {
+    /// A number or a text.
+    pub kind: ExpectValueKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A number (`95`) or a text (`hot`, `"call today"`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectValueKind {
+    /// A number.
+    Number(f64),
+    /// A bare word or a string (escapes resolved).
+    Text(String),
 }
 
 /// An expression with its span.

@@ -62,6 +62,7 @@ impl Lower {
             Rule::group => Item::Group(self.group(pair)?),
             Rule::label_block => Item::Label(self.label_block(pair)?),
             Rule::include => Item::Include(self.include(pair)?),
+            Rule::test_block => Item::Test(self.test_block(pair)?),
             Rule::rule => Item::Rule(self.rule(pair)?),
             r => unreachable!("not an item: {r:?}"),
         })
@@ -226,6 +227,121 @@ impl Lower {
             _ => None,
         };
         Ok(LabelArm { value, when, span })
+    }
+
+    fn test_block(&self, pair: Pair<Rule>) -> Result<TestBlock> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.string(inner.next().expect("test name"))?;
+        let entries = inner.map(|e| self.test_entry(e)).collect::<Result<_>>()?;
+        Ok(TestBlock {
+            name,
+            entries,
+            span,
+        })
+    }
+
+    fn test_entry(&self, pair: Pair<Rule>) -> Result<TestEntry> {
+        let span = self.span(&pair);
+        Ok(match pair.as_rule() {
+            Rule::as_of => {
+                let time = last(pair);
+                TestEntry::AsOf(Spanned {
+                    span: self.span(&time),
+                    node: time.as_str().to_string(),
+                })
+            }
+            Rule::lead_entry => {
+                let source = last(pair);
+                let kind = match source.as_rule() {
+                    Rule::string => LeadKind::File(self.string(source)?),
+                    _ => LeadKind::Inline(self.json(source)?),
+                };
+                TestEntry::Lead(LeadSource { kind, span })
+            }
+            _ => TestEntry::Expect(self.expectation(last(pair))?),
+        })
+    }
+
+    fn json(&self, pair: Pair<Rule>) -> Result<Json> {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::json_value => return self.json(last(pair)),
+            Rule::json_object => JsonKind::Object(
+                pair.into_inner()
+                    .map(|m| self.json_member(m))
+                    .collect::<Result<_>>()?,
+            ),
+            Rule::json_array => JsonKind::Array(
+                pair.into_inner()
+                    .map(|v| self.json(v))
+                    .collect::<Result<_>>()?,
+            ),
+            Rule::string => JsonKind::String(self.string(pair)?.node),
+            Rule::json_number => JsonKind::Number(pair.as_str().to_string()),
+            Rule::kw_true => JsonKind::Bool(true),
+            Rule::kw_false => JsonKind::Bool(false),
+            _ => JsonKind::Null,
+        };
+        Ok(Json { kind, span })
+    }
+
+    fn json_member(&self, pair: Pair<Rule>) -> Result<JsonMember> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let key = inner.next().expect("member key");
+        let key = match key.as_rule() {
+            Rule::string => self.string(key)?,
+            _ => self.ident(key),
+        };
+        let value = self.json(inner.next().expect("member value"))?;
+        Ok(JsonMember { key, value, span })
+    }
+
+    fn expectation(&self, pair: Pair<Rule>) -> Result<Expectation> {
+        let span = self.span(&pair);
+        let form = pair.as_rule();
+        let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+        let has = |r: Rule| parts.iter().any(|p| p.as_rule() == r);
+        let kind = match form {
+            Rule::expect_fired => ExpectKind::Fired {
+                fired: !has(Rule::not_op),
+                rule: self.string(parts.last().expect("rule label").clone())?,
+            },
+            Rule::expect_presence => ExpectKind::Presence {
+                target: self.ident(parts[0].clone()),
+                present: has(Rule::kw_present) != has(Rule::not_op),
+            },
+            Rule::expect_between => ExpectKind::Between {
+                target: self.ident(parts[0].clone()),
+                low: self.spanned_number(&parts[2])?,
+                high: self.spanned_number(&parts[4])?,
+            },
+            _ => ExpectKind::Compare {
+                target: self.ident(parts[0].clone()),
+                op: cmp_op(parts[1].as_str()),
+                value: self.expect_value(parts[2].clone())?,
+            },
+        };
+        Ok(Expectation { kind, span })
+    }
+
+    fn spanned_number(&self, pair: &Pair<Rule>) -> Result<Spanned<f64>> {
+        Ok(Spanned {
+            span: self.span(pair),
+            node: self.number(pair)?,
+        })
+    }
+
+    fn expect_value(&self, pair: Pair<Rule>) -> Result<ExpectValue> {
+        let span = self.span(&pair);
+        let value = last(pair);
+        let kind = match value.as_rule() {
+            Rule::list_number => ExpectValueKind::Number(self.number(&last(value))?),
+            Rule::string => ExpectValueKind::Text(self.string(value)?.node),
+            _ => ExpectValueKind::Text(value.as_str().to_string()),
+        };
+        Ok(ExpectValue { kind, span })
     }
 
     fn string(&self, pair: Pair<Rule>) -> Result<Spanned<String>> {

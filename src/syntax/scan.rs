@@ -6,7 +6,8 @@
 //! parser can never overflow the stack), and makes a copy of the text, byte
 //! for byte the same length, in which comments are blanked out and the
 //! newlines inside `( )` and `[ ]` are spaces: a condition may go on over
-//! several lines there.
+//! several lines there. The braces of a test's lead literal (`lead { ... }`)
+//! hold JSON, not statements, so newlines inside them are spaces too.
 
 use super::ast::{FileId, Span, Spanned};
 use super::error::{SyntaxError, SyntaxErrorKind};
@@ -16,10 +17,10 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Words that start a top-level item.
 const ITEM_WORDS: &[&str] = &[
-    "when", "add", "subtract", "let", "group", "label", "schema", "include",
+    "when", "add", "subtract", "let", "group", "label", "schema", "include", "test",
 ];
 /// Of those, the words that can only start a top-level item (never a line inside a block).
-const TOP_ONLY_WORDS: &[&str] = &["let", "group", "label", "schema", "include"];
+const TOP_ONLY_WORDS: &[&str] = &["let", "group", "label", "schema", "include", "test"];
 
 /// The result of scanning one file.
 #[derive(Debug, Default)]
@@ -47,6 +48,7 @@ pub fn scan(file: FileId, src: &str) -> Scanned {
         chunk_ok: true,
         wheres: 0,
         last_word: "",
+        data_depth: None,
     };
     s.run();
     s.finish()
@@ -62,6 +64,8 @@ struct Scanner<'a> {
     chunk_ok: bool,
     wheres: usize,
     last_word: &'a str,
+    /// The bracket depth just outside a lead literal's `{`, while inside one.
+    data_depth: Option<usize>,
 }
 
 impl<'a> Scanner<'a> {
@@ -111,7 +115,10 @@ impl<'a> Scanner<'a> {
             self.wheres += 1;
             self.check_depth(start, end, self.stack.len() + self.wheres);
         }
-        end.max(start + 1)
+        // A non-word character (é is a word, � is not) is stepped over whole,
+        // so the next position is still on a character boundary.
+        let step = self.src[start..].chars().next().map_or(1, char::len_utf8);
+        end.max(start + step)
     }
 
     fn string(&mut self, start: usize) -> usize {
@@ -162,6 +169,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn open(&mut self, at: usize) -> usize {
+        if self.src.as_bytes()[at] == b'{' && self.last_word == "lead" && self.data_depth.is_none()
+        {
+            self.data_depth = Some(self.stack.len());
+        }
         self.last_word = "";
         self.stack.push((self.src.as_bytes()[at], at));
         self.check_depth(at, at + 1, self.stack.len() + self.wheres);
@@ -194,6 +205,9 @@ impl<'a> Scanner<'a> {
                     self.chunk_ok = false;
                 }
                 self.stack.truncate(pos);
+                if self.data_depth.is_some_and(|d| self.stack.len() <= d) {
+                    self.data_depth = None;
+                }
             }
             None => {
                 let kind = SyntaxErrorKind::Unopened {
@@ -216,23 +230,25 @@ impl<'a> Scanner<'a> {
             }
             self.chunk_ok = false;
             self.stack.clear();
+            self.data_depth = None;
         }
-        if self.stack.iter().any(|&(o, _)| o != b'{') {
+        if self.in_data() || self.stack.iter().any(|&(o, _)| o != b'{') {
             self.out[at] = b' ';
         }
         self.line_start(next);
         next
     }
 
+    /// Inside the braces of a lead literal.
+    fn in_data(&self) -> bool {
+        self.data_depth.is_some_and(|d| self.stack.len() > d)
+    }
+
     /// Whether the line at `start`, while brackets are open, looks like the
     /// start of a new item: then the brackets were never closed.
     fn starts_new_item(&self, start: usize) -> bool {
-        let line = &self.src[start..];
-        let word: String = line
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        if !ITEM_WORDS.contains(&word.as_str()) {
+        let word = item_word(&self.src[start..]);
+        if !ITEM_WORDS.contains(&word.as_str()) || (self.in_data() && is_key(&self.src[start..])) {
             return false;
         }
         let only_brackets = self.stack.iter().all(|&(o, _)| o != b'{');
@@ -254,11 +270,7 @@ impl<'a> Scanner<'a> {
     fn continues_item(&self, start: usize) -> bool {
         let line = &self.src[start..];
         let indented = line.starts_with([' ', '\t']);
-        let word: String = line
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let word = item_word(line.trim_start());
         indented && self.chunk_start.is_some() && !ITEM_WORDS.contains(&word.as_str())
     }
 
@@ -273,6 +285,25 @@ impl<'a> Scanner<'a> {
             self.result.chunks.push((start..end, self.chunk_ok));
         }
     }
+}
+
+/// The word a line starts with; `test` counts only before a string (`test "name"`),
+/// so a field named `test` at the start of a continued line starts no item.
+fn item_word(line: &str) -> String {
+    let word: String = line
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    if word == "test" && !line[word.len()..].trim_start().starts_with('"') {
+        return String::new();
+    }
+    word
+}
+
+/// A line that starts with `word:`: a key in a lead literal.
+fn is_key(line: &str) -> bool {
+    let rest = line.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_');
+    rest.trim_start().starts_with(':')
 }
 
 fn is_word_byte(c: u8) -> bool {

@@ -1,0 +1,296 @@
+//! `leadscore test [PATHS...]`: runs the `test` blocks of rules files.
+//!
+//! Each failure is printed with what was expected, what was found and the
+//! explanation of the lead's score; the last line is `N passed, N failed`.
+//! Exit status 1 when a test fails, a ruleset has errors, or coverage is
+//! below `--min-coverage`.
+
+use super::explain::explanation;
+use super::load::{print_diagnostics, summary, FsReader};
+use super::output::{format_number, AtomicFile, Scored};
+use super::{note, Status, Stop};
+use crate::eval::Program;
+use crate::syntax::SourceReader;
+use crate::testing::{self, junit, report, CaseResult, RunConfig, Suite};
+use chrono::{DateTime, Utc};
+use clap::Args;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Options of `leadscore test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Rules files or folders to search for `*.rules` files (default: ./rules).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Run only the tests whose name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Also write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Report which rules no test fired, and the share that some test fired.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail when less than this percentage of the rules was fired by some test.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+    /// The clock of tests without `as_of` (RFC 3339 or a date); default now.
+    #[arg(long, value_name = "TIME", value_parser = super::parse_as_of)]
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err("expected a percentage from 0 to 100".into()),
+    }
+}
+
+/// Runs every test found under the paths.
+pub fn run(args: &TestArgs) -> Result<Status, Stop> {
+    let files = rules_files(&args.paths)?;
+    let config = RunConfig {
+        filter: args.filter.clone(),
+        default_as_of: args.as_of.unwrap_or_else(Utc::now),
+    };
+    let mut run = Run::new();
+    for file in &files {
+        run.suite(file, &config)?;
+    }
+    let mut out = std::io::stdout().lock();
+    let mut status = run.status;
+    if args.coverage || args.min_coverage.is_some() {
+        let (text, pct) = run.coverage_report();
+        write!(out, "{text}").map_err(Stop::write)?;
+        if let Some(min) = args.min_coverage.filter(|&min| pct < min) {
+            let _ = writeln!(
+                out,
+                "coverage {}% is below --min-coverage {}%",
+                format_pct(pct),
+                format_number(min)
+            );
+            status = status.max(Status::RulesFailed);
+        }
+    }
+    if let Some(path) = &args.junit {
+        write_junit(path, &run.junit)?;
+    }
+    writeln!(out, "{} passed, {} failed", run.passed, run.failed).map_err(Stop::write)?;
+    Ok(status)
+}
+
+/// The state of a run across rulesets.
+struct Run {
+    passed: usize,
+    failed: usize,
+    status: Status,
+    /// Tests already run, by (canonical file, offset): a test file included twice runs once.
+    seen: HashSet<(PathBuf, u32)>,
+    /// Per rule (canonical file, offset): its label, location and whether a test fired it.
+    rules: BTreeMap<(PathBuf, u32), (String, String, bool)>,
+    junit: Vec<junit::SuiteReport>,
+}
+
+impl Run {
+    fn new() -> Run {
+        Run {
+            passed: 0,
+            failed: 0,
+            status: Status::Success,
+            seen: HashSet::new(),
+            rules: BTreeMap::new(),
+            junit: Vec::new(),
+        }
+    }
+
+    /// Loads one rules file and runs its tests; a file without tests is skipped.
+    fn suite(&mut self, file: &Path, config: &RunConfig) -> Result<(), Stop> {
+        let name = file.to_string_lossy();
+        let mut suite = testing::suite(&name, &FsReader).map_err(|e| {
+            Stop::Trouble(format!("cannot read rules file {}: {e}", file.display()))
+        })?;
+        let is_test_file = name.ends_with(".test.rules");
+        suite.tests.retain(|t| {
+            let path = canonical(&suite.loaded.sources.get(t.span.file).name);
+            self.seen.insert((path, t.span.start))
+        });
+        if suite.tests.is_empty() && !(is_test_file && suite.loaded.has_errors()) {
+            return Ok(());
+        }
+        let program = match &suite.loaded.ruleset {
+            Some(rs) if !suite.loaded.has_errors() => Program::compile(rs),
+            _ => {
+                print_diagnostics(&suite.loaded);
+                note(&summary(file, &suite.loaded.diagnostics));
+                note(&format!("the tests of {} did not run", file.display()));
+                self.status = self.status.max(Status::RulesFailed);
+                return Ok(());
+            }
+        };
+        let cases = testing::run(&suite, &program, &FsReader, config);
+        self.record(&suite, &program, &cases)
+    }
+
+    fn record(
+        &mut self,
+        suite: &Suite,
+        program: &Program,
+        cases: &[CaseResult],
+    ) -> Result<(), Stop> {
+        let sources = &suite.loaded.sources;
+        let mut out = std::io::stdout().lock();
+        let mut report = junit::SuiteReport {
+            name: suite.name.clone(),
+            cases: Vec::new(),
+        };
+        for case in cases {
+            let location = report::location(sources, case);
+            let failure = (!case.passed()).then(|| failure_text(program, sources, case));
+            if let Some(text) = &failure {
+                write!(out, "FAIL {location} {}\n{text}\n", quoted(&case.name))
+                    .map_err(Stop::write)?;
+            }
+            report.cases.push(junit::Case {
+                name: case.name.clone(),
+                location,
+                failure: failure.map(|text| (first_line(&text), text)),
+            });
+        }
+        self.failed += report.cases.iter().filter(|c| c.failure.is_some()).count();
+        self.passed += report.cases.iter().filter(|c| c.failure.is_none()).count();
+        if self.failed > 0 {
+            self.status = self.status.max(Status::RulesFailed);
+        }
+        self.junit.push(report);
+        self.cover(suite, program, cases);
+        Ok(())
+    }
+
+    /// Notes which rules of the suite some test fired.
+    fn cover(&mut self, suite: &Suite, program: &Program, cases: &[CaseResult]) {
+        let rules = program.ruleset();
+        let fired = testing::fired_rules(rules, cases);
+        let sources = &suite.loaded.sources;
+        for (rule, fired) in rules.rules.iter().zip(fired) {
+            let file = &sources.get(rule.span.file).name;
+            let (line, _) = sources.line_col(rule.span);
+            let entry = self
+                .rules
+                .entry((canonical(file), rule.span.start))
+                .or_insert_with(|| (rule.label.clone(), format!("{file}:{line}"), false));
+            entry.2 |= fired;
+        }
+    }
+
+    /// The coverage lines, and the percentage of rules fired.
+    fn coverage_report(&self) -> (String, f64) {
+        let total = self.rules.len();
+        let fired = self.rules.values().filter(|r| r.2).count();
+        let pct = if total == 0 {
+            100.0
+        } else {
+            100.0 * fired as f64 / total as f64
+        };
+        let mut text = format!(
+            "coverage: {fired} of {total} rules fired in some test ({}%)\n",
+            format_pct(pct)
+        );
+        for (label, at, _) in self.rules.values().filter(|r| !r.2) {
+            text += &format!("  never fired: {at} {}\n", quoted(label));
+        }
+        (text, pct)
+    }
+}
+
+/// What a test that did not pass prints: why, then the lead's explanation.
+fn failure_text(
+    program: &Program,
+    sources: &crate::source::SourceMap,
+    case: &CaseResult,
+) -> String {
+    let mut text = report::why(sources, case);
+    if let Some(outcome) = &case.outcome {
+        let id = case
+            .lead
+            .as_ref()
+            .and_then(|l| l.get("id"))
+            .cloned()
+            .unwrap_or_default();
+        let scored = Scored {
+            id,
+            result: Ok(outcome.clone()),
+        };
+        for line in explanation(program.ruleset(), &scored, None).lines() {
+            text += &format!("  {line}\n");
+        }
+    }
+    text
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_string()
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+/// `96.4`, `100`.
+fn format_pct(pct: f64) -> String {
+    format_number((pct * 10.0).floor() / 10.0)
+}
+
+fn canonical(name: &str) -> PathBuf {
+    FsReader
+        .canonicalize(Path::new(name))
+        .unwrap_or_else(|_| PathBuf::from(name))
+}
+
+fn write_junit(path: &Path, suites: &[junit::SuiteReport]) -> Result<(), Stop> {
+    let trouble =
+        |e: std::io::Error| Stop::Trouble(format!("cannot write {}: {e}", path.display()));
+    let (atomic, mut file) = AtomicFile::create(path).map_err(trouble)?;
+    file.write_all(junit::render(suites).as_bytes())
+        .map_err(trouble)?;
+    atomic.commit().map_err(trouble)
+}
+
+/// The `*.rules` files under the paths (folders searched recursively, in
+/// name order); with no paths, under `./rules`.
+pub fn rules_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Stop> {
+    let default = [PathBuf::from("rules")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut files)
+                .map_err(|e| Stop::Trouble(format!("cannot read {}: {e}", path.display())))?;
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(Stop::Trouble(format!("{} does not exist", path.display())));
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "rules") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}

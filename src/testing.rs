@@ -1,0 +1,340 @@
+//! The test runner behind `leadscore test`: finds the test blocks of a
+//! ruleset, scores each test's lead with the checked rules, and compares
+//! the outcome with the expectations.
+//!
+//! A test file is an ordinary rules file: `x.test.rules` holds
+//! `include "x.rules"` and then its `test` blocks, so `check` and `score`
+//! work on it as on any rules file (both ignore the tests; `check` reports
+//! problems in them). This module does no terminal output; `lead from`
+//! files are read through the caller's [`SourceReader`].
+
+use crate::check::testblocks::{parse_time, value_text};
+use crate::eval::{EvalOptions, Outcome, Program};
+use crate::rules::Ruleset;
+use crate::syntax::ast::{
+    CmpOp, ExpectKind, ExpectValueKind, Expectation, Item, Json, JsonKind, LeadKind, Span,
+    TestBlock, TestEntry,
+};
+use crate::syntax::SourceReader;
+use crate::Loaded;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::path::{Component, Path};
+
+pub mod junit;
+pub mod report;
+
+/// A ruleset and the tests found in it (and in its includes).
+#[derive(Debug)]
+pub struct Suite {
+    /// The entry file's name.
+    pub name: String,
+    /// The parsed and checked rules.
+    pub loaded: Loaded,
+    /// Its test blocks, in source order.
+    pub tests: Vec<TestBlock>,
+}
+
+/// Loads the ruleset `entry` and collects its tests. Fails only when the
+/// entry file cannot be read.
+pub fn suite(entry: &str, reader: &dyn SourceReader) -> std::io::Result<Suite> {
+    let loaded = crate::load(entry, reader)?;
+    // The same files parse to the same ids again, so the spans agree with `loaded`.
+    let parsed = crate::syntax::load(entry, reader)?;
+    let tests = parsed
+        .items
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Test(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    Ok(Suite {
+        name: entry.to_string(),
+        loaded,
+        tests,
+    })
+}
+
+/// Settings of a test run.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Run only tests whose name contains this text.
+    pub filter: Option<String>,
+    /// The clock of tests without `as_of`.
+    pub default_as_of: DateTime<Utc>,
+}
+
+/// What happened to one test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseResult {
+    /// The test's name.
+    pub name: String,
+    /// The test's name in the source (for its file and line).
+    pub span: Span,
+    /// Passed, failed, or could not run.
+    pub verdict: Verdict,
+    /// The lead, when it could be read.
+    pub lead: Option<Value>,
+    /// The lead's outcome, when it could be scored.
+    pub outcome: Option<Outcome>,
+}
+
+/// A test's verdict.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// Every expectation held.
+    Passed,
+    /// These expectations did not hold.
+    Failed(Vec<Failure>),
+    /// The lead could not be read or scored (a one-line reason).
+    Broken(String),
+}
+
+/// One expectation that did not hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    /// The expectation (without `expect`).
+    pub span: Span,
+    /// What it is about: `score`, a group or label name, or the rule's label.
+    pub what: String,
+    /// What was found instead.
+    pub actual: Actual,
+}
+
+/// The actual value an expectation was tested against.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Actual {
+    /// The score or a group total.
+    Number(f64),
+    /// A label's value; `None` when no arm matched.
+    Label(Option<String>),
+    /// Whether the rule fired.
+    Fired(bool),
+}
+
+impl CaseResult {
+    /// `true` when the test passed.
+    pub fn passed(&self) -> bool {
+        self.verdict == Verdict::Passed
+    }
+}
+
+/// Runs the tests of `suite` (those the filter selects) with its compiled rules.
+pub fn run(
+    suite: &Suite,
+    program: &Program,
+    reader: &dyn SourceReader,
+    config: &RunConfig,
+) -> Vec<CaseResult> {
+    let selected = suite.tests.iter().filter(|t| match &config.filter {
+        Some(f) => t.name.node.contains(f.as_str()),
+        None => true,
+    });
+    selected
+        .map(|t| run_one(suite, program, reader, config, t))
+        .collect()
+}
+
+fn run_one(
+    suite: &Suite,
+    program: &Program,
+    reader: &dyn SourceReader,
+    config: &RunConfig,
+    t: &TestBlock,
+) -> CaseResult {
+    let mut case = CaseResult {
+        name: t.name.node.clone(),
+        span: t.name.span,
+        verdict: Verdict::Passed,
+        lead: None,
+        outcome: None,
+    };
+    let lead = match lead_of(suite, reader, t) {
+        Ok(lead) => lead,
+        Err(reason) => {
+            case.verdict = Verdict::Broken(reason);
+            return case;
+        }
+    };
+    let as_of = t.entries.iter().find_map(|e| match e {
+        TestEntry::AsOf(time) => parse_time(&time.node),
+        _ => None,
+    });
+    let opts = EvalOptions {
+        as_of: as_of.unwrap_or(config.default_as_of),
+    };
+    let scored = program.score(&lead, &opts);
+    case.lead = Some(lead);
+    let outcome = match scored {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            case.verdict = Verdict::Broken(format!("the lead cannot be scored: {}", e.message));
+            return case;
+        }
+    };
+    let failures: Vec<Failure> = t
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            TestEntry::Expect(x) => judge(program.ruleset(), &outcome, x),
+            _ => None,
+        })
+        .collect();
+    if !failures.is_empty() {
+        case.verdict = Verdict::Failed(failures);
+    }
+    case.outcome = Some(outcome);
+    case
+}
+
+/// The test's lead: its inline JSON, or the JSON file it names.
+fn lead_of(suite: &Suite, reader: &dyn SourceReader, t: &TestBlock) -> Result<Value, String> {
+    let source = t.entries.iter().find_map(|e| match e {
+        TestEntry::Lead(l) => Some(&l.kind),
+        _ => None,
+    });
+    match source {
+        Some(LeadKind::Inline(json)) => Ok(to_value(json)),
+        Some(LeadKind::File(path)) => {
+            let file = suite.loaded.sources.get(path.span.file).name.as_str();
+            read_lead(&suite.name, file, &path.node, reader)
+        }
+        None => Err("the test has no lead".into()),
+    }
+}
+
+/// Reads `lead from PATH`: relative to the test's file, inside the entry file's folder.
+fn read_lead(
+    entry: &str,
+    file: &str,
+    path: &str,
+    reader: &dyn SourceReader,
+) -> Result<Value, String> {
+    let root_dir = Path::new(entry).parent().unwrap_or(Path::new(""));
+    let root = reader
+        .canonicalize(root_dir)
+        .unwrap_or_else(|_| root_dir.to_path_buf());
+    let joined = Path::new(file).parent().unwrap_or(Path::new("")).join(path);
+    let cannot = |why: String| format!("cannot read the lead file \"{path}\": {why}");
+    let canonical = reader
+        .canonicalize(&joined)
+        .map_err(|e| cannot(e.to_string()))?;
+    let climbs = canonical.components().any(|c| c == Component::ParentDir);
+    if Path::new(path).is_absolute() || climbs || !canonical.starts_with(&root) {
+        return Err(cannot("it is outside the rules' folder".into()));
+    }
+    let text = reader.read(&joined).map_err(|e| cannot(e.to_string()))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| cannot(e.to_string()))?;
+    if !value.is_object() {
+        return Err(cannot("it does not hold a JSON object".into()));
+    }
+    Ok(value)
+}
+
+/// A lead literal as a JSON value.
+pub fn to_value(json: &Json) -> Value {
+    match &json.kind {
+        JsonKind::Null => Value::Null,
+        JsonKind::Bool(b) => Value::Bool(*b),
+        JsonKind::Number(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        JsonKind::String(s) => Value::String(s.clone()),
+        JsonKind::Array(items) => Value::Array(items.iter().map(to_value).collect()),
+        JsonKind::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|m| (m.key.node.clone(), to_value(&m.value)))
+                .collect(),
+        ),
+    }
+}
+
+/// The failure of expectation `x` on `outcome`, or `None` when it holds.
+/// An expectation the checker would reject (unknown names) fails with what was found.
+fn judge(rules: &Ruleset, outcome: &Outcome, x: &Expectation) -> Option<Failure> {
+    let target = match &x.kind {
+        ExpectKind::Fired { rule, fired } => {
+            let i = rules.rules.iter().position(|r| r.label == rule.node)?;
+            let actual = outcome.rules[i].fired;
+            return (actual != *fired).then(|| Failure {
+                span: x.span,
+                what: rule.node.clone(),
+                actual: Actual::Fired(actual),
+            });
+        }
+        ExpectKind::Compare { target, .. }
+        | ExpectKind::Between { target, .. }
+        | ExpectKind::Presence { target, .. } => &target.node,
+    };
+    let fail = |actual| {
+        Some(Failure {
+            span: x.span,
+            what: target.clone(),
+            actual,
+        })
+    };
+    if let Some(l) = rules.labels.iter().position(|l| &l.name == target) {
+        let value = outcome.labels[l].map(|arm| rules.labels[l].arms[arm].value.clone());
+        let holds = match &x.kind {
+            ExpectKind::Presence { present, .. } => value.is_some() == *present,
+            ExpectKind::Compare {
+                op, value: want, ..
+            } => {
+                let equal = value.as_deref() == Some(value_text(want).as_str());
+                equal == (*op == CmpOp::Eq)
+            }
+            _ => false,
+        };
+        return if holds {
+            None
+        } else {
+            fail(Actual::Label(value))
+        };
+    }
+    let actual = if target == "score" {
+        outcome.score
+    } else {
+        let g = rules.groups.iter().position(|g| &g.name == target)?;
+        outcome.groups[g]
+    };
+    let holds = match &x.kind {
+        ExpectKind::Compare { op, value, .. } => match value.kind {
+            ExpectValueKind::Number(n) => compare(actual, *op, n),
+            ExpectValueKind::Text(_) => false,
+        },
+        ExpectKind::Between { low, high, .. } => actual >= low.node && actual <= high.node,
+        _ => false,
+    };
+    if holds {
+        None
+    } else {
+        fail(Actual::Number(actual))
+    }
+}
+
+/// `a OP b`, with `==` and `!=` tolerant of rounding in the last bits.
+fn compare(a: f64, op: CmpOp, b: f64) -> bool {
+    let equal = (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    match op {
+        CmpOp::Eq => equal,
+        CmpOp::Ne => !equal,
+        CmpOp::Lt => a < b && !equal,
+        CmpOp::Le => a <= b || equal,
+        CmpOp::Gt => a > b && !equal,
+        CmpOp::Ge => a >= b || equal,
+    }
+}
+
+/// Which rules of a ruleset the tests fired: by rule index, `true` when any test fired it.
+pub fn fired_rules(rules: &Ruleset, cases: &[CaseResult]) -> Vec<bool> {
+    let mut fired = vec![false; rules.rules.len()];
+    for outcome in cases.iter().filter_map(|c| c.outcome.as_ref()) {
+        for (f, o) in fired.iter_mut().zip(&outcome.rules) {
+            *f |= o.fired;
+        }
+    }
+    fired
+}
+
+#[cfg(test)]
+mod tests;
