@@ -185,6 +185,10 @@ pub struct ScoreArgs {
     /// Write the records to this file (replaced only once the run is complete).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Worker threads for JSON Lines input (default: all cores); the output
+    /// is the same for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 /// Options of `leadscore explain`.

@@ -39,6 +39,7 @@
 //! JSON-escaped at compile time.
 
 mod compile;
+mod fast;
 mod lead;
 mod render;
 mod run;
@@ -163,6 +164,36 @@ impl Program {
     ) -> Result<(), DataError> {
         let extracted = self.code.shape.extract(lead, &mut scratch.slots);
         extracted.map_err(|message| DataError { message })?;
+        self.evaluate(opts, scratch, out);
+        Ok(())
+    }
+
+    /// Scores one lead given as the JSON text of one object, straight from
+    /// the bytes (no `serde_json::Value` is built), and returns the lead's id:
+    /// the value at `id_path`, or null. `None` means the fast path gave up on
+    /// this lead (bad JSON, a data error, a type mismatch, a repeated key):
+    /// parse it into a `Value` and call [`Program::score_into`], which gives
+    /// the exact outcome or error. When it returns `Some`, `out` is what
+    /// `score_into` would have given.
+    pub fn score_bytes(
+        &self,
+        text: &[u8],
+        id_path: &[String],
+        opts: &EvalOptions,
+        scratch: &mut Scratch,
+        out: &mut Outcome,
+    ) -> Option<serde_json::Value> {
+        let id = self
+            .code
+            .shape
+            .extract_bytes(text, id_path, &mut scratch.slots)
+            .ok()?;
+        self.evaluate(opts, scratch, out);
+        Some(id)
+    }
+
+    /// Evaluates the rules over the slots filled in `scratch`.
+    fn evaluate(&self, opts: &EvalOptions, scratch: &mut Scratch, out: &mut Outcome) {
         let as_of = value::Instant {
             secs: opts.as_of.timestamp(),
             nanos: opts.as_of.timestamp_subsec_nanos(),
@@ -181,7 +212,6 @@ impl Program {
         }
         std::mem::swap(&mut ctx.groups, &mut out.groups);
         out.mismatches = ctx.mismatches;
-        Ok(())
     }
 
     /// Runs every rule; leaves raw group sums in `out.groups` and the
@@ -260,6 +290,19 @@ impl Program {
     pub fn render_error(out: &mut String, id: &serde_json::Value, message: &str) {
         render::error(out, id, message);
     }
+}
+
+/// The value at a path of field names (`["crm", "id"]`), or null when a
+/// field on the way is absent or not an object.
+pub fn value_at(lead: &serde_json::Value, path: &[String]) -> serde_json::Value {
+    let mut value = lead;
+    for segment in path {
+        match value.get(segment) {
+            Some(inner) => value = inner,
+            None => return serde_json::Value::Null,
+        }
+    }
+    value.clone()
 }
 
 /// The points of a rule whose condition held: `up to` applied, then the

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod eval;
 pub mod fmt;
+pub mod repl;
 pub mod rules;
 pub mod source;
 pub mod syntax;

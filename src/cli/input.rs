@@ -182,21 +182,62 @@ impl Iterator for JsonLines {
                 Ok(_) => self.line += 1,
                 Err(e) => return Some(Err(e)),
             }
-            let text = self.buf.strip_prefix(BOM).unwrap_or(&self.buf);
-            let text = text.strip_suffix(b"\n").unwrap_or(text);
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
-            if text.iter().all(u8::is_ascii_whitespace) {
+            let Some(text) = line_text(&self.buf) else {
                 continue;
-            }
-            let value = serde_json::from_slice(text)
-                .map_err(json_error)
-                .and_then(object);
+            };
+            let value = parse_line(text);
             return Some(Ok(Lead {
                 at: Loc::Line(self.line),
                 value,
             }));
         }
     }
+}
+
+/// The JSON text of one line of JSON Lines (with or without its `\n`):
+/// without a byte order mark and line end; `None` for a blank line, which
+/// is not a lead.
+pub fn line_text(line: &[u8]) -> Option<&[u8]> {
+    let text = line.strip_prefix(BOM).unwrap_or(line);
+    let text = text.strip_suffix(b"\n").unwrap_or(text);
+    let text = text.strip_suffix(b"\r").unwrap_or(text);
+    (!text.iter().all(u8::is_ascii_whitespace)).then_some(text)
+}
+
+/// Reads the text of one line of JSON Lines as a lead.
+pub fn parse_line(text: &[u8]) -> Result<Value, BadLead> {
+    serde_json::from_slice(text)
+        .map_err(json_error)
+        .and_then(object)
+}
+
+/// What an input gives: JSON Lines as raw text (the caller splits, parses
+/// and scores the lines itself, see [`line_text`] and [`parse_line`]), or
+/// leads already read (a JSON array, CSV).
+pub enum Stream {
+    /// The bytes of a JSON Lines input, from its first line.
+    Lines(Box<dyn BufRead + Send>),
+    /// Leads read by [`leads`].
+    Leads(Leads),
+}
+
+/// Like [`leads`], but JSON Lines come back as their raw text.
+pub fn stream(source: Source, format: InputFormat, lead_type: &Type) -> Result<Stream, String> {
+    let failed = |e: io::Error| format!("cannot read {}: {e}", source.name);
+    let (format, reader) = match (format, source.by_name) {
+        (InputFormat::Auto, Some(by_name)) => (by_name, source.reader),
+        (InputFormat::Auto, None) => sniff(source.reader).map_err(failed)?,
+        (format, _) => (format, source.reader),
+    };
+    if matches!(format, InputFormat::Jsonl | InputFormat::Auto) {
+        return Ok(Stream::Lines(reader));
+    }
+    let source = Source {
+        name: source.name,
+        reader,
+        by_name: Some(format),
+    };
+    leads(source, format, lead_type).map(Stream::Leads)
 }
 
 /// A whole-file JSON array (or a single object: one lead).

@@ -84,6 +84,15 @@ impl Writer {
         }
     }
 
+    /// The destination of JSON Lines output, for records rendered elsewhere
+    /// the way [`Writer::write`] renders them; `None` for CSV.
+    pub fn jsonl_sink(&mut self) -> Option<&mut dyn Write> {
+        match &mut self.sink {
+            Sink::Jsonl(out) => Some(out),
+            Sink::Csv(_) => None,
+        }
+    }
+
     /// Flushes everything written.
     pub fn finish(self) -> io::Result<()> {
         match self.sink {

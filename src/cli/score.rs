@@ -1,7 +1,7 @@
 //! `leadscore score`: one record per input lead, in input order, then a
 //! one-line summary on stderr.
 
-use super::input::{self, Lead, Leads, Source};
+use super::input::{self, Lead, Leads, Source, Stream};
 use super::load;
 use super::output::{self, AtomicFile, Scored, Writer};
 use super::{note, OutputFormat, ScoreArgs, Status, Stop};
@@ -10,6 +10,8 @@ use serde_json::Value;
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+mod lines;
 
 /// Scores every lead of every input and writes the records.
 pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
@@ -30,16 +32,25 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     let mut ctx = Context::new(&program, &args.input);
     let mut tally = Tally::default();
     let many = sources.len() > 1;
+    let pipeline = lines::Config {
+        threads: args.threads.map_or_else(lines::all_cores, usize::from),
+        explain: args.explain,
+        chunk_bytes: lines::CHUNK_BYTES,
+    };
     for source in sources {
         ctx.file = many.then(|| source.name.clone());
         let name = source.name.clone();
-        let leads = input::leads(
+        let stream = input::stream(
             source,
             args.input.input_format,
             &program.ruleset().lead_type,
         )
         .map_err(Stop::Trouble)?;
-        score_stream(&ctx, leads, &mut writer, &mut tally).map_err(|e| read_error(&name, e))?;
+        match stream {
+            Stream::Leads(leads) => score_stream(&ctx, leads, &mut writer, &mut tally),
+            Stream::Lines(reader) => lines::score(&ctx, reader, &pipeline, &mut writer, &mut tally),
+        }
+        .map_err(|e| read_error(&name, e))?;
     }
     writer.finish().map_err(Stop::write)?;
     if let Some(file) = file {
@@ -50,7 +61,8 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     Ok(tally.status())
 }
 
-/// The read → score → write loop over one input.
+/// The read → score → write loop over leads already read (a JSON array,
+/// CSV); JSON Lines go through [`lines::score`].
 fn score_stream(
     ctx: &Context,
     leads: Leads,
@@ -133,14 +145,7 @@ pub fn score_one(ctx: &Context, lead: Lead) -> Scored {
 
 /// The value at a dotted field path, or null.
 pub fn lead_id(lead: &Value, path: &[String]) -> Value {
-    let mut value = lead;
-    for segment in path {
-        match value.get(segment) {
-            Some(inner) => value = inner,
-            None => return Value::Null,
-        }
-    }
-    value.clone()
+    crate::eval::value_at(lead, path)
 }
 
 /// Opens every input before anything is written, so a missing file stops the
@@ -169,7 +174,7 @@ fn destination(path: Option<&Path>) -> Result<(Box<dyn Write + Send>, Option<Ato
 }
 
 /// Counts for the summary line.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Tally {
     leads: u64,
     failed: u64,
@@ -178,11 +183,22 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, scored: &Scored) {
+        self.add_result(scored.result.as_ref().ok().map(|o| o.mismatches));
+    }
+
+    /// Counts a lead: `Some(mismatches)` when scored, `None` when it failed.
+    fn add_result(&mut self, mismatches: Option<u32>) {
         self.leads += 1;
-        match &scored.result {
-            Ok(outcome) => self.mismatches += u64::from(outcome.mismatches),
-            Err(_) => self.failed += 1,
+        match mismatches {
+            Some(m) => self.mismatches += u64::from(m),
+            None => self.failed += 1,
         }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.leads += other.leads;
+        self.failed += other.failed;
+        self.mismatches += other.mismatches;
     }
 
     /// `scored 3 leads, 1 failed in 0.12s` (with `, K type mismatches` when any).

@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 
 /// What a shape node holds.
 #[derive(Clone, Debug, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     /// A scalar (or a value of unknown type).
     Scalar,
     /// A record: its fields are further nodes in the same frame.
@@ -36,20 +36,20 @@ enum Kind {
 
 /// One field the rules read.
 #[derive(Clone, Debug)]
-struct Node {
+pub(super) struct Node {
     /// The key in the parent object (empty for a list element).
-    key: String,
+    pub(super) key: String,
     /// The declared or inferred type.
-    ty: Type,
+    pub(super) ty: Type,
     /// May be missing or null.
-    optional: bool,
-    kind: Kind,
+    pub(super) optional: bool,
+    pub(super) kind: Kind,
     /// Slot in its frame.
     slot: u32,
     /// Frame layout it lives in.
     frame: u32,
     /// Fields read below it (records: same frame; lists: see `Kind::List`).
-    children: Vec<usize>,
+    pub(super) children: Vec<usize>,
 }
 
 /// The tree of fields the rules read, with their slots.
@@ -82,7 +82,7 @@ impl Slots {
         &self.text[t.low as usize..(t.low + t.low_len) as usize]
     }
 
-    fn push_text(&mut self, s: &str) -> TextRef {
+    pub(super) fn push_text(&mut self, s: &str) -> TextRef {
         let orig = self.text.len() as u32;
         self.text.push_str(s);
         let len = s.len() as u32;
@@ -136,6 +136,26 @@ impl Shape {
             frame_sizes: vec![1],
             strict,
         }
+    }
+
+    /// A node of the tree.
+    pub(super) fn node(&self, node: usize) -> &Node {
+        &self.nodes[node]
+    }
+
+    /// How many fields are read below a node.
+    pub(super) fn child_count(&self, node: usize) -> usize {
+        self.nodes[node].children.len()
+    }
+
+    /// Slots per frame of a frame layout.
+    pub(super) fn frame_size(&self, frame: u32) -> u32 {
+        self.frame_sizes[frame as usize]
+    }
+
+    /// Wrong types are data errors (a schema was declared).
+    pub(super) fn is_strict(&self) -> bool {
+        self.strict
     }
 
     /// The slot of a node in its frame.
@@ -250,7 +270,7 @@ enum Seg {
 }
 
 /// A value that violates the schema.
-struct Bad {
+pub(super) struct Bad {
     path: Vec<Seg>,
     problem: String,
 }
@@ -278,14 +298,15 @@ impl Bad {
     }
 }
 
-struct Filler<'a> {
-    shape: &'a Shape,
-    slots: &'a mut Slots,
+/// Fills the slot table from a `serde_json::Value`.
+pub(super) struct Filler<'a> {
+    pub(super) shape: &'a Shape,
+    pub(super) slots: &'a mut Slots,
 }
 
 impl Filler<'_> {
     /// Fills node `id` (and what is below it) in the frame at `base`.
-    fn fill(&mut self, id: usize, base: u32, v: Option<&Value>) -> Result<(), Box<Bad>> {
+    pub(super) fn fill(&mut self, id: usize, base: u32, v: Option<&Value>) -> Result<(), Box<Bad>> {
         let node = &self.shape.nodes[id];
         let at = (base + node.slot) as usize;
         let v = match v {

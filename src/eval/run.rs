@@ -16,7 +16,7 @@ pub struct Scratch {
     /// The lead's values.
     pub(crate) slots: Slots,
     /// Frames kept by materialised `where` filters.
-    picks: Vec<u32>,
+    pub(super) picks: Vec<u32>,
     /// Frames kept by filters being evaluated.
     tmp: Vec<u32>,
     /// Cached `let` values.

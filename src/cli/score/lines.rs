@@ -1,0 +1,433 @@
+//! Scoring JSON Lines in chunks, on one thread or several.
+//!
+//! The input is read in chunks of about [`CHUNK_BYTES`] that end at a line
+//! end. Each chunk is scored as a unit: every line is parsed and scored by
+//! [`Program::score_bytes`] straight from its bytes (falling back to
+//! `serde_json::Value` and [`score_one`] for a line the fast path gives up
+//! on, which yields the exact error record), and its output records are
+//! rendered into one buffer. With `threads > 1`, one thread reads chunks,
+//! `threads` workers score them, and this thread writes the finished chunks
+//! strictly in input order. Chunks travel in buffers drawn from a fixed
+//! pool that only the writer refills, so at most `POOL_PER_THREAD * threads`
+//! chunks are in memory at once whatever the size of the input. One thread
+//! runs the same chunk function in a loop, so the output is the same bytes
+//! for any thread count.
+
+use super::{score_one, Context, Failure, Tally};
+use crate::cli::input::{self, Lead, Loc};
+use crate::cli::output::{Scored, Writer};
+use crate::eval::{Outcome, Program, Scratch};
+use std::collections::BTreeMap;
+use std::io::{self, BufRead};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::Mutex;
+
+/// The size a chunk is read up to (it then runs on to the next line end).
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// Chunk buffers per worker thread: enough to keep every worker busy while
+/// the writer waits for the oldest chunk.
+const POOL_PER_THREAD: usize = 3;
+
+/// How JSON Lines are scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Worker threads; 1 scores on the calling thread.
+    pub threads: usize,
+    /// Render `reasons` (JSON Lines output).
+    pub explain: bool,
+    /// Chunk size in bytes.
+    pub chunk_bytes: usize,
+}
+
+/// The number of cores this process may use.
+pub fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// A piece of the input that ends at a line end (or at the end of input).
+struct Chunk {
+    /// Position in the input, from 0.
+    seq: u64,
+    /// The line number of its first line.
+    first_line: u64,
+    text: Vec<u8>,
+}
+
+/// A scored chunk: its records, ready to write.
+struct Done {
+    seq: u64,
+    /// The input buffer, back to the pool once written.
+    text: Vec<u8>,
+    records: Records,
+    tally: Tally,
+}
+
+/// Records rendered as JSON Lines, or kept for the CSV writer.
+enum Records {
+    Jsonl(String),
+    Csv(Vec<Scored>),
+}
+
+/// Scores every line of `reader` and writes the records in input order.
+pub(super) fn score(
+    ctx: &Context,
+    reader: Box<dyn BufRead + Send>,
+    config: &Config,
+    out: &mut Writer,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
+    if config.threads <= 1 {
+        return score_here(ctx, reader, config, out, tally);
+    }
+    score_parallel(ctx, reader, config, out, tally)
+}
+
+/// One thread: read, score, write, chunk after chunk.
+fn score_here(
+    ctx: &Context,
+    mut reader: Box<dyn BufRead + Send>,
+    config: &Config,
+    out: &mut Writer,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
+    let mut chunks = Chunker::new(config.chunk_bytes);
+    let mut worker = Worker::new(out.jsonl_sink().is_some(), config.explain);
+    while let Some(chunk) = chunks
+        .next(&mut reader, Vec::new())
+        .map_err(Failure::Read)?
+    {
+        let done = worker.score(ctx, chunk);
+        write(ctx.program, out, &done, tally)?;
+    }
+    Ok(())
+}
+
+/// Several threads: a reader, `threads` workers, and this thread writing.
+fn score_parallel(
+    ctx: &Context,
+    mut reader: Box<dyn BufRead + Send>,
+    config: &Config,
+    out: &mut Writer,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
+    let pool_size = POOL_PER_THREAD * config.threads;
+    let (pool_tx, pool_rx) = mpsc::sync_channel::<Vec<u8>>(pool_size);
+    for _ in 0..pool_size {
+        pool_tx.send(Vec::new()).expect("the pool has room");
+    }
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(pool_size);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let jsonl = out.jsonl_sink().is_some();
+    std::thread::scope(|s| {
+        let reading = s.spawn(move || read_all(&mut reader, config.chunk_bytes, pool_rx, work_tx));
+        for _ in 0..config.threads {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            s.spawn(move || work(ctx, Worker::new(jsonl, config.explain), work_rx, done_tx));
+        }
+        drop(done_tx);
+        write_in_order(ctx.program, out, tally, done_rx, pool_tx)?;
+        match reading.join().expect("the reader does not panic") {
+            Some(e) => Err(Failure::Read(e)),
+            None => Ok(()),
+        }
+    })
+}
+
+/// The reader thread: fills pool buffers with chunks until the input ends.
+/// Returns the read error that ended it early, if any.
+fn read_all(
+    reader: &mut Box<dyn BufRead + Send>,
+    chunk_bytes: usize,
+    pool: Receiver<Vec<u8>>,
+    work: SyncSender<Chunk>,
+) -> Option<io::Error> {
+    let mut chunks = Chunker::new(chunk_bytes);
+    // A closed pool means the writer stopped (a write error).
+    while let Ok(buf) = pool.recv() {
+        match chunks.next(reader, buf) {
+            Ok(Some(chunk)) => work.send(chunk).ok()?,
+            Ok(None) => return None,
+            Err(e) => return Some(e),
+        }
+    }
+    None
+}
+
+/// A worker thread: scores chunks until there are no more.
+fn work(
+    ctx: &Context,
+    mut worker: Worker,
+    chunks: &Mutex<Receiver<Chunk>>,
+    done: mpsc::Sender<Done>,
+) {
+    loop {
+        let next = chunks.lock().expect("no worker panics").recv();
+        let Ok(chunk) = next else { return };
+        if done.send(worker.score(ctx, chunk)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Writes finished chunks in input order, returning their buffers to the pool.
+fn write_in_order(
+    program: &Program,
+    out: &mut Writer,
+    tally: &mut Tally,
+    done: Receiver<Done>,
+    pool: SyncSender<Vec<u8>>,
+) -> Result<(), Failure> {
+    let mut waiting = BTreeMap::new();
+    let mut next = 0u64;
+    for chunk in done {
+        waiting.insert(chunk.seq, chunk);
+        while let Some(chunk) = waiting.remove(&next) {
+            write(program, out, &chunk, tally)?;
+            // The reader may have finished; then the buffer is not needed.
+            let _ = pool.try_send(chunk.text);
+            next += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Writes one scored chunk and counts its leads.
+fn write(
+    program: &Program,
+    out: &mut Writer,
+    done: &Done,
+    tally: &mut Tally,
+) -> Result<(), Failure> {
+    tally.merge(done.tally);
+    match &done.records {
+        Records::Jsonl(text) => {
+            let sink = out
+                .jsonl_sink()
+                .expect("JSON Lines records go to a JSON Lines writer");
+            sink.write_all(text.as_bytes()).map_err(Failure::Write)
+        }
+        Records::Csv(records) => records
+            .iter()
+            .try_for_each(|r| out.write(program, r))
+            .map_err(Failure::Write),
+    }
+}
+
+/// Cuts the input into chunks that end at a line end.
+struct Chunker {
+    chunk_bytes: usize,
+    /// The start of a line cut off by the previous chunk.
+    carry: Vec<u8>,
+    seq: u64,
+    /// Lines before the next chunk.
+    lines: u64,
+}
+
+impl Chunker {
+    fn new(chunk_bytes: usize) -> Chunker {
+        Chunker {
+            chunk_bytes: chunk_bytes.max(1),
+            carry: Vec::new(),
+            seq: 0,
+            lines: 0,
+        }
+    }
+
+    /// The next chunk, read into `buf`; `None` at the end of input.
+    fn next(&mut self, reader: &mut dyn BufRead, mut buf: Vec<u8>) -> io::Result<Option<Chunk>> {
+        buf.clear();
+        buf.append(&mut self.carry);
+        loop {
+            let avail = match reader.fill_buf() {
+                Ok(avail) => avail,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                break;
+            }
+            let n = avail.len();
+            buf.extend_from_slice(avail);
+            reader.consume(n);
+            if buf.len() >= self.chunk_bytes {
+                if let Some(end) = buf.iter().rposition(|&b| b == b'\n') {
+                    self.carry.extend_from_slice(&buf[end + 1..]);
+                    buf.truncate(end + 1);
+                    break;
+                }
+            }
+        }
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        let chunk = Chunk {
+            seq: self.seq,
+            first_line: self.lines + 1,
+            text: buf,
+        };
+        self.seq += 1;
+        self.lines += count_newlines(&chunk.text);
+        Ok(Some(chunk))
+    }
+}
+
+/// One thread's buffers for scoring chunks.
+struct Worker {
+    scratch: Scratch,
+    outcome: Outcome,
+    jsonl: bool,
+    explain: bool,
+}
+
+impl Worker {
+    fn new(jsonl: bool, explain: bool) -> Worker {
+        Worker {
+            scratch: Scratch::default(),
+            outcome: Outcome::default(),
+            jsonl,
+            explain,
+        }
+    }
+
+    /// Scores every line of a chunk.
+    fn score(&mut self, ctx: &Context, chunk: Chunk) -> Done {
+        let mut records = if self.jsonl {
+            Records::Jsonl(String::with_capacity(chunk.text.len() / 4))
+        } else {
+            Records::Csv(Vec::new())
+        };
+        let mut tally = Tally::default();
+        let mut rest = &chunk.text[..];
+        let mut n = chunk.first_line;
+        while !rest.is_empty() {
+            let end = find_newline(rest).map_or(rest.len(), |i| i + 1);
+            if let Some(text) = input::line_text(&rest[..end]) {
+                self.line(ctx, text, n, &mut records, &mut tally);
+            }
+            rest = &rest[end..];
+            n += 1;
+        }
+        Done {
+            seq: chunk.seq,
+            text: chunk.text,
+            records,
+            tally,
+        }
+    }
+
+    /// Scores one line into `records`.
+    fn line(
+        &mut self,
+        ctx: &Context,
+        text: &[u8],
+        n: u64,
+        records: &mut Records,
+        tally: &mut Tally,
+    ) {
+        let (program, outcome) = (ctx.program, &mut self.outcome);
+        let Some(id) = program.score_bytes(text, &ctx.id, &ctx.opts, &mut self.scratch, outcome)
+        else {
+            let lead = Lead {
+                at: Loc::Line(n),
+                value: input::parse_line(text),
+            };
+            let scored = score_one(ctx, lead);
+            tally.add(&scored);
+            match records {
+                Records::Jsonl(out) => render(program, out, &scored, self.explain),
+                Records::Csv(out) => out.push(scored),
+            }
+            return;
+        };
+        tally.add_result(Some(outcome.mismatches));
+        match records {
+            Records::Jsonl(out) => program.render_record(out, &id, outcome, self.explain),
+            Records::Csv(out) => out.push(Scored {
+                id,
+                result: Ok(outcome.clone()),
+            }),
+        }
+    }
+}
+
+/// Renders a record the way [`Writer::write`] does for JSON Lines.
+fn render(program: &Program, out: &mut String, scored: &Scored, explain: bool) {
+    match &scored.result {
+        Ok(outcome) => program.render_record(out, &scored.id, outcome, explain),
+        Err(message) => Program::render_error(out, &scored.id, message),
+    }
+}
+
+/// The number of `\n` bytes, 64 bytes at a time (the inner loop vectorises).
+fn count_newlines(text: &[u8]) -> u64 {
+    let mut blocks = text.chunks_exact(64);
+    let mut n = 0u64;
+    for block in &mut blocks {
+        let mut k = 0u8;
+        for &b in block {
+            k += u8::from(b == b'\n');
+        }
+        n += u64::from(k);
+    }
+    n + blocks.remainder().iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// The position of the first `\n`, eight bytes at a time.
+fn find_newline(s: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 8 <= s.len() {
+        let word = u64::from_le_bytes(s[i..i + 8].try_into().expect("eight bytes"));
+        let x = word ^ (ONES * u64::from(b'\n'));
+        // The lowest set high bit marks the first zero byte of `x` exactly.
+        let zero = x.wrapping_sub(ONES) & !x & HIGH;
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s[i..].iter().position(|&b| b == b'\n').map(|p| i + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newlines_are_found_and_counted_at_every_offset() {
+        for len in 0..80 {
+            for at in 0..len {
+                let mut text = vec![b'x'; len];
+                text[at] = b'\n';
+                assert_eq!(find_newline(&text), Some(at));
+                assert_eq!(count_newlines(&text), 1);
+                text[len - 1] = b'\n';
+                assert_eq!(count_newlines(&text), 1 + u64::from(at != len - 1));
+            }
+            assert_eq!(find_newline(&vec![0x8a; len]), None);
+        }
+    }
+
+    #[test]
+    fn chunks_end_at_line_ends_and_count_lines() {
+        let text = b"{\"a\":1}\n\n{\"b\":2}\nlast".to_vec();
+        let mut reader: Box<dyn BufRead + Send> =
+            Box::new(io::BufReader::with_capacity(4, io::Cursor::new(text)));
+        let mut chunks = Chunker::new(3);
+        let mut got = vec![];
+        while let Some(c) = chunks.next(&mut reader, Vec::new()).unwrap() {
+            got.push((c.first_line, String::from_utf8(c.text).unwrap()));
+        }
+        let want = [
+            (1, "{\"a\":1}\n"),
+            (2, "\n"),
+            (3, "{\"b\":2}\n"),
+            (4, "last"),
+        ];
+        let want: Vec<_> = want.iter().map(|&(n, t)| (n, t.to_string())).collect();
+        assert_eq!(got, want);
+    }
+}

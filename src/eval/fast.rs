@@ -1,0 +1,380 @@
+//! The fast front end: fills the slot table straight from a lead's JSON
+//! bytes, without building a `serde_json::Value`.
+//!
+//! A [`serde::de::DeserializeSeed`] walks the [`Shape`]: at each record it
+//! matches the object's keys against the fields the rules read (no
+//! allocation: keys are compared as serde hands them over, borrowed from the
+//! input when they have no escapes), skips every other value with
+//! [`IgnoredAny`] (which only checks the syntax), and converts the values it
+//! keeps in place: strings go straight into the text buffer, datetimes are
+//! parsed once. The lead's id (the `--id` path) is picked up on the way.
+//!
+//! It handles the common case only. Anything unusual — a value of the wrong
+//! type, a missing field the schema requires, a repeated key that matters, a
+//! syntax error, a lead that is not an object — makes it *give up*, and the
+//! caller reads the line again through `serde_json::Value` and
+//! [`Shape::extract`], which gives the exact outcome or error message. So
+//! the two paths cannot disagree on anything but speed. Fields of unknown
+//! type and lists whose elements hold lists are read into a `Value` and
+//! handed to the same filler as the slow path.
+
+use super::lead::{Filler, Kind, Shape, Slots, ROOT};
+use super::value::{parse_datetime, str_eq, ListRef, Val};
+use crate::rules::Type;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use std::fmt;
+
+/// The fast path could not decide; read the lead through `serde_json::Value`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiveUp;
+
+/// The error the seeds raise to stop deserializing.
+fn give_up<E: de::Error>() -> E {
+    E::custom("give up")
+}
+
+impl Shape {
+    /// Fills `slots` from one lead's JSON text and returns the value at
+    /// `id_path` (null when absent), or gives up (see the module docs).
+    pub fn extract_bytes(
+        &self,
+        text: &[u8],
+        id_path: &[String],
+        slots: &mut Slots,
+    ) -> Result<Value, GiveUp> {
+        if id_path.is_empty() || self.child_count(ROOT) > 64 {
+            return Err(GiveUp);
+        }
+        slots.vals.clear();
+        slots.text.clear();
+        slots.vals.resize(self.frame_size(0) as usize, Val::Missing);
+        let mut fast = Fast {
+            shape: self,
+            slots,
+            id_path,
+            id: Value::Null,
+        };
+        // Checking the whole line once is cheaper than checking each string
+        // as it is read (what `from_slice` does).
+        let text = std::str::from_utf8(text).map_err(|_| GiveUp)?;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let seed = NodeSeed {
+            f: &mut fast,
+            node: ROOT,
+            base: 0,
+            id_depth: Some(0),
+        };
+        seed.deserialize(&mut de).map_err(|_| GiveUp)?;
+        de.end().map_err(|_| GiveUp)?;
+        Ok(fast.id)
+    }
+
+    /// No list or value of unknown type below `node` in its frame: a list of
+    /// such elements can be filled one element at a time.
+    fn is_flat(&self, node: usize) -> bool {
+        let n = self.node(node);
+        if matches!(n.kind, Kind::List { .. } | Kind::Any { .. }) || n.ty == Type::Any {
+            return false;
+        }
+        n.children.iter().all(|&c| self.is_flat(c))
+    }
+}
+
+struct Fast<'s> {
+    shape: &'s Shape,
+    slots: &'s mut Slots,
+    id_path: &'s [String],
+    id: Value,
+}
+
+impl Fast<'_> {
+    /// A null or missing value: fine unless the schema requires it.
+    fn absent<E: de::Error>(&self, node: usize) -> Result<(), E> {
+        let n = self.shape.node(node);
+        if self.shape.is_strict() && !n.optional {
+            return Err(give_up());
+        }
+        Ok(())
+    }
+
+    /// Fills `node` from a value already read (the slow path's filler).
+    fn fill_value<E: de::Error>(&mut self, node: usize, base: u32, v: &Value) -> Result<(), E> {
+        let mut filler = Filler {
+            shape: self.shape,
+            slots: self.slots,
+        };
+        filler.fill(node, base, Some(v)).map_err(|_| give_up())
+    }
+
+    fn set(&mut self, node: usize, base: u32, val: Val) {
+        let at = (base + self.shape.slot(node)) as usize;
+        self.slots.vals[at] = val;
+    }
+}
+
+/// Deserializes the value of shape node `node` into the frame at `base`.
+/// `id_depth` is `Some(d)` when this record lies on the `--id` path at depth `d`.
+struct NodeSeed<'a, 's> {
+    f: &'a mut Fast<'s>,
+    node: usize,
+    base: u32,
+    id_depth: Option<usize>,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let n = self.f.shape.node(self.node);
+        if n.ty == Type::Any || matches!(n.kind, Kind::Any { .. }) {
+            let v = Value::deserialize_from(d)?;
+            return self.f.fill_value(self.node, self.base, &v);
+        }
+        if let Kind::List { elem, .. } = n.kind {
+            if !self.f.shape.is_flat(elem) {
+                let v = Value::deserialize_from(d)?;
+                return self.f.fill_value(self.node, self.base, &v);
+            }
+        }
+        d.deserialize_any(NodeVisitor(self))
+    }
+}
+
+/// `Value` as a seed result, spelled once.
+trait FromDe {
+    fn deserialize_from<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error>;
+}
+
+impl FromDe for Value {
+    fn deserialize_from<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+}
+
+struct NodeVisitor<'a, 's>(NodeSeed<'a, 's>);
+
+impl NodeVisitor<'_, '_> {
+    fn ty(&self) -> &Type {
+        &self.0.f.shape.node(self.0.node).ty
+    }
+
+    fn scalar<E: de::Error>(self, val: Val) -> Result<(), E> {
+        if self.0.f.shape.node(self.0.node).kind != Kind::Scalar {
+            return Err(give_up());
+        }
+        self.0.f.set(self.0.node, self.0.base, val);
+        Ok(())
+    }
+
+    fn num<E: de::Error>(self, x: f64) -> Result<(), E> {
+        match self.ty() {
+            Type::Number => self.scalar(Val::Num(x)),
+            Type::Int if !self.0.f.shape.is_strict() || x.fract() == 0.0 => {
+                self.scalar(Val::Num(x))
+            }
+            _ => Err(give_up()),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for NodeVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a lead field")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        match self.ty() {
+            Type::String => {
+                let t = self.0.f.slots.push_text(s);
+                self.scalar(Val::Str(t))
+            }
+            Type::Datetime => match parse_datetime(s) {
+                Some(t) => self.scalar(Val::Time(t)),
+                None => Err(give_up()),
+            },
+            _ => Err(give_up()),
+        }
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
+        match self.ty() {
+            Type::Bool => self.scalar(Val::Bool(b)),
+            _ => Err(give_up()),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, x: u64) -> Result<(), E> {
+        self.num(x as f64)
+    }
+
+    fn visit_i64<E: de::Error>(self, x: i64) -> Result<(), E> {
+        self.num(x as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<(), E> {
+        self.num(x)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.f.absent(self.0.node)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let NodeSeed {
+            f,
+            node,
+            base,
+            id_depth,
+        } = self.0;
+        if f.shape.node(node).kind != Kind::Record || f.shape.child_count(node) > 64 {
+            return Err(give_up());
+        }
+        record(f, node, base, id_depth, map)?;
+        f.set(node, base, Val::Record(base));
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        let NodeSeed { f, node, base, .. } = self.0;
+        let Kind::List { elem, frame } = f.shape.node(node).kind else {
+            return Err(give_up());
+        };
+        let list = list(f, elem, frame, seq)?;
+        f.set(node, base, list);
+        Ok(())
+    }
+}
+
+/// Fills the fields of a record from its entries, then checks the fields
+/// not found; picks up the id when the record is on the `--id` path.
+fn record<'de, A: MapAccess<'de>>(
+    f: &mut Fast,
+    node: usize,
+    base: u32,
+    id_depth: Option<usize>,
+    mut map: A,
+) -> Result<(), A::Error> {
+    let shape = f.shape;
+    let children = &shape.node(node).children;
+    let id_key = id_depth.map(|d| (d, f.id_path[d].as_str()));
+    let mut found = 0u64;
+    let mut id_seen = false;
+    let key_seed = KeySeed {
+        shape,
+        children,
+        id_key: id_key.map(|(_, k)| k),
+    };
+    while let Some(hit) = map.next_key_seed(key_seed)? {
+        if let Some(i) = hit.child {
+            if found & (1 << i) != 0 {
+                return Err(give_up());
+            }
+            found |= 1 << i;
+        }
+        match (hit.child, hit.id) {
+            (None, false) => {
+                map.next_value::<IgnoredAny>()?;
+            }
+            (Some(i), false) => map.next_value_seed(NodeSeed {
+                f,
+                node: children[i],
+                base,
+                id_depth: None,
+            })?,
+            (child, true) => {
+                if std::mem::replace(&mut id_seen, true) {
+                    return Err(give_up());
+                }
+                let (d, _) = id_key.expect("an id hit has a key");
+                let v: Value = map.next_value()?;
+                if let Some(i) = child {
+                    f.fill_value(children[i], base, &v)?;
+                }
+                f.id = crate::eval::value_at(&v, &f.id_path[d + 1..]);
+            }
+        }
+    }
+    for (i, &c) in children.iter().enumerate() {
+        if found & (1 << i) == 0 {
+            f.absent(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Fills a list of flat elements one element at a time, each in a new frame
+/// appended to the table.
+fn list<'de, A: SeqAccess<'de>>(
+    f: &mut Fast,
+    elem: usize,
+    frame: u32,
+    mut seq: A,
+) -> Result<Val, A::Error> {
+    let stride = f.shape.frame_size(frame);
+    let start = f.slots.vals.len() as u32;
+    let mut len = 0u32;
+    loop {
+        let base = f.slots.vals.len() as u32;
+        f.slots.vals.resize((base + stride) as usize, Val::Missing);
+        let seed = NodeSeed {
+            f,
+            node: elem,
+            base,
+            id_depth: None,
+        };
+        if seq.next_element_seed(seed)?.is_none() {
+            f.slots.vals.truncate(base as usize);
+            break;
+        }
+        len += 1;
+    }
+    Ok(Val::List(ListRef::Slots {
+        start,
+        len,
+        stride,
+        offset: 0,
+    }))
+}
+
+/// Which field a key names: a field the rules read (by index among the
+/// record's fields) and/or the next segment of the `--id` path.
+#[derive(Clone, Copy)]
+struct KeyHit {
+    child: Option<usize>,
+    id: bool,
+}
+
+#[derive(Clone, Copy)]
+struct KeySeed<'a> {
+    shape: &'a Shape,
+    children: &'a [usize],
+    id_key: Option<&'a str>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = KeyHit;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<KeyHit, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = KeyHit;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyHit, E> {
+        let child = self
+            .children
+            .iter()
+            .position(|&c| str_eq(&self.shape.node(c).key, key));
+        let id = self.id_key.is_some_and(|k| k == key);
+        Ok(KeyHit { child, id })
+    }
+}

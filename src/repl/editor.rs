@@ -1,0 +1,227 @@
+//! The rustyline helper: tab completion, syntax highlighting, and
+//! multi-line input while brackets are open.
+
+use super::commands::{is_complete, COMMANDS};
+use super::session::Session;
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Helper};
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+
+/// Words of the language, highlighted as keywords.
+const KEYWORDS: [&str; 36] = [
+    "when",
+    "add",
+    "subtract",
+    "let",
+    "group",
+    "label",
+    "schema",
+    "include",
+    "max",
+    "min",
+    "as",
+    "up",
+    "to",
+    "where",
+    "and",
+    "or",
+    "not",
+    "in",
+    "contains",
+    "starts",
+    "ends",
+    "with",
+    "matches",
+    "between",
+    "is",
+    "missing",
+    "present",
+    "within",
+    "days",
+    "hours",
+    "weeks",
+    "otherwise",
+    "any",
+    "true",
+    "false",
+    "test",
+];
+
+/// Built-in functions, offered by completion.
+const FUNCTIONS: [&str; 9] = [
+    "count",
+    "any",
+    "all",
+    "none",
+    "sum",
+    "days_since",
+    "len",
+    "min",
+    "max",
+];
+
+/// The helper the line editor calls; reads names from the shared session.
+pub struct ReplHelper {
+    /// The session, for field, `let`, group and label names.
+    pub session: Arc<Mutex<Session>>,
+    /// Colour the input.
+    pub color: bool,
+}
+
+impl Helper for ReplHelper {}
+
+impl Hinter for ReplHelper {
+    type Hint = String;
+}
+
+impl Validator for ReplHelper {
+    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        if is_complete(ctx.input()) {
+            Ok(ValidationResult::Valid(None))
+        } else {
+            Ok(ValidationResult::Incomplete)
+        }
+    }
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let start = line[..pos]
+            .rfind(|c: char| !(c.is_alphanumeric() || "_.:-".contains(c)))
+            .map_or(0, |i| i + 1);
+        let word = &line[start..pos];
+        let names = if start == 0 && word.starts_with(':') {
+            COMMANDS.iter().map(|c| c.0.to_string()).collect()
+        } else {
+            let session = self.session.lock().unwrap_or_else(|e| e.into_inner());
+            let mut names = session.names();
+            names.extend(FUNCTIONS.iter().map(|f| f.to_string()));
+            names
+        };
+        let mut found: Vec<Pair> = names
+            .into_iter()
+            .filter(|n| n.starts_with(word))
+            .map(|n| Pair {
+                display: n.clone(),
+                replacement: n,
+            })
+            .collect();
+        found.sort_by(|a, b| a.display.cmp(&b.display));
+        found.dedup_by(|a, b| a.display == b.display);
+        Ok((start, found))
+    }
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if self.color {
+            Cow::Owned(highlight(line))
+        } else {
+            Cow::Borrowed(line)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+        self.color && kind != CmdKind::MoveCursor
+    }
+}
+
+const KEYWORD: &str = "\x1b[1;34m";
+const STRING: &str = "\x1b[32m";
+const NUMBER: &str = "\x1b[33m";
+const COMMENT: &str = "\x1b[2m";
+const COMMAND: &str = "\x1b[36m";
+const RESET: &str = "\x1b[0m";
+
+/// `line` with ANSI colours around keywords, strings, numbers, comments and
+/// a leading `:command`; the visible text is unchanged.
+pub fn highlight(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut rest = line;
+    if line.starts_with(':') {
+        let end = line.find(char::is_whitespace).unwrap_or(line.len());
+        paint(&mut out, COMMAND, &line[..end]);
+        rest = &line[end..];
+    }
+    while let Some(c) = rest.chars().next() {
+        let len = token_len(rest, c);
+        let (token, after) = rest.split_at(len);
+        match c {
+            '"' => paint(&mut out, STRING, token),
+            '#' => paint(&mut out, COMMENT, token),
+            c if c.is_ascii_digit() => paint(&mut out, NUMBER, token),
+            _ if KEYWORDS.contains(&token) => paint(&mut out, KEYWORD, token),
+            _ => out.push_str(token),
+        }
+        rest = after;
+    }
+    out
+}
+
+fn paint(out: &mut String, color: &str, text: &str) {
+    out.push_str(color);
+    out.push_str(text);
+    out.push_str(RESET);
+}
+
+/// The byte length of the token that starts `text` (whose first char is `c`).
+fn token_len(text: &str, c: char) -> usize {
+    let word = |ch: char| ch.is_alphanumeric() || ch == '_';
+    let end = match c {
+        '"' => text[1..].find('"').map(|i| i + 2),
+        '#' => Some(text.len()),
+        c if word(c) => text.find(|ch: char| !(word(ch) || (c.is_ascii_digit() && ch == '.'))),
+        c => Some(c.len_utf8()),
+    };
+    end.unwrap_or(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strip(s: &str) -> String {
+        let mut out = String::new();
+        let mut esc = false;
+        for c in s.chars() {
+            match (esc, c) {
+                (false, '\x1b') => esc = true,
+                (true, 'm') => esc = false,
+                (false, c) => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn highlighting_keeps_the_text() {
+        for line in [
+            "when title contains \"VP\" add 50 # exec",
+            ":set title \"unterminated",
+            "count(events where type == \"a\") >= 2.5",
+            "é ü ñ",
+        ] {
+            assert_eq!(strip(&highlight(line)), line);
+        }
+    }
+
+    #[test]
+    fn keywords_strings_and_numbers_are_coloured() {
+        let h = highlight("when x add 5");
+        assert!(h.starts_with(&format!("{KEYWORD}when{RESET}")), "{h:?}");
+        assert!(h.contains(&format!("{NUMBER}5{RESET}")), "{h:?}");
+        assert!(highlight("\"hi\"").contains(&format!("{STRING}\"hi\"{RESET}")));
+    }
+}

@@ -1,0 +1,226 @@
+//! The fast scoring pipeline gives the same results as the plain one:
+//! scoring straight from JSON bytes equals scoring a `serde_json::Value`
+//! (outcomes, ids, data errors, mismatches), and `score --threads N` writes
+//! the same bytes for every N.
+
+use assert_cmd::Command;
+use leadscore::eval::{value_at, EvalOptions, Outcome, Program, Scratch};
+use leadscore::syntax::MemReader;
+use std::fmt::Write as _;
+
+const AS_OF: &str = "2026-11-01T00:00:00Z";
+const BENCH_RULES: &str = "rules/bench.rules";
+const BENCH_LEADS: &str = "tests/data/bench/leads.jsonl";
+const B2B_RULES: &str = "rules/b2b_saas.rules";
+const B2B_LEADS: &str = "examples/leads.jsonl";
+
+fn program(path: &str) -> Program {
+    let text = std::fs::read_to_string(path).expect("rules file");
+    let loaded = leadscore::load_str(path, &text, &MemReader::default());
+    Program::compile(loaded.ruleset.as_ref().expect("rules without errors"))
+}
+
+fn opts() -> EvalOptions {
+    let as_of = chrono::DateTime::parse_from_rfc3339(AS_OF)
+        .unwrap()
+        .to_utc();
+    EvalOptions { as_of }
+}
+
+/// Scores `line` both ways; returns what the Value path gave and whether
+/// the fast path took the line (it must then agree exactly).
+fn both_ways(prog: &Program, line: &str, id: &[String], scratch: &mut Scratch) -> (String, bool) {
+    let mut fast = Outcome::default();
+    let fast_id = prog.score_bytes(line.as_bytes(), id, &opts(), scratch, &mut fast);
+    let slow = match serde_json::from_str::<serde_json::Value>(line) {
+        Err(e) => format!("bad json: {e}"),
+        Ok(v) => {
+            let mut out = Outcome::default();
+            match prog.score_into(&v, &opts(), scratch, &mut out) {
+                Ok(()) => {
+                    let slow_id = value_at(&v, id);
+                    if let Some(fast_id) = &fast_id {
+                        assert_eq!(fast_id, &slow_id, "id of {line}");
+                        assert_eq!(fast, out, "outcome of {line}");
+                    }
+                    format!("{slow_id} {out:?}")
+                }
+                Err(e) => {
+                    assert!(fast_id.is_none(), "fast path scored a bad lead: {line}");
+                    format!("error {}", e.message)
+                }
+            }
+        }
+    };
+    (slow, fast_id.is_some())
+}
+
+/// Every line of `leads` gives the same outcome both ways; returns how many
+/// lines the fast path took.
+fn agree_on_file(rules: &str, leads: &str, id: &[String]) -> usize {
+    let prog = program(rules);
+    let text = std::fs::read_to_string(leads).unwrap();
+    let mut scratch = Scratch::default();
+    let mut taken = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        taken += usize::from(both_ways(&prog, line, id, &mut scratch).1);
+    }
+    taken
+}
+
+fn id_path() -> Vec<String> {
+    vec!["id".to_string()]
+}
+
+#[test]
+fn fast_path_agrees_on_the_bench_sample() {
+    let taken = agree_on_file(BENCH_RULES, BENCH_LEADS, &id_path());
+    // Every generated lead is well-formed: the fast path takes them all.
+    assert_eq!(taken, 300);
+}
+
+#[test]
+fn fast_path_agrees_on_the_example_leads() {
+    let taken = agree_on_file(B2B_RULES, B2B_LEADS, &id_path());
+    assert!(taken > 0);
+}
+
+#[test]
+fn fast_path_agrees_with_a_nested_id() {
+    let id = vec!["company".to_string(), "name".to_string()];
+    let taken = agree_on_file(BENCH_RULES, BENCH_LEADS, &id);
+    assert_eq!(taken, 300);
+}
+
+/// Lines that are malformed, ragged or wrong-typed: wherever the fast path
+/// takes a line, it agrees; where it gives up, the Value path decides.
+const RAGGED: &[&str] = &[
+    r#"{"id":"a","email":"x@gmail.com","company":{"name":"n","industry":"SaaS","revenue":1},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[]}"#,
+    r#"{"id":"b","email":"x","company":{"name":"n","size":"big","industry":"SaaS","revenue":1},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[]}"#,
+    r#"{"id":"c","email":"x","company":{"name":"n","size":2.5,"industry":"SaaS","revenue":1},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[]}"#,
+    r#"{"id":"d","email":"x","company":{"name":"n","industry":"SaaS","revenue":1},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[{"type":"page_view","at":"soon"}]}"#,
+    r#"{"id":"e","email":"x","company":null,"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[]}"#,
+    r#"{"id":"f","email":"x","company":{"name":"n","industry":"SaaS","revenue":1},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z"}"#,
+    r#"{"id":"g","id":"h","email":"x","company":{"name":"n","industry":"SaaS","revenue":1},"source":"paid","source":"referral","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[]}"#,
+    r#"{"id":"i","email":"x","company":{"name":"n","industry":"SaaS","revenue":1},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[]"#,
+    r#"{"id":"j","email":"x","company":{"name":"n","industry":"SaaS","revenue":1},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[]} trailing"#,
+    r#"[1, 2]"#,
+    r#"{"id":{"nested":[1,2]},"email":"\u0041@GMAIL.COM","title":"VP \"Sales\"","company":{"name":"Test Co","size":300,"industry":"saas","country":"us","revenue":2e7,"extra":{"a":[1,{"b":null}]}},"source":"REFERRAL","unsubscribed":true,"created_at":"2026-01-01T00:00:00Z","events":[{"type":"page_view","at":"2026-10-20T00:00:00Z","url":"/pricing","more":[1]}],"unused":[{"x":1}]}"#,
+    r#"{"id":7,"email":"x","title":null,"company":{"name":"n","size":null,"industry":"SaaS","revenue":-1},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[{"type":"email_open","at":"2026-10-30T12:00:00+02:00","url":null}]}"#,
+];
+
+#[test]
+fn fast_path_agrees_on_ragged_lines() {
+    let prog = program(BENCH_RULES);
+    let mut scratch = Scratch::default();
+    let mut report = String::new();
+    let mut taken = 0;
+    for line in RAGGED {
+        let (slow, fast) = both_ways(&prog, line, &id_path(), &mut scratch);
+        taken += usize::from(fast);
+        writeln!(report, "{} {slow}", if fast { "fast" } else { "slow" }).unwrap();
+    }
+    // The well-formed ones (a, e-less null size, escapes, unused nesting, offsets) go fast.
+    assert_eq!(taken, 3, "{report}");
+}
+
+#[test]
+fn fast_path_counts_mismatches_like_the_value_path_without_a_schema() {
+    let rules = "when company.size > 10 add 1\nwhen title contains \"VP\" add 2\n";
+    let loaded = leadscore::load_str("t.rules", rules, &MemReader::default());
+    let prog = Program::compile(loaded.ruleset.as_ref().unwrap());
+    let mut scratch = Scratch::default();
+    for line in [
+        r#"{"id":1,"company":{"size":"big"},"title":"VP"}"#,
+        r#"{"id":2,"company":"acme","title":3}"#,
+        r#"{"id":3,"company":{"size":20},"title":"VP"}"#,
+        r#"{"id":4}"#,
+    ] {
+        both_ways(&prog, line, &id_path(), &mut scratch);
+    }
+}
+
+fn score_cmd(rules: &str, leads: &str, threads: &str, extra: &[&str]) -> (Vec<u8>, String, i32) {
+    let out = Command::cargo_bin("leadscore")
+        .unwrap()
+        .args([
+            "score",
+            rules,
+            leads,
+            "--as-of",
+            AS_OF,
+            "--threads",
+            threads,
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // The summary ends with the elapsed time, which differs run to run.
+    let summary = stderr
+        .rsplit_once(" in ")
+        .map_or(stderr.clone(), |(s, _)| s.to_string());
+    (out.stdout, summary, out.status.code().unwrap())
+}
+
+fn same_for_all_thread_counts(rules: &str, leads: &str, extra: &[&str]) -> (Vec<u8>, String, i32) {
+    let one = score_cmd(rules, leads, "1", extra);
+    for threads in ["2", "3", "8"] {
+        let many = score_cmd(rules, leads, threads, extra);
+        assert!(
+            one.0 == many.0,
+            "--threads {threads} changed the output of {leads}"
+        );
+        assert_eq!(one.1, many.1, "--threads {threads} changed the summary");
+        assert_eq!(one.2, many.2, "--threads {threads} changed the exit status");
+    }
+    one
+}
+
+#[test]
+fn threads_give_the_same_bytes_on_the_bench_sample() {
+    let (out, summary, status) = same_for_all_thread_counts(BENCH_RULES, BENCH_LEADS, &[]);
+    let expected = std::fs::read("tests/data/bench/expected.jsonl").unwrap();
+    assert!(out == expected, "output differs from the oracle");
+    assert_eq!(
+        (summary.as_str(), status),
+        ("scored 300 leads, 0 failed", 0)
+    );
+}
+
+#[test]
+fn threads_give_the_same_bytes_with_explain_and_csv() {
+    let (out, _, _) = same_for_all_thread_counts(BENCH_RULES, BENCH_LEADS, &["--explain"]);
+    assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 300);
+    let (csv, _, _) = same_for_all_thread_counts(B2B_RULES, B2B_LEADS, &["--format", "csv"]);
+    assert!(csv.starts_with(b"id,score"));
+}
+
+#[test]
+fn threads_give_the_same_bytes_with_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ragged.jsonl");
+    let sample = std::fs::read_to_string(BENCH_LEADS).unwrap();
+    let mut text = String::new();
+    // Many copies, so that the input spans several chunks, with bad lines,
+    // blank lines and CRLF line ends in between.
+    for (i, line) in sample.lines().cycle().take(3000).enumerate() {
+        text.push_str(line);
+        text.push_str(if i % 7 == 0 { "\r\n" } else { "\n" });
+        if i % 500 == 0 {
+            text.push_str(RAGGED[i / 500 % RAGGED.len()]);
+            text.push_str("\n\n");
+        }
+    }
+    std::fs::write(&path, &text).unwrap();
+    let leads = path.to_str().unwrap();
+    let (out, summary, status) = same_for_all_thread_counts(BENCH_RULES, leads, &[]);
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.lines().count(), 3006);
+    assert!(
+        out.contains(r#""error":"line "#),
+        "error records keep their line numbers"
+    );
+    assert_eq!(status, 3);
+    assert!(summary.starts_with("scored 3006 leads, "), "{summary}");
+}
