@@ -6,10 +6,10 @@
 //! place that maps them to the process exit status.
 
 mod check;
-mod explain;
-mod input;
-mod load;
-mod output;
+pub(crate) mod explain;
+pub(crate) mod input;
+pub(crate) mod load;
+pub(crate) mod output;
 mod score;
 mod test;
 mod fmt;
@@ -30,6 +30,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Repl(args) => return crate::repl::run(args.config()),
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
     };
@@ -122,6 +123,8 @@ enum Command {
     Score(ScoreArgs),
     /// Show, lead by lead, which rules gave which points.
     Explain(ExplainArgs),
+    /// Try rules and leads interactively; rules files reload when saved.
+    Repl(crate::repl::ReplArgs),
     /// Run the `test` blocks of rules files.
     Test(test::TestArgs),
     /// Put rules files in the canonical layout (or, with --check, show what would change).
@@ -227,7 +230,7 @@ pub enum OutputFormat {
 }
 
 /// Parses `--as-of`: RFC 3339, or a plain date meaning midnight UTC.
-fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }

@@ -14,6 +14,9 @@ use std::path::PathBuf;
 /// The name a tried expression is bound to.
 const PROBE: &str = "__repl";
 
+/// The warning for a `let` nothing uses.
+const UNUSED_LET: &str = "leadscore::unused_let";
+
 /// How a session starts.
 #[derive(Clone, Debug)]
 pub struct SessionConfig {
@@ -180,7 +183,9 @@ impl Session {
             return self.render(&loaded, Diagnostic::is_error);
         }
         let input = input_file(&loaded);
-        let warnings = self.render(&loaded, |d| Some(d.span.file) == input);
+        // A `let` typed now is used by what is typed next: no unused warning.
+        let shown = |d: &Diagnostic| Some(d.span.file) == input && d.code != UNUSED_LET;
+        let warnings = self.render(&loaded, shown);
         let program = compile(&loaded);
         let change = show::change(self.program(), &program, self.lead.as_ref(), &self.opts);
         self.items.push(text.to_string());

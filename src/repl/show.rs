@@ -64,7 +64,7 @@ pub fn change(old: &Program, new: &Program, lead: Option<&Value>, opts: &EvalOpt
         return String::new();
     };
     let (Ok(before), Ok(after)) = (old.score(lead, opts), new.score(lead, opts)) else {
-        return format!(": {}", headline(new, lead, opts));
+        return format!("; the current lead: {}", headline(new, lead, opts));
     };
     let (b, a) = (format_number(before.score), format_number(after.score));
     let mut parts = vec![if b == a {

@@ -1,0 +1,207 @@
+//! The REPL's session logic, without a terminal: transcripts of
+//! `Session::eval_line` as snapshots, and reloads of rules files on disk.
+//! Review snapshot changes with `cargo insta review`.
+
+use chrono::{DateTime, Utc};
+use leadscore::repl::session::{Session, SessionConfig};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const MODEL: &str = "tests/data/repl/model.rules";
+const LEADS: &str = "tests/data/repl/leads.jsonl";
+
+fn as_of() -> DateTime<Utc> {
+    "2026-11-01T00:00:00Z".parse().unwrap()
+}
+
+fn session(rules: &[&Path]) -> (Session, String) {
+    let (session, out) = Session::new(SessionConfig {
+        rules: rules.iter().map(|p| p.to_path_buf()).collect(),
+        as_of: as_of(),
+        color: false,
+    });
+    (session, out.text)
+}
+
+/// Runs each input and writes `> input` followed by its output.
+fn transcript(session: &mut Session, inputs: &[&str]) -> String {
+    let mut text = String::new();
+    for input in inputs {
+        text.push_str(&format!("> {input}\n"));
+        text.push_str(&session.eval_line(input).text);
+    }
+    text
+}
+
+#[test]
+fn expressions_leads_and_commands() {
+    let (mut s, loaded) = session(&[Path::new(MODEL)]);
+    assert_eq!(loaded, format!("loaded {MODEL}\n"));
+    assert_eq!(s.load_leads(LEADS), format!("2 leads from {LEADS}"));
+    let text = transcript(
+        &mut s,
+        &[
+            "1 + 2",
+            "title contains \"VP\"",
+            ":lead 1",
+            "title contains \"VP\"",
+            "count(events where type == \"email_open\")",
+            "opens.at",
+            "company",
+            "title matches /^vp/i and company.size > 100",
+            ":set title \"Intern\"",
+            ":set company.size 250",
+            ":leads",
+            ":explain",
+            ":lead 3",
+            ":lead {\"id\": \"X\", \"title\": \"Chief of Staff\", \"company\": {}, \"events\": []}",
+            ":score",
+            ":as-of 2026-13-01",
+            ":type company.size",
+            ":type opens",
+            ":frob",
+        ],
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn items_are_checked_before_they_are_added() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    let text = transcript(
+        &mut s,
+        &[
+            ":lead {\"id\": \"A\", \"title\": \"VP\", \"events\": []}",
+            ":lead {\"id\": \"A\", \"title\": \"VP\", \"company\": {}, \"events\": []}",
+            "when title contains \"Sales\" add 5",
+            "when titel contains \"VP\" add 5",
+            "when title contains \"VP\" add 5 as \"vp bonus\"",
+            "let big = company.size >= 1000",
+            "group intent max 20 {\n  when big add 30 as \"big company\"\n}",
+            ":set company.size 5000",
+            "big",
+            ":rules",
+            ":schema",
+        ],
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn quit_ends_the_session_and_errors_do_not() {
+    let (mut s, _) = session(&[]);
+    assert!(!s.eval_line("nonsense ((").quit);
+    assert!(!s.eval_line(":lead [1]").quit);
+    assert!(s.eval_line(":quit").quit);
+    assert!(s.eval_line(":q").quit);
+}
+
+#[test]
+fn help_lists_every_command() {
+    let (mut s, _) = session(&[]);
+    let help = s.eval_line(":help").text;
+    for c in [":lead", ":set", ":leads", ":score", ":explain", ":as-of", ":load"] {
+        assert!(help.contains(c), "{c} missing from {help}");
+    }
+    for c in [":reload", ":rules", ":type", ":schema", ":save", ":quit"] {
+        assert!(help.contains(c), "{c} missing from {help}");
+    }
+}
+
+/// A temporary folder with a rules file `m.rules`.
+struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new(rules: &str) -> Dir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("m.rules"), rules).unwrap();
+        Dir { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        fs::write(self.path(name), text).unwrap();
+    }
+}
+
+const TIERS: &str = "label tier {\n  hot when score >= 60\n  warm when score >= 30\n  cold otherwise\n}\n";
+
+fn rules(points: u32) -> String {
+    format!("when title contains \"VP\" add {points} as \"vp\"\n{TIERS}")
+}
+
+#[test]
+fn a_clean_reload_replaces_the_rules_and_shows_the_score_change() {
+    let d = Dir::new(&rules(40));
+    let (mut s, _) = session(&[&d.path("m.rules")]);
+    assert_eq!(s.eval_line(":lead {\"title\": \"VP\"}").text, "score 40  tier warm\n");
+    d.write("m.rules", &rules(70));
+    let out = s.reload().text;
+    assert!(out.starts_with("reloaded "), "{out}");
+    assert!(out.ends_with(": score 40 → 70, tier warm → hot\n"), "{out}");
+    assert_eq!(s.eval_line(":score").text, "score 70  tier hot\n");
+}
+
+#[test]
+fn a_broken_reload_keeps_the_last_good_rules() {
+    let d = Dir::new(&rules(70));
+    let (mut s, _) = session(&[&d.path("m.rules")]);
+    s.eval_line(":lead {\"title\": \"VP\"}");
+    d.write("m.rules", "when title contians \"VP\" add 90\n");
+    let out = s.reload().text;
+    assert!(out.contains("m.rules:1:12"), "{out}");
+    assert!(out.ends_with("1 error; the last good rules stay in force\n"), "{out}");
+    assert_eq!(s.eval_line(":score").text, "score 70  tier hot\n");
+    // Expressions and new items are checked against the last good rules too.
+    assert_eq!(s.eval_line("title contains \"V\"").text, "true : bool\n");
+    assert!(s.eval_line("add 1").text.starts_with("added rule: score 70 → 71"));
+}
+
+#[test]
+fn includes_are_watched_and_reloaded() {
+    let d = Dir::new("include \"parts/fit.rules\"\n");
+    fs::create_dir(d.path("parts")).unwrap();
+    d.write("parts/fit.rules", "when title contains \"VP\" add 10\n");
+    let (mut s, _) = session(&[&d.path("m.rules")]);
+    let watched = s.watched().to_vec();
+    assert!(watched.contains(&d.path("m.rules")), "{watched:?}");
+    assert!(watched.contains(&d.path("parts/fit.rules")), "{watched:?}");
+    s.eval_line(":lead {\"title\": \"VP\"}");
+    d.write("parts/fit.rules", "when title contains \"VP\" add 25\n");
+    assert!(s.reload().text.ends_with("score 10 → 25\n"));
+}
+
+#[test]
+fn saved_items_check_on_their_own() {
+    let d = Dir::new("");
+    let (mut s, _) = session(&[]);
+    s.eval_line("let exec = title contains any [VP, Chief]");
+    s.eval_line("when exec add 50 as \"executive\"");
+    let file = d.path("saved.rules");
+    let out = s.eval_line(&format!(":save {}", file.display())).text;
+    assert_eq!(out, format!("saved 2 items to {}\n", file.display()));
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text,
+        "let exec = title contains any [VP, Chief]\n\nwhen exec add 50 as \"executive\"\n"
+    );
+    let reader = leadscore::syntax::MemReader::with(&[("saved.rules", &text)]);
+    let loaded = leadscore::load("saved.rules", &reader).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+}
+
+#[test]
+fn completion_names_come_from_rules_and_leads() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    s.eval_line(":lead {\"crm\": {\"owner\": \"ann\"}}");
+    let names = s.names();
+    for n in ["title", "company.size", "opens", "fit", "tier", "crm.owner"] {
+        assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
+    }
+    assert!(!names.iter().any(|x| x == "__repl"));
+}
