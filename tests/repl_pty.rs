@@ -10,7 +10,8 @@ use std::time::Instant;
 
 const TIMEOUT_MS: u64 = 10_000;
 
-const TIERS: &str = "label tier {\n  hot when score >= 60\n  warm when score >= 30\n  cold otherwise\n}\n";
+const TIERS: &str =
+    "label tier {\n  hot when score >= 60\n  warm when score >= 30\n  cold otherwise\n}\n";
 
 fn rules(points: u32) -> String {
     format!("when title contains \"VP\" add {points} as \"vp\"\n{TIERS}")
@@ -53,7 +54,11 @@ fn repl_session_with_hot_reload() {
     p.exp_string("loaded m.rules").unwrap();
 
     ask(&mut p, "2 * 21", "42 : number");
-    ask(&mut p, ":lead {\"id\": \"L9\", \"title\": \"VP Sales\"}", "score 40  tier warm");
+    ask(
+        &mut p,
+        ":lead {\"id\": \"L9\", \"title\": \"VP Sales\"}",
+        "score 40  tier warm",
+    );
     ask(&mut p, "title starts with \"vp\"", "true : bool");
     ask(&mut p, ":explain", "lead L9  score 40  tier warm");
     p.exp_string("+40  vp").unwrap();
@@ -71,7 +76,8 @@ fn repl_session_with_hot_reload() {
     p.exp_string(PROMPT).unwrap();
     save(dir.path(), "when title contians \"VP\" add 90\n");
     p.exp_string("m.rules:1:12").unwrap();
-    p.exp_string("1 error; the last good rules stay in force").unwrap();
+    p.exp_string("1 error; the last good rules stay in force")
+        .unwrap();
     ask(&mut p, ":score", "score 70  tier hot");
 
     ask(&mut p, ":quit", "");

@@ -100,7 +100,9 @@ fn quit_ends_the_session_and_errors_do_not() {
 fn help_lists_every_command() {
     let (mut s, _) = session(&[]);
     let help = s.eval_line(":help").text;
-    for c in [":lead", ":set", ":leads", ":score", ":explain", ":as-of", ":load"] {
+    for c in [
+        ":lead", ":set", ":leads", ":score", ":explain", ":as-of", ":load",
+    ] {
         assert!(help.contains(c), "{c} missing from {help}");
     }
     for c in [":reload", ":rules", ":type", ":schema", ":save", ":quit"] {
@@ -129,7 +131,8 @@ impl Dir {
     }
 }
 
-const TIERS: &str = "label tier {\n  hot when score >= 60\n  warm when score >= 30\n  cold otherwise\n}\n";
+const TIERS: &str =
+    "label tier {\n  hot when score >= 60\n  warm when score >= 30\n  cold otherwise\n}\n";
 
 fn rules(points: u32) -> String {
     format!("when title contains \"VP\" add {points} as \"vp\"\n{TIERS}")
@@ -139,7 +142,10 @@ fn rules(points: u32) -> String {
 fn a_clean_reload_replaces_the_rules_and_shows_the_score_change() {
     let d = Dir::new(&rules(40));
     let (mut s, _) = session(&[&d.path("m.rules")]);
-    assert_eq!(s.eval_line(":lead {\"title\": \"VP\"}").text, "score 40  tier warm\n");
+    assert_eq!(
+        s.eval_line(":lead {\"title\": \"VP\"}").text,
+        "score 40  tier warm\n"
+    );
     d.write("m.rules", &rules(70));
     let out = s.reload().text;
     assert!(out.starts_with("reloaded "), "{out}");
@@ -155,11 +161,17 @@ fn a_broken_reload_keeps_the_last_good_rules() {
     d.write("m.rules", "when title contians \"VP\" add 90\n");
     let out = s.reload().text;
     assert!(out.contains("m.rules:1:12"), "{out}");
-    assert!(out.ends_with("1 error; the last good rules stay in force\n"), "{out}");
+    assert!(
+        out.ends_with("1 error; the last good rules stay in force\n"),
+        "{out}"
+    );
     assert_eq!(s.eval_line(":score").text, "score 70  tier hot\n");
     // Expressions and new items are checked against the last good rules too.
     assert_eq!(s.eval_line("title contains \"V\"").text, "true : bool\n");
-    assert!(s.eval_line("add 1").text.starts_with("added rule: score 70 → 71"));
+    assert!(s
+        .eval_line("add 1")
+        .text
+        .starts_with("added rule: score 70 → 71"));
 }
 
 #[test]
