@@ -21,6 +21,7 @@ mod error;
 mod expr;
 mod infer;
 mod items;
+pub mod lints;
 mod names;
 mod ops;
 mod regex;
@@ -40,6 +41,10 @@ pub fn check(sources: &SourceMap, items: &[Item]) -> (Option<Ruleset>, Vec<Probl
         testblocks::check(rs, items, &mut c.problems);
     }
     let has_error = c.problems.iter().any(|p| !p.is_warning());
+    if let (Some(rs), false) = (&ruleset, has_error) {
+        let lints = lints::run(sources, rs);
+        c.problems.extend(lints.into_iter().map(Problem::Lint));
+    }
     (ruleset.filter(|_| !has_error), c.problems)
 }
 

@@ -140,6 +140,22 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// How to print the diagnostics: for people, or as machine output on stdout.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+/// How `leadscore check` prints its diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Rendered reports with the source lines, on stderr.
+    Human,
+    /// One JSON object with `files` and `diagnostics`, on stdout.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=..::msg`), on stdout.
+    Github,
+    /// A SARIF 2.1.0 log, on stdout.
+    Sarif,
 }
 
 /// Where leads come from and how they are read; shared by `score` and `explain`.

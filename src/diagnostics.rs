@@ -11,6 +11,7 @@ use crate::syntax::ast::Span;
 use std::fmt;
 
 mod check;
+pub mod formats;
 mod testing;
 mod syntax;
 

@@ -8,6 +8,8 @@ use crate::syntax::ast::{Span, StrOp};
 pub enum Problem {
     /// A problem in a test block (see `testblocks`).
     Test(super::testblocks::TestProblem),
+    /// A lint: a warning about rules that check but look wrong (see `lints`).
+    Lint(super::lints::Lint),
     /// A schema type name that is not a type, e.g. `size: integer`.
     UnknownType {
         /// The type name as written.
@@ -244,6 +246,6 @@ pub enum NameKind {
 impl Problem {
     /// `true` for problems that still let the rules run.
     pub fn is_warning(&self) -> bool {
-        matches!(self, Problem::UnreachableArm { .. })
+        matches!(self, Problem::UnreachableArm { .. } | Problem::Lint(_))
     }
 }

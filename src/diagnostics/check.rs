@@ -13,17 +13,24 @@
 //! | `leadscore::duplicate_name` | two lets, groups or labels (or a group and a label) with one name; a repeated schema field; two schemas | `group fit { ... }` and `label fit { ... }` |
 //! | `leadscore::invalid_regex` | a regex the engine rejects, or an unknown flag | `matches /(test/` |
 //! | `leadscore::unreachable_arm` (warning) | a label arm after `otherwise` | `cold otherwise` then `warm when score > 5` |
+//! | `leadscore::never_fires` (lint) | a rule whose condition can never hold | `when size > 100 and size < 50 add 5` |
+//! | `leadscore::unreachable_arm` (lint) | a label arm an earlier arm always takes first | `warm when score >= 40` above `hot when score >= 80` |
+//! | `leadscore::duplicate_condition` (lint) | a rule with the same condition as an earlier rule | `when a > 1 add 5` twice |
+//! | `leadscore::unused_let` (lint) | a `let` nothing uses | `let junior = [Intern]`, never used |
+//! | `leadscore::unreachable_max` (lint) | a group whose rules together stay below its `max` | `group fit max 100 { when a add 10 }` |
+//! | `leadscore::no_otherwise` (lint) | a label block without `otherwise` | `label tier { hot when score > 80 }` |
 //! | `leadscore::bad_limit` | `up to N` with N <= 0; a group whose `min` is above its `max` | `group fit max 10 min 20 { ... }` |
 
 use super::{Diagnostic, ToDiagnostic};
+use crate::check::lints::{Lint, Never};
 use crate::check::{Expected, Literal, NameKind, Problem, Role};
 use crate::rules::Type;
 use crate::syntax::ast::StrOp;
 
 impl ToDiagnostic for Problem {
     fn to_diagnostic(&self) -> Diagnostic {
-        if let Problem::Test(t) = self {
-            return t.to_diagnostic();
+        if let Problem::Lint(l) = self {
+            return l.to_diagnostic();
         }
         let d = names(self)
             .or_else(|| types(self))
@@ -369,5 +376,76 @@ fn num(n: f64) -> String {
         format!("{}", n as i64)
     } else {
         n.to_string()
+    }
+}
+
+/// Wording of the lints (all warnings); each help names its `# allow(...)`.
+impl ToDiagnostic for Lint {
+    fn to_diagnostic(&self) -> Diagnostic {
+        let short = self.code().trim_start_matches("leadscore::");
+        let allow = format!("; if this is on purpose, write `# allow({short})` above it");
+        let d = match self {
+            Lint::NeverFires { span, why } => never_fires(*span, *why),
+            Lint::ShadowedArm { span, by } => Diagnostic::error(
+                self.code(),
+                "this arm can never be chosen",
+                *span,
+                "every lead it matches is taken by an earlier arm",
+            )
+            .with_note(*by, "this arm comes first and matches all of them")
+            .with_help(format!("arms are tried in order: put the narrower condition (e.g. the higher threshold) first{allow}")),
+            Lint::DuplicateCondition { span, first } => Diagnostic::error(
+                self.code(),
+                "this rule has the same condition as an earlier rule",
+                *span,
+                "same condition",
+            )
+            .with_note(*first, "first used here")
+            .with_help(format!("merge the two rules into one, or change one of the conditions{allow}")),
+            Lint::UnusedLet { span, name } => Diagnostic::error(
+                self.code(),
+                format!("`{name}` is never used"),
+                *span,
+                "defined but not used",
+            )
+            .with_help(format!("remove the `let`, or use it in a rule or label{allow}")),
+            Lint::UnreachableMax { span, name, max, reachable } => Diagnostic::error(
+                self.code(),
+                format!("the group `{name}` can never reach its `max {}`", num(*max)),
+                *span,
+                format!("its rules give at most {} together", num(*reachable)),
+            )
+            .with_help(format!("lower the `max`, or remove it: a cap that no lead can reach does nothing{allow}")),
+            Lint::NoOtherwise { span, name } => Diagnostic::error(
+                self.code(),
+                format!("the label `{name}` has no `otherwise` arm"),
+                *span,
+                "some leads may match no arm",
+            )
+            .with_help(format!("a lead that matches no arm gets null; add a last arm such as `none otherwise`{allow}")),
+        };
+        d.warning()
+    }
+}
+
+fn never_fires(span: crate::syntax::ast::Span, why: Never) -> Diagnostic {
+    let d = Diagnostic::error(
+        "leadscore::never_fires",
+        "this rule can never fire",
+        span,
+        "never true",
+    );
+    let allow = "; if this is on purpose, write `# allow(never_fires)` above it";
+    match why {
+        Never::Contradiction { first, second } => d
+            .with_note(first, "this comparison")
+            .with_note(second, "contradicts this one")
+            .with_help(format!("no value satisfies both comparisons; did you mean `or`, or swap `<` and `>`?{allow}")),
+        Never::ReversedBetween { span } => d
+            .with_note(span, "the low end is above the high end")
+            .with_help(format!("write the lower number first: `between LOW and HIGH`{allow}")),
+        Never::EmptyList { span } => d
+            .with_note(span, "an empty list")
+            .with_help(format!("nothing is in an empty list: add values to it{allow}")),
     }
 }

@@ -1,0 +1,310 @@
+//! Looking at checked expressions: their children, a structural key that
+//! ignores spans, and numeric ranges a condition pins a value to.
+
+use crate::rules::{TExpr, TExprKind};
+use crate::syntax::ast::{CmpOp, Span};
+use std::fmt::Write as _;
+
+/// The direct sub-expressions of `e`.
+pub fn children(e: &TExpr) -> Vec<&TExpr> {
+    use TExprKind as K;
+    match &e.kind {
+        K::Number(_) | K::String(_) | K::Bool(_) | K::Regex(_) | K::Duration(_) => vec![],
+        K::Field(_) | K::Let(_) | K::Score | K::GroupTotal(_) => vec![],
+        K::List(xs) | K::Call(_, xs) | K::And(xs) | K::Or(xs) => xs.iter().collect(),
+        K::Project(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![x],
+        K::Where(a, b) | K::Arith(_, a, b) | K::Compare(_, a, b) => vec![a, b],
+        K::Matches(a, b) | K::Within(a, b) => vec![a, b],
+        K::In { value, list, .. } => vec![value, list],
+        K::Between(a, b, c) => vec![a, b, c],
+        K::StrTest { value, needle, .. } => vec![value, needle],
+    }
+}
+
+/// What a node is, without its children or span.
+fn head(k: &TExprKind) -> String {
+    use TExprKind as K;
+    match k {
+        K::Number(n) => format!("{n}"),
+        K::String(s) => format!("{:?}", s.to_lowercase()),
+        K::Bool(b) => format!("{b}"),
+        K::Regex(r) => format!("/{r}/"),
+        K::Duration(d) => format!("{d}s"),
+        K::Field(f) => format!("{:?}:{}", f.scope, f.path.join(".")),
+        K::Let(i) => format!("let#{i}"),
+        K::Score => "score".into(),
+        K::GroupTotal(g) => format!("group#{g}"),
+        K::Project(_, name) => format!(".{name}"),
+        K::Call(f, _) => format!("{f:?}"),
+        K::Arith(op, ..) => format!("{op:?}"),
+        K::Compare(op, ..) => format!("{op:?}"),
+        K::In { negated, .. } => format!("in:{negated}"),
+        K::StrTest { op, any, .. } => format!("{op:?}:{any}"),
+        K::IsPresent(_, p) => format!("present:{p}"),
+        other => format!("{:?}", std::mem::discriminant(other)),
+    }
+}
+
+/// A text equal for two expressions exactly when they have the same shape
+/// and the same values, wherever they were written (string literals compare
+/// ignoring case, as the language does).
+pub fn key(e: &TExpr) -> String {
+    let mut out = String::new();
+    write_key(e, &mut out);
+    out
+}
+
+fn write_key(e: &TExpr, out: &mut String) {
+    let _ = write!(out, "{}", head(&e.kind));
+    let kids = children(e);
+    if kids.is_empty() {
+        return;
+    }
+    out.push('(');
+    for (i, k) in kids.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_key(k, out);
+    }
+    out.push(')');
+}
+
+/// One end of a range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bound {
+    /// The value.
+    pub value: f64,
+    /// The value itself is in the range.
+    pub inclusive: bool,
+}
+
+/// The numbers a value may take: `None` ends are unbounded.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Range {
+    /// The lower end.
+    pub lo: Option<Bound>,
+    /// The upper end.
+    pub hi: Option<Bound>,
+}
+
+impl Range {
+    /// No number is in the range.
+    pub fn is_empty(&self) -> bool {
+        match (self.lo, self.hi) {
+            (Some(lo), Some(hi)) => {
+                lo.value > hi.value || (lo.value == hi.value && !(lo.inclusive && hi.inclusive))
+            }
+            _ => false,
+        }
+    }
+
+    /// The numbers in both ranges.
+    pub fn and(self, other: Range) -> Range {
+        let tighter_lo = |a: Bound, b: Bound| {
+            if a.value > b.value || (a.value == b.value && !a.inclusive) {
+                a
+            } else {
+                b
+            }
+        };
+        let tighter_hi = |a: Bound, b: Bound| {
+            if a.value < b.value || (a.value == b.value && !a.inclusive) {
+                a
+            } else {
+                b
+            }
+        };
+        Range {
+            lo: pick(self.lo, other.lo, tighter_lo),
+            hi: pick(self.hi, other.hi, tighter_hi),
+        }
+    }
+
+    /// Every number of `self` is in `outer`.
+    pub fn within(self, outer: Range) -> bool {
+        self.and(outer) == self
+    }
+}
+
+fn pick(a: Option<Bound>, b: Option<Bound>, f: impl Fn(Bound, Bound) -> Bound) -> Option<Bound> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(f(a, b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A number literal's value.
+pub fn number(e: &TExpr) -> Option<f64> {
+    match e.kind {
+        TExprKind::Number(n) => Some(n),
+        TExprKind::Neg(ref x) => number(x).map(|n| -n),
+        _ => None,
+    }
+}
+
+/// `x > 5`, `5 <= x`, `x == 3`, `x between 1 and 9` with number literals:
+/// the key of `x` and the range the condition pins it to.
+pub fn constraint(e: &TExpr) -> Option<(String, Range)> {
+    let at = |value: f64, inclusive: bool| Some(Bound { value, inclusive });
+    match &e.kind {
+        TExprKind::Compare(op, a, b) => {
+            let (subject, n, op) = match (number(a), number(b)) {
+                (None, Some(n)) => (a, n, *op),
+                (Some(n), None) => (b, n, flip(*op)),
+                _ => return None,
+            };
+            let range = match op {
+                CmpOp::Eq => Range {
+                    lo: at(n, true),
+                    hi: at(n, true),
+                },
+                CmpOp::Ne => return None,
+                CmpOp::Lt => Range {
+                    lo: None,
+                    hi: at(n, false),
+                },
+                CmpOp::Le => Range {
+                    lo: None,
+                    hi: at(n, true),
+                },
+                CmpOp::Gt => Range {
+                    lo: at(n, false),
+                    hi: None,
+                },
+                CmpOp::Ge => Range {
+                    lo: at(n, true),
+                    hi: None,
+                },
+            };
+            Some((key(subject), range))
+        }
+        TExprKind::Between(x, lo, hi) => {
+            let range = Range {
+                lo: at(number(lo)?, true),
+                hi: at(number(hi)?, true),
+            };
+            Some((key(x), range))
+        }
+        _ => None,
+    }
+}
+
+/// `5 < x` is `x > 5`.
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        other => other,
+    }
+}
+
+/// The conjuncts of a condition: `a and b and c` → `[a, b, c]`, anything else → `[e]`.
+pub fn conjuncts(e: &TExpr) -> Vec<&TExpr> {
+    match &e.kind {
+        TExprKind::And(xs) => xs.iter().flat_map(conjuncts).collect(),
+        _ => vec![e],
+    }
+}
+
+/// Why a condition can never hold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Never {
+    /// Two comparisons of one value that no number satisfies together.
+    Contradiction {
+        /// The earlier comparison.
+        first: Span,
+        /// The one that contradicts it.
+        second: Span,
+    },
+    /// `x between 9 and 1`.
+    ReversedBetween {
+        /// The `between` expression.
+        span: Span,
+    },
+    /// `x in []`.
+    EmptyList {
+        /// The empty list.
+        span: Span,
+    },
+}
+
+/// Why `e` can never be true, if it cannot.
+pub fn never(e: &TExpr) -> Option<Never> {
+    match &e.kind {
+        TExprKind::Between(..) => constraint(e)
+            .filter(|(_, r)| r.is_empty())
+            .map(|_| Never::ReversedBetween { span: e.span }),
+        TExprKind::In {
+            list,
+            negated: false,
+            ..
+        } => match &list.kind {
+            TExprKind::List(xs) if xs.is_empty() => Some(Never::EmptyList { span: list.span }),
+            _ => None,
+        },
+        TExprKind::And(_) => never_all(&conjuncts(e)),
+        TExprKind::Or(xs) => {
+            let reasons: Vec<Never> = xs.iter().map_while(never).collect();
+            (reasons.len() == xs.len()).then(|| reasons[0])
+        }
+        _ => None,
+    }
+}
+
+/// A conjunction never holds when one part never does, or when the ranges
+/// its comparisons pin one value to have no number in common.
+fn never_all(parts: &[&TExpr]) -> Option<Never> {
+    if let Some(n) = parts.iter().find_map(|p| never(p)) {
+        return Some(n);
+    }
+    let mut seen: Vec<(String, Range, Span)> = Vec::new();
+    for part in parts {
+        let Some((k, r)) = constraint(part) else {
+            continue;
+        };
+        match seen.iter_mut().find(|(sk, ..)| *sk == k) {
+            Some((_, range, first)) => {
+                *range = range.and(r);
+                if range.is_empty() {
+                    return Some(Never::Contradiction {
+                        first: *first,
+                        second: part.span,
+                    });
+                }
+            }
+            None => seen.push((k, r, part.span)),
+        }
+    }
+    None
+}
+
+/// When `earlier` holds for every lead `later` holds for: `earlier` is only
+/// comparisons of values with numbers (or the very same condition as `later`),
+/// and `later` pins each of those values inside `earlier`'s range.
+pub fn covers(earlier: &TExpr, later: &TExpr) -> bool {
+    if key(earlier) == key(later) {
+        return true;
+    }
+    let Some(needs) = conjuncts(earlier)
+        .into_iter()
+        .map(constraint)
+        .collect::<Option<Vec<_>>>()
+    else {
+        return false;
+    };
+    let has: Vec<(String, Range)> = conjuncts(later)
+        .into_iter()
+        .filter_map(constraint)
+        .collect();
+    needs.iter().all(|(k, outer)| {
+        let mine = has
+            .iter()
+            .filter(|(hk, _)| hk == k)
+            .map(|(_, r)| *r)
+            .reduce(Range::and);
+        mine.is_some_and(|r| r.within(*outer))
+    })
+}
