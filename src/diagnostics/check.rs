@@ -29,6 +29,9 @@ use crate::syntax::ast::StrOp;
 
 impl ToDiagnostic for Problem {
     fn to_diagnostic(&self) -> Diagnostic {
+        if let Problem::Test(t) = self {
+            return t.to_diagnostic();
+        }
         if let Problem::Lint(l) = self {
             return l.to_diagnostic();
         }
