@@ -386,9 +386,9 @@ fn num(n: f64) -> String {
 impl ToDiagnostic for Lint {
     fn to_diagnostic(&self) -> Diagnostic {
         let short = self.code().trim_start_matches("leadscore::");
-        let allow = format!("; if this is on purpose, write `# allow({short})` above it");
+        let allow = format!(". If this is on purpose, write `# allow({short})` on the line above");
         let d = match self {
-            Lint::NeverFires { span, why } => never_fires(*span, *why),
+            Lint::NeverFires { why, .. } => never_fires(*why),
             Lint::ShadowedArm { span, by } => Diagnostic::error(
                 self.code(),
                 "this arm can never be chosen",
@@ -431,24 +431,26 @@ impl ToDiagnostic for Lint {
     }
 }
 
-fn never_fires(span: crate::syntax::ast::Span, why: Never) -> Diagnostic {
-    let d = Diagnostic::error(
-        "leadscore::never_fires",
-        "this rule can never fire",
-        span,
-        "never true",
-    );
-    let allow = "; if this is on purpose, write `# allow(never_fires)` above it";
+fn never_fires(why: Never) -> Diagnostic {
+    let code = "leadscore::never_fires";
+    let message = "this rule can never fire";
+    let allow = ". If this is on purpose, write `# allow(never_fires)` on the line above";
     match why {
-        Never::Contradiction { first, second } => d
-            .with_note(first, "this comparison")
-            .with_note(second, "contradicts this one")
-            .with_help(format!("no value satisfies both comparisons; did you mean `or`, or swap `<` and `>`?{allow}")),
-        Never::ReversedBetween { span } => d
-            .with_note(span, "the low end is above the high end")
-            .with_help(format!("write the lower number first: `between LOW and HIGH`{allow}")),
-        Never::EmptyList { span } => d
-            .with_note(span, "an empty list")
-            .with_help(format!("nothing is in an empty list: add values to it{allow}")),
+        Never::Contradiction { first, second } => {
+            Diagnostic::error(code, message, second, "contradicts the earlier comparison")
+                .with_note(first, "no value satisfies this and the other comparison")
+                .with_help(format!(
+                    "did you mean `or`? Or check the direction of `<` and `>`{allow}"
+                ))
+        }
+        Never::ReversedBetween { span } => {
+            Diagnostic::error(code, message, span, "the low end is above the high end").with_help(
+                format!("write the lower number first: `between LOW and HIGH`{allow}"),
+            )
+        }
+        Never::EmptyList { span } => {
+            Diagnostic::error(code, message, span, "an empty list: nothing is in it")
+                .with_help(format!("add values to the list, or remove the rule{allow}"))
+        }
     }
 }
