@@ -130,6 +130,7 @@ fn unexpected_help(found: &str, context: Context) -> String {
         Context::Let => "a definition reads `let NAME = VALUE`".into(),
         Context::Schema => "a schema lists one `name: type` per line (types: string, int, number, bool, datetime, list<T>, { ... }; `?` for optional)".into(),
         Context::Include => "an include reads `include \"path/to/file.rules\"`".into(),
+        Context::Test => "a test reads `test \"name\" {`, then `as_of TIME`, `lead { ... }` or `lead from \"file.json\"`, and `expect ...` lines, then `}`".into(),
     }
 }
 

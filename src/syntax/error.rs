@@ -86,6 +86,8 @@ pub enum Context {
     Schema,
     /// An `include`.
     Include,
+    /// A `test` block or one of its lines.
+    Test,
     /// A line that starts no statement.
     Other,
 }
