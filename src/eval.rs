@@ -41,10 +41,12 @@
 mod compile;
 mod fast;
 mod lead;
+mod probe;
 mod render;
 mod run;
 mod value;
 
+pub use probe::Shown;
 pub use render::{push_num, Reason};
 pub use run::Scratch;
 
