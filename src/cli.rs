@@ -6,6 +6,7 @@
 //! place that maps them to the process exit status.
 
 mod check;
+mod diff;
 pub(crate) mod explain;
 pub(crate) mod input;
 pub(crate) mod load;
@@ -30,6 +31,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Repl(args) => return crate::repl::run(args.config()),
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
@@ -123,6 +125,8 @@ enum Command {
     Score(ScoreArgs),
     /// Show, lead by lead, which rules gave which points.
     Explain(ExplainArgs),
+    /// Compare two versions of the rules on the same leads.
+    Diff(diff::DiffArgs),
     /// Try rules and leads interactively; rules files reload when saved.
     Repl(crate::repl::ReplArgs),
     /// Run the `test` blocks of rules files.

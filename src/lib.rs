@@ -11,6 +11,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod repl;

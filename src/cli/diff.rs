@@ -1,0 +1,181 @@
+//! `leadscore diff OLD_RULES NEW_RULES --leads FILE`: the impact of a rules
+//! change on real leads. `OLD_RULES` (or `NEW_RULES`) may be a git revision
+//! of a file, `REV:path` (e.g. `HEAD~1:rules/b2b_saas.rules`), read with
+//! `git show`; its includes are read from the same revision.
+
+use super::input::{self, Lead};
+use super::load::{print_diagnostics, summary, FsReader};
+use super::{note, parse_as_of, InputFormat, Status, Stop};
+use crate::diff::{self, render};
+use crate::eval::{EvalOptions, Program};
+use crate::syntax::SourceReader;
+use chrono::{DateTime, Utc};
+use clap::{Args, ValueEnum};
+use serde_json::Value;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+/// Options of `leadscore diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old rules: a file, or `REV:path` for a file at a git revision.
+    #[arg(value_name = "OLD_RULES")]
+    pub old: String,
+    /// The new rules: a file, or `REV:path`.
+    #[arg(value_name = "NEW_RULES")]
+    pub new: String,
+    /// The leads to score with both versions (.jsonl, .json or .csv).
+    #[arg(long, value_name = "FILE")]
+    pub leads: String,
+    /// The evaluation time (RFC 3339, or a date for midnight UTC); default now.
+    #[arg(long, value_name = "TIME", value_parser = parse_as_of)]
+    pub as_of: Option<DateTime<Utc>>,
+    /// The lead field that identifies a lead (a dotted path is allowed).
+    #[arg(long, value_name = "FIELD", default_value = "id")]
+    pub id: String,
+    /// How many of the leads that moved most to show.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub sample: usize,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+/// How `leadscore diff` prints its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Plain text.
+    Text,
+    /// One JSON object.
+    Json,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+}
+
+/// Scores the leads with both versions and prints the comparison.
+pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
+    let old = program(&args.old);
+    let new = program(&args.new);
+    let (old, new) = (old?, new?);
+    let leads = read_leads(args, &new)?;
+    let config = diff::Config {
+        eval: EvalOptions {
+            as_of: args.as_of.unwrap_or_else(Utc::now),
+        },
+        sample: args.sample,
+    };
+    let report = diff::compare(&old, &new, leads, &config);
+    let text = match args.format {
+        DiffFormat::Text => render::text(&report),
+        DiffFormat::Json => format!("{:#}\n", render::json(&report)),
+        DiffFormat::Markdown => render::markdown(&report),
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes()).map_err(Stop::write)?;
+    Ok(Status::Success)
+}
+
+/// Loads one version of the rules: a file, or `REV:path` through `git show`.
+fn program(spec: &str) -> Result<Program, Stop> {
+    let loaded = match git_spec(spec) {
+        Some((rev, path)) => crate::load(
+            path,
+            &GitReader {
+                rev: rev.to_string(),
+            },
+        ),
+        None => crate::load(spec, &FsReader),
+    }
+    .map_err(|e| Stop::Trouble(format!("cannot read rules {spec}: {e}")))?;
+    print_diagnostics(&loaded);
+    match &loaded.ruleset {
+        Some(rs) if !loaded.has_errors() => Ok(Program::compile(rs)),
+        _ => {
+            note(&summary(Path::new(spec), &loaded.diagnostics));
+            Err(Stop::RulesInvalid)
+        }
+    }
+}
+
+/// `REV:path` when `spec` is not an existing file and has a `:` after its first character.
+fn git_spec(spec: &str) -> Option<(&str, &str)> {
+    if Path::new(spec).exists() {
+        return None;
+    }
+    spec.split_once(':')
+        .filter(|(rev, path)| !rev.is_empty() && !path.is_empty())
+}
+
+/// Reads files as they were at a git revision (`git show REV:./path`).
+struct GitReader {
+    rev: String,
+}
+
+impl SourceReader for GitReader {
+    fn read(&self, path: &Path) -> io::Result<String> {
+        let object = format!("{}:./{}", self.rev, path.display());
+        let out = Command::new("git").args(["show", &object]).output()?;
+        if !out.status.success() {
+            let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            return Err(io::Error::new(io::ErrorKind::NotFound, why));
+        }
+        String::from_utf8(out.stdout).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        Ok(normalize(path))
+    }
+}
+
+/// `.` and `..` resolved without a file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Every lead of `--leads` with its id; unreadable leads are counted out with a note.
+fn read_leads(args: &DiffArgs, new: &Program) -> Result<Vec<(String, Value)>, Stop> {
+    let source = input::open(&args.leads).map_err(Stop::Trouble)?;
+    let lead_type = &new.ruleset().lead_type;
+    let leads = input::leads(source, InputFormat::Auto, lead_type).map_err(Stop::Trouble)?;
+    let path: Vec<&str> = args.id.split('.').collect();
+    let mut out = Vec::new();
+    let mut bad = 0;
+    for (n, lead) in leads.enumerate() {
+        let lead: Lead =
+            lead.map_err(|e| Stop::Trouble(format!("cannot read {}: {e}", args.leads)))?;
+        match lead.value {
+            Ok(value) => out.push((lead_id(&value, &path, n + 1), value)),
+            Err(_) => bad += 1,
+        }
+    }
+    if bad > 0 {
+        note(&format!(
+            "{bad} leads of {} could not be read and are left out",
+            args.leads
+        ));
+    }
+    Ok(out)
+}
+
+/// The id field as text, or `#N` (the lead's position) when it has none.
+fn lead_id(lead: &Value, path: &[&str], n: usize) -> String {
+    let found = path.iter().try_fold(lead, |v, seg| v.get(seg));
+    match found {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) if !v.is_null() => v.to_string(),
+        _ => format!("#{n}"),
+    }
+}

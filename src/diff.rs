@@ -1,0 +1,272 @@
+//! The impact of a rules change: the same leads scored with two versions of
+//! the rules, compared. No I/O: `cli::diff` reads the files and prints one of
+//! the renderings in [`render`].
+//!
+//! Rules are matched by label and labels by name; a rule or label present in
+//! only one version is marked added or removed.
+
+pub mod render;
+
+use crate::eval::{EvalOptions, Outcome, Program};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// How the comparison is made.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    /// The clock for both versions.
+    pub eval: EvalOptions,
+    /// How many of the leads that moved most to keep as a sample.
+    pub sample: usize,
+}
+
+/// What changed between the two versions, over all leads.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    /// Leads read.
+    pub leads: usize,
+    /// Leads scored by both versions.
+    pub compared: usize,
+    /// Leads one of the versions could not score (data errors).
+    pub errors: usize,
+    /// Leads whose score changed.
+    pub changed: usize,
+    /// Mean of new − old score over the compared leads.
+    pub mean_change: f64,
+    /// The largest rise and the largest fall: (lead id, change).
+    pub largest_rise: Option<(String, f64)>,
+    /// See `largest_rise`.
+    pub largest_fall: Option<(String, f64)>,
+    /// Per label name: (old value, new value) → number of leads, `None` for null or absent.
+    pub labels: Vec<LabelMoves>,
+    /// Per rule label: how many leads it fired for in each version.
+    pub rules: Vec<RuleFires>,
+    /// The leads that moved most, largest change first.
+    pub sample: Vec<Moved>,
+}
+
+/// The transition matrix of one label.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LabelMoves {
+    /// The label's name.
+    pub name: String,
+    /// The label exists in the old / new version.
+    pub present: (bool, bool),
+    /// (old value, new value) → leads; `None` when no arm matched or the label is absent.
+    pub moves: BTreeMap<(Option<String>, Option<String>), usize>,
+}
+
+/// How often one rule fired, in each version (`None`: the rule is not in that version).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleFires {
+    /// The rule's label.
+    pub label: String,
+    /// Leads it fired for with the old rules.
+    pub old: Option<usize>,
+    /// Leads it fired for with the new rules.
+    pub new: Option<usize>,
+}
+
+/// One lead that moved, with both explanations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moved {
+    /// The lead's id (its `id` field, or its position).
+    pub id: String,
+    /// The old score.
+    pub old: f64,
+    /// The new score.
+    pub new: f64,
+    /// The old reasons: rule label (or cap) and points.
+    pub old_reasons: Vec<(String, f64)>,
+    /// The new reasons.
+    pub new_reasons: Vec<(String, f64)>,
+}
+
+/// Scores every lead with both programs and compares. Each lead is its id and its JSON value.
+pub fn compare(
+    old: &Program,
+    new: &Program,
+    leads: impl IntoIterator<Item = (String, Value)>,
+    config: &Config,
+) -> Report {
+    let mut acc = Acc::new(old, new);
+    for (id, lead) in leads {
+        acc.report.leads += 1;
+        match (
+            old.score(&lead, &config.eval),
+            new.score(&lead, &config.eval),
+        ) {
+            (Ok(a), Ok(b)) => acc.add(old, new, id, &a, &b, config.sample),
+            _ => acc.report.errors += 1,
+        }
+    }
+    acc.finish()
+}
+
+/// An index into the old and the new ruleset (`None`: not in that version).
+type Pair = (Option<usize>, Option<usize>);
+
+/// Running totals while leads are compared.
+struct Acc {
+    report: Report,
+    sum_change: f64,
+    /// Rule label → index in the old and new rulesets.
+    rule_index: Vec<Pair>,
+    /// Label name → index in the old and new rulesets.
+    label_index: Vec<Pair>,
+}
+
+impl Acc {
+    fn new(old: &Program, new: &Program) -> Acc {
+        let (o, n) = (old.ruleset(), new.ruleset());
+        let rule_names = union(
+            o.rules.iter().map(|r| &r.label),
+            n.rules.iter().map(|r| &r.label),
+        );
+        let label_names = union(
+            o.labels.iter().map(|l| &l.name),
+            n.labels.iter().map(|l| &l.name),
+        );
+        let rule_index: Vec<Pair> = rule_names
+            .iter()
+            .map(|s| {
+                let at = |rs: &[crate::rules::RuleDef]| rs.iter().position(|r| r.label == *s);
+                (at(&o.rules), at(&n.rules))
+            })
+            .collect();
+        let label_index: Vec<Pair> = label_names
+            .iter()
+            .map(|s| {
+                let at = |ls: &[crate::rules::LabelDef]| ls.iter().position(|l| l.name == *s);
+                (at(&o.labels), at(&n.labels))
+            })
+            .collect();
+        let rules = rule_names
+            .iter()
+            .zip(&rule_index)
+            .map(|(label, (a, b))| RuleFires {
+                label: label.clone(),
+                old: a.map(|_| 0),
+                new: b.map(|_| 0),
+            })
+            .collect();
+        let labels = label_names
+            .iter()
+            .zip(&label_index)
+            .map(|(name, (a, b))| LabelMoves {
+                name: name.clone(),
+                present: (a.is_some(), b.is_some()),
+                moves: BTreeMap::new(),
+            })
+            .collect();
+        let report = Report {
+            rules,
+            labels,
+            ..Report::default()
+        };
+        Acc {
+            report,
+            sum_change: 0.0,
+            rule_index,
+            label_index,
+        }
+    }
+
+    fn add(
+        &mut self,
+        old: &Program,
+        new: &Program,
+        id: String,
+        a: &Outcome,
+        b: &Outcome,
+        keep: usize,
+    ) {
+        let r = &mut self.report;
+        r.compared += 1;
+        let change = b.score - a.score;
+        self.sum_change += change;
+        if change != 0.0 {
+            r.changed += 1;
+        }
+        if change > 0.0 && r.largest_rise.as_ref().map_or(true, |(_, c)| change > *c) {
+            r.largest_rise = Some((id.clone(), change));
+        }
+        if change < 0.0 && r.largest_fall.as_ref().map_or(true, |(_, c)| change < *c) {
+            r.largest_fall = Some((id.clone(), change));
+        }
+        for (fires, (i, j)) in r.rules.iter_mut().zip(&self.rule_index) {
+            bump(&mut fires.old, i.is_some_and(|i| a.rules[i].fired));
+            bump(&mut fires.new, j.is_some_and(|j| b.rules[j].fired));
+        }
+        for (moves, (i, j)) in r.labels.iter_mut().zip(&self.label_index) {
+            let from = i.and_then(|i| value(old, i, a));
+            let to = j.and_then(|j| value(new, j, b));
+            *moves.moves.entry((from, to)).or_default() += 1;
+        }
+        if change != 0.0 {
+            keep_sample(&mut r.sample, moved(old, new, id, a, b), keep);
+        }
+    }
+
+    fn finish(mut self) -> Report {
+        if self.report.compared > 0 {
+            self.report.mean_change = self.sum_change / self.report.compared as f64;
+        }
+        self.report
+    }
+}
+
+fn bump(count: &mut Option<usize>, fired: bool) {
+    if let (Some(c), true) = (count.as_mut(), fired) {
+        *c += 1;
+    }
+}
+
+/// Names in order of first appearance: the old version's, then the new-only ones.
+fn union<'a>(
+    a: impl Iterator<Item = &'a String>,
+    b: impl Iterator<Item = &'a String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in a.chain(b) {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// The value label `l` took in `o`, if an arm matched.
+fn value(p: &Program, l: usize, o: &Outcome) -> Option<String> {
+    let arm = o.labels.get(l).copied().flatten()?;
+    Some(p.ruleset().labels[l].arms[arm].value.clone())
+}
+
+fn moved(old: &Program, new: &Program, id: String, a: &Outcome, b: &Outcome) -> Moved {
+    let reasons = |p: &Program, o: &Outcome| {
+        p.reasons(o)
+            .iter()
+            .map(|r| (r.rule.to_string(), r.points))
+            .collect()
+    };
+    Moved {
+        id,
+        old: a.score,
+        new: b.score,
+        old_reasons: reasons(old, a),
+        new_reasons: reasons(new, b),
+    }
+}
+
+/// Keeps the `keep` largest moves, largest first; ties keep input order.
+fn keep_sample(sample: &mut Vec<Moved>, m: Moved, keep: usize) {
+    let size = |m: &Moved| (m.new - m.old).abs();
+    let at = sample
+        .iter()
+        .position(|s| size(&m) > size(s))
+        .unwrap_or(sample.len());
+    if at < keep {
+        sample.insert(at, m);
+        sample.truncate(keep);
+    }
+}

@@ -1,0 +1,232 @@
+//! A [`Report`] as plain text, JSON, or Markdown for a pull-request comment.
+
+use super::{LabelMoves, Moved, Report, RuleFires};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+/// A number as written: integers without a fraction, others to two decimals.
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A change with its sign: `+12`, `-3`, `0`.
+fn signed(x: f64) -> String {
+    if x > 0.0 {
+        format!("+{}", num(x))
+    } else {
+        num(x)
+    }
+}
+
+fn value_text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "(none)".into())
+}
+
+/// The one-line summaries shared by the text and Markdown forms.
+fn summary(r: &Report) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} of {} leads changed score; mean change {}",
+        r.changed,
+        r.compared,
+        signed(r.mean_change)
+    )];
+    if let Some((id, c)) = &r.largest_rise {
+        lines.push(format!("largest rise: {} ({id})", signed(*c)));
+    }
+    if let Some((id, c)) = &r.largest_fall {
+        lines.push(format!("largest fall: {} ({id})", signed(*c)));
+    }
+    if r.errors > 0 {
+        lines.push(format!(
+            "{} leads could not be scored by one of the versions",
+            r.errors
+        ));
+    }
+    lines
+}
+
+/// `added`, `removed`, or the change in how many leads a rule fired for.
+fn rule_change(f: &RuleFires) -> String {
+    match (f.old, f.new) {
+        (None, _) => "added".into(),
+        (_, None) => "removed".into(),
+        (Some(a), Some(b)) => signed(b as f64 - a as f64),
+    }
+}
+
+fn count(c: Option<usize>) -> String {
+    c.map_or("-".into(), |c| c.to_string())
+}
+
+fn label_title(l: &LabelMoves) -> String {
+    match l.present {
+        (true, false) => format!("{} (removed)", l.name),
+        (false, true) => format!("{} (added)", l.name),
+        _ => l.name.clone(),
+    }
+}
+
+/// Plain text for a terminal.
+pub fn text(r: &Report) -> String {
+    let mut out = String::new();
+    for line in summary(r) {
+        let _ = writeln!(out, "{line}");
+    }
+    for l in &r.labels {
+        let _ = writeln!(out, "\n{}:", label_title(l));
+        for ((from, to), n) in &l.moves {
+            let mark = if from == to { " " } else { "*" };
+            let _ = writeln!(out, "{mark} {} → {}: {n}", value_text(from), value_text(to));
+        }
+    }
+    let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.old != f.new).collect();
+    if !changed.is_empty() {
+        let _ = writeln!(out, "\nrules that fire for a different number of leads:");
+        for f in changed {
+            let _ = writeln!(
+                out,
+                "  {}: {} → {} ({})",
+                f.label,
+                count(f.old),
+                count(f.new),
+                rule_change(f)
+            );
+        }
+    }
+    for m in &r.sample {
+        let _ = writeln!(out, "\nlead {}: {} → {}", m.id, num(m.old), num(m.new));
+        let _ = writeln!(out, "  old: {}", reasons_line(&m.old_reasons));
+        let _ = writeln!(out, "  new: {}", reasons_line(&m.new_reasons));
+    }
+    out
+}
+
+fn reasons_line(reasons: &[(String, f64)]) -> String {
+    if reasons.is_empty() {
+        return "no points".into();
+    }
+    let parts: Vec<String> = reasons
+        .iter()
+        .map(|(rule, p)| format!("{rule} {}", signed(*p)))
+        .collect();
+    parts.join("; ")
+}
+
+/// The report as one JSON value.
+pub fn json(r: &Report) -> Value {
+    let labels: Vec<Value> = r
+        .labels
+        .iter()
+        .map(|l| {
+            let moves: Vec<Value> = l
+                .moves
+                .iter()
+                .map(|((from, to), n)| json!({ "from": from, "to": to, "leads": n }))
+                .collect();
+            json!({ "name": l.name, "in_old": l.present.0, "in_new": l.present.1, "transitions": moves })
+        })
+        .collect();
+    let rules: Vec<Value> = r
+        .rules
+        .iter()
+        .map(|f| json!({ "rule": f.label, "old": f.old, "new": f.new }))
+        .collect();
+    let sample: Vec<Value> = r.sample.iter().map(moved_json).collect();
+    let extreme =
+        |e: &Option<(String, f64)>| e.as_ref().map(|(id, c)| json!({ "id": id, "change": c }));
+    json!({
+        "leads": r.leads,
+        "compared": r.compared,
+        "errors": r.errors,
+        "changed": r.changed,
+        "mean_change": r.mean_change,
+        "largest_rise": extreme(&r.largest_rise),
+        "largest_fall": extreme(&r.largest_fall),
+        "labels": labels,
+        "rules": rules,
+        "sample": sample,
+    })
+}
+
+fn moved_json(m: &Moved) -> Value {
+    let reasons = |rs: &[(String, f64)]| -> Vec<Value> {
+        rs.iter()
+            .map(|(rule, p)| json!({ "rule": rule, "points": p }))
+            .collect()
+    };
+    json!({
+        "id": m.id,
+        "old": m.old,
+        "new": m.new,
+        "old_reasons": reasons(&m.old_reasons),
+        "new_reasons": reasons(&m.new_reasons),
+    })
+}
+
+/// Markdown for a pull-request comment: a summary, a table per label, the
+/// rules whose firing changed, and the sample in collapsible details.
+pub fn markdown(r: &Report) -> String {
+    let mut out = String::from("### leadscore: impact of this rules change\n\n");
+    for line in summary(r) {
+        let _ = writeln!(out, "- {line}");
+    }
+    for l in &r.labels {
+        let _ = writeln!(
+            out,
+            "\n**{}**\n\n| old | new | leads |\n|---|---|---:|",
+            label_title(l)
+        );
+        for ((from, to), n) in &l.moves {
+            let (a, b) = (md(&value_text(from)), md(&value_text(to)));
+            let row = if from == to {
+                format!("| {a} | {b} | {n} |")
+            } else {
+                format!("| **{a}** | **{b}** | **{n}** |")
+            };
+            let _ = writeln!(out, "{row}");
+        }
+    }
+    let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.old != f.new).collect();
+    if !changed.is_empty() {
+        let _ = writeln!(out, "\n**Rules that fire for a different number of leads**\n\n| rule | old | new | change |\n|---|---:|---:|---:|");
+        for f in changed {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md(&f.label),
+                count(f.old),
+                count(f.new),
+                rule_change(f)
+            );
+        }
+    }
+    if !r.sample.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>The {} leads that moved most</summary>\n",
+            r.sample.len()
+        );
+        for m in &r.sample {
+            let _ = writeln!(out, "#### {}: {} → {}\n", md(&m.id), num(m.old), num(m.new));
+            let _ = writeln!(
+                out,
+                "- old: {}\n- new: {}\n",
+                md(&reasons_line(&m.old_reasons)),
+                md(&reasons_line(&m.new_reasons))
+            );
+        }
+        out.push_str("</details>\n");
+    }
+    out
+}
+
+/// Text safe inside a Markdown table cell: `|` and `<` escaped, newlines folded.
+fn md(s: &str) -> String {
+    s.replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('\n', " ")
+}
