@@ -630,3 +630,16 @@ fn a_closed_pipe_ends_the_run_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let _ = std::io::stderr().flush();
 }
+
+#[test]
+fn includes_cannot_leave_the_folder_of_a_bare_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(dir.path().join("outside.rules"), "add 1\n").unwrap();
+    std::fs::write(rules.join("m.rules"), "include \"../outside.rules\"\n").unwrap();
+    let out = leadscore().current_dir(&rules).args(["check", "m.rules"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("leadscore::include_outside_root"), "{stderr}");
+}

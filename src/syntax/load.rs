@@ -89,7 +89,11 @@ pub fn load(entry: &str, reader: &dyn SourceReader) -> io::Result<Parsed> {
 /// relative to `name`'s folder.
 pub fn load_str(name: &str, text: &str, reader: &dyn SourceReader) -> Parsed {
     let path = Path::new(name);
-    let folder = path.parent().unwrap_or(Path::new(""));
+    // A bare file name's folder is the empty path, which names no folder.
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let root = reader
         .canonicalize(folder)
         .unwrap_or_else(|_| folder.to_path_buf());
