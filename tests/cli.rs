@@ -638,8 +638,15 @@ fn includes_cannot_leave_the_folder_of_a_bare_file_name() {
     std::fs::create_dir(&rules).unwrap();
     std::fs::write(dir.path().join("outside.rules"), "add 1\n").unwrap();
     std::fs::write(rules.join("m.rules"), "include \"../outside.rules\"\n").unwrap();
-    let out = leadscore().current_dir(&rules).args(["check", "m.rules"]).output().unwrap();
+    let out = leadscore()
+        .current_dir(&rules)
+        .args(["check", "m.rules"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("leadscore::include_outside_root"), "{stderr}");
+    assert!(
+        stderr.contains("leadscore::include_outside_root"),
+        "{stderr}"
+    );
 }
