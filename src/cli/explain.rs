@@ -247,7 +247,12 @@ fn signed(points: f64) -> String {
 /// `  did not fire:` and one rule label per line; empty when every rule fired.
 fn not_fired(rules: &Ruleset, outcome: &Outcome) -> String {
     let mut text = String::new();
-    for (rule, _) in rules.rules.iter().zip(&outcome.rules).filter(|(_, o)| !o.fired) {
+    for (rule, _) in rules
+        .rules
+        .iter()
+        .zip(&outcome.rules)
+        .filter(|(_, o)| !o.fired)
+    {
         let _ = writeln!(text, "    {}", rule.label);
     }
     if text.is_empty() {
