@@ -43,6 +43,10 @@ pub fn format(text: &str) -> Result<String, Vec<SyntaxError>> {
     Ok(align_trailing(&p.out, &p.trailing))
 }
 
+/// Lines longer than this keep their trailing comment one space after the
+/// code instead of pushing the whole run's column to the right.
+const ALIGN_LIMIT: usize = 80;
+
 /// Appends trailing comments to their lines, aligned in a column within
 /// each run of consecutive lines that have one.
 fn align_trailing(out: &str, trailing: &[(usize, String)]) -> String {
@@ -57,10 +61,11 @@ fn align_trailing(out: &str, trailing: &[(usize, String)]) -> String {
         let width = run
             .iter()
             .map(|(l, _)| lines[*l].chars().count())
+            .filter(|w| *w <= ALIGN_LIMIT)
             .max()
             .unwrap_or(0);
         for (l, comment) in run {
-            let pad = width - lines[*l].chars().count();
+            let pad = width.saturating_sub(lines[*l].chars().count());
             lines[*l] = format!("{}{} {comment}", lines[*l], " ".repeat(pad));
         }
         run_start = i + 1;

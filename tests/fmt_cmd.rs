@@ -68,6 +68,18 @@ fn fmt_rewrites_in_place_and_then_check_passes() {
 }
 
 #[test]
+fn the_shipped_rules_are_in_canonical_layout() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (stdout, stderr, code) = leadscore(repo, &["fmt", "--check", "rules"]);
+    assert_eq!(code, 0, "run `leadscore fmt rules`:\n{stdout}{stderr}");
+    assert!(
+        stdout.contains("0 files would be reformatted")
+            || stderr.contains("0 files would be reformatted"),
+        "{stdout}{stderr}"
+    );
+}
+
+#[test]
 fn files_with_syntax_errors_get_diagnostics_and_are_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let broken = "when title == add 5\n";

@@ -149,3 +149,12 @@ fn trailing_comments_in_consecutive_lines_are_aligned() {
     );
     assert_eq!(fmt(src), want);
 }
+
+#[test]
+fn a_long_line_does_not_push_the_comment_column() {
+    let long = format!("when {} add 1", "x == 1 and ".repeat(7) + "y == 2");
+    let src = format!("add 1 # a\nadd 22 # b\n{long} # c\n");
+    let want = format!("add 1  # a\nadd 22 # b\n{long} # c\n");
+    assert!(long.len() > 80 && long.len() <= 100);
+    assert_eq!(fmt(&src), want);
+}
