@@ -36,17 +36,17 @@ pub struct Entry {
 impl Entry {
     /// An entry that includes `files` (an empty list gives no rules).
     pub fn new(files: &[PathBuf]) -> Entry {
-        let all_relative = files.iter().all(|f| f.is_relative());
-        let files: Vec<PathBuf> = if all_relative {
-            files.to_vec()
+        // Relative names keep diagnostics short; a name that climbs with `..`
+        // is made absolute, so the entry's folder holds every file.
+        let plain =
+            |f: &PathBuf| f.is_relative() && !f.components().any(|c| c == Component::ParentDir);
+        let (files, folder): (Vec<PathBuf>, PathBuf) = if files.iter().all(plain) {
+            (files.to_vec(), PathBuf::new())
         } else {
             let cwd = std::env::current_dir().unwrap_or_default();
-            files.iter().map(|f| cwd.join(f)).collect()
-        };
-        let folder = if all_relative {
-            PathBuf::new()
-        } else {
-            common_folder(&files)
+            let files: Vec<PathBuf> = files.iter().map(|f| cwd.join(f)).collect();
+            let folder = common_folder(&files);
+            (files, folder)
         };
         let mut text = String::new();
         for f in &files {
@@ -135,7 +135,11 @@ impl SourceReader for Reader<'_> {
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         if self.virtual_text(path).is_some() {
-            let folder = std::fs::canonicalize(self.folder).unwrap_or(self.folder.into());
+            let named = match self.folder.as_os_str().is_empty() {
+                true => Path::new("."),
+                false => self.folder,
+            };
+            let folder = std::fs::canonicalize(named).unwrap_or(self.folder.into());
             return Ok(folder.join(path.file_name().unwrap_or_default()));
         }
         std::fs::canonicalize(path).or_else(|e| match self.snapshot {
@@ -161,5 +165,12 @@ mod tests {
         let entry = Entry::new(&[PathBuf::from("rules/m.rules")]);
         assert_eq!(entry.text, "include \"rules/m.rules\"\n");
         assert_eq!(entry.folder, PathBuf::new());
+        let entry = Entry::new(&[PathBuf::from("m.rules")]);
+        assert_eq!(
+            (entry.text.as_str(), entry.folder.as_os_str().is_empty()),
+            ("include \"m.rules\"\n", true)
+        );
+        let entry = Entry::new(&[PathBuf::from("../m.rules")]);
+        assert!(entry.folder.is_absolute());
     }
 }
