@@ -187,6 +187,7 @@ impl AtomicFile {
     pub fn create(target: &Path) -> io::Result<(AtomicFile, File)> {
         let temp = temp_path(target);
         let file = File::create_new(&temp)?;
+        interrupt::watch(&temp);
         let handle = file.try_clone()?;
         let atomic = AtomicFile {
             file,
@@ -200,7 +201,7 @@ impl AtomicFile {
     /// Makes the written data durable and puts the file in place.
     pub fn commit(mut self) -> io::Result<()> {
         self.file.sync_all()?;
-        std::fs::rename(&self.temp, &self.target)?;
+        interrupt::rename(&self.temp, &self.target)?;
         self.committed = true;
         Ok(())
     }
@@ -209,8 +210,56 @@ impl AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if !self.committed {
+            interrupt::forget(&self.temp);
             let _ = std::fs::remove_file(&self.temp);
         }
+    }
+}
+
+/// Ctrl-C (SIGINT) while temporary files are open: remove them and exit 130,
+/// so an interrupted run leaves neither a partial output nor a stray file.
+mod interrupt {
+    use std::io;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, Once};
+
+    /// The temporary files not yet renamed or removed.
+    static OPEN: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    /// Removes `temp` on Ctrl-C until it is renamed or forgotten.
+    pub fn watch(temp: &Path) {
+        static HANDLER: Once = Once::new();
+        HANDLER.call_once(|| {
+            // Without a handler (one set elsewhere), Ctrl-C kills the process
+            // as usual and the hidden temporary file may stay behind.
+            let _ = ctrlc::set_handler(on_interrupt);
+        });
+        open().push(temp.to_path_buf());
+    }
+
+    /// Stops watching `temp`.
+    pub fn forget(temp: &Path) {
+        open().retain(|p| p != temp);
+    }
+
+    /// Renames `temp` to `target` while holding the list, so Ctrl-C happens
+    /// either before the rename (the file is removed) or after it (kept).
+    pub fn rename(temp: &Path, target: &Path) -> io::Result<()> {
+        let mut open = open();
+        std::fs::rename(temp, target)?;
+        open.retain(|p| p != temp);
+        Ok(())
+    }
+
+    fn open() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+        OPEN.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn on_interrupt() {
+        for temp in open().iter() {
+            let _ = std::fs::remove_file(temp);
+        }
+        std::process::exit(130);
     }
 }
 

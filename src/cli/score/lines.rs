@@ -249,10 +249,19 @@ impl Chunker {
                 break;
             }
             let n = avail.len();
+            let before = buf.len();
             buf.extend_from_slice(avail);
             reader.consume(n);
             if buf.len() >= self.chunk_bytes {
-                if let Some(end) = buf.iter().rposition(|&b| b == b'\n') {
+                // Past the chunk size, the bytes before `before` were searched
+                // already: search only the new ones, so a long line stays linear.
+                let from = if before >= self.chunk_bytes {
+                    before
+                } else {
+                    0
+                };
+                let last = buf[from..].iter().rposition(|&b| b == b'\n');
+                if let Some(end) = last.map(|p| from + p) {
                     self.carry.extend_from_slice(&buf[end + 1..]);
                     buf.truncate(end + 1);
                     break;

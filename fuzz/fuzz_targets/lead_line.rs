@@ -1,0 +1,48 @@
+//! A fixed ruleset (rules/bench.rules) against arbitrary bytes as a lead
+//! line: JSON parse, score, render. A score or an error, never a panic.
+#![no_main]
+
+use leadscore::eval::{EvalOptions, Program};
+use leadscore::syntax::MemReader;
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+const RULES: &str = include_str!("../../rules/bench.rules");
+
+fn program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let loaded = leadscore::load_str("bench.rules", RULES, &MemReader::default());
+        Program::compile(loaded.ruleset.as_ref().expect("bench.rules checks"))
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let program = program();
+    let opts = EvalOptions {
+        as_of: chrono::DateTime::from_timestamp(1_793_491_200, 0).unwrap(),
+    };
+    let mut line = String::new();
+    let id = serde_json::Value::Null;
+    match serde_json::from_slice::<serde_json::Value>(data) {
+        Ok(lead) => match program.score(&lead, &opts) {
+            Ok(outcome) => {
+                program.render_record(&mut line, &id, &outcome, true);
+                let total: f64 = program.reasons(&outcome).iter().map(|r| r.points).sum();
+                assert!(outcome.score.is_finite(), "score {}", outcome.score);
+                assert!(
+                    (total - outcome.score).abs() < 1e-6,
+                    "reasons {total} vs {}",
+                    outcome.score
+                );
+                let _: serde_json::Value = serde_json::from_str(&line).expect("record is JSON");
+            }
+            Err(e) => Program::render_error(&mut line, &id, &e.message),
+        },
+        Err(e) => Program::render_error(&mut line, &id, &e.to_string()),
+    }
+    assert!(
+        line.ends_with('\n') && line.matches('\n').count() == 1,
+        "one line: {line:?}"
+    );
+});

@@ -1,0 +1,245 @@
+//! Hostile input: a lead file with every kind of damage a CRM export can
+//! carry, rules files past the documented limits, includes that try to leave
+//! their folder, and the inputs the fuzzers found (`tests/data/fuzz-regressions/`).
+//!
+//! What each case must give is documented in docs/robustness.md.
+
+use assert_cmd::Command;
+use leadscore::eval::{EvalOptions, Program};
+use leadscore::syntax::MemReader;
+use serde_json::Value;
+use std::path::Path;
+
+const AS_OF: &str = "--as-of=2026-11-01T00:00:00Z";
+const HOSTILE_RULES: &str = "tests/data/hostile/hostile.rules";
+
+/// `leadscore` run from the crate root, colours off.
+fn leadscore() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadscore"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// One hostile line of the lead file and the record it must give.
+struct Case {
+    bytes: Vec<u8>,
+    expect: Expect,
+}
+
+enum Expect {
+    /// A blank line: not a lead, no record.
+    Nothing,
+    /// A record with this id and score.
+    Score(&'static str, f64),
+    /// An error record naming this line and containing this text.
+    Error(&'static str),
+}
+
+fn case(bytes: impl Into<Vec<u8>>, expect: Expect) -> Case {
+    Case {
+        bytes: bytes.into(),
+        expect,
+    }
+}
+
+/// Every hostile case of the issue, one per line (the last one unterminated).
+fn hostile_cases() -> Vec<Case> {
+    let deep = format!(
+        "{{\"id\":\"deep\",\"title\":{}{}}}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let deep_unused = format!(
+        "{{\"id\":\"deep-unused\",\"x\":{}{}}}\n",
+        "[".repeat(500),
+        "]".repeat(500)
+    );
+    let long_title = "a".repeat(10 * 1024 * 1024);
+    let big = format!("{{\"id\":\"big\",\"title\":\"{long_title}VP\"}}\n");
+    vec![
+        case(
+            &b"\xEF\xBB\xBF{\"id\":\"bom\",\"title\":\"VP\"}\n"[..],
+            Expect::Score("bom", 10.0),
+        ),
+        case(
+            &b"{\"id\":\"crlf\",\"title\":\"vp\"}\r\n"[..],
+            Expect::Score("crlf", 10.0),
+        ),
+        case(&b"\n"[..], Expect::Nothing),
+        case(&b"  \t\r\n"[..], Expect::Nothing),
+        case(deep, Expect::Error("recursion limit exceeded")),
+        case(deep_unused, Expect::Score("deep-unused", 0.0)),
+        case(big, Expect::Score("big", 10.0)),
+        case(
+            &b"{\"id\":\"bad\xFF\",\"title\":\"VP\"}\n"[..],
+            Expect::Error("invalid unicode"),
+        ),
+        case(
+            &b"{\"id\":\"dup\",\"title\":\"x\",\"title\":\"VP\"}\n"[..],
+            Expect::Score("dup", 10.0),
+        ),
+        case(
+            &b"{\"id\":\"huge\",\"n\":1e400}\n"[..],
+            Expect::Error("number out of range"),
+        ),
+        // Past f64's integers but within its range: read as the nearest f64.
+        case(
+            &b"{\"id\":\"bigint\",\"n\":12345678901234567890123}\n"[..],
+            Expect::Score("bigint", 1.2345678901234568e23),
+        ),
+        // n * 10 overflows to infinity and 5 / 0 is infinite: both rules give 0.
+        case(
+            &b"{\"id\":\"overflow\",\"n\":1e308}\n"[..],
+            Expect::Score("overflow", 0.0),
+        ),
+        case(
+            &b"{\"id\":\"nul\x00\"}\n"[..],
+            Expect::Error("control character"),
+        ),
+        case(&b"[1,2]\n"[..], Expect::Error("must be a JSON object")),
+        case(
+            &b"{\"id\":\"trunc\",\"title\":\"V"[..],
+            Expect::Error("EOF while parsing"),
+        ),
+    ]
+}
+
+#[test]
+fn every_hostile_line_gets_its_record_in_order_and_the_run_goes_on() {
+    let cases = hostile_cases();
+    let dir = tempfile::tempdir().unwrap();
+    let leads = dir.path().join("hostile.jsonl");
+    std::fs::write(
+        &leads,
+        cases
+            .iter()
+            .flat_map(|c| c.bytes.clone())
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    for threads in ["1", "2"] {
+        let out = leadscore()
+            .args(["score", HOSTILE_RULES, AS_OF, "--threads", threads])
+            .arg(&leads)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let records: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        check_records(&cases, &records);
+        let failed = cases
+            .iter()
+            .filter(|c| matches!(c.expect, Expect::Error(_)))
+            .count();
+        let summary = format!("scored {} leads, {failed} failed", records.len());
+        assert!(stderr.contains(&summary), "{summary:?} not in {stderr}");
+    }
+}
+
+/// One record per non-blank line, in order; error records name their line.
+fn check_records(cases: &[Case], records: &[Value]) {
+    let wanted: Vec<(usize, &Expect)> = cases
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !matches!(c.expect, Expect::Nothing))
+        .map(|(i, c)| (i + 1, &c.expect))
+        .collect();
+    assert_eq!(records.len(), wanted.len(), "one record per non-blank line");
+    for ((line, expect), record) in wanted.iter().zip(records) {
+        match expect {
+            Expect::Score(id, score) => {
+                assert_eq!(record["id"], *id, "line {line}: {record}");
+                assert_eq!(
+                    record["score"].as_f64(),
+                    Some(*score),
+                    "line {line}: {record}"
+                );
+            }
+            Expect::Error(text) => {
+                let message = record["error"].as_str().unwrap_or_default();
+                assert!(
+                    message.starts_with(&format!("line {line}: ")),
+                    "line {line}: {record}"
+                );
+                assert!(message.contains(text), "line {line}: {record}");
+            }
+            Expect::Nothing => unreachable!(),
+        }
+    }
+}
+
+#[test]
+fn hostile_lines_through_stdin_give_the_same_records() {
+    let cases = hostile_cases();
+    let input: Vec<u8> = cases.iter().flat_map(|c| c.bytes.clone()).collect();
+    let out = leadscore()
+        .args(["score", HOSTILE_RULES, AS_OF, "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let records: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    check_records(&cases, &records);
+}
+
+// ---- the inputs the fuzzers found ----
+
+fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/fuzz-regressions")
+        .join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+#[test]
+fn rules_files_found_by_the_fuzzer_load_without_panicking() {
+    let found = regressions("rules_text");
+    assert!(!found.is_empty());
+    for (name, bytes) in found {
+        let text = String::from_utf8_lossy(&bytes);
+        let loaded = leadscore::load_str("fuzz.rules", &text, &MemReader::default());
+        let shown = leadscore::diagnostics::render(&loaded.sources, &loaded.diagnostics, false);
+        // Every one of them is broken: it must say so, not crash.
+        assert!(loaded.has_errors(), "{name}: no error for a broken file");
+        assert!(shown.contains("fuzz.rules"), "{name}: {shown}");
+    }
+}
+
+#[test]
+fn lead_lines_found_by_the_fuzzer_score_or_fail_cleanly() {
+    let rules =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/bench.rules"))
+            .unwrap();
+    let loaded = leadscore::load_str("bench.rules", &rules, &MemReader::default());
+    let program = Program::compile(loaded.ruleset.as_ref().unwrap());
+    let opts = EvalOptions {
+        as_of: chrono::DateTime::from_timestamp(1_793_491_200, 0).unwrap(),
+    };
+    for (name, bytes) in regressions("lead_line") {
+        let Ok(lead) = serde_json::from_slice::<Value>(&bytes) else {
+            continue;
+        };
+        if let Ok(outcome) = program.score(&lead, &opts) {
+            let total: f64 = program.reasons(&outcome).iter().map(|r| r.points).sum();
+            assert!((total - outcome.score).abs() < 1e-6, "{name}");
+        }
+    }
+}
