@@ -34,8 +34,10 @@ fuzz_target!(|data: &[u8]| {
         let again = program.score(&lead, &opts);
         assert_eq!(first, again, "scoring is deterministic");
         if let Ok(outcome) = first {
-            let total: f64 = program.reasons(&outcome).iter().map(|r| r.points).sum();
-            let tolerance = 1e-9 * outcome.score.abs().max(1.0);
+            let reasons = program.reasons(&outcome);
+            let total: f64 = reasons.iter().map(|r| r.points).sum();
+            let tolerance =
+                rules_gen::rounding_bound(reasons.iter().map(|r| r.points), outcome.score);
             assert!(
                 (total - outcome.score).abs() <= tolerance,
                 "reasons add up to {total}, score {}\n{text}\n{lead}",

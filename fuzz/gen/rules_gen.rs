@@ -29,7 +29,7 @@ pub const SCHEMA: &str = "schema {
 
 const WORDS: &[&str] = &["vp", "Director", "é", "", "a b", "x\\\"y", "/pricing", "Ω"];
 const EVENT_TYPES: &[&str] = &["page_view", "demo", "email_open"];
-const NUMBERS: &[&str] = &["0", "1", "2.5", "-3", "10_000", "1e308", "0.1"];
+const NUMBERS: &[&str] = &["0", "1", "2.5", "-3", "10_000", "99_999_999_999", "0.1"];
 
 /// Generates the text of a valid rules file (at most a few dozen rules).
 pub fn rules_text(u: &mut Unstructured) -> Result<String> {
@@ -39,15 +39,16 @@ pub fn rules_text(u: &mut Unstructured) -> Result<String> {
         out.push_str(&format!("let words{i} = {}\n", string_list(u)?));
     }
     let groups = u.int_in_range(0..=3)?;
+    let mut labels = 0;
     for g in 0..groups {
         out.push_str(&format!("group g{g}{} {{\n", bounds(u)?));
         for _ in 0..u.int_in_range(1..=4)? {
-            out.push_str(&format!("  {}\n", rule(u, lets)?));
+            out.push_str(&format!("  {}\n", rule(u, lets, &mut labels)?));
         }
         out.push_str("}\n");
     }
     for _ in 0..u.int_in_range(0..=4)? {
-        out.push_str(&format!("{}\n", rule(u, lets)?));
+        out.push_str(&format!("{}\n", rule(u, lets, &mut labels)?));
     }
     if u.arbitrary()? {
         out.push_str(&label(u, groups)?);
@@ -66,19 +67,19 @@ fn bounds(u: &mut Unstructured) -> Result<String> {
     })
 }
 
-fn rule(u: &mut Unstructured, lets: u32) -> Result<String> {
+/// A rule, with a numbered label.
+fn rule(u: &mut Unstructured, lets: u32, labels: &mut u32) -> Result<String> {
     let verb = *u.choose(&["add", "subtract"])?;
     let points = points(u)?;
     let up_to = if u.arbitrary()? {
-        format!(" up to {}", u.int_in_range(0..=50)?)
+        format!(" up to {}", u.int_in_range(1..=50)?)
     } else {
         String::new()
     };
-    let reason = if u.arbitrary()? {
-        format!(" as \"{}\"", u.choose(&["why", "a reason", "é"])?)
-    } else {
-        String::new()
-    };
+    // Every rule is labelled: an unlabelled rule is named by its text, and
+    // two rules with the same name are an error.
+    *labels += 1;
+    let reason = format!(" as \"{} {labels}\"", u.choose(&["why", "a reason", "é"])?);
     let head = if u.ratio(1, 5)? {
         String::new()
     } else {
@@ -235,4 +236,13 @@ fn events(u: &mut Unstructured) -> Result<Value> {
         list.push(Value::Object(e));
     }
     Ok(Value::Array(list))
+}
+
+/// How far a floating-point sum of `terms` may be from `exact` by rounding
+/// alone: reasons add up to the score exactly while the points are whole
+/// numbers below 2^53, and up to this bound beyond (`1e308 - 1e308 + 5`
+/// sums to 0 in f64 whatever the order).
+pub fn rounding_bound(terms: impl Iterator<Item = f64>, exact: f64) -> f64 {
+    let magnitude: f64 = terms.map(f64::abs).sum::<f64>() + exact.abs();
+    1e-12 * magnitude.max(1.0) * 64.0
 }
