@@ -13,7 +13,8 @@ mod load;
 mod lower;
 mod scan;
 
-pub use error::{Context, SyntaxError, SyntaxErrorKind};
+pub use error::{Context, Limit, SyntaxError, SyntaxErrorKind};
+pub use error::{MAX_FILE_BYTES, MAX_LIST_ITEMS, MAX_RULES, MAX_STRING_BYTES};
 pub use load::{load, load_str, MemReader, Parsed, SourceReader};
 pub use lower::MAX_EXPR_DEPTH;
 pub use scan::MAX_DEPTH;

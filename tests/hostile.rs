@@ -243,3 +243,95 @@ fn lead_lines_found_by_the_fuzzer_score_or_fail_cleanly() {
         }
     }
 }
+
+// ---- rules files past the documented limits ----
+
+/// `leadscore check FILE` on `text`: exit status and stderr.
+fn check_text(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.rules");
+    std::fs::write(&path, text).unwrap();
+    let out = leadscore().arg("check").arg(&path).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn rules(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("when n > {i} add 1 as \"r{i}\"\n"))
+        .collect()
+}
+
+#[test]
+fn each_limit_of_a_rules_file_is_a_diagnostic() {
+    let huge_file = format!("{}when n > 1 add 1\n", "# padding\n".repeat(900_000));
+    let long_string = format!("when title == \"{}\" add 1\n", "x".repeat(70_000));
+    let long_regex = format!("when title matches /{}/ add 1\n", "x".repeat(70_000));
+    let items: Vec<String> = (0..10_001).map(|i| format!("w{i}")).collect();
+    let long_list = format!("when title in [{}] add 1\n", items.join(", "));
+    let deep = format!("when {}n > 1{} add 1\n", "(".repeat(65), ")".repeat(65));
+    let cases = [
+        (huge_file, "this rules file is larger than 8 MiB"),
+        (long_string, "this text is longer than 64 KiB"),
+        (long_regex, "this text is longer than 64 KiB"),
+        (long_list, "this list has more than 10000 items"),
+        (rules(10_001), "this file has more than 10000 rules"),
+        (deep, "this item is nested too deeply"),
+    ];
+    for (text, message) in cases {
+        let (status, stderr) = check_text(&text);
+        assert_eq!(status, Some(1), "{message}: {stderr}");
+        assert!(stderr.contains(message), "{message}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn rules_files_at_the_limits_are_accepted() {
+    let items: Vec<String> = (0..10_000).map(|i| format!("w{i}")).collect();
+    let list = format!("when title in [{}] add 1\n", items.join(", "));
+    let string = format!("when title == \"{}\" add 1\n", "x".repeat(65_534));
+    for text in [list, string, rules(10_000)] {
+        let (status, stderr) = check_text(&text);
+        assert!(!stderr.contains("too_large"), "{stderr}");
+        assert_ne!(status, Some(2), "{stderr}");
+    }
+}
+
+// ---- includes cannot leave the root folder ----
+
+#[test]
+fn an_include_through_a_symlink_out_of_the_root_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.rules"), "when n > 1 add 1\n").unwrap();
+    let root = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path().join("shared")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.rules"),
+        root.path().join("linked.rules"),
+    )
+    .unwrap();
+    // Both folders are in the same temporary folder: `..` reaches the other.
+    let name = outside.path().file_name().unwrap().to_string_lossy();
+    let climb = format!("../{name}/secret.rules");
+    for include in ["shared/secret.rules", "linked.rules", climb.as_str()] {
+        let main = root.path().join("main.rules");
+        std::fs::write(&main, format!("include \"{include}\"\nwhen n > 2 add 1\n")).unwrap();
+        let out = leadscore().arg("check").arg(&main).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{include}: {stderr}");
+        assert!(
+            stderr.contains("include_outside_root"),
+            "{include}: {stderr}"
+        );
+    }
+    let absolute = outside.path().join("secret.rules");
+    let main = root.path().join("main.rules");
+    std::fs::write(&main, format!("include \"{}\"\n", absolute.display())).unwrap();
+    let out = leadscore().arg("check").arg(&main).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("include_outside_root"), "{stderr}");
+}

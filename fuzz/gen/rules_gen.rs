@@ -175,12 +175,15 @@ fn string_list(u: &mut Unstructured) -> Result<String> {
     Ok(format!("[{}]", items.join(", ")))
 }
 
+/// Makes one field's value.
+type MakeValue = fn(&mut Unstructured) -> Result<Value>;
+
 /// Generates a ragged lead for [`SCHEMA`]: each field present or not, of its
 /// type or (rarely) of the wrong one.
 pub fn lead(u: &mut Unstructured, id: usize) -> Result<Value> {
     let mut m = Map::new();
     m.insert("id".into(), json!(format!("L{id}")));
-    let fields: [(&str, fn(&mut Unstructured) -> Result<Value>); 8] = [
+    let fields: [(&str, MakeValue); 8] = [
         ("title", |u| Ok(json!(u.choose(WORDS)?))),
         ("source", |u| Ok(json!(u.choose(&["web", "vp", "a b"])?))),
         ("n", number),

@@ -9,12 +9,13 @@
 //! | `leadscore::bad_escape` | `when x == "a\qb" add 1` |
 //! | `leadscore::bad_number` | `add 1e999` written as a huge literal |
 //! | `leadscore::too_deep` | brackets nested more than 64 deep |
+//! | `leadscore::too_large` | a file over 8 MiB, a string over 64 KiB, a list over 10,000 items, a file with over 10,000 rules |
 //! | `leadscore::include_unreadable` | `include "missing.rules"` |
 //! | `leadscore::include_outside_root` | `include "../secrets.rules"` |
 //! | `leadscore::include_cycle` | `a.rules` includes `b.rules`, which includes `a.rules` |
 
 use super::{Diagnostic, ToDiagnostic};
-use crate::syntax::{Context, SyntaxError, SyntaxErrorKind as K};
+use crate::syntax::{Context, Limit, SyntaxError, SyntaxErrorKind as K};
 
 impl ToDiagnostic for SyntaxError {
     fn to_diagnostic(&self) -> Diagnostic {
@@ -76,6 +77,7 @@ impl ToDiagnostic for SyntaxError {
                 format!("more than {limit} levels deep"),
             )
             .with_help("split the condition into `let` definitions"),
+            K::TooLarge { what, limit } => too_large(*what, *limit, span),
             K::IncludeUnreadable { path, reason } => Diagnostic::error(
                 "leadscore::include_unreadable",
                 format!("cannot read included file `{path}`"),
@@ -140,4 +142,31 @@ fn closing(open: char) -> char {
         '[' => ']',
         _ => '}',
     }
+}
+
+/// A rules file past one of its size limits.
+fn too_large(what: Limit, limit: usize, span: crate::syntax::ast::Span) -> Diagnostic {
+    let (message, label, help) = match what {
+        Limit::FileBytes => (
+            format!("this rules file is larger than {} MiB", limit >> 20),
+            "the file starts here",
+            "split the model into files joined with `include`",
+        ),
+        Limit::StringBytes => (
+            format!("this text is longer than {} KiB", limit >> 10),
+            "too long",
+            "match on a shorter part of it, or name a list with `let`",
+        ),
+        Limit::ListItems => (
+            format!("this list has more than {limit} items"),
+            "too many items",
+            "score large lookups outside leadscore and add the result to each lead as a field",
+        ),
+        Limit::Rules => (
+            format!("this file has more than {limit} rules"),
+            "one rule too many",
+            "split the model into files joined with `include`",
+        ),
+    };
+    Diagnostic::error("leadscore::too_large", message, span, label).with_help(help)
 }

@@ -28,6 +28,13 @@ pub enum SyntaxErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// A file, string, list or rule count past its documented limit.
+    TooLarge {
+        /// What is too large.
+        what: Limit,
+        /// The limit.
+        limit: usize,
+    },
     /// A `(`, `[` or `{` with no match.
     Unclosed {
         /// The bracket.
@@ -91,3 +98,25 @@ pub enum Context {
     /// A line that starts no statement.
     Other,
 }
+
+/// The size limits of a rules file (see docs/robustness.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// The file's size in bytes ([`MAX_FILE_BYTES`]).
+    FileBytes,
+    /// A string literal's size in bytes ([`MAX_STRING_BYTES`]).
+    StringBytes,
+    /// The items of one list literal ([`MAX_LIST_ITEMS`]).
+    ListItems,
+    /// The rules of one file ([`MAX_RULES`]).
+    Rules,
+}
+
+/// The largest rules file, in bytes (spans are 32-bit, and a model this big is a mistake).
+pub const MAX_FILE_BYTES: usize = 8 << 20;
+/// The longest string literal (or regex), in bytes.
+pub const MAX_STRING_BYTES: usize = 64 << 10;
+/// The most items in one list literal.
+pub const MAX_LIST_ITEMS: usize = 10_000;
+/// The most rules in one file.
+pub const MAX_RULES: usize = 10_000;

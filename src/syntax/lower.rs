@@ -3,7 +3,7 @@
 //! that item with an error.
 
 use super::ast::*;
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::{Limit, SyntaxError, SyntaxErrorKind, MAX_LIST_ITEMS};
 use pest::iterators::Pair;
 
 /// The pest parser generated from the grammar.
@@ -553,6 +553,13 @@ impl Lower {
             Rule::kw_false => ExprKind::Bool(false),
             Rule::duration => self.duration(pair)?,
             Rule::regex => self.regex(pair),
+            Rule::list if pair.clone().into_inner().count() > MAX_LIST_ITEMS => {
+                let kind = SyntaxErrorKind::TooLarge {
+                    what: Limit::ListItems,
+                    limit: MAX_LIST_ITEMS,
+                };
+                return Err(SyntaxError { span, kind });
+            }
             Rule::list => ExprKind::List(
                 pair.into_inner()
                     .map(|p| self.primary(p))

@@ -10,7 +10,9 @@
 //! hold JSON, not statements, so newlines inside them are spaces too.
 
 use super::ast::{FileId, Span, Spanned};
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::{
+    Limit, SyntaxError, SyntaxErrorKind, MAX_FILE_BYTES, MAX_RULES, MAX_STRING_BYTES,
+};
 
 /// How deeply brackets (and `where` clauses) may nest in one item.
 pub const MAX_DEPTH: usize = 64;
@@ -38,6 +40,9 @@ pub struct Scanned {
 
 /// Scans `src`, the text of `file`.
 pub fn scan(file: FileId, src: &str) -> Scanned {
+    if src.len() > MAX_FILE_BYTES {
+        return too_large_file(file);
+    }
     let mut s = Scanner {
         file,
         src,
@@ -49,9 +54,25 @@ pub fn scan(file: FileId, src: &str) -> Scanned {
         wheres: 0,
         last_word: "",
         data_depth: None,
+        rules: 0,
     };
     s.run();
     s.finish()
+}
+
+/// A file past [`MAX_FILE_BYTES`]: one error, and nothing to parse.
+fn too_large_file(file: FileId) -> Scanned {
+    let kind = SyntaxErrorKind::TooLarge {
+        what: Limit::FileBytes,
+        limit: MAX_FILE_BYTES,
+    };
+    Scanned {
+        errors: vec![SyntaxError {
+            span: Span::new(file, 0, 0),
+            kind,
+        }],
+        ..Scanned::default()
+    }
 }
 
 struct Scanner<'a> {
@@ -66,6 +87,8 @@ struct Scanner<'a> {
     last_word: &'a str,
     /// The bracket depth just outside a lead literal's `{`, while inside one.
     data_depth: Option<usize>,
+    /// Lines that start a rule, for [`MAX_RULES`].
+    rules: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -128,7 +151,7 @@ impl<'a> Scanner<'a> {
         while i < bytes.len() {
             match bytes[i] {
                 b'\\' => i += 2,
-                b'"' => return i + 1,
+                b'"' => return self.literal_end(start, i + 1),
                 b'\n' => break,
                 _ => i += 1,
             }
@@ -148,11 +171,25 @@ impl<'a> Scanner<'a> {
         while i < bytes.len() && bytes[i] != b'\n' {
             match bytes[i] {
                 b'\\' => i += 2,
-                b'/' => return i + 1,
+                b'/' => return self.literal_end(start, i + 1),
                 _ => i += 1,
             }
         }
         i.min(bytes.len())
+    }
+
+    /// The end of a string or regex literal; one longer than
+    /// [`MAX_STRING_BYTES`] is an error.
+    fn literal_end(&mut self, start: usize, end: usize) -> usize {
+        if end - start > MAX_STRING_BYTES {
+            let kind = SyntaxErrorKind::TooLarge {
+                what: Limit::StringBytes,
+                limit: MAX_STRING_BYTES,
+            };
+            self.result.errors.push(self.error(start, end, kind));
+            self.chunk_ok = false;
+        }
+        end
     }
 
     fn comment(&mut self, start: usize) -> usize {
@@ -256,6 +293,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn line_start(&mut self, start: usize) {
+        self.count_rule(start);
         if !self.stack.is_empty() || self.line_is_blank(start) || self.continues_item(start) {
             return;
         }
@@ -263,6 +301,29 @@ impl<'a> Scanner<'a> {
         self.chunk_start = Some(start);
         self.chunk_ok = true;
         self.wheres = 0;
+    }
+
+    /// Counts a line that starts a rule (outside `( )` and `[ ]`); the first
+    /// rule past [`MAX_RULES`] is an error.
+    fn count_rule(&mut self, start: usize) {
+        let line = self.src[start..].trim_start();
+        let word = item_word(line);
+        let bracketed = self.stack.iter().any(|&(o, _)| o != b'{');
+        if bracketed || !matches!(word.as_str(), "when" | "add" | "subtract") {
+            return;
+        }
+        self.rules += 1;
+        if self.rules == MAX_RULES + 1 {
+            let at = self.src.len() - line.len();
+            let kind = SyntaxErrorKind::TooLarge {
+                what: Limit::Rules,
+                limit: MAX_RULES,
+            };
+            self.result
+                .errors
+                .push(self.error(at, at + word.len(), kind));
+            self.chunk_ok = false;
+        }
     }
 
     /// An indented line that starts no item belongs to the item before it
