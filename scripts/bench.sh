@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The benchmark table of docs/performance.md, in one run.
+#
+# Usage: scripts/bench.sh            (BENCH_DIR defaults to ../shared/bench)
+#        REPEAT=5 scripts/bench.sh   (runs per timing; the best is kept)
+#
+# Builds leadscore and the peers harness (bench/peers, its own Cargo
+# workspace: Rhai and CEL are compiled only here), makes the leads, then
+# prints one table. Times are the best of $REPEAT wall-clock runs; ratios
+# compare figures measured in the same run, on the same file.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bench=${BENCH_DIR:-$root/../shared/bench}
+repeat=${REPEAT:-3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+
+cargo build --release --quiet
+(cd bench/peers && cargo build --release --quiet)
+ls=$root/target/release/leadscore
+peers=$root/bench/peers/target/release/leadscore-peers
+as_of=2026-11-01T00:00:00Z
+threads=$(nproc)
+
+# Leads: the shared generator, or the committed sample repeated with new ids.
+make_leads() { # count file
+  if [ -f "$bench/gen_leads.py" ]; then
+    python3 "$bench/gen_leads.py" "$1" --seed 7 > "$2"
+  else
+    python3 - "$1" tests/data/bench/leads.jsonl > "$2" <<'EOF'
+import json, sys
+n, sample = int(sys.argv[1]), open(sys.argv[2]).read().splitlines()
+for i in range(n):
+    lead = json.loads(sample[i % len(sample)]); lead["id"] = "G%08d" % i
+    print(json.dumps(lead, separators=(",", ":")))
+EOF
+  fi
+}
+make_leads 100000 "$work/100k.jsonl"
+head -n 10000 "$work/100k.jsonl" > "$work/10k.jsonl"
+for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$work/100k.jsonl"; done > "$work/1m.jsonl"
+
+# Rulesets: 1,000 and 10,000 generated rules over the bench schema.
+gen_rules() { # count file
+  python3 - "$1" > "$2" <<'EOF'
+import sys
+n = int(sys.argv[1])
+schema = open("rules/bench.rules").read()
+start = schema.index("schema {"); end = schema.index("}\n", schema.index("events:")) + 2
+print(schema[start:end])
+templates = [
+    'when title contains "{w}" add {p} as "r{i}"',
+    'when company.size between {a} and {b} add {p} as "r{i}"',
+    'when company.industry in [SaaS, Fintech, "{w}"] add {p} as "r{i}"',
+    'when email ends with "@{w}.com" subtract {p} as "r{i}"',
+    'when count(events where type == "page_view" and url contains "/{w}") >= {k} add {p} as "r{i}"',
+    'when any(events where type == "email_open" and at within {d} days) add {p} as "r{i}"',
+    'when company.revenue >= {r} add {p} as "r{i}"',
+    'when source == "{w}" add {p} as "r{i}"',
+]
+words = ["vp", "sales", "pricing", "docs", "acme", "gmail", "Director", "blog", "paid", "referral"]
+for i in range(n):
+    t = templates[i % len(templates)]
+    # Every condition differs: no rule draws a duplicate_condition warning.
+    w = words[(i * 7) % len(words)] + str(i)
+    print(t.format(w=w, p=1 + i % 9, i=i, a=i, b=500 + i, k=1 + i % 4,
+                   d=1 + i, r=1000 * i))
+EOF
+}
+gen_rules 1000 "$work/r1k.rules"
+gen_rules 10000 "$work/r10k.rules"
+
+# best_of CMD...: the best wall time in seconds over $repeat runs.
+best_of() {
+  local best=999999 t0 t1 t
+  for _ in $(seq "$repeat"); do
+    t0=$(date +%s.%N); "$@" > /dev/null 2>&1; t1=$(date +%s.%N)
+    t=$(echo "$t1 - $t0" | bc -l)
+    best=$(echo "if ($t < $best) $t else $best" | bc -l)
+  done
+  printf '%.3f' "$best"
+}
+ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+
+# Peak RSS in MB of one run of an executable (GNU time, else the kernel's
+# high-water mark).
+peak_mb() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$work/rss" "$@" > /dev/null 2>&1
+    echo $(( $(tail -n 1 "$work/rss") / 1024 ))
+  else
+    "$@" > /dev/null 2>&1 & local pid=$! peak=0 hwm
+    while kill -0 "$pid" 2>/dev/null; do
+      hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      [ "${hwm:-0}" -gt "$peak" ] && peak=$hwm; sleep 0.05
+    done
+    echo $(( peak / 1024 ))
+  fi
+}
+
+score() { "$ls" score rules/bench.rules "$1" --as-of "$as_of" --threads "$2"; }
+
+# End to end, the baseline and leadscore interleaved per repetition.
+baseline=$(best_of "$peers" parse "$work/100k.jsonl")
+one=$(best_of score "$work/100k.jsonl" 1)
+all=$(best_of score "$work/100k.jsonl" "$threads")
+two=$(best_of score "$work/100k.jsonl" 2)
+check=$(best_of "$ls" check "$work/r10k.rules")
+eval_bench=$("$peers" eval rules/bench.rules "$work/10k.jsonl")
+eval_1k=$("$peers" eval "$work/r1k.rules" "$work/10k.jsonl")
+score_cmd=("$ls" score rules/bench.rules --as-of "$as_of")
+rss_100k=$(peak_mb "${score_cmd[@]}" "$work/100k.jsonl" --threads "$threads")
+rss_1m=$(peak_mb "${score_cmd[@]}" "$work/1m.jsonl" --threads "$threads")
+rss_1m_one=$(peak_mb "${score_cmd[@]}" "$work/1m.jsonl" --threads 1)
+
+# Peers and the oracle, on the same 10k leads.
+if [ -f "$bench/reference_score.py" ]; then
+  python3 "$bench/reference_score.py" < "$work/10k.jsonl" > "$work/10k.expected"
+  peer_leads=$work/10k.jsonl peer_expected=$work/10k.expected
+  t0=$(date +%s.%N)
+  python3 "$bench/reference_score.py" < "$work/100k.jsonl" > "$work/py.out"
+  python=$(printf '%.3f' "$(echo "$(date +%s.%N) - $t0" | bc -l)")
+  score "$work/100k.jsonl" "$threads" 2>/dev/null | cmp -s - "$work/py.out" \
+    && same="yes" || same="NO"
+else
+  peer_leads=tests/data/bench/leads.jsonl peer_expected=tests/data/bench/expected.jsonl
+  python="" same="(no oracle)"
+fi
+"$peers" peers rules/bench.rules "$peer_leads" "$peer_expected" > "$work/peers"
+peer() { awk -v e="$1" '$1 == e {print $2}' "$work/peers"; }
+ls_ns=$(peer leadscore)
+
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml || echo "+dirty")
+echo "leadscore benchmark · commit $commit · $(date -u +%Y-%m-%d)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)"
+echo "leads: 100k from ${bench}/gen_leads.py (--seed 7) · best of $repeat runs"
+echo
+printf '%-58s %12s %10s\n' "measure" "value" "ratio"
+printf '%-58s %12s %10s\n' "parse-only baseline: 100k lines -> serde_json::Value" "${baseline} s" "1.00"
+printf '%-58s %12s %10s\n' "score 100k end to end, 1 thread (vs baseline)" "${one} s" "$(ratio "$baseline" "$one")"
+printf '%-58s %12s %10s\n' "score 100k end to end, 2 threads (vs baseline)" "${two} s" "$(ratio "$baseline" "$two")"
+printf '%-58s %12s %10s\n' "score 100k end to end, $threads threads (vs 1 thread)" "${all} s" "$(ratio "$one" "$all")"
+if [ -n "$python" ]; then
+  printf '%-58s %12s %10s\n' "reference_score.py 100k (output identical: $same)" "${python} s" "1.00"
+  printf '%-58s %12s %10s\n' "  leadscore 1 thread vs Python" "" "$(ratio "$python" "$one")"
+  printf '%-58s %12s %10s\n' "  leadscore 2 threads vs Python" "" "$(ratio "$python" "$two")"
+fi
+printf '%-58s %12s %10s\n' "evaluation alone, rules/bench.rules (26 rules), per lead" "${eval_bench} ns" ""
+printf '%-58s %12s %10s\n' "evaluation alone, 1,000 generated rules, per lead" "${eval_1k} ns" ""
+for e in rhai cel; do
+  printf '%-58s %12s %10s\n' "peer $e, same model, per lead (leadscore ${ls_ns} ns)" "$(peer "$e") ns" "$(ratio "$(peer "$e")" "$ls_ns")"
+done
+printf '%-58s %12s %10s\n' "check, 10,000 generated rules" "${check} s" ""
+printf '%-58s %12s %10s\n' "peak RSS, score 100k, $threads threads" "${rss_100k} MB" ""
+printf '%-58s %12s %10s\n' "peak RSS, score 1M, $threads threads" "${rss_1m} MB" ""
+printf '%-58s %12s %10s\n' "peak RSS, score 1M, 1 thread" "${rss_1m_one} MB" ""
+echo
+echo "ratio: how many times faster leadscore is than the row's reference (higher is better)."
+echo "peers: each engine's scores equal the oracle's on $(wc -l < "$peer_leads") leads; one thread, leads in memory."
