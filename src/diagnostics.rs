@@ -12,8 +12,8 @@ use std::fmt;
 
 mod check;
 pub mod formats;
-mod testing;
 mod syntax;
+mod testing;
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -96,39 +96,91 @@ pub trait ToDiagnostic {
 
 /// Renders diagnostics as miette reports, one after another.
 pub fn render(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
-    let mut out = String::new();
-    for (i, d) in diags.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        render_one(sources, d, color, &mut out);
-    }
-    out
-}
-
-fn render_one(sources: &SourceMap, d: &Diagnostic, color: bool, out: &mut String) {
     use miette::{GraphicalReportHandler, GraphicalTheme};
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let report = Report::new(sources, d);
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    // Writing into a String cannot fail.
-    let _ = handler.render_report(out, &report);
+    let files: Vec<Indexed> = sources.files().map(|(_, f)| Indexed::new(f)).collect();
+    let mut out = String::new();
+    for (i, d) in diags.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let report = Report::new(sources, &files[d.span.file.0 as usize], d);
+        // Writing into a String cannot fail.
+        let _ = handler.render_report(&mut out, &report);
+    }
+    out
+}
+
+/// A file's text with the offset of every line start, so that miette is
+/// handed only the lines around a span: rendering many diagnostics of a big
+/// file stays linear instead of rescanning the file for each one.
+struct Indexed<'s> {
+    name: &'s str,
+    text: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> Indexed<'s> {
+    fn new(file: &'s crate::source::SourceFile) -> Indexed<'s> {
+        let newlines = file.text.match_indices('\n').map(|(i, _)| i + 1);
+        let starts = std::iter::once(0).chain(newlines).collect();
+        Indexed {
+            name: &file.name,
+            text: &file.text,
+            starts,
+        }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+}
+
+impl miette::SourceCode for Indexed<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        // A window with a line to spare on each side reads exactly as the
+        // whole file would; only the numbers need shifting back.
+        let first = self.line_of(span.offset()).saturating_sub(before + 1);
+        let last = self.line_of(span.offset() + span.len()) + after + 2;
+        let start = self.starts[first];
+        let end = self.starts.get(last).copied().unwrap_or(self.text.len());
+        let window = &self.text[start..end];
+        let inner = miette::SourceSpan::new((span.offset() - start).into(), span.len());
+        let c = window.read_span(&inner, before, after)?;
+        let at = miette::SourceSpan::new((c.span().offset() + start).into(), c.span().len());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            c.data(),
+            at,
+            c.line() + first,
+            c.column(),
+            c.line_count() + first,
+        )))
+    }
 }
 
 /// A [`Diagnostic`] with its file attached, in the shape miette draws.
-struct Report {
+struct Report<'s> {
     diag: Diagnostic,
-    source: miette::NamedSource<String>,
+    source: &'s Indexed<'s>,
     notes: Option<String>,
 }
 
-impl Report {
-    fn new(sources: &SourceMap, d: &Diagnostic) -> Report {
-        let file = sources.get(d.span.file);
+impl<'s> Report<'s> {
+    fn new(sources: &SourceMap, source: &'s Indexed<'s>, d: &Diagnostic) -> Report<'s> {
         let mut diag = d.clone();
         let mut notes = Vec::new();
         diag.secondary.retain(|(span, label)| {
@@ -147,27 +199,27 @@ impl Report {
         };
         Report {
             diag,
-            source: miette::NamedSource::new(file.name.clone(), file.text.clone()),
+            source,
             notes: help,
         }
     }
 }
 
-impl fmt::Debug for Report {
+impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diag.message)
     }
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diag.message)
     }
 }
 
-impl std::error::Error for Report {}
+impl std::error::Error for Report<'_> {}
 
-impl miette::Diagnostic for Report {
+impl miette::Diagnostic for Report<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.diag.code))
     }
@@ -186,7 +238,7 @@ impl miette::Diagnostic for Report {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        Some(self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -207,5 +259,83 @@ impl miette::Diagnostic for Report {
                 }
             },
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::FileId;
+    use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource};
+
+    /// Renders `d` the plain way, with miette reading the whole file.
+    fn whole_file(name: &str, text: &str, d: &Diagnostic) -> String {
+        struct Plain(Diagnostic, NamedSource<String>);
+        impl fmt::Debug for Plain {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0.message)
+            }
+        }
+        impl fmt::Display for Plain {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0.message)
+            }
+        }
+        impl std::error::Error for Plain {}
+        impl miette::Diagnostic for Plain {
+            fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+                Some(&self.1)
+            }
+            fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+                let s = self.0.span;
+                let at =
+                    miette::SourceSpan::new((s.start as usize).into(), (s.end - s.start) as usize);
+                Some(Box::new(std::iter::once(
+                    miette::LabeledSpan::new_primary_with_span(Some(self.0.label.clone()), at),
+                )))
+            }
+        }
+        let plain = Plain(d.clone(), NamedSource::new(name, text.to_string()));
+        let mut out = String::new();
+        let handler =
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+        handler.render_report(&mut out, &plain).unwrap();
+        out
+    }
+
+    /// Renders `d` through an [`Indexed`] window.
+    fn windowed(name: &str, text: &str, d: &Diagnostic) -> String {
+        let mut sources = SourceMap::new();
+        sources.add(name, text);
+        let file = Indexed::new(sources.get(FileId(0)));
+        let report = Report::new(&sources, &file, d);
+        let mut out = String::new();
+        let handler =
+            GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+        handler.render_report(&mut out, &report).unwrap();
+        out.replacen("leadscore::test\n\n", "", 1)
+    }
+
+    #[test]
+    fn a_window_renders_exactly_like_the_whole_file() {
+        let lines: Vec<String> = (1..=12)
+            .map(|i| format!("when field_{i} > {i} add {i}"))
+            .collect();
+        for text in [
+            lines.join("\n"),
+            lines.join("\n") + "\n",
+            lines.join("\r\n"),
+        ] {
+            let needle_starts: Vec<usize> = text.match_indices("field_").map(|(i, _)| i).collect();
+            for start in needle_starts.into_iter().chain([0, text.len() - 1]) {
+                let span = Span::new(FileId(0), start, (start + 7).min(text.len()));
+                let d = Diagnostic::error("leadscore::test", "message", span, "label");
+                assert_eq!(
+                    windowed("f.rules", &text, &d),
+                    whole_file("f.rules", &text, &d),
+                    "span at {start}"
+                );
+            }
+        }
     }
 }
