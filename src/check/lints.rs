@@ -23,6 +23,7 @@ use crate::rules::{Ruleset, TExpr, TExprKind};
 use crate::source::SourceMap;
 use crate::syntax::ast::{Sign, Span};
 pub use expr::Never;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// One lint finding, as data; the wording is in `diagnostics/check.rs`.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,14 +109,15 @@ pub fn run(sources: &SourceMap, rs: &Ruleset) -> Vec<Lint> {
     arms(sources, rs, &mut found);
     unused_lets(sources, rs, &mut found);
     group_maxes(sources, rs, &mut found);
-    found.retain(|l| !allow::allowed(sources, l.span(), l.code()));
+    let allows = allow::Allows::new(sources);
+    found.retain(|l| !allows.allowed(l.span(), l.code()));
     found.sort_by_key(|l| (l.span().file, l.span().start));
     found
 }
 
 /// `never_fires` and `duplicate_condition`.
 fn rules(rs: &Ruleset, found: &mut Vec<Lint>) {
-    let mut seen: Vec<(String, Span)> = Vec::new();
+    let mut seen: HashMap<String, Span> = HashMap::new();
     for cond in rs.rules.iter().filter_map(|r| r.when.as_ref()) {
         if let Some(why) = expr::never(cond) {
             found.push(Lint::NeverFires {
@@ -123,13 +125,14 @@ fn rules(rs: &Ruleset, found: &mut Vec<Lint>) {
                 why,
             });
         }
-        let k = expr::key(cond);
-        match seen.iter().find(|(sk, _)| *sk == k) {
-            Some(&(_, first)) => found.push(Lint::DuplicateCondition {
+        match seen.entry(expr::key(cond)) {
+            Entry::Occupied(first) => found.push(Lint::DuplicateCondition {
                 span: cond.span,
-                first,
+                first: *first.get(),
             }),
-            None => seen.push((k, cond.span)),
+            Entry::Vacant(v) => {
+                v.insert(cond.span);
+            }
         }
     }
 }

@@ -5,27 +5,50 @@
 use crate::source::SourceMap;
 use crate::syntax::ast::Span;
 
-/// `true` when an `# allow(...)` comment silences `code` at `span`.
-pub fn allowed(sources: &SourceMap, span: Span, code: &str) -> bool {
-    let text = &sources.get(span.file).text;
-    let lines: Vec<&str> = text.lines().collect();
-    let at = text[..(span.start as usize).min(text.len())]
-        .matches('\n')
-        .count();
-    let short = code.trim_start_matches("leadscore::");
-    let allows = |line: &str| comment(line).is_some_and(|c| names(c).any(|n| n == short));
-    let header = lines.iter().take_while(|l| is_comment_or_blank(l));
-    if header.clone().any(|l| allows(l)) {
-        return true;
+/// The lines of every file, split once, so each lint's lookup costs only the
+/// lines around it.
+pub struct Allows<'s> {
+    sources: &'s SourceMap,
+    /// Per file: its lines, and the byte offset where each starts.
+    files: Vec<(Vec<&'s str>, Vec<usize>)>,
+}
+
+impl<'s> Allows<'s> {
+    /// Splits every file of `sources` into lines.
+    pub fn new(sources: &'s SourceMap) -> Allows<'s> {
+        let files = sources
+            .files()
+            .map(|(_, f)| {
+                let lines: Vec<&str> = f.text.lines().collect();
+                let starts = std::iter::once(0)
+                    .chain(f.text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect();
+                (lines, starts)
+            })
+            .collect();
+        Allows { sources, files }
     }
-    if lines.get(at).is_some_and(|l| allows(l)) {
-        return true;
+
+    /// `true` when an `# allow(...)` comment silences `code` at `span`.
+    pub fn allowed(&self, span: Span, code: &str) -> bool {
+        let (lines, starts) = &self.files[span.file.0 as usize];
+        let text = &self.sources.get(span.file).text;
+        let at = starts.partition_point(|&s| s <= (span.start as usize).min(text.len())) - 1;
+        let short = code.trim_start_matches("leadscore::");
+        let allows = |line: &str| comment(line).is_some_and(|c| names(c).any(|n| n == short));
+        let header = lines.iter().take_while(|l| is_comment_or_blank(l));
+        if header.clone().any(|l| allows(l)) {
+            return true;
+        }
+        if lines.get(at).is_some_and(|l| allows(l)) {
+            return true;
+        }
+        lines[..at.min(lines.len())]
+            .iter()
+            .rev()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .any(|l| allows(l))
     }
-    lines[..at.min(lines.len())]
-        .iter()
-        .rev()
-        .take_while(|l| l.trim_start().starts_with('#'))
-        .any(|l| allows(l))
 }
 
 fn is_comment_or_blank(line: &str) -> bool {
