@@ -1,8 +1,10 @@
 //! A fixed ruleset (rules/bench.rules) against arbitrary bytes as a lead
 //! line: JSON parse, score, render. A score or an error, never a panic.
+//! The CLI's fast path (scoring straight from the bytes) must agree with
+//! the `Value` path whenever it takes a line.
 #![no_main]
 
-use leadscore::eval::{EvalOptions, Program};
+use leadscore::eval::{value_at, EvalOptions, Outcome, Program, Scratch};
 use leadscore::syntax::MemReader;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -22,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = EvalOptions {
         as_of: chrono::DateTime::from_timestamp(1_793_491_200, 0).unwrap(),
     };
+    same_as_fast_path(program, data, &opts);
     let mut line = String::new();
     let id = serde_json::Value::Null;
     match serde_json::from_slice::<serde_json::Value>(data) {
@@ -46,3 +49,19 @@ fuzz_target!(|data: &[u8]| {
         "one line: {line:?}"
     );
 });
+
+/// When `score_bytes` takes the line, its outcome and id are the `Value` path's.
+fn same_as_fast_path(program: &Program, data: &[u8], opts: &EvalOptions) {
+    let id_path = vec!["id".to_string()];
+    let mut fast = Outcome::default();
+    let mut scratch = Scratch::default();
+    let Some(id) = program.score_bytes(data, &id_path, opts, &mut scratch, &mut fast) else {
+        return;
+    };
+    let lead: serde_json::Value = serde_json::from_slice(data).expect("fast path took bad JSON");
+    let slow = program
+        .score(&lead, opts)
+        .expect("fast path scored a bad lead");
+    assert_eq!(fast, slow, "fast path and Value path differ");
+    assert_eq!(id, value_at(&lead, &id_path), "ids differ");
+}
