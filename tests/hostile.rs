@@ -5,7 +5,7 @@
 //! What each case must give is documented in docs/robustness.md.
 
 use assert_cmd::Command;
-use leadscore::eval::{EvalOptions, Program};
+use leadscore::eval::{EvalOptions, Outcome, Program, Scratch};
 use leadscore::syntax::MemReader;
 use serde_json::Value;
 use std::path::Path;
@@ -223,6 +223,8 @@ fn rules_files_found_by_the_fuzzer_load_without_panicking() {
     }
 }
 
+/// Lead lines from the fuzzer's corpus (and any crash it finds): the fast
+/// path agrees with the `Value` path, and reasons add up.
 #[test]
 fn lead_lines_found_by_the_fuzzer_score_or_fail_cleanly() {
     let rules =
@@ -233,13 +235,27 @@ fn lead_lines_found_by_the_fuzzer_score_or_fail_cleanly() {
     let opts = EvalOptions {
         as_of: chrono::DateTime::from_timestamp(1_793_491_200, 0).unwrap(),
     };
-    for (name, bytes) in regressions("lead_line") {
-        let Ok(lead) = serde_json::from_slice::<Value>(&bytes) else {
+    let found = regressions("lead_line");
+    assert!(!found.is_empty());
+    let id_path = vec!["id".to_string()];
+    for (name, bytes) in found {
+        let text = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+        let mut fast = Outcome::default();
+        let mut scratch = Scratch::default();
+        let fast_id = program.score_bytes(text, &id_path, &opts, &mut scratch, &mut fast);
+        let Ok(lead) = serde_json::from_slice::<Value>(text) else {
+            assert!(fast_id.is_none(), "{name}: fast path took bad JSON");
             continue;
         };
-        if let Ok(outcome) = program.score(&lead, &opts) {
-            let total: f64 = program.reasons(&outcome).iter().map(|r| r.points).sum();
-            assert!((total - outcome.score).abs() < 1e-6, "{name}");
+        match program.score(&lead, &opts) {
+            Ok(outcome) => {
+                let total: f64 = program.reasons(&outcome).iter().map(|r| r.points).sum();
+                assert!((total - outcome.score).abs() < 1e-6, "{name}");
+                if fast_id.is_some() {
+                    assert_eq!(fast, outcome, "{name}");
+                }
+            }
+            Err(_) => assert!(fast_id.is_none(), "{name}: fast path scored a bad lead"),
         }
     }
 }
