@@ -167,7 +167,7 @@ impl Program {
         let extracted = self.code.shape.extract(lead, &mut scratch.slots);
         extracted.map_err(|message| DataError { message })?;
         self.evaluate(opts, scratch, out);
-        Ok(())
+        in_range(out)
     }
 
     /// Scores one lead given as the JSON text of one object, straight from
@@ -191,6 +191,7 @@ impl Program {
             .extract_bytes(text, id_path, &mut scratch.slots)
             .ok()?;
         self.evaluate(opts, scratch, out);
+        in_range(out).ok()?;
         Some(id)
     }
 
@@ -305,6 +306,21 @@ pub fn value_at(lead: &serde_json::Value, path: &[String]) -> serde_json::Value 
         }
     }
     value.clone()
+}
+
+/// Finite points can still add up past the f64 range (two rules of 1e308):
+/// such a lead is an error, never a `null` score.
+fn in_range(out: &Outcome) -> Result<(), DataError> {
+    let finite = out.score.is_finite()
+        && out.groups.iter().all(|g| g.is_finite())
+        && out.caps.iter().all(|c| c.points.is_finite());
+    if finite {
+        Ok(())
+    } else {
+        Err(DataError {
+            message: "the points add up to more than a number can hold (about 1.8e308)".into(),
+        })
+    }
 }
 
 /// The points of a rule whose condition held: `up to` applied, then the

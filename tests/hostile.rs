@@ -351,3 +351,39 @@ fn an_include_through_a_symlink_out_of_the_root_is_refused() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("include_outside_root"), "{stderr}");
 }
+
+// ---- numbers ----
+
+#[test]
+fn points_that_add_up_past_f64_make_an_error_record_never_a_null_score() {
+    let leads = concat!(
+        "{\"id\":\"sum\",\"n\":1e308,\"m\":1e308}\n",
+        "{\"id\":\"capped\",\"n\":1e308}\n",
+        "{\"id\":\"fine\",\"n\":1e300,\"m\":1}\n",
+    );
+    let out = leadscore()
+        .args([
+            "score",
+            "tests/data/hostile/overflow.rules",
+            AS_OF,
+            "--explain",
+        ])
+        .write_stdin(leads)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("\"score\":null"), "{stdout}");
+    let records: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        records[0]["error"],
+        "line 1: the points add up to more than a number can hold (about 1.8e308)"
+    );
+    // The group's cap takes its 1e308 back: 1e308 + 5 is a finite score.
+    assert_eq!(records[1]["score"].as_f64(), Some(1e308));
+    assert_eq!(records[1]["g"].as_f64(), Some(5.0));
+    assert_eq!(records[2]["score"].as_f64(), Some(1e300 + 5.0 + 1.0));
+}

@@ -205,3 +205,31 @@ fn the_generator_makes_files_that_check_and_use_the_whole_language() {
         );
     }
 }
+
+/// The inputs the `roundtrip` fuzz target found, through the same checks.
+#[test]
+fn roundtrip_inputs_found_by_the_fuzzer() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-regressions/roundtrip");
+    let mut found = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let mut u = Unstructured::new(&bytes);
+        let text = rules_gen::rules_text(&mut u).unwrap();
+        let program = compile(&text);
+        let formatted = leadscore::fmt::format(&text).expect("formats");
+        assert_eq!(
+            leadscore::fmt::format(&formatted).expect("formats again"),
+            formatted
+        );
+        for i in 0..4 {
+            let lead = rules_gen::lead(&mut u, i).unwrap();
+            let first = program.score(&lead, &opts());
+            assert_eq!(first, program.score(&lead, &opts()));
+            if let Ok(outcome) = &first {
+                check_outcome(&program, outcome, &format!("{text}\n{lead}"));
+            }
+        }
+        found += 1;
+    }
+    assert!(found > 0);
+}
