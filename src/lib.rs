@@ -7,6 +7,10 @@
 //! 3. [`eval`]: ruleset → compiled [`eval::Program`] → a score, totals, labels and reasons per lead.
 //! 4. [`diagnostics`]: every phase's problems → miette reports, worded in one place.
 //! 5. [`cli`] and [`repl`]: the only modules that touch files and the terminal.
+//!
+//! Built on the pipeline: [`fmt`] (the canonical layout of a rules file),
+//! [`testing`] (runs `test` blocks) and [`diff`] (the impact of a rules
+//! change on a set of leads).
 
 pub mod check;
 pub mod cli;
