@@ -2,7 +2,7 @@
 //!
 //! One file per command (`check`, `score`, `explain`); `input` reads leads,
 //! `output` writes records, `load` reads rules from the file system. Every
-//! command ends in a [`Status`] or a [`Stop`], and [`exit_code`] is the one
+//! command ends in a [`Status`] or a [`Stop`], and `exit_code` is the one
 //! place that maps them to the process exit status.
 
 mod check;
@@ -32,9 +32,9 @@ pub fn run() -> ExitCode {
         Command::Score(args) => score::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
-        Command::Repl(args) => return crate::repl::run(args.config()),
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Repl(args) => return crate::repl::run(args.config()),
     };
     exit_code(result)
 }
@@ -127,12 +127,12 @@ enum Command {
     Explain(ExplainArgs),
     /// Compare two versions of the rules on the same leads.
     Diff(diff::DiffArgs),
-    /// Try rules and leads interactively; rules files reload when saved.
-    Repl(crate::repl::ReplArgs),
     /// Run the `test` blocks of rules files.
     Test(test::TestArgs),
     /// Put rules files in the canonical layout (or, with --check, show what would change).
     Fmt(fmt::FmtArgs),
+    /// Try rules and leads interactively; rules files reload when saved.
+    Repl(crate::repl::ReplArgs),
 }
 
 /// Options of `leadscore check`.

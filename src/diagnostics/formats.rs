@@ -1,6 +1,6 @@
 //! Diagnostics as machine output for `leadscore check --format`:
 //!
-//! - [`json`]: `{"files": [...], "diagnostics": [...]}`, one flat object per
+//! - [`json`](fn@json): `{"files": [...], "diagnostics": [...]}`, one flat object per
 //!   diagnostic with its code, severity, message, file, 1-based line and
 //!   column (in characters) of its start and end, byte span, label and help.
 //! - [`github`]: GitHub Actions workflow commands (`::error file=..::msg`),
