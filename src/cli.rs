@@ -8,12 +8,12 @@
 mod check;
 mod diff;
 pub(crate) mod explain;
+mod fmt;
 pub(crate) mod input;
 pub(crate) mod load;
 pub(crate) mod output;
 mod score;
 mod test;
-mod fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
