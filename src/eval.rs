@@ -117,6 +117,21 @@ pub struct Outcome {
     pub mismatches: u32,
 }
 
+impl Outcome {
+    /// Each label's name and value (`None` when no arm matched), in declaration order.
+    pub fn label_values<'r>(&self, rules: &'r Ruleset) -> Vec<(&'r str, Option<&'r str>)> {
+        let value = |l: usize| {
+            let arm = self.labels.get(l).copied().flatten()?;
+            Some(rules.labels[l].arms.get(arm)?.value.as_str())
+        };
+        let names = rules.labels.iter().map(|label| label.name.as_str());
+        names
+            .enumerate()
+            .map(|(l, name)| (name, value(l)))
+            .collect()
+    }
+}
+
 /// Why a lead could not be scored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataError {

@@ -8,12 +8,12 @@ use super::load::{print_diagnostics, summary, FsReader};
 use super::{note, parse_as_of, InputFormat, Status, Stop};
 use crate::diff::{self, render};
 use crate::eval::{EvalOptions, Program};
-use crate::syntax::SourceReader;
+use crate::syntax::{normalize, SourceReader};
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Options of `leadscore diff`.
@@ -126,23 +126,6 @@ impl SourceReader for GitReader {
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         Ok(normalize(path))
     }
-}
-
-/// `.` and `..` resolved without a file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Every lead of `--leads` with its id; unreadable leads are counted out with a note.

@@ -20,7 +20,7 @@ use super::output::{bound_word, format_number, Scored};
 use super::score::{lead_id, open_all, score_one, Context};
 use super::{ExplainArgs, Status, Stop};
 use crate::eval::{Bound, Outcome};
-use crate::rules::{Output, Ruleset};
+use crate::rules::Ruleset;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
@@ -140,15 +140,8 @@ fn title(id: &Value, at: Option<&str>) -> String {
 /// `  score 87  tier hot  grade A`: the score and each label.
 fn headline(rules: &Ruleset, outcome: &Outcome) -> String {
     let mut line = format!("  score {}", format_number(outcome.score));
-    for output in &rules.outputs {
-        if let Output::Label(l) = *output {
-            let label = &rules.labels[l];
-            let arm = outcome.labels.get(l).copied().flatten();
-            let value = arm
-                .and_then(|a| label.arms.get(a))
-                .map_or("-", |a| a.value.as_str());
-            let _ = write!(line, "  {} {}", label.name, quoted_if_spaced(value));
-        }
+    for (name, value) in outcome.label_values(rules) {
+        let _ = write!(line, "  {name} {}", quoted_if_spaced(value.unwrap_or("-")));
     }
     line
 }

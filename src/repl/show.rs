@@ -3,7 +3,7 @@
 use crate::cli::output::format_number;
 use crate::diagnostics::Diagnostic;
 use crate::eval::{EvalOptions, Outcome, Program};
-use crate::rules::{Output, Ruleset, Type};
+use crate::rules::{Ruleset, Type};
 use crate::syntax::ast::Sign;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -29,18 +29,10 @@ pub fn item_kind(text: &str) -> &str {
 
 /// Each label's value for an outcome, in declaration order: `(name, value)`.
 fn labels<'r>(rules: &'r Ruleset, outcome: &Outcome) -> Vec<(&'r str, &'r str)> {
-    let mut out = Vec::new();
-    for output in &rules.outputs {
-        if let Output::Label(l) = *output {
-            let label = &rules.labels[l];
-            let arm = outcome.labels.get(l).copied().flatten();
-            let value = arm
-                .and_then(|a| label.arms.get(a))
-                .map_or("-", |a| a.value.as_str());
-            out.push((label.name.as_str(), value));
-        }
-    }
-    out
+    let values = outcome.label_values(rules).into_iter();
+    values
+        .map(|(name, value)| (name, value.unwrap_or("-")))
+        .collect()
 }
 
 /// `score 87  tier hot  grade A`, or the lead's data error.

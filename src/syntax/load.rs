@@ -52,7 +52,7 @@ impl SourceReader for MemReader {
 }
 
 /// Resolves `.` and `..` without touching a file system.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
