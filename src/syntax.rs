@@ -27,35 +27,47 @@ use pest::Parser;
 /// bracket, and [`MAX_DEPTH`] brackets must fit whatever stack the caller has.
 const PARSER_STACK: usize = 64 << 20;
 
+/// Below this many items a file is parsed on one thread; above it, its
+/// items are shared out among the cores (they parse independently).
+const ITEMS_PER_THREAD: usize = 512;
+
 /// Runs `f` on a thread with [`PARSER_STACK`] bytes of stack.
 fn with_parser_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| {
-        let thread = std::thread::Builder::new().stack_size(PARSER_STACK);
-        let handle = thread.spawn_scoped(s, f).expect("spawn the parser thread");
-        handle
+        spawn_parser(s, f)
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
     })
+}
+
+fn spawn_parser<'s, T: Send + 's>(
+    s: &'s std::thread::Scope<'s, '_>,
+    f: impl FnOnce() -> T + Send + 's,
+) -> std::thread::ScopedJoinHandle<'s, T> {
+    let thread = std::thread::Builder::new().stack_size(PARSER_STACK);
+    thread.spawn_scoped(s, f).expect("spawn a parser thread")
 }
 
 /// Parses one file's text. Returns the items that parsed and the errors of those that did not.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<SyntaxError>) {
-    with_parser_stack(|| parse_here(file, text))
-}
-
-fn parse_here(file: FileId, text: &str) -> (File, Vec<SyntaxError>) {
     let scanned = scan::scan(file, text);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = scanned.chunks.len().div_ceil(threads).max(ITEMS_PER_THREAD);
+    let parts: Vec<Vec<Result<ast::Item, SyntaxError>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = scanned
+            .chunks
+            .chunks(per_thread)
+            .map(|part| spawn_parser(s, || parse_part(file, &scanned.text, part)))
+            .collect();
+        let joined = handles.into_iter().map(|h| h.join());
+        joined
+            .map(|r| r.unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
     let mut errors = scanned.errors;
     let mut items = Vec::new();
-    for (range, ok) in scanned.chunks {
-        if !ok {
-            continue;
-        }
-        let lower = Lower {
-            file,
-            offset: range.start,
-        };
-        match parse_chunk(&lower, &scanned.text[range]) {
+    for result in parts.into_iter().flatten() {
+        match result {
             Ok(item) => items.push(item),
             Err(e) => errors.push(e),
         }
@@ -63,6 +75,22 @@ fn parse_here(file: FileId, text: &str) -> (File, Vec<SyntaxError>) {
     errors.sort_by_key(|e| e.span.start);
     let comments = scanned.comments;
     (File { items, comments }, errors)
+}
+
+/// Parses the items of one share of a file, in order, skipping those the scanner refused.
+fn parse_part(
+    file: FileId,
+    text: &str,
+    chunks: &[(std::ops::Range<usize>, bool)],
+) -> Vec<Result<ast::Item, SyntaxError>> {
+    let parse = |(range, _): &(std::ops::Range<usize>, bool)| {
+        let lower = Lower {
+            file,
+            offset: range.start,
+        };
+        parse_chunk(&lower, &text[range.clone()])
+    };
+    chunks.iter().filter(|(_, ok)| *ok).map(parse).collect()
 }
 
 fn parse_chunk(lower: &Lower, text: &str) -> Result<ast::Item, SyntaxError> {

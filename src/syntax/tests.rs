@@ -338,3 +338,28 @@ fn an_indented_continuation_line_is_one_error_with_its_item() {
     };
     assert_eq!(*context, Context::Rule);
 }
+
+#[test]
+fn a_large_file_parsed_in_shares_keeps_source_order() {
+    let lines: Vec<String> = (0..3000)
+        .map(|i| match i % 100 {
+            7 => format!("when x{i} == add {i}"),
+            _ => format!("when x{i} > {i} add 1"),
+        })
+        .collect();
+    let (file, errors) = parse(FileId(0), &(lines.join("\n") + "\n"));
+    assert_eq!((file.items.len(), errors.len()), (2970, 30));
+    let starts: Vec<u32> = file
+        .items
+        .iter()
+        .map(|i| match i {
+            Item::Rule(r) => r.span.start,
+            _ => panic!("not a rule"),
+        })
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] < w[1]), "items out of order");
+    assert!(
+        errors.windows(2).all(|w| w[0].span.start < w[1].span.start),
+        "errors out of order"
+    );
+}
