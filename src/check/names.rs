@@ -4,12 +4,12 @@
 
 use super::error::Problem;
 use super::suggest::did_you_mean;
-use super::types::{field_names, peel, project, Projection};
+use super::types::{field_names, follow, peel, project, wrap, Projection};
 use super::{any, Checker, Origin};
 use crate::rules::{FieldRef, Scope, TExpr, TExprKind, Type};
 use crate::syntax::ast::{Ident, Span};
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// Resolves a dotted path.
     pub(super) fn path(&mut self, segs: &[Ident], span: Span) -> TExpr {
         let first = &segs[0];
@@ -97,22 +97,21 @@ impl Checker<'_> {
             };
             return self.inferred_field(field(true), origin, span);
         }
-        let start = self.lead_type().clone();
-        match self.walk(&start, segs, !explicit) {
-            Some(p) => field_expr(field(p.optional), p.ty, span),
+        match self.resolve(Checker::lead_type, segs, !explicit) {
+            Some((ty, optional)) => field_expr(field(optional), ty, span),
             None => any(span),
         }
     }
 
     /// A field of the innermost `where` element.
     fn element_field(&mut self, segs: &[Ident], span: Span) -> TExpr {
-        let scope = self.scopes.last().cloned().expect("inside a where");
         let field = |optional| FieldRef {
             scope: Scope::Element(0),
             path: segs.iter().map(|s| s.node.clone()).collect(),
             optional,
         };
-        if let (true, Some(o)) = (self.inferring(), scope.origin) {
+        let scope = self.scopes.last().expect("inside a where");
+        if let (true, Some(o)) = (self.inferring(), scope.origin.clone()) {
             let mut loc = o.loc;
             loc.extend(segs.iter().map(|s| s.node.clone()));
             let origin = Origin {
@@ -121,10 +120,28 @@ impl Checker<'_> {
             };
             return self.inferred_field(field(true), origin, span);
         }
-        match self.walk(&scope.ty, segs, true) {
-            Some(p) => field_expr(field(p.optional), p.ty, span),
+        match self.resolve(element_type, segs, true) {
+            Some((ty, optional)) => field_expr(field(optional), ty, span),
             None => any(span),
         }
+    }
+
+    /// The type of the field `segs` under the type `start` picks out of the
+    /// checker, and whether it may be missing; `None` once an unknown field
+    /// is reported. Only that error path copies the starting type.
+    fn resolve(
+        &mut self,
+        start: for<'c> fn(&'c Checker<'a>) -> &'c Type,
+        segs: &[Ident],
+        lets_too: bool,
+    ) -> Option<(Type, bool)> {
+        let names: Vec<&str> = segs.iter().map(|s| s.node.as_str()).collect();
+        if let Ok((ty, depth, optional)) = follow(start(self), &names) {
+            return Some((wrap(ty.clone(), depth), optional));
+        }
+        let ty = start(self).clone();
+        self.walk(&ty, segs, lets_too);
+        None
     }
 
     /// A field whose type is inferred: make sure it exists, read its type.
@@ -279,6 +296,11 @@ impl Checker<'_> {
 }
 
 /// A field reference expression.
+/// The element type of the innermost `where`.
+fn element_type<'c>(c: &'c Checker<'_>) -> &'c Type {
+    &c.scopes.last().expect("inside a where").ty
+}
+
 fn field_expr(field: FieldRef, ty: Type, span: Span) -> TExpr {
     TExpr {
         kind: TExprKind::Field(field),

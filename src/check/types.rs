@@ -71,6 +71,36 @@ pub fn project(ty: &Type, name: &str) -> Option<Projection> {
     }
 }
 
+/// Follows `names` from `start` by reference, the way repeated [`project`]
+/// calls would, without copying the types passed through. Returns the
+/// field's own type, how many lists wrap it and whether it is optional; or
+/// the index of the first name that is not a field.
+pub fn follow<'t>(start: &'t Type, names: &[&str]) -> Result<(&'t Type, usize, bool), usize> {
+    static ANY: Type = Type::Any;
+    let (mut ty, mut depth, mut optional) = (start, 0, false);
+    for (i, name) in names.iter().enumerate() {
+        while let Type::List(inner) = ty {
+            ty = inner;
+            depth += 1;
+        }
+        match ty {
+            Type::Record(fields) => {
+                let f = fields.get(*name).ok_or(i)?;
+                ty = &f.ty;
+                optional |= f.optional;
+            }
+            Type::Any => return Ok((&ANY, depth, true)),
+            _ => return Err(i),
+        }
+    }
+    Ok((ty, depth, optional))
+}
+
+/// `ty` inside `depth` lists.
+pub fn wrap(ty: Type, depth: usize) -> Type {
+    (0..depth).fold(ty, |t, _| Type::List(Box::new(t)))
+}
+
 /// Removes `depth` list layers; `Any` stays `Any`.
 pub fn peel(ty: &Type, depth: usize) -> Type {
     match (ty, depth) {
@@ -130,5 +160,8 @@ mod tests {
         assert_eq!(p.depth, 1);
         assert!(project(&events, "nope").is_none());
         assert_eq!(peel(&p.ty, 1), Type::String);
+        let (ty, depth, optional) = follow(&events, &["type"]).unwrap();
+        assert_eq!((wrap(ty.clone(), depth), optional), (p.ty, false));
+        assert_eq!(follow(&events, &["nope"]), Err(0));
     }
 }
