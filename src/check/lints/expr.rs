@@ -22,27 +22,27 @@ pub fn children(e: &TExpr) -> Vec<&TExpr> {
 }
 
 /// What a node is, without its children or span.
-fn head(k: &TExprKind) -> String {
+fn write_head(k: &TExprKind, out: &mut String) {
     use TExprKind as K;
-    match k {
-        K::Number(n) => format!("{n}"),
-        K::String(s) => format!("{:?}", s.to_lowercase()),
-        K::Bool(b) => format!("{b}"),
-        K::Regex(r) => format!("/{r}/"),
-        K::Duration(d) => format!("{d}s"),
-        K::Field(f) => format!("{:?}:{}", f.scope, f.path.join(".")),
-        K::Let(i) => format!("let#{i}"),
-        K::Score => "score".into(),
-        K::GroupTotal(g) => format!("group#{g}"),
-        K::Project(_, name) => format!(".{name}"),
-        K::Call(f, _) => format!("{f:?}"),
-        K::Arith(op, ..) => format!("{op:?}"),
-        K::Compare(op, ..) => format!("{op:?}"),
-        K::In { negated, .. } => format!("in:{negated}"),
-        K::StrTest { op, any, .. } => format!("{op:?}:{any}"),
-        K::IsPresent(_, p) => format!("present:{p}"),
-        other => format!("{:?}", std::mem::discriminant(other)),
-    }
+    let _ = match k {
+        K::Number(n) => write!(out, "{n}"),
+        K::String(s) => write!(out, "{:?}", s.to_lowercase()),
+        K::Bool(b) => write!(out, "{b}"),
+        K::Regex(r) => write!(out, "/{r}/"),
+        K::Duration(d) => write!(out, "{d}s"),
+        K::Field(f) => write!(out, "{:?}:{}", f.scope, f.path.join(".")),
+        K::Let(i) => write!(out, "let#{i}"),
+        K::Score => write!(out, "score"),
+        K::GroupTotal(g) => write!(out, "group#{g}"),
+        K::Project(_, name) => write!(out, ".{name}"),
+        K::Call(f, _) => write!(out, "{f:?}"),
+        K::Arith(op, ..) => write!(out, "{op:?}"),
+        K::Compare(op, ..) => write!(out, "{op:?}"),
+        K::In { negated, .. } => write!(out, "in:{negated}"),
+        K::StrTest { op, any, .. } => write!(out, "{op:?}:{any}"),
+        K::IsPresent(_, p) => write!(out, "present:{p}"),
+        other => write!(out, "{:?}", std::mem::discriminant(other)),
+    };
 }
 
 /// A text equal for two expressions exactly when they have the same shape
@@ -55,7 +55,7 @@ pub fn key(e: &TExpr) -> String {
 }
 
 fn write_key(e: &TExpr, out: &mut String) {
-    let _ = write!(out, "{}", head(&e.kind));
+    write_head(&e.kind, out);
     let kids = children(e);
     if kids.is_empty() {
         return;
