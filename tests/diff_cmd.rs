@@ -2,7 +2,9 @@
 //! copy (`tests/data/diff/`) on the example leads, in text, JSON and Markdown;
 //! old rules from a git revision; exit statuses.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{run, run_in};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,26 +13,6 @@ const OLD: &str = "rules/b2b_saas.rules";
 const NEW: &str = "tests/data/diff/b2b_saas_changed.rules";
 const LEADS: &str = "examples/leads.jsonl";
 const AS_OF: &str = "--as-of=2026-11-01T00:00:00Z";
-
-/// Runs `leadscore ARGS` in `dir`; returns stdout, stderr and the exit status.
-fn run_in(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_leadscore"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (
-        text(out.stdout),
-        text(out.stderr),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
-fn run(args: &[&str]) -> (String, String, i32) {
-    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
 
 fn diff(format: &str) -> String {
     let (out, err, status) = run(&[

@@ -3,33 +3,20 @@
 //! formatted text parses to the same AST — on every rules file in the repo
 //! and on generated rules files (proptest).
 
-use assert_cmd::Command;
+mod common;
+
+use common::run_in;
 use leadscore::syntax::{self, ast::FileId};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
 const UGLY: &str = "# a model\ngroup fit   max 60 {\nwhen title contains any [VP,Chief] add 50 as \"exec\"   # trailing\n}\n\n\n\ntest \"t\" {\n  lead { title: \"VP\",\n    company: { \"size\": 300 } }\n  expect   score==50\n}\n";
 
-fn leadscore(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_leadscore"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (
-        text(out.stdout),
-        text(out.stderr),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 #[test]
 fn check_prints_a_unified_diff_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("m.rules"), UGLY).unwrap();
-    let (out, err, code) = leadscore(dir.path(), &["fmt", "--check", "m.rules"]);
+    let (out, err, code) = run_in(dir.path(), &["fmt", "--check", "m.rules"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("1 file would be reformatted"), "{err}");
     assert_eq!(
@@ -45,7 +32,7 @@ fn fmt_rewrites_in_place_and_then_check_passes() {
     let rules = dir.path().join("rules");
     std::fs::create_dir(&rules).unwrap();
     std::fs::write(rules.join("m.rules"), UGLY).unwrap();
-    let (_, err, code) = leadscore(dir.path(), &["fmt"]);
+    let (_, err, code) = run_in(dir.path(), &["fmt"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("formatted rules/m.rules"), "{err}");
     let formatted = std::fs::read_to_string(rules.join("m.rules")).unwrap();
@@ -59,7 +46,7 @@ fn fmt_rewrites_in_place_and_then_check_passes() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, ["m.rules"], "no temporary file is left behind");
-    let (out, err, code) = leadscore(dir.path(), &["fmt", "--check"]);
+    let (out, err, code) = run_in(dir.path(), &["fmt", "--check"]);
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
     assert!(
         err.contains("0 files would be reformatted, 1 already formatted"),
@@ -70,7 +57,7 @@ fn fmt_rewrites_in_place_and_then_check_passes() {
 #[test]
 fn the_shipped_rules_are_in_canonical_layout() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (stdout, stderr, code) = leadscore(repo, &["fmt", "--check", "rules"]);
+    let (stdout, stderr, code) = run_in(repo, &["fmt", "--check", "rules"]);
     assert_eq!(code, 0, "run `leadscore fmt rules`:\n{stdout}{stderr}");
     assert!(
         stdout.contains("0 files would be reformatted")
@@ -84,7 +71,7 @@ fn files_with_syntax_errors_get_diagnostics_and_are_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let broken = "when title == add 5\n";
     std::fs::write(dir.path().join("b.rules"), broken).unwrap();
-    let (_, err, code) = leadscore(dir.path(), &["fmt", "b.rules"]);
+    let (_, err, code) = run_in(dir.path(), &["fmt", "b.rules"]);
     assert_eq!(code, 1);
     assert!(err.contains("leadscore::syntax"), "{err}");
     assert!(err.contains("b.rules:1:15"), "{err}");

@@ -2,26 +2,13 @@
 //! deliberately wrong expectations (snapshot), type errors in tests, the
 //! filter, JUnit output and coverage thresholds.
 
+mod common;
+
 use assert_cmd::Command;
+use common::run;
 
 const WRONG: &str = "tests/data/testing/wrong_expectation.test.rules";
 const TYPOS: &str = "tests/data/testing/typos.test.rules";
-
-/// Runs `leadscore ARGS` from the crate root; returns stdout, stderr and the exit status.
-fn run(args: &[&str]) -> (String, String, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_leadscore"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (
-        text(out.stdout),
-        text(out.stderr),
-        out.status.code().unwrap_or(-1),
-    )
-}
 
 /// The last line of `out`, which must be `N passed, N failed` alone.
 fn counts(out: &str) -> (usize, usize) {
