@@ -10,6 +10,19 @@ use crate::syntax::ast::{ArithOp, CmpOp, Expr, ExprKind, StrOp};
 type B = Box<TExpr>;
 
 impl Checker<'_> {
+    /// `e` stands where only a literal `expected` may (`role` says where):
+    /// types `e` for its own problems, reports the mismatch, and gives `any`.
+    pub(super) fn not_the_literal(&mut self, e: &Expr, expected: Expected, role: Role) -> TExpr {
+        let found = self.expr(e).ty;
+        self.report(Problem::TypeMismatch {
+            span: e.span,
+            expected,
+            found,
+            role,
+        });
+        any(e.span)
+    }
+
     /// Every expression form that is an operator.
     pub(super) fn operator(&mut self, e: &Expr) -> TExpr {
         let kind = match &e.kind {
@@ -173,16 +186,7 @@ impl Checker<'_> {
     /// The right side of `within`: must be a duration literal.
     fn duration_literal(&mut self, d: &Expr) -> TExpr {
         let ExprKind::Duration { amount, unit } = &d.kind else {
-            let found = self.expr(d).ty;
-            let expected = Expected::Duration;
-            let (span, role) = (d.span, Role::Within);
-            self.report(Problem::TypeMismatch {
-                span,
-                expected,
-                found,
-                role,
-            });
-            return any(d.span);
+            return self.not_the_literal(d, Expected::Duration, Role::Within);
         };
         lit(
             TExprKind::Duration(amount * unit.seconds()),

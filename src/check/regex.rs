@@ -2,7 +2,7 @@
 
 use super::error::{Expected, Problem, Role};
 use super::expr::lit;
-use super::{any, Checker};
+use super::Checker;
 use crate::rules::{TExpr, TExprKind, Type};
 use crate::syntax::ast::{Expr, ExprKind, Span};
 
@@ -15,15 +15,7 @@ impl Checker<'_> {
             pattern_span,
         } = &re.kind
         else {
-            let found = self.expr(re).ty;
-            let (span, expected, role) = (re.span, Expected::Regex, Role::Matches);
-            self.report(Problem::TypeMismatch {
-                span,
-                expected,
-                found,
-                role,
-            });
-            return any(re.span);
+            return self.not_the_literal(re, Expected::Regex, Role::Matches);
         };
         self.regex_flags(flags, *pattern_span);
         if let Some(p) = regex_error(pattern, *pattern_span) {
