@@ -2,23 +2,29 @@
 # The benchmark table of docs/performance.md, in one run.
 #
 # Usage: scripts/bench.sh            (BENCH_DIR defaults to ../shared/bench)
-#        REPEAT=5 scripts/bench.sh   (runs per timing; the best is kept)
+#        REPEAT=7 scripts/bench.sh   (rounds; default 5)
 #
-# Builds leadscore and the peers harness (bench/peers, its own Cargo
-# workspace: Rhai and CEL are compiled only here), makes the leads, then
-# prints one table. Times are the best of $REPEAT wall-clock runs; ratios
+# Builds leadscore, the baselines (bench/baseline: a hand-written Rust scorer
+# of MODEL.md and a plain serde_json parse, in their own Cargo workspace so
+# that none of leadscore's serde_json features leak into them) and the peers
+# harness (bench/peers, its own workspace: Rhai, CEL and zen-expression are
+# compiled only there), makes the leads, then prints one table.
+# End-to-end times are medians of $REPEAT interleaved rounds (each round runs
+# every command once, in turn, so load drifts hit all of them alike); ratios
 # compare figures measured in the same run, on the same file.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=${BENCH_DIR:-$root/../shared/bench}
-repeat=${REPEAT:-3}
+repeat=${REPEAT:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
 
 cargo build --release --quiet
 (cd bench/peers && cargo build --release --quiet)
+(cd bench/baseline && cargo build --release --quiet)
 ls=$root/target/release/leadscore
+base=$root/bench/baseline/target/release/leadscore-baseline
 peers=$root/bench/peers/target/release/leadscore-peers
 as_of=2026-11-01T00:00:00Z
 threads=$(nproc)
@@ -70,6 +76,8 @@ EOF
 }
 gen_rules 1000 "$work/r1k.rules"
 gen_rules 10000 "$work/r10k.rules"
+# The same 10,000 rules without the schema: field types are inferred.
+sed '/^schema {/,/^}/d' "$work/r10k.rules" > "$work/r10k-noschema.rules"
 
 # best_of CMD...: the best wall time in seconds over $repeat runs.
 best_of() {
@@ -82,6 +90,32 @@ best_of() {
   printf '%.3f' "$best"
 }
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+
+# Interleaved medians: `interleave NAME CMD... ; NAME CMD... ;` runs every
+# command once per round for $repeat rounds and leaves the median wall time
+# of each in $work/median.NAME.
+interleave() {
+  local names=() cmds=() cmd=() name t0 t1 i
+  while [ $# -gt 0 ]; do
+    name=$1; shift; cmd=()
+    while [ $# -gt 0 ] && [ "$1" != ";" ]; do cmd+=("$1"); shift; done
+    shift || true
+    names+=("$name"); cmds+=("$(printf '%q ' "${cmd[@]}")")
+    : > "$work/times.$name"
+  done
+  for _ in $(seq "$repeat"); do
+    for i in "${!names[@]}"; do
+      t0=$(date +%s.%N); eval "${cmds[$i]}" > /dev/null 2>&1; t1=$(date +%s.%N)
+      echo "$t1 - $t0" | bc -l >> "$work/times.${names[$i]}"
+    done
+  done
+  for name in "${names[@]}"; do
+    sort -g "$work/times.$name" | awk '{ t[NR] = $1 } END {
+      m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+      printf "%.3f", m }' > "$work/median.$name"
+  done
+}
+median() { cat "$work/median.$1"; }
 
 # Peak RSS in MB of one run of an executable (GNU time, else the kernel's
 # high-water mark).
@@ -101,12 +135,18 @@ peak_mb() {
 
 score() { "$ls" score rules/bench.rules "$1" --as-of "$as_of" --threads "$2"; }
 
-# End to end, the baseline and leadscore interleaved per repetition.
-baseline=$(best_of "$peers" parse "$work/100k.jsonl")
-one=$(best_of score "$work/100k.jsonl" 1)
-all=$(best_of score "$work/100k.jsonl" "$threads")
-two=$(best_of score "$work/100k.jsonl" 2)
+# End to end: the baselines and leadscore, interleaved round by round.
+interleave \
+  parse "$base" parse "$work/100k.jsonl" \; \
+  hand "$base" score "$work/100k.jsonl" \; \
+  one "$ls" score rules/bench.rules "$work/100k.jsonl" --as-of "$as_of" --threads 1 \; \
+  two "$ls" score rules/bench.rules "$work/100k.jsonl" --as-of "$as_of" --threads 2 \; \
+  all "$ls" score rules/bench.rules "$work/100k.jsonl" --as-of "$as_of" --threads "$threads" \;
+baseline=$(median parse) hand=$(median hand) one=$(median one) two=$(median two) all=$(median all)
+"$base" score "$work/100k.jsonl" | cmp -s - <(score "$work/100k.jsonl" 1 2>/dev/null) \
+  && hand_same="yes" || hand_same="NO"
 check=$(best_of "$ls" check "$work/r10k.rules")
+check_noschema=$(best_of "$ls" check "$work/r10k-noschema.rules")
 eval_bench=$("$peers" eval rules/bench.rules "$work/10k.jsonl")
 eval_1k=$("$peers" eval "$work/r1k.rules" "$work/10k.jsonl")
 score_cmd=("$ls" score rules/bench.rules --as-of "$as_of")
@@ -134,12 +174,15 @@ ls_ns=$(peer leadscore)
 commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml || echo "+dirty")
 echo "leadscore benchmark · commit $commit · $(date -u +%Y-%m-%d)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)"
-echo "leads: 100k from ${bench}/gen_leads.py (--seed 7) · best of $repeat runs"
+echo "leads: 100k from ${bench}/gen_leads.py (--seed 7) · end to end: median of $repeat interleaved rounds; other rows: best of $repeat"
 echo
 printf '%-58s %12s %10s\n' "measure" "value" "ratio"
-printf '%-58s %12s %10s\n' "parse-only baseline: 100k lines -> serde_json::Value" "${baseline} s" "1.00"
-printf '%-58s %12s %10s\n' "score 100k end to end, 1 thread (vs baseline)" "${one} s" "$(ratio "$baseline" "$one")"
-printf '%-58s %12s %10s\n' "score 100k end to end, 2 threads (vs baseline)" "${two} s" "$(ratio "$baseline" "$two")"
+printf '%-58s %12s %10s\n' "hand-written Rust scorer, serde structs (same output: $hand_same)" "${hand} s" "1.00"
+printf '%-58s %12s %10s\n' "plain parse: 100k lines -> serde_json::Value (vs hand)" "${baseline} s" "$(ratio "$hand" "$baseline")"
+printf '%-58s %12s %10s\n' "score 100k end to end, 1 thread (vs hand-written)" "${one} s" "$(ratio "$hand" "$one")"
+printf '%-58s %12s %10s\n' "score 100k end to end, 1 thread (vs plain parse)" "" "$(ratio "$baseline" "$one")"
+printf '%-58s %12s %10s\n' "score 100k end to end, 2 threads (vs hand-written)" "${two} s" "$(ratio "$hand" "$two")"
+printf '%-58s %12s %10s\n' "score 100k end to end, 2 threads (vs 1 thread)" "" "$(ratio "$one" "$two")"
 printf '%-58s %12s %10s\n' "score 100k end to end, $threads threads (vs 1 thread)" "${all} s" "$(ratio "$one" "$all")"
 if [ -n "$python" ]; then
   printf '%-58s %12s %10s\n' "reference_score.py 100k (output identical: $same)" "${python} s" "1.00"
@@ -148,13 +191,15 @@ if [ -n "$python" ]; then
 fi
 printf '%-58s %12s %10s\n' "evaluation alone, rules/bench.rules (26 rules), per lead" "${eval_bench} ns" ""
 printf '%-58s %12s %10s\n' "evaluation alone, 1,000 generated rules, per lead" "${eval_1k} ns" ""
-for e in rhai cel; do
+for e in rhai cel zen; do
   printf '%-58s %12s %10s\n' "peer $e, same model, per lead (leadscore ${ls_ns} ns)" "$(peer "$e") ns" "$(ratio "$(peer "$e")" "$ls_ns")"
 done
 printf '%-58s %12s %10s\n' "check, 10,000 generated rules" "${check} s" ""
+printf '%-58s %12s %10s\n' "check, the same 10,000 rules without a schema" "${check_noschema} s" ""
 printf '%-58s %12s %10s\n' "peak RSS, score 100k, $threads threads" "${rss_100k} MB" ""
 printf '%-58s %12s %10s\n' "peak RSS, score 1M, $threads threads" "${rss_1m} MB" ""
 printf '%-58s %12s %10s\n' "peak RSS, score 1M, 1 thread" "${rss_1m_one} MB" ""
 echo
-echo "ratio: how many times faster leadscore is than the row's reference (higher is better)."
+echo "ratio: how many times faster leadscore is than the row's reference (higher is better);"
+echo "the baselines are built in bench/baseline's own workspace, with serde_json's default features."
 echo "peers: each engine's scores equal the oracle's on $(wc -l < "$peer_leads") leads; one thread, leads in memory."

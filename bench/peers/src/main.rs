@@ -1,18 +1,18 @@
-//! The benchmark harness behind `scripts/bench.sh`: the parse-only baseline,
-//! leadscore's evaluation alone, and the same model (shared/bench/MODEL.md)
-//! in Rhai and CEL, each checked against the oracle's scores.
+//! The benchmark harness behind `scripts/bench.sh`: leadscore's evaluation
+//! alone, and the same model (shared/bench/MODEL.md) in Rhai, CEL and
+//! GoRules' zen-expression, each checked against the oracle's scores. The
+//! end-to-end baselines live in bench/baseline, a workspace of their own.
 //!
-//! leadscore-peers parse LEADS                  parse every line into serde_json::Value, discard
 //! leadscore-peers eval RULES LEADS             leadscore evaluation alone, ns per lead
 //! leadscore-peers peers RULES LEADS EXPECTED   check each engine against the oracle, time it
 
 mod cel_model;
 mod rhai_model;
+mod zen_model;
 
 use leadscore::eval::{EvalOptions, Outcome, Program, Scratch};
 use leadscore::syntax::MemReader;
 use serde_json::Value;
-use std::io::BufRead;
 use std::time::Instant;
 
 /// The oracle's evaluation time.
@@ -40,7 +40,6 @@ pub fn tier(score: i64) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["parse", leads] => parse(leads),
         ["eval", rules, leads] => eval(rules, leads),
         ["peers", rules, leads, expected] => peers(rules, leads, expected),
         _ => {
@@ -48,24 +47,6 @@ fn main() {
             std::process::exit(2);
         }
     }
-}
-
-/// The parse-only baseline: what it costs to read the file into
-/// `serde_json::Value`s (one line at a time) and throw them away.
-fn parse(path: &str) {
-    let file = std::fs::File::open(path).expect("leads file");
-    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-    let mut line = Vec::new();
-    let mut fields = 0usize;
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).expect("read") == 0 {
-            break;
-        }
-        let v: Value = serde_json::from_slice(&line).expect("a JSON line");
-        fields += v.as_object().map_or(0, |o| o.len());
-    }
-    println!("{fields}");
 }
 
 fn program(path: &str) -> Program {
@@ -83,7 +64,9 @@ fn read_leads(path: &str) -> Vec<Value> {
 }
 
 fn opts() -> EvalOptions {
-    let as_of = chrono::DateTime::parse_from_rfc3339(AS_OF).unwrap().to_utc();
+    let as_of = chrono::DateTime::parse_from_rfc3339(AS_OF)
+        .unwrap()
+        .to_utc();
     EvalOptions { as_of }
 }
 
@@ -138,7 +121,12 @@ fn oracle(path: &str) -> Vec<Scores> {
 }
 
 /// Checks an engine's scores against the oracle and returns its ns per lead.
-fn check_and_time(name: &str, want: &[Scores], n: usize, mut run: impl FnMut(usize) -> Scores) -> f64 {
+fn check_and_time(
+    name: &str,
+    want: &[Scores],
+    n: usize,
+    mut run: impl FnMut(usize) -> Scores,
+) -> f64 {
     for (i, want) in want.iter().enumerate() {
         let got = run(i);
         assert_eq!(&got, want, "{name} disagrees with the oracle on lead {i}");
@@ -159,10 +147,17 @@ fn peers(rules: &str, leads: &str, expected: &str) {
     let opts = opts();
     let (mut scratch, mut out) = (Scratch::default(), Outcome::default());
     let n = values.len();
-    let group = |name: &str| prog.ruleset().groups.iter().position(|g| g.name == name).unwrap();
+    let group = |name: &str| {
+        prog.ruleset()
+            .groups
+            .iter()
+            .position(|g| g.name == name)
+            .unwrap()
+    };
     let (fit, engagement) = (group("fit"), group("engagement"));
     let ls = check_and_time("leadscore", &want, n, |i| {
-        prog.score_into(&values[i], &opts, &mut scratch, &mut out).unwrap();
+        prog.score_into(&values[i], &opts, &mut scratch, &mut out)
+            .unwrap();
         let score = out.score as i64;
         Scores {
             score,
@@ -173,7 +168,19 @@ fn peers(rules: &str, leads: &str, expected: &str) {
     });
     println!("leadscore {ls:.0}");
     let rhai = rhai_model::Model::new(&values);
-    println!("rhai {:.0}", check_and_time("rhai", &want, n, |i| rhai.score(i)));
+    println!(
+        "rhai {:.0}",
+        check_and_time("rhai", &want, n, |i| rhai.score(i))
+    );
     let cel = cel_model::Model::new(&values);
-    println!("cel {:.0}", check_and_time("cel", &want, n, |i| cel.score(i)));
+    println!(
+        "cel {:.0}",
+        check_and_time("cel", &want, n, |i| cel.score(i))
+    );
+    let zen = zen_model::Model::new(&values);
+    let mut vm = zen_expression::vm::VM::new();
+    println!(
+        "zen {:.0}",
+        check_and_time("zen", &want, n, |i| zen.score(&mut vm, i))
+    );
 }
