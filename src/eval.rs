@@ -15,8 +15,9 @@
 //!    Per lead, the JSON is walked once, only along the shape, filling a flat
 //!    table of small `Copy` values: numbers as `f64`, datetimes parsed once
 //!    (a hand-written fast path for `YYYY-MM-DDTHH:MM:SSZ`, chrono otherwise),
-//!    strings copied into one text buffer with a lowercase copy made only when
-//!    the text is not already lowercase. Type checks happen here: with a
+//!    strings copied into one text buffer with a case-folded copy (Unicode
+//!    full case folding, `value::fold`) made only when the text is not
+//!    already folded. Type checks happen here: with a
 //!    schema a wrong or missing value is a [`DataError`] naming the field;
 //!    without one the slot holds a "mismatch" marker (and so do the fields
 //!    below a wrong-typed record). A field whose type is unknown (`any`) is
@@ -24,7 +25,7 @@
 //!    the JSON, so another front end (e.g. a borrowed deserializer over the
 //!    raw bytes) only has to fill the same table.
 //! 2. **Evaluation** (`compile.rs`, `run.rs`). The compiled tree reads slots
-//!    by number. Constants are prepared once: strings lowercased, `in` lists
+//!    by number. Constants are prepared once: strings case-folded, `in` lists
 //!    turned into sets, regexes compiled, durations in nanoseconds, string
 //!    constants compared with datetimes parsed. `count`/`any`/`all`/`none`
 //!    over a `where` run the filter without building a list; a filter that

@@ -624,6 +624,20 @@ fn text_whose_lowercase_changes_length() {
 }
 
 #[test]
+fn text_is_compared_by_unicode_case_folding() {
+    // Full folding: ß folds to ss, and both Greek sigmas to σ.
+    assert!(fires(r#"street == "STRASSE""#, r#"{"street":"straße"}"#));
+    assert!(fires(r#"street == "straße""#, r#"{"street":"STRASSE"}"#));
+    assert!(fires(r#"street contains "ss""#, r#"{"street":"Hauptstraße"}"#));
+    assert!(fires(r#"city == "ΟΔΟΣ""#, r#"{"city":"οδος"}"#));
+    assert!(fires(r#"city in [ΟΔΟΣ, Athens]"#, r#"{"city":"Οδος"}"#));
+    assert!(fires(r#"city ends with "σ""#, r#"{"city":"ΟΔΟΣ"}"#));
+    assert!(fires(r#"a == b"#, r#"{"a":"MASSE","b":"Maße"}"#));
+    // Accents are kept: folding is about case only.
+    assert!(!fires(r#"city == "ecole""#, r#"{"city":"École"}"#));
+}
+
+#[test]
 fn reused_buffers_do_not_leak_between_leads() {
     use leadscore::eval::Scratch;
     let prog = program(

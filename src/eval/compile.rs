@@ -1,10 +1,10 @@
 //! Ruleset → compiled form: field paths resolved to slots of the lead
-//! [`Shape`], constants lowercased and folded into sets, regexes compiled,
+//! [`Shape`], string constants case-folded, lists turned into sets, regexes compiled,
 //! durations turned into nanoseconds, collection functions fused with their
 //! `where` filter.
 
 use super::lead::{Shape, ROOT};
-use super::value::{parse_datetime, ListRef, Val};
+use super::value::{fold, parse_datetime, ListRef, Val};
 use crate::rules::{FieldRef, Func, Ruleset, Scope, TExpr, TExprKind, Type};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
 use regex::Regex;
@@ -68,7 +68,7 @@ pub enum Node {
     Arith(ArithOp, Box<Node>, Box<Node>),
     /// Comparison.
     Cmp(CmpOp, Box<Node>, Box<Node>),
-    /// `x == "text"` (or `!=` when `negated`), the constant lowercased.
+    /// `x == "text"` (or `!=` when `negated`), the constant case-folded.
     StrEq {
         value: Box<Node>,
         low: Box<str>,
@@ -88,7 +88,7 @@ pub enum Node {
     },
     /// `x between lo and hi`.
     Between(Box<Node>, Box<Node>, Box<Node>),
-    /// A string test against constant (lowercased) needles.
+    /// A string test against constant (case-folded) needles.
     StrConst {
         op: StrOp,
         value: Box<Node>,
@@ -120,10 +120,10 @@ pub enum Quant {
     None,
 }
 
-/// A constant list's members, lowercased, for `in`.
+/// A constant list's members, case-folded, for `in`.
 #[derive(Debug, Default)]
 pub struct ConstSet {
-    /// Strings, lowercased.
+    /// Strings, case-folded.
     pub strs: Vec<Box<str>>,
     /// Numbers.
     pub nums: Vec<f64>,
@@ -316,7 +316,7 @@ impl<'r> Compiler<'r> {
         let eq = matches!(op, CmpOp::Eq | CmpOp::Ne);
         for (x, y) in [(a, b), (b, a)] {
             if let (true, Type::String, Some(Lit::Str(s))) = (eq, &x.ty, self.lit(y)) {
-                let low = s.to_lowercase().into();
+                let low = fold(s).into();
                 let negated = op == CmpOp::Ne;
                 return Node::StrEq {
                     value: self.node(x),
@@ -439,7 +439,7 @@ impl<'r> Compiler<'r> {
             let mut set = ConstSet::default();
             for item in items {
                 match self.lit(item) {
-                    Some(Lit::Str(s)) => set.strs.push(s.to_lowercase().into()),
+                    Some(Lit::Str(s)) => set.strs.push(fold(s).into()),
                     Some(Lit::Num(x)) => set.nums.push(x),
                     Some(Lit::Bool(b)) => set.bools.push(b),
                     _ => {}
@@ -461,11 +461,11 @@ impl<'r> Compiler<'r> {
     fn str_test(&mut self, op: StrOp, any: bool, value: &TExpr, needle: &TExpr) -> Node {
         let value = self.node(value);
         let needles: Option<Vec<Box<str>>> = match self.lit(needle) {
-            Some(Lit::Str(s)) if !any => Some(vec![s.to_lowercase().into()]),
+            Some(Lit::Str(s)) if !any => Some(vec![fold(s).into()]),
             Some(Lit::List(items)) if any => items
                 .iter()
                 .map(|i| match self.lit(i) {
-                    Some(Lit::Str(s)) => Some(s.to_lowercase().into()),
+                    Some(Lit::Str(s)) => Some(fold(s).into()),
                     _ => None,
                 })
                 .collect(),
@@ -528,7 +528,7 @@ impl<'r> Compiler<'r> {
     fn const_str(&mut self, s: &str) -> Val {
         self.strs.push(ConstStr {
             orig: s.into(),
-            low: s.to_lowercase().into(),
+            low: fold(s).into(),
         });
         Val::CStr(self.strs.len() as u32 - 1)
     }

@@ -15,7 +15,7 @@
 //! `serde_json::Value`; another front end (e.g. one reading JSON bytes
 //! directly) only has to produce the same table.
 
-use super::value::{parse_datetime, str_eq, ListRef, TextRef, Val};
+use super::value::{fold, parse_datetime, str_eq, ListRef, TextRef, Val};
 use crate::rules::{FieldType, Type};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
@@ -67,7 +67,7 @@ pub struct Shape {
 pub struct Slots {
     /// All frames, the lead's first.
     pub vals: Vec<Val>,
-    /// Text of every string value: original and lowercase copies.
+    /// Text of every string value: original and case-folded copies.
     pub text: String,
 }
 
@@ -77,7 +77,7 @@ impl Slots {
         &self.text[t.orig as usize..(t.orig + t.orig_len) as usize]
     }
 
-    /// The lowercase text of a string.
+    /// The case-folded text of a string (see [`fold`]).
     pub fn low(&self, t: TextRef) -> &str {
         &self.text[t.low as usize..(t.low + t.low_len) as usize]
     }
@@ -103,14 +103,14 @@ impl Slots {
                 ..same
             };
         }
-        let lower = s.to_lowercase();
-        if lower == s {
+        let folded = fold(s);
+        if folded == s {
             return same;
         }
-        self.text.push_str(&lower);
+        self.text.push_str(&folded);
         TextRef {
             low: orig + len,
-            low_len: lower.len() as u32,
+            low_len: folded.len() as u32,
             ..same
         }
     }
@@ -577,11 +577,17 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_lowercase() {
+    fn non_ascii_case_folded() {
         let mut slots = Slots::default();
         let t = slots.push_text("ÉCOLE");
         assert_eq!(slots.low(t), "école");
         let t = slots.push_text("école");
         assert_eq!(t.low, t.orig);
+        let t = slots.push_text("Straße");
+        assert_eq!(slots.low(t), "strasse");
+        let t = slots.push_text("ΟΔΟΣ");
+        assert_eq!(slots.low(t), "οδοσ");
+        let t = slots.push_text("οδος");
+        assert_eq!(slots.low(t), "οδοσ");
     }
 }

@@ -412,7 +412,7 @@ impl<'a> Ctx<'a> {
 
     // ---- comparisons ----
 
-    /// The lowercase text of a string value.
+    /// The case-folded text of a string value.
     fn low(&self, v: Val) -> Option<&str> {
         match v {
             Val::Str(t) => Some(self.slots.low(t)),

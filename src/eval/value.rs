@@ -5,6 +5,8 @@
 //! by position, so a value never borrows and never allocates.
 
 use chrono::{DateTime, NaiveDate};
+use std::borrow::Cow;
+use unicase::UniCase;
 
 /// A point in time: seconds since the Unix epoch and nanoseconds within the second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,16 +39,35 @@ impl Instant {
     }
 }
 
-/// A string in the lead's text buffer: the original text and its lowercase.
+/// The text strings are compared by: its Unicode full case folding
+/// (`STRASSE` and `straße` both fold to `strasse`, `ΟΔΟΣ` and `οδος` to
+/// `οδοσ`). ASCII text only has its capitals lowered, and text that is
+/// already folded is borrowed, not copied.
+pub fn fold(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return match s.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Cow::Owned(s.to_ascii_lowercase()),
+            false => Cow::Borrowed(s),
+        };
+    }
+    let folded = UniCase::unicode(s).to_folded_case();
+    match folded == s {
+        true => Cow::Borrowed(s),
+        false => Cow::Owned(folded),
+    }
+}
+
+/// A string in the lead's text buffer: the original text and its case
+/// folding ([`fold`]), the field names saying "low" for short.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TextRef {
     /// Start of the original text.
     pub orig: u32,
     /// Byte length of the original text.
     pub orig_len: u32,
-    /// Start of the lowercase text (equal to `orig` when already lowercase).
+    /// Start of the folded text (equal to `orig` when already folded).
     pub low: u32,
-    /// Byte length of the lowercase text.
+    /// Byte length of the folded text.
     pub low_len: u32,
 }
 
