@@ -43,6 +43,32 @@ pub fn format(text: &str) -> Result<String, Vec<SyntaxError>> {
     Ok(align_trailing(&p.out, &p.trailing))
 }
 
+/// A rule on one line in canonical form, without its `as` label: the
+/// default label of an unlabelled rule. `src` is the text of the rule's file.
+/// It depends only on the rule's syntax tree and literals, never on the
+/// line breaks, spacing, comments or redundant parentheses of the source, so
+/// `fmt` (whatever layout it picks) does not change it.
+pub fn rule_line(src: &str, r: &Rule) -> String {
+    let action = rule_action(src, r);
+    match &r.when {
+        Some(c) => format!("when {} {action}", expr::Expr::new(src).line(c)),
+        None => action,
+    }
+}
+
+/// `add POINTS [up to N]` on one line.
+fn rule_action(src: &str, r: &Rule) -> String {
+    let sign = match r.sign {
+        Sign::Add => "add",
+        Sign::Subtract => "subtract",
+    };
+    let mut text = format!("{sign} {}", expr::Expr::new(src).line(&r.points));
+    if let Some(n) = &r.up_to {
+        text += &format!(" up to {}", &src[n.span.range()]);
+    }
+    text
+}
+
 /// Lines longer than this keep their trailing comment one space after the
 /// code instead of pushing the whole run's column to the right.
 const ALIGN_LIMIT: usize = 80;
@@ -187,14 +213,7 @@ impl Printer<'_> {
     }
 
     fn rule_text(&self, r: &Rule) -> String {
-        let sign = match r.sign {
-            Sign::Add => "add",
-            Sign::Subtract => "subtract",
-        };
-        let mut tail = format!(" {sign} {}", self.expr_text(&r.points, 0));
-        if let Some(n) = &r.up_to {
-            tail += &format!(" up to {}", self.snippet(n.span));
-        }
+        let mut tail = format!(" {}", rule_action(self.src, r));
         if let Some(l) = &r.label {
             tail += &format!(" as {}", self.snippet(l.span));
         }

@@ -65,8 +65,9 @@ pub struct GroupDef {
 /// A checked rule.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleDef {
-    /// The rule's label: its `as "..."`, or its source text with runs of
-    /// white space folded to one space.
+    /// The rule's label: its `as "..."`, or the rule written on one line in
+    /// the canonical form `fmt` prints ([`crate::fmt::rule_line`]), so that
+    /// reformatting never changes it.
     pub label: String,
     /// The group it belongs to (index into [`Ruleset::groups`]), if any.
     pub group: Option<usize>,

@@ -5,7 +5,10 @@
 //! - every group total lies within the group's `min`/`max`;
 //! - the CLI on a whole file (one thread and several), the library lead by
 //!   lead, and the library on several threads give the same records in the
-//!   same order.
+//!   same order;
+//! - `fmt` never changes a rule's label (an unlabelled rule is named by its
+//!   canonical one-line form), on generated files written with odd layout
+//!   and on every rules file in the repository.
 //!
 //! Case counts are small (64) so `cargo test` stays fast.
 
@@ -147,6 +150,122 @@ proptest! {
             }
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fmt_keeps_every_rule_label(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+        let (text, _) = generate(&bytes, 0);
+        let odd = unlabel_and_reflow(&text);
+        // Without their `as` labels two rules may share a text: skip those.
+        let Some(before) = rule_labels(&odd) else { return Ok(()) };
+        let formatted = leadscore::fmt::format(&odd).expect("formats");
+        prop_assert_eq!(rule_labels(&formatted), Some(before.clone()), "{}\n---\n{}", odd, formatted);
+        // The layout never counted: the same rules on one line each have the same labels.
+        prop_assert_eq!(rule_labels(&unlabel(&text)), Some(before));
+    }
+}
+
+/// The rule labels of a rules file, in order (`None` when it does not check).
+fn rule_labels(text: &str) -> Option<Vec<String>> {
+    let loaded = leadscore::load_str("gen.rules", text, &MemReader::default());
+    let rules = &loaded.ruleset.as_ref()?.rules;
+    Some(rules.iter().map(|r| r.label.clone()).collect())
+}
+
+/// The generated file with the `as "..."` label of every rule taken off.
+fn unlabel(text: &str) -> String {
+    let lines = text.lines().map(|line| match line.rfind(" as \"") {
+        Some(i) if !line.trim_start().starts_with("let ") => &line[..i],
+        _ => line,
+    });
+    lines.map(|l| format!("{l}\n")).collect()
+}
+
+/// [`unlabel`], then each conditional rule written as an author might:
+/// the condition in redundant parentheses with doubled spaces, and a line
+/// break and a comment before `add`/`subtract`.
+fn unlabel_and_reflow(text: &str) -> String {
+    let reflow = |line: &str| -> Option<String> {
+        let (indent, rule) = line.split_at(line.len() - line.trim_start().len());
+        let cond = rule.strip_prefix("when ")?;
+        let verb = [" add ", " subtract "]
+            .iter()
+            .filter_map(|v| cond.rfind(v))
+            .max()?;
+        let (cond, action) = cond.split_at(verb);
+        // (Only outside literals: a line break in a string would change it.)
+        let cond = match cond.contains(['"', '/']) {
+            true => cond.to_string(),
+            false => cond.replace(" and ", "  and\n    ").replace(" or ", "   or "),
+        };
+        Some(format!("{indent}when  ( {cond} )  # why\n{indent}    {}", action.trim_start()))
+    };
+    let lines = unlabel(text);
+    let lines = lines.lines().map(|l| reflow(l).unwrap_or_else(|| l.to_string()));
+    lines.map(|l| format!("{l}\n")).collect()
+}
+
+/// Reads rules files from the disk, each one passed through `fmt` first
+/// when `formatted`.
+struct Disk {
+    formatted: bool,
+}
+
+impl leadscore::syntax::SourceReader for Disk {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        let text = std::fs::read_to_string(path)?;
+        match self.formatted {
+            true => Ok(leadscore::fmt::format(&text).unwrap_or(text)),
+            false => Ok(text),
+        }
+    }
+
+    fn canonicalize(&self, path: &Path) -> std::io::Result<std::path::PathBuf> {
+        std::fs::canonicalize(path)
+    }
+}
+
+/// Every `*.rules` file under `dir`.
+fn rules_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rules_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rules") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn fmt_keeps_the_rule_labels_of_every_rules_file_in_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["rules", "examples", "tests", "docs", "fuzz"] {
+        rules_files(&root.join(dir), &mut files);
+    }
+    let mut compared = 0;
+    for file in &files {
+        let name = file.to_string_lossy();
+        let labels = |reader: &dyn leadscore::syntax::SourceReader| {
+            // (Some fixtures are unreadable on purpose: not UTF-8.)
+            let loaded = leadscore::load(&name, reader).ok()?;
+            let rules = loaded.ruleset.map(|r| r.rules);
+            rules.map(|rules| rules.into_iter().map(|r| r.label).collect::<Vec<_>>())
+        };
+        let Some(before) = labels(&Disk { formatted: false }) else {
+            continue;
+        };
+        assert_eq!(labels(&Disk { formatted: true }), Some(before), "{name}");
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} rules files checked clean");
 }
 
 /// `leadscore score gen.rules leads.jsonl --explain --threads N` in `dir`: its stdout.

@@ -94,7 +94,9 @@ impl Checker<'_> {
     /// `let NAME = EXPR`; a repeated name is reported by [`Self::duplicates`].
     fn let_item(&mut self, l: &Let) {
         self.defining = Some(l.name.node.clone());
+        self.in_label = self.totals_let.as_ref() == Some(&l.name.node);
         let value = self.expr(&l.value);
+        self.in_label = false;
         self.defining = None;
         if self.let_index.contains_key(&l.name.node) {
             return;
@@ -124,7 +126,7 @@ impl Checker<'_> {
         }
         let label = match &r.label {
             Some(l) => l.node.clone(),
-            None => fold_space(self.sources.snippet(r.span)),
+            None => crate::fmt::rule_line(&self.sources.get(r.span.file).text, r),
         };
         let up_to = r.up_to.as_ref().map(|n| n.node);
         let (sign, span) = (r.sign, r.span);
@@ -260,11 +262,6 @@ fn rule_label_spans(items: &[Item]) -> Vec<Span> {
         }
     }
     out
-}
-
-/// Runs of white space folded to one space.
-fn fold_space(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The span of a leading keyword of an item.

@@ -26,6 +26,11 @@ impl<'s> Expr<'s> {
         Expr { src }
     }
 
+    /// Prints `e` on one line, whatever its width.
+    pub fn line(&self, e: &ast::Expr) -> String {
+        self.at(e, 0)
+    }
+
     /// Prints `e` on one line, or, when that is wider than `width` and `e` is
     /// an `and`/`or` chain, broken before each operator inside parentheses.
     pub fn print(&self, e: &ast::Expr, width: usize) -> String {
