@@ -33,9 +33,29 @@ mod types;
 
 pub use error::{Expected, Literal, NameKind, Problem, Role};
 
+/// Settings of one check.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// The name of a `let` whose value may read `score` and group totals,
+    /// as a label condition can. The REPL binds a typed expression to such a
+    /// `let` so that `score` and `fit` can be evaluated; rules files never
+    /// set it.
+    pub totals_let: Option<String>,
+}
+
 /// Checks spliced items; returns the ruleset (when no error was found) and every problem.
 pub fn check(sources: &SourceMap, items: &[Item]) -> (Option<Ruleset>, Vec<Problem>) {
+    check_with(sources, items, &CheckOptions::default())
+}
+
+/// [`check`] with settings.
+pub fn check_with(
+    sources: &SourceMap,
+    items: &[Item],
+    opts: &CheckOptions,
+) -> (Option<Ruleset>, Vec<Problem>) {
     let mut c = Checker::new(sources);
+    c.totals_let = opts.totals_let.clone();
     let ruleset = items::build(&mut c, items);
     if let Some(rs) = &ruleset {
         testblocks::check(rs, items, &mut c.problems);
@@ -85,6 +105,8 @@ struct Checker<'a> {
     groups: HashMap<String, usize>,
     /// Inside a label condition: `score` and group totals are available.
     in_label: bool,
+    /// A `let` that may read totals too ([`CheckOptions::totals_let`]).
+    totals_let: Option<String>,
     /// Enclosing `where` elements, innermost last.
     scopes: Vec<ElemScope>,
 }
@@ -103,6 +125,7 @@ impl<'a> Checker<'a> {
             defining: None,
             groups: HashMap::new(),
             in_label: false,
+            totals_let: None,
             scopes: Vec::new(),
         }
     }

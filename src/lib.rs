@@ -57,17 +57,31 @@ pub fn load(entry: &str, reader: &dyn syntax::SourceReader) -> std::io::Result<L
 /// Parses and checks a ruleset given as text (includes resolved through `reader`
 /// relative to `name`'s folder).
 pub fn load_str(name: &str, text: &str, reader: &dyn syntax::SourceReader) -> Loaded {
+    load_str_with(name, text, reader, &check::CheckOptions::default())
+}
+
+/// [`load_str`] with settings for the checker.
+pub fn load_str_with(
+    name: &str,
+    text: &str,
+    reader: &dyn syntax::SourceReader,
+    opts: &check::CheckOptions,
+) -> Loaded {
     let parsed = syntax::load_str(name, text, reader);
-    finish(parsed)
+    finish_with(parsed, opts)
 }
 
 fn finish(parsed: syntax::Parsed) -> Loaded {
+    finish_with(parsed, &check::CheckOptions::default())
+}
+
+fn finish_with(parsed: syntax::Parsed, opts: &check::CheckOptions) -> Loaded {
     let mut diagnostics: Vec<Diagnostic> = parsed
         .errors
         .iter()
         .map(ToDiagnostic::to_diagnostic)
         .collect();
-    let (ruleset, problems) = check::check(&parsed.sources, &parsed.items);
+    let (ruleset, problems) = check::check_with(&parsed.sources, &parsed.items, opts);
     diagnostics.extend(problems.iter().map(ToDiagnostic::to_diagnostic));
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

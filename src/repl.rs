@@ -10,6 +10,7 @@ mod actions;
 pub mod commands;
 mod editor;
 pub mod session;
+mod save;
 mod show;
 mod source;
 pub mod watch;
@@ -17,10 +18,10 @@ pub mod watch;
 use chrono::{DateTime, Utc};
 use editor::ReplHelper;
 use rustyline::error::ReadlineError;
-use rustyline::history::DefaultHistory;
+use rustyline::history::{DefaultHistory, History};
 use rustyline::{Editor, ExternalPrinter};
 use session::{Session, SessionConfig};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -37,6 +38,10 @@ pub struct ReplConfig {
     pub as_of: Option<DateTime<Utc>>,
     /// Keep the input history across sessions (`--no-history` turns it off).
     pub history: bool,
+    /// Also keep lines that paste lead data (`:lead {json}`, `:set`) in the
+    /// history file (`--history-leads`); off by default, as they hold
+    /// personal data.
+    pub history_leads: bool,
 }
 
 /// Options of `leadscore repl` on the command line.
@@ -54,6 +59,9 @@ pub struct ReplArgs {
     /// Do not read or save the input history (also: `LEADSCORE_HISTORY=0`).
     #[arg(long)]
     pub no_history: bool,
+    /// Also save `:lead {json}` and `:set` lines (lead data) in the history file.
+    #[arg(long, conflicts_with = "no_history")]
+    pub history_leads: bool,
 }
 
 impl ReplArgs {
@@ -64,6 +72,7 @@ impl ReplArgs {
             leads: self.leads.clone(),
             as_of: self.as_of,
             history: !self.no_history,
+            history_leads: self.history_leads,
         }
     }
 }
@@ -106,7 +115,7 @@ pub fn run(cfg: ReplConfig) -> ExitCode {
     println!("leadscore repl: :help lists the commands, Ctrl-D leaves");
     let status = read_loop(&mut editor, &session, &watch);
     if let Some(path) = &history {
-        save_history(&mut editor, path);
+        save_history(&editor, path, cfg.history_leads);
     }
     status
 }
@@ -146,14 +155,11 @@ fn start_watch(
     session: &Shared<Session>,
 ) -> Shared<Option<Watch>> {
     let slot: Shared<Option<Watch>> = Arc::new(Mutex::new(None));
-    let printer = match editor.create_external_printer() {
-        Ok(p) => Arc::new(Mutex::new(p)),
-        Err(_) => return slot,
-    };
+    let print = printer(editor);
     let (s, w) = (Arc::clone(session), Arc::clone(&slot));
     let started = watch::start(move || {
         let out = lock(&s).reload();
-        let _ = lock(&printer).print(out.text);
+        print(out.text);
         sync_watch(&w, &s);
     });
     match started {
@@ -162,6 +168,26 @@ fn start_watch(
     }
     sync_watch(&slot, session);
     slot
+}
+
+/// How a reload notice is printed: above the prompt when the line editor
+/// drives a terminal; straight to standard output when it cannot (a dumb
+/// terminal, piped input or output), where no prompt is redrawn anyway.
+fn printer(editor: &mut Editor<ReplHelper, DefaultHistory>) -> impl Fn(String) + Send + 'static {
+    let external = editor
+        .create_external_printer()
+        .ok()
+        .map(|p| Arc::new(Mutex::new(p)));
+    move |text: String| match &external {
+        Some(p) => {
+            let _ = lock(p).print(text);
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
+    }
 }
 
 /// Watches the files the session last read.
@@ -186,11 +212,19 @@ fn history_file(cfg: &ReplConfig) -> Option<PathBuf> {
     Some(data.join("leadscore").join("history"))
 }
 
-fn save_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: &std::path::Path) {
+/// Saves the history, leaving out lines that paste lead data unless
+/// `with_leads`.
+fn save_history(editor: &Editor<ReplHelper, DefaultHistory>, path: &std::path::Path, with_leads: bool) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    if let Err(e) = editor.save_history(path) {
+    let mut kept = DefaultHistory::new();
+    for line in editor.history().iter() {
+        if with_leads || !commands::holds_lead_data(line) {
+            let _ = kept.add(line);
+        }
+    }
+    if let Err(e) = kept.save(path) {
         eprintln!("note: cannot save the history to {}: {e}", path.display());
     }
 }

@@ -101,3 +101,95 @@ fn ctrl_c_cancels_the_line_and_ctrl_d_leaves() {
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
 }
+
+/// The binary with piped standard input and output, `TERM=dumb`: its
+/// output comes line by line through a channel.
+struct Piped {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Piped {
+    fn start(dir: &Path, env: &[(&str, &str)]) -> Piped {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_leadscore"));
+        cmd.args(["repl", "m.rules", "--as-of", "2026-11-01"])
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("TERM", "dumb")
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = cmd.spawn().expect("start leadscore repl");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Piped { child, lines }
+    }
+
+    fn send(&mut self, line: &str) {
+        use std::io::Write;
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Waits for a line that contains `expected`; returns it.
+    fn expect(&self, expected: &str) -> String {
+        let wait = std::time::Duration::from_millis(TIMEOUT_MS);
+        loop {
+            match self.lines.recv_timeout(wait) {
+                Ok(line) if line.contains(expected) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("no line with {expected:?}: {e}"),
+            }
+        }
+    }
+
+    fn finish(mut self) {
+        drop(self.child.stdin.take());
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
+#[test]
+fn hot_reload_with_a_dumb_terminal_and_piped_input() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("m.rules"), rules(40)).unwrap();
+    let mut p = Piped::start(dir.path(), &[("LEADSCORE_HISTORY", "0")]);
+    p.expect("loaded m.rules");
+    p.send(":lead {\"id\": \"L9\", \"title\": \"VP Sales\"}");
+    p.expect("score 40  tier warm");
+    save(dir.path(), &rules(70));
+    p.expect("reloaded m.rules: score 40 → 70, tier warm → hot");
+    p.send(":score");
+    p.expect("score 70  tier hot");
+    p.finish();
+}
+
+#[test]
+fn lead_data_stays_out_of_the_history_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("m.rules"), rules(40)).unwrap();
+    let data = dir.path().join("data");
+    let history = data.join("leadscore/history");
+    let xdg = [("XDG_DATA_HOME", data.to_str().unwrap())];
+    let mut p = Piped::start(dir.path(), &xdg);
+    p.send(":lead {\"id\": \"L9\", \"email\": \"ann@example.com\"}");
+    p.send(":set title \"VP Sales\"");
+    p.send("title contains \"VP\"");
+    p.expect("true : bool");
+    p.finish();
+    let kept = fs::read_to_string(&history).unwrap();
+    assert!(kept.contains("title contains \"VP\""), "{kept}");
+    assert!(!kept.contains("ann@example.com") && !kept.contains(":set"), "{kept}");
+}

@@ -217,3 +217,135 @@ fn completion_names_come_from_rules_and_leads() {
     }
     assert!(!names.iter().any(|x| x == "__repl"));
 }
+
+#[test]
+fn saving_onto_the_loaded_rules_file_appends_the_items() {
+    let d = Dir::new(&rules(40));
+    let (mut s, _) = session(&[&d.path("m.rules")]);
+    s.eval_line(":lead {\"title\": \"VP Sales\"}");
+    s.eval_line("when title contains \"Sales\" add 5 as \"sales\"");
+    let file = d.path("m.rules");
+    let out = s.eval_line(&format!(":save {}", file.display())).text;
+    assert!(
+        out.starts_with(&format!("appended 1 item to {}\n", file.display())),
+        "{out}"
+    );
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        text,
+        format!("{}\nwhen title contains \"Sales\" add 5 as \"sales\"\n", rules(40))
+    );
+    // The item now lives in the file: it counts once, and is not saved twice.
+    assert_eq!(s.eval_line(":score").text, "score 45  tier warm\n");
+    assert!(s
+        .eval_line(&format!(":save {}", file.display()))
+        .text
+        .starts_with("nothing to save"));
+}
+
+#[test]
+fn items_saved_elsewhere_include_the_rules_they_were_typed_against() {
+    let d = Dir::new(&format!("let exec = title contains \"VP\"\n{TIERS}"));
+    let (mut s, _) = session(&[&d.path("m.rules")]);
+    s.eval_line("when exec add 50 as \"exec\"");
+    let file = d.path("more.rules");
+    let out = s.eval_line(&format!(":save {}", file.display())).text;
+    assert!(out.starts_with("saved 1 item to "), "{out}");
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(text, "include \"m.rules\"\n\nwhen exec add 50 as \"exec\"\n");
+    // `exec` is still the model's `let`, not a lead field: a VP gets the points.
+    let reader = leadscore::syntax::MemReader::with(&[
+        ("m.rules", &fs::read_to_string(d.path("m.rules")).unwrap()),
+        ("more.rules", &text),
+    ]);
+    let loaded = leadscore::load("more.rules", &reader).unwrap();
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let program = leadscore::eval::Program::compile(loaded.ruleset.as_ref().unwrap());
+    let opts = leadscore::eval::EvalOptions { as_of: as_of() };
+    let lead = serde_json::json!({"title": "VP Sales"});
+    assert_eq!(program.score(&lead, &opts).unwrap().score, 50.0);
+}
+
+#[test]
+fn save_refuses_what_would_lose_or_change_something() {
+    let d = Dir::new(&format!("let exec = title contains \"VP\"\n{TIERS}"));
+    let (mut s, _) = session(&[&d.path("m.rules")]);
+    s.eval_line("when exec add 50 as \"exec\"");
+    // An existing file that is not a loaded rules file is left alone.
+    d.write("notes.rules", "# mine\n");
+    let out = s.eval_line(&format!(":save {}", d.path("notes.rules").display())).text;
+    assert!(out.starts_with("error: ") && out.contains("exists"), "{out}");
+    assert_eq!(fs::read_to_string(d.path("notes.rules")).unwrap(), "# mine\n");
+    // A file that could not include the rules (outside their folder) is not written.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let file = elsewhere.path().join("x.rules");
+    let out = s.eval_line(&format!(":save {}", file.display())).text;
+    assert!(out.contains("outside"), "{out}");
+    assert!(!file.exists());
+    // The rules file changed on disk since it was loaded: :reload first.
+    d.write("m.rules", &format!("let exec = title contains \"Chief\"\n{TIERS}"));
+    let out = s.eval_line(&format!(":save {}", d.path("m.rules").display())).text;
+    assert!(out.contains("changed on disk"), "{out}");
+}
+
+#[test]
+fn score_and_group_totals_can_be_evaluated() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    s.load_leads(LEADS);
+    let text = transcript(
+        &mut s,
+        &[":lead 1", "score", "fit", "score - fit"],
+    );
+    assert!(text.contains("> score\n66 : number\n"), "{text}");
+    assert!(text.contains("> fit\n60 : number\n"), "{text}");
+    assert!(text.contains("> score - fit\n6 : number\n"), "{text}");
+    // A rule still may not read a total.
+    let out = s.eval_line("when score > 10 add 1").text;
+    assert!(out.contains("error") || out.contains("×"), "{out}");
+}
+
+#[test]
+fn errors_show_only_what_was_typed() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    let out = s.eval_line("titel contains \"VP\"").text;
+    assert!(out.contains("<input>:1:1"), "{out}");
+    assert!(out.contains("titel contains \"VP\""), "{out}");
+    assert!(!out.contains("__repl") && !out.contains("let "), "{out}");
+    let out = s.eval_line(":type company.sise").text;
+    assert!(out.contains("<input>:1:9"), "{out}");
+    assert!(!out.contains("__repl"), "{out}");
+    // A rules file that disappeared: no `include` line of the REPL's own.
+    let d = Dir::new(&rules(40));
+    let (mut s, _) = session(&[&d.path("m.rules")]);
+    fs::remove_file(d.path("m.rules")).unwrap();
+    let out = s.reload().text;
+    assert!(out.contains("m.rules"), "{out}");
+    assert!(!out.contains("<repl>") && !out.contains("include \""), "{out}");
+    assert!(out.ends_with("the last good rules stay in force\n"), "{out}");
+}
+
+#[test]
+fn set_keeps_the_lead_when_the_schema_rejects_the_value() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    s.load_leads(LEADS);
+    assert_eq!(s.eval_line(":lead 1").text, "score 66  tier hot\n");
+    let out = s.eval_line(":set company.size \"big\"").text;
+    assert!(out.starts_with("error: company.size: "), "{out}");
+    assert!(out.ends_with("the lead is unchanged\n"), "{out}");
+    assert_eq!(s.eval_line(":score").text, "score 66  tier hot\n");
+    assert_eq!(s.eval_line("company.size").text, "800 : int\n");
+    // A good value still goes in.
+    assert_eq!(s.eval_line(":set company.size 12").text, "score 56  tier warm\n");
+}
+
+#[test]
+fn lead_takes_an_id_or_a_position() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    s.load_leads(LEADS);
+    assert_eq!(s.eval_line(":lead L2").text, s.eval_line(":lead 2").text);
+    assert_eq!(s.eval_line("title").text, "\"Intern\" : string\n");
+    s.eval_line(":lead \"L1\"");
+    assert_eq!(s.eval_line("title").text, "\"VP Sales\" : string\n");
+    let out = s.eval_line(":lead L9").text;
+    assert!(out.starts_with("error: no loaded lead has position or id L9"), "{out}");
+}

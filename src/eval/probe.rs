@@ -32,13 +32,16 @@ pub enum Shown {
 }
 
 impl Program {
-    /// Evaluates the `let` at `index` of [`Program::ruleset`]'s lets for `lead`.
+    /// Evaluates the `let` at `index` of [`Program::ruleset`]'s lets for
+    /// `lead`, after scoring it: `score` and group totals (which only the
+    /// REPL's own `let` may read) have the lead's values.
     pub fn eval_let(
         &self,
         lead: &serde_json::Value,
         opts: &EvalOptions,
         index: usize,
     ) -> Result<Shown, DataError> {
+        let totals = self.score(lead, opts)?;
         let mut scratch = Scratch::default();
         let extracted = self.code.shape.extract(lead, &mut scratch.slots);
         extracted.map_err(|message| DataError { message })?;
@@ -46,7 +49,10 @@ impl Program {
             secs: opts.as_of.timestamp(),
             nanos: opts.as_of.timestamp_subsec_nanos(),
         };
-        let val = Ctx::new(&self.code, &mut scratch, as_of).val(&self.code.lets[index]);
+        let mut ctx = Ctx::new(&self.code, &mut scratch, as_of);
+        ctx.score = totals.score;
+        ctx.groups = totals.groups;
+        let val = ctx.val(&self.code.lets[index]);
         Ok(show(&self.code, &scratch, val))
     }
 }

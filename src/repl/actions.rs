@@ -59,42 +59,58 @@ impl Session {
         }
     }
 
-    /// `:lead {json}` or `:lead N` (1-based, of the leads loaded with `--leads`).
+    /// `:lead {json}`, `:lead N` (1-based position in `--leads`) or
+    /// `:lead ID` (the loaded lead whose `id` is ID).
     fn set_lead(&mut self, arg: &str) -> String {
-        let lead = if let Ok(n) = arg.parse::<usize>() {
-            match n.checked_sub(1).and_then(|i| self.leads.get(i)) {
-                Some(lead) => lead.clone(),
-                None => {
-                    return format!("error: there is no lead {n} ({} loaded)", self.leads.len())
-                }
-            }
-        } else {
+        let lead = if arg.starts_with('{') {
             match serde_json::from_str::<Value>(arg) {
                 Ok(v @ Value::Object(_)) => v,
                 Ok(_) => return "error: a lead is a JSON object".into(),
                 Err(e) => return format!("error: not valid JSON: {e}"),
+            }
+        } else {
+            match self.find_lead(arg) {
+                Ok(lead) => lead.clone(),
+                Err(message) => return message,
             }
         };
         self.lead = Some(lead);
         self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts))
     }
 
-    /// `:set company.size 250`: the value is JSON, or else a bare word taken as text.
+    /// The loaded lead at position `arg` (1-based), or else the one whose
+    /// `id` is `arg` (written bare, or as JSON: `"L-1"`, `17`).
+    fn find_lead(&self, arg: &str) -> Result<&Value, String> {
+        let at = arg.parse::<usize>().ok().and_then(|n| n.checked_sub(1));
+        if let Some(lead) = at.and_then(|i| self.leads.get(i)) {
+            return Ok(lead);
+        }
+        let wanted = serde_json::from_str::<Value>(arg).unwrap_or_else(|_| Value::from(arg));
+        let same = |id: &Value| id == &wanted || id.as_str() == Some(arg) || id.to_string() == arg;
+        let found = self.leads.iter().find(|l| l.get("id").is_some_and(same));
+        found.ok_or_else(|| {
+            format!(
+                "error: no loaded lead has position or id {arg} ({} loaded)",
+                self.leads.len()
+            )
+        })
+    }
+
+    /// `:set company.size 250`: the value is JSON, or else a bare word taken
+    /// as text. A value the schema rejects leaves the lead as it was.
     fn set_field(&mut self, field: &str, value: &str) -> String {
         let value = serde_json::from_str(value).unwrap_or_else(|_| Value::from(value));
-        let lead = self.lead.get_or_insert_with(|| Value::Object(Map::new()));
-        let mut at = lead;
-        for segment in field.split('.') {
-            if !at.is_object() {
-                *at = Value::Object(Map::new());
+        let mut lead = self
+            .lead
+            .clone()
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        put(&mut lead, field, value);
+        if let Err(e) = self.program().score(&lead, &self.opts) {
+            if names_field(&e.message, field) {
+                return format!("error: {}; the lead is unchanged", e.message);
             }
-            at = at
-                .as_object_mut()
-                .expect("made an object")
-                .entry(segment)
-                .or_insert(Value::Null);
         }
-        *at = value;
+        self.lead = Some(lead);
         self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts))
     }
 
@@ -128,28 +144,30 @@ impl Session {
         }
         text
     }
+}
 
-    /// `:save FILE`: the session's items as a rules file, then checked on its own.
-    fn save(&self, file: &str) -> String {
-        let mut text = self.items.join("\n\n");
-        text.push('\n');
-        if let Err(e) = std::fs::write(file, &text) {
-            return format!("error: cannot write {file}: {e}");
+/// Sets the field at the dotted path `field` of `lead`, making objects on the way.
+fn put(lead: &mut Value, field: &str, value: Value) {
+    let mut at = lead;
+    for segment in field.split('.') {
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
         }
-        let noun = if self.items.len() == 1 {
-            "item"
-        } else {
-            "items"
-        };
-        let saved = format!("saved {} {noun} to {file}", self.items.len());
-        match crate::cli::load::rules(std::path::Path::new(file)) {
-            Ok(loaded) if !loaded.has_errors() => saved,
-            _ => format!(
-                "{saved}\nnote: it does not check on its own (it uses names from the rules files); \
-                 add an `include` of them to use it alone"
-            ),
-        }
+        at = at
+            .as_object_mut()
+            .expect("made an object")
+            .entry(segment)
+            .or_insert(Value::Null);
     }
+    *at = value;
+}
+
+/// `true` when a data error is about `field` or something inside it: its
+/// message starts with the field's path (`company.size: expected int, …`).
+fn names_field(message: &str, field: &str) -> bool {
+    message
+        .strip_prefix(field)
+        .is_some_and(|rest| rest.starts_with([':', '.', '[']))
 }
 
 /// `:help`: the commands, and what else can be typed.

@@ -163,6 +163,20 @@ fn command(text: &str) -> Result<Command<'_>, String> {
     })
 }
 
+/// `true` for a line that pastes lead data (`:lead {json}`, `:set FIELD
+/// VALUE`): such lines hold personal data and are kept out of the history
+/// file unless asked for.
+pub fn holds_lead_data(line: &str) -> bool {
+    let text = line.trim_start();
+    let lead_json = text
+        .strip_prefix(":lead")
+        .is_some_and(|rest| rest.trim_start().starts_with('{'));
+    let set = text
+        .strip_prefix(":set")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace));
+    lead_json || set
+}
+
 /// `false` while a bracket, brace or parenthesis is open (outside strings,
 /// regexes and comments): the input goes on on the next line.
 pub fn is_complete(text: &str) -> bool {
@@ -226,6 +240,15 @@ mod tests {
             .unwrap_err()
             .contains("unknown command `:frob`"));
         assert!(parse(":lead").unwrap_err().contains("JSON object"));
+    }
+
+    #[test]
+    fn lines_with_lead_data_are_recognised() {
+        assert!(holds_lead_data(":lead {\"email\": \"a@b.c\"}"));
+        assert!(holds_lead_data("  :set email a@b.c"));
+        assert!(!holds_lead_data(":lead 3"));
+        assert!(!holds_lead_data(":settle"));
+        assert!(!holds_lead_data("title contains \"VP\""));
     }
 
     #[test]

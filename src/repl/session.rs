@@ -3,9 +3,12 @@
 
 use super::commands::{self, Command, Line};
 use super::show;
-use super::source::{Entry, Texts, INPUT};
+use super::source::{Entry, Input, Texts, ENTRY, INPUT};
 use crate::diagnostics::{self, Diagnostic};
 use crate::eval::{EvalOptions, Program};
+use crate::check::CheckOptions;
+use crate::source::SourceMap;
+use crate::syntax::ast::{FileId, Span};
 use crate::Loaded;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -64,6 +67,8 @@ pub struct Session {
     pub(super) leads: Vec<Value>,
     pub(super) lead: Option<Value>,
     pub(super) opts: EvalOptions,
+    /// Files `:save` wrote in this session (it may write them again).
+    pub(super) saved: Vec<PathBuf>,
     color: bool,
 }
 
@@ -71,7 +76,7 @@ impl Session {
     /// A session with `config`'s rules loaded; also returns what loading printed.
     pub fn new(config: SessionConfig) -> (Session, Output) {
         let empty = Entry::new(&[]);
-        let (loaded, snapshot) = empty.load("", "", None);
+        let (loaded, snapshot) = empty.load("", &Input::default(), None);
         let program = Program::compile(loaded.ruleset.as_ref().expect("no rules check clean"));
         let mut session = Session {
             files: config.rules.clone(),
@@ -87,6 +92,7 @@ impl Session {
             opts: EvalOptions {
                 as_of: config.as_of,
             },
+            saved: Vec::new(),
             color: config.color,
         };
         let out = if session.files.is_empty() {
@@ -100,6 +106,16 @@ impl Session {
     /// The compiled rules in force.
     pub fn program(&self) -> &Program {
         &self.good.program
+    }
+
+    /// The texts of the last load that checked clean, by path as read.
+    pub(super) fn snapshot_texts(&self) -> &Texts {
+        &self.good.snapshot
+    }
+
+    /// The errors of a load, rendered.
+    pub(super) fn render_loaded(&self, loaded: &Loaded) -> String {
+        self.render(loaded, Diagnostic::is_error)
     }
 
     /// The files a reload reads: the rules files and their includes.
@@ -132,7 +148,7 @@ impl Session {
     fn reload_as(&mut self, verb: &str) -> Output {
         let entry = Entry::new(&self.files);
         let items = self.items.join("\n");
-        let (loaded, read) = entry.load(&items, "", None);
+        let (loaded, read) = entry.load(&items, &Input::default(), None);
         self.watched = self.files.clone();
         self.watched
             .extend(read.keys().filter(|p| !self.files.contains(p)).cloned());
@@ -159,26 +175,33 @@ impl Session {
     }
 
     /// Checks `input` against the rules in force and the session's items.
-    fn try_input(&self, input: &str) -> Loaded {
+    fn try_input(&self, input: &Input) -> Loaded {
         let items = self.items.join("\n");
         let snapshot = Some(&self.good.snapshot);
         self.good.entry.load(&items, input, snapshot).0
     }
 
-    /// Renders the diagnostics of `loaded` that `keep` selects.
+    /// Renders the diagnostics of `loaded` that `keep` selects. The entry
+    /// file's `include` lines are the REPL's own doing, so a problem there
+    /// (a rules file that cannot be read) is told in one line, without them.
     fn render(&self, loaded: &Loaded, keep: impl Fn(&Diagnostic) -> bool) -> String {
-        let diags: Vec<Diagnostic> = loaded
+        let entry = entry_file(loaded);
+        let (plain, drawn): (Vec<Diagnostic>, Vec<Diagnostic>) = loaded
             .diagnostics
             .iter()
             .filter(|d| keep(d))
             .cloned()
-            .collect();
-        diagnostics::render(&loaded.sources, &diags, self.color)
+            .partition(|d| Some(d.span.file) == entry);
+        let mut text = String::new();
+        for d in &plain {
+            text.push_str(&show::plain_diagnostic(d));
+        }
+        text + &diagnostics::render(&loaded.sources, &drawn, self.color)
     }
 
     /// Adds a rule, `let`, group, label, schema or include, if it checks clean.
     fn add_item(&mut self, text: &str) -> String {
-        let loaded = self.try_input(text);
+        let loaded = self.try_input(&Input::item(text));
         if loaded.has_errors() {
             return self.render(&loaded, Diagnostic::is_error);
         }
@@ -211,11 +234,20 @@ impl Session {
         }
     }
 
-    /// Compiles `text` as a `let`; returns the program and the let's index,
-    /// or the rendered errors.
+    /// Compiles `text` as a `let` that may read `score` and group totals;
+    /// returns the program and the let's index, or the rendered errors
+    /// (shown on `text` alone: the `let` around it is the REPL's own).
     pub(super) fn probe(&self, text: &str) -> Result<(Program, usize), String> {
-        let loaded = self.try_input(&format!("let {PROBE} = {text}"));
+        let wrapper = format!("let {PROBE} = ");
+        let input = Input {
+            text: format!("{wrapper}{text}"),
+            check: CheckOptions {
+                totals_let: Some(PROBE.to_string()),
+            },
+        };
+        let mut loaded = self.try_input(&input);
         if loaded.has_errors() {
+            unwrap_probe(&mut loaded, wrapper.len() as u32, text);
             return Err(self.render(&loaded, Diagnostic::is_error));
         }
         let program = compile(&loaded);
@@ -233,12 +265,47 @@ impl Session {
 }
 
 /// The file id of `<input>` in a load.
-fn input_file(loaded: &Loaded) -> Option<crate::syntax::ast::FileId> {
-    loaded
-        .sources
-        .files()
-        .find(|(_, f)| f.name.ends_with(INPUT))
+fn input_file(loaded: &Loaded) -> Option<FileId> {
+    file_named(loaded, INPUT)
+}
+
+/// The file id of the entry `<repl>` in a load.
+fn entry_file(loaded: &Loaded) -> Option<FileId> {
+    file_named(loaded, ENTRY)
+}
+
+fn file_named(loaded: &Loaded, name: &str) -> Option<FileId> {
+    let files = loaded.sources.files();
+    files
+        .filter(|(_, f)| f.name.ends_with(name))
         .map(|(id, _)| id)
+        .next()
+}
+
+/// Takes the REPL's `let __repl = ` (`cut` bytes) off an expression that
+/// failed to check: `<input>` becomes the typed `text` again, and every
+/// span in it moves back by `cut` (one that fell on the wrapper points at
+/// the start of the text).
+fn unwrap_probe(loaded: &mut Loaded, cut: u32, text: &str) {
+    let Some(input) = input_file(loaded) else {
+        return;
+    };
+    let mut sources = SourceMap::new();
+    for (id, f) in loaded.sources.files() {
+        let body = if id == input { text } else { f.text.as_str() };
+        sources.add(f.name.clone(), body);
+    }
+    loaded.sources = sources;
+    let shift = |span: &mut Span| {
+        if span.file == input {
+            span.start = span.start.saturating_sub(cut);
+            span.end = span.end.saturating_sub(cut).max(span.start);
+        }
+    };
+    for d in &mut loaded.diagnostics {
+        shift(&mut d.span);
+        d.secondary.iter_mut().for_each(|(span, _)| shift(span));
+    }
 }
 
 fn compile(loaded: &Loaded) -> Program {

@@ -19,6 +19,18 @@ pub fn problems(diags: &[Diagnostic]) -> String {
     parts.join(", ")
 }
 
+/// A diagnostic told in one line, without drawing its source (for the
+/// REPL's own entry file): `error: message: label`, then its help.
+pub fn plain_diagnostic(d: &Diagnostic) -> String {
+    let severity = if d.is_error() { "error" } else { "warning" };
+    let mut text = format!("{severity}: {}", d.message);
+    if !d.label.is_empty() {
+        let _ = write!(text, ": {}", d.label);
+    }
+    text.push('\n');
+    text
+}
+
 /// What an added item is: `rule`, `let`, `group`, … (its first word).
 pub fn item_kind(text: &str) -> &str {
     match text.split_whitespace().next().unwrap_or("") {

@@ -8,6 +8,7 @@
 //! kept as a snapshot, so that trying a line never sees a broken file that
 //! was saved since.
 
+use crate::check::CheckOptions;
 use crate::syntax::SourceReader;
 use crate::Loaded;
 use std::cell::RefCell;
@@ -19,7 +20,27 @@ use std::path::{Component, Path, PathBuf};
 pub const SESSION: &str = "<session>";
 /// The line being tried, as one file.
 pub const INPUT: &str = "<input>";
-const ENTRY: &str = "<repl>";
+/// The entry file that includes the rules files, `<session>` and `<input>`.
+pub const ENTRY: &str = "<repl>";
+
+/// The line being tried, and how it is checked.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    /// Its text (the file `<input>`).
+    pub text: String,
+    /// Checker settings (the REPL's expression `let` may read totals).
+    pub check: CheckOptions,
+}
+
+impl Input {
+    /// A line checked as a rules file would be.
+    pub fn item(text: &str) -> Input {
+        Input {
+            text: text.to_string(),
+            check: CheckOptions::default(),
+        }
+    }
+}
 
 /// Every file read by a load: path as read → text.
 pub type Texts = BTreeMap<PathBuf, String>;
@@ -60,18 +81,18 @@ impl Entry {
     /// Loads the entry with `session` items and an `input` line. With a
     /// `snapshot`, rules files are read from it instead of the disk. Returns
     /// the result and the rules files read.
-    pub fn load(&self, session: &str, input: &str, snapshot: Option<&Texts>) -> (Loaded, Texts) {
+    pub fn load(&self, session: &str, input: &Input, snapshot: Option<&Texts>) -> (Loaded, Texts) {
         let mut text = self.text.clone();
         text.push_str(&format!("include \"{SESSION}\"\ninclude \"{INPUT}\"\n"));
         let reader = Reader {
             folder: &self.folder,
             session,
-            input,
+            input: &input.text,
             snapshot,
             read: RefCell::default(),
         };
         let name = self.folder.join(ENTRY);
-        let loaded = crate::load_str(&name.to_string_lossy(), &text, &reader);
+        let loaded = crate::load_str_with(&name.to_string_lossy(), &text, &reader, &input.check);
         (loaded, reader.read.into_inner())
     }
 }
