@@ -9,8 +9,8 @@
 mod actions;
 pub mod commands;
 mod editor;
-pub mod session;
 mod save;
+pub mod session;
 mod show;
 mod source;
 pub mod watch;
@@ -214,7 +214,11 @@ fn history_file(cfg: &ReplConfig) -> Option<PathBuf> {
 
 /// Saves the history, leaving out lines that paste lead data unless
 /// `with_leads`.
-fn save_history(editor: &Editor<ReplHelper, DefaultHistory>, path: &std::path::Path, with_leads: bool) {
+fn save_history(
+    editor: &Editor<ReplHelper, DefaultHistory>,
+    path: &std::path::Path,
+    with_leads: bool,
+) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }

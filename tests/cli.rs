@@ -191,15 +191,22 @@ fn score_folds_case_on_the_streaming_path_too() {
     // JSON Lines on stdin take the fast reader; the fold must be the same.
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("case.rules");
-    std::fs::write(&rules, "when street == \"STRASSE\" add 1\nwhen city in [ΟΔΟΣ] add 2\n")
-        .unwrap();
-    let leads = "{\"id\":1,\"street\":\"straße\",\"city\":\"οδος\"}\n{\"id\":2,\"street\":\"strase\"}\n";
+    std::fs::write(
+        &rules,
+        "when street == \"STRASSE\" add 1\nwhen city in [ΟΔΟΣ] add 2\n",
+    )
+    .unwrap();
+    let leads =
+        "{\"id\":1,\"street\":\"straße\",\"city\":\"οδος\"}\n{\"id\":2,\"street\":\"strase\"}\n";
     let (stdout, stderr, code) = run(
         &["score", rules.to_str().unwrap(), "-", AS_OF],
         Some(leads.into()),
     );
     assert_eq!(code, 0, "{stderr}");
-    let scores: Vec<_> = json_lines(&stdout).iter().map(|r| r["score"].clone()).collect();
+    let scores: Vec<_> = json_lines(&stdout)
+        .iter()
+        .map(|r| r["score"].clone())
+        .collect();
     assert_eq!(scores, [3, 0]);
 }
 

@@ -199,12 +199,19 @@ fn unlabel_and_reflow(text: &str) -> String {
         // (Only outside literals: a line break in a string would change it.)
         let cond = match cond.contains(['"', '/']) {
             true => cond.to_string(),
-            false => cond.replace(" and ", "  and\n    ").replace(" or ", "   or "),
+            false => cond
+                .replace(" and ", "  and\n    ")
+                .replace(" or ", "   or "),
         };
-        Some(format!("{indent}when  ( {cond} )  # why\n{indent}    {}", action.trim_start()))
+        Some(format!(
+            "{indent}when  ( {cond} )  # why\n{indent}    {}",
+            action.trim_start()
+        ))
     };
     let lines = unlabel(text);
-    let lines = lines.lines().map(|l| reflow(l).unwrap_or_else(|| l.to_string()));
+    let lines = lines
+        .lines()
+        .map(|l| reflow(l).unwrap_or_else(|| l.to_string()));
     lines.map(|l| format!("{l}\n")).collect()
 }
 

@@ -191,5 +191,8 @@ fn lead_data_stays_out_of_the_history_file() {
     p.finish();
     let kept = fs::read_to_string(&history).unwrap();
     assert!(kept.contains("title contains \"VP\""), "{kept}");
-    assert!(!kept.contains("ann@example.com") && !kept.contains(":set"), "{kept}");
+    assert!(
+        !kept.contains("ann@example.com") && !kept.contains(":set"),
+        "{kept}"
+    );
 }

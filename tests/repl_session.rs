@@ -233,7 +233,10 @@ fn saving_onto_the_loaded_rules_file_appends_the_items() {
     let text = fs::read_to_string(&file).unwrap();
     assert_eq!(
         text,
-        format!("{}\nwhen title contains \"Sales\" add 5 as \"sales\"\n", rules(40))
+        format!(
+            "{}\nwhen title contains \"Sales\" add 5 as \"sales\"\n",
+            rules(40)
+        )
     );
     // The item now lives in the file: it counts once, and is not saved twice.
     assert_eq!(s.eval_line(":score").text, "score 45  tier warm\n");
@@ -252,7 +255,10 @@ fn items_saved_elsewhere_include_the_rules_they_were_typed_against() {
     let out = s.eval_line(&format!(":save {}", file.display())).text;
     assert!(out.starts_with("saved 1 item to "), "{out}");
     let text = fs::read_to_string(&file).unwrap();
-    assert_eq!(text, "include \"m.rules\"\n\nwhen exec add 50 as \"exec\"\n");
+    assert_eq!(
+        text,
+        "include \"m.rules\"\n\nwhen exec add 50 as \"exec\"\n"
+    );
     // `exec` is still the model's `let`, not a lead field: a VP gets the points.
     let reader = leadscore::syntax::MemReader::with(&[
         ("m.rules", &fs::read_to_string(d.path("m.rules")).unwrap()),
@@ -273,9 +279,17 @@ fn save_refuses_what_would_lose_or_change_something() {
     s.eval_line("when exec add 50 as \"exec\"");
     // An existing file that is not a loaded rules file is left alone.
     d.write("notes.rules", "# mine\n");
-    let out = s.eval_line(&format!(":save {}", d.path("notes.rules").display())).text;
-    assert!(out.starts_with("error: ") && out.contains("exists"), "{out}");
-    assert_eq!(fs::read_to_string(d.path("notes.rules")).unwrap(), "# mine\n");
+    let out = s
+        .eval_line(&format!(":save {}", d.path("notes.rules").display()))
+        .text;
+    assert!(
+        out.starts_with("error: ") && out.contains("exists"),
+        "{out}"
+    );
+    assert_eq!(
+        fs::read_to_string(d.path("notes.rules")).unwrap(),
+        "# mine\n"
+    );
     // A file that could not include the rules (outside their folder) is not written.
     let elsewhere = tempfile::tempdir().unwrap();
     let file = elsewhere.path().join("x.rules");
@@ -283,8 +297,13 @@ fn save_refuses_what_would_lose_or_change_something() {
     assert!(out.contains("outside"), "{out}");
     assert!(!file.exists());
     // The rules file changed on disk since it was loaded: :reload first.
-    d.write("m.rules", &format!("let exec = title contains \"Chief\"\n{TIERS}"));
-    let out = s.eval_line(&format!(":save {}", d.path("m.rules").display())).text;
+    d.write(
+        "m.rules",
+        &format!("let exec = title contains \"Chief\"\n{TIERS}"),
+    );
+    let out = s
+        .eval_line(&format!(":save {}", d.path("m.rules").display()))
+        .text;
     assert!(out.contains("changed on disk"), "{out}");
 }
 
@@ -292,10 +311,7 @@ fn save_refuses_what_would_lose_or_change_something() {
 fn score_and_group_totals_can_be_evaluated() {
     let (mut s, _) = session(&[Path::new(MODEL)]);
     s.load_leads(LEADS);
-    let text = transcript(
-        &mut s,
-        &[":lead 1", "score", "fit", "score - fit"],
-    );
+    let text = transcript(&mut s, &[":lead 1", "score", "fit", "score - fit"]);
     assert!(text.contains("> score\n66 : number\n"), "{text}");
     assert!(text.contains("> fit\n60 : number\n"), "{text}");
     assert!(text.contains("> score - fit\n6 : number\n"), "{text}");
@@ -320,8 +336,14 @@ fn errors_show_only_what_was_typed() {
     fs::remove_file(d.path("m.rules")).unwrap();
     let out = s.reload().text;
     assert!(out.contains("m.rules"), "{out}");
-    assert!(!out.contains("<repl>") && !out.contains("include \""), "{out}");
-    assert!(out.ends_with("the last good rules stay in force\n"), "{out}");
+    assert!(
+        !out.contains("<repl>") && !out.contains("include \""),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("the last good rules stay in force\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -335,7 +357,10 @@ fn set_keeps_the_lead_when_the_schema_rejects_the_value() {
     assert_eq!(s.eval_line(":score").text, "score 66  tier hot\n");
     assert_eq!(s.eval_line("company.size").text, "800 : int\n");
     // A good value still goes in.
-    assert_eq!(s.eval_line(":set company.size 12").text, "score 56  tier warm\n");
+    assert_eq!(
+        s.eval_line(":set company.size 12").text,
+        "score 56  tier warm\n"
+    );
 }
 
 #[test]
@@ -347,5 +372,8 @@ fn lead_takes_an_id_or_a_position() {
     s.eval_line(":lead \"L1\"");
     assert_eq!(s.eval_line("title").text, "\"VP Sales\" : string\n");
     let out = s.eval_line(":lead L9").text;
-    assert!(out.starts_with("error: no loaded lead has position or id L9"), "{out}");
+    assert!(
+        out.starts_with("error: no loaded lead has position or id L9"),
+        "{out}"
+    );
 }

@@ -628,7 +628,10 @@ fn text_is_compared_by_unicode_case_folding() {
     // Full folding: ß folds to ss, and both Greek sigmas to σ.
     assert!(fires(r#"street == "STRASSE""#, r#"{"street":"straße"}"#));
     assert!(fires(r#"street == "straße""#, r#"{"street":"STRASSE"}"#));
-    assert!(fires(r#"street contains "ss""#, r#"{"street":"Hauptstraße"}"#));
+    assert!(fires(
+        r#"street contains "ss""#,
+        r#"{"street":"Hauptstraße"}"#
+    ));
     assert!(fires(r#"city == "ΟΔΟΣ""#, r#"{"city":"οδος"}"#));
     assert!(fires(r#"city in [ΟΔΟΣ, Athens]"#, r#"{"city":"Οδος"}"#));
     assert!(fires(r#"city ends with "σ""#, r#"{"city":"ΟΔΟΣ"}"#));

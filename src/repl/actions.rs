@@ -86,7 +86,7 @@ impl Session {
             return Ok(lead);
         }
         let wanted = serde_json::from_str::<Value>(arg).unwrap_or_else(|_| Value::from(arg));
-        let same = |id: &Value| id == &wanted || id.as_str() == Some(arg) || id.to_string() == arg;
+        let same = |id: &Value| id == &wanted || id.as_str() == Some(arg);
         let found = self.leads.iter().find(|l| l.get("id").is_some_and(same));
         found.ok_or_else(|| {
             format!(

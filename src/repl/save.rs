@@ -24,7 +24,8 @@ impl Session {
     /// `:save FILE`; returns the text to print.
     pub(super) fn save(&mut self, file: &str) -> String {
         if self.items.is_empty() {
-            return "nothing to save: no rule, let, group or label was typed in this session".into();
+            return "nothing to save: no rule, let, group or label was typed in this session"
+                .into();
         }
         let path = Path::new(file);
         if let Some(loaded) = self.loaded_file(path) {
@@ -60,7 +61,11 @@ impl Session {
         let last = self.snapshot_texts()[read].clone();
         match std::fs::read_to_string(read) {
             Ok(now) if now == last => {}
-            Ok(_) => return format!("error: {file} changed on disk since it was loaded; :reload, then :save again"),
+            Ok(_) => {
+                return format!(
+                    "error: {file} changed on disk since it was loaded; :reload, then :save again"
+                )
+            }
             Err(e) => return format!("error: cannot read {file}: {e}"),
         }
         let text = appended(&last, &self.items);

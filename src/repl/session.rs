@@ -4,9 +4,9 @@
 use super::commands::{self, Command, Line};
 use super::show;
 use super::source::{Entry, Input, Texts, ENTRY, INPUT};
+use crate::check::CheckOptions;
 use crate::diagnostics::{self, Diagnostic};
 use crate::eval::{EvalOptions, Program};
-use crate::check::CheckOptions;
 use crate::source::SourceMap;
 use crate::syntax::ast::{FileId, Span};
 use crate::Loaded;
