@@ -5,10 +5,10 @@
 
 mod common;
 
-use common::run_in;
+use common::{rules_files, run_in};
 use leadscore::syntax::{self, ast::FileId};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const UGLY: &str = "# a model\ngroup fit   max 60 {\nwhen title contains any [VP,Chief] add 50 as \"exec\"   # trailing\n}\n\n\n\ntest \"t\" {\n  lead { title: \"VP\",\n    company: { \"size\": 300 } }\n  expect   score==50\n}\n";
 
@@ -105,17 +105,6 @@ fn check_properties(src: &str) -> Result<String, TestCaseError> {
     let again = leadscore::fmt::format(&out).unwrap();
     prop_assert_eq!(&again, &out, "not idempotent");
     Ok(out)
-}
-
-fn rules_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rules_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rules") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

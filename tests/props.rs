@@ -15,6 +15,8 @@
 #[path = "../fuzz/gen/rules_gen.rs"]
 mod rules_gen;
 
+mod common;
+
 use arbitrary::Unstructured;
 use assert_cmd::Command;
 use leadscore::eval::{EvalOptions, Outcome, Program};
@@ -235,27 +237,12 @@ impl leadscore::syntax::SourceReader for Disk {
     }
 }
 
-/// Every `*.rules` file under `dir`.
-fn rules_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rules_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rules") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn fmt_keeps_the_rule_labels_of_every_rules_file_in_the_repository() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     for dir in ["rules", "examples", "tests", "docs", "fuzz"] {
-        rules_files(&root.join(dir), &mut files);
+        common::rules_files(&root.join(dir), &mut files);
     }
     let mut compared = 0;
     for file in &files {

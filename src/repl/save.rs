@@ -72,14 +72,8 @@ impl Session {
         let mut texts = self.snapshot_texts().clone();
         texts.insert(read.to_path_buf(), text.clone());
         let loaded = self.load_files(&texts);
-        if loaded.has_errors() {
-            return format!(
-                "{}error: {file} would not check with the items appended; nothing was written",
-                self.render_loaded(&loaded)
-            );
-        }
-        if let Err(e) = write_file(read, &text) {
-            return format!("error: cannot write {file}: {e}");
+        if let Err(message) = self.write_checked(&loaded, file, read, &text) {
+            return message;
         }
         let saved = format!("appended {} to {file}", items_noun(self.items.len()));
         self.items.clear();
@@ -103,14 +97,8 @@ impl Session {
         };
         let text = format!("{includes}{}", appended("", &self.items));
         let loaded = crate::load_str(file, &text, &FsReader);
-        if loaded.has_errors() {
-            return format!(
-                "{}error: {file} would not check; nothing was written",
-                self.render_loaded(&loaded)
-            );
-        }
-        if let Err(e) = write_file(path, &text) {
-            return format!("error: cannot write {file}: {e}");
+        if let Err(message) = self.write_checked(&loaded, file, path, &text) {
+            return message;
         }
         self.saved.push(path.to_path_buf());
         let with = match includes.is_empty() {
@@ -118,6 +106,24 @@ impl Session {
             false => format!(", after an include of {}", self.file_list()),
         };
         format!("saved {} to {file}{with}", items_noun(self.items.len()))
+    }
+
+    /// Writes `text` to `target` if `loaded` (the rules as they will be
+    /// read with it) has no errors; else the errors, and nothing is written.
+    fn write_checked(
+        &self,
+        loaded: &Loaded,
+        file: &str,
+        target: &Path,
+        text: &str,
+    ) -> Result<(), String> {
+        if loaded.has_errors() {
+            let errors = self.render_loaded(loaded);
+            return Err(format!(
+                "{errors}error: {file} would not check with the items; nothing was written"
+            ));
+        }
+        write_file(target, text).map_err(|e| format!("error: cannot write {file}: {e}"))
     }
 
     /// `include` lines for the rules files, relative to `file`'s folder; or
