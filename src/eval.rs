@@ -45,11 +45,13 @@ mod lead;
 mod probe;
 mod render;
 mod run;
+mod text;
 mod value;
 
 pub use probe::Shown;
 pub use render::{push_num, Reason};
 pub use run::Scratch;
+pub use text::{bool_spellings, decimal_point, parse_bool, parse_int, parse_number};
 
 use crate::rules::Ruleset;
 use chrono::{DateTime, Utc};

@@ -261,7 +261,7 @@ impl Printer<'_> {
         });
         self.open_block(s.span, body_start, "schema");
         for f in &s.fields {
-            let text = format!("{}: {}", f.name.node, type_text(&f.ty));
+            let text = field_text(self.src, f);
             self.leaf(f.span, &text);
         }
         self.close_block(s.span);
@@ -292,19 +292,26 @@ impl Printer<'_> {
     }
 }
 
-fn type_text(t: &TypeExpr) -> String {
+/// `name: type [from "a", "b"]`, names and sources as written.
+fn field_text(src: &str, f: &FieldDecl) -> String {
+    let mut text = format!("{}: {}", &src[f.name.span.range()], type_text(src, &f.ty));
+    let sources: Vec<&str> = f.sources.iter().map(|s| &src[s.span.range()]).collect();
+    if !sources.is_empty() {
+        text = format!("{text} from {}", sources.join(", "));
+    }
+    text
+}
+
+fn type_text(src: &str, t: &TypeExpr) -> String {
     let base = match &t.kind {
         TypeExprKind::String => "string".to_string(),
         TypeExprKind::Int => "int".to_string(),
         TypeExprKind::Number => "number".to_string(),
         TypeExprKind::Bool => "bool".to_string(),
         TypeExprKind::Datetime => "datetime".to_string(),
-        TypeExprKind::List(e) => format!("list<{}>", type_text(e)),
+        TypeExprKind::List(e) => format!("list<{}>", type_text(src, e)),
         TypeExprKind::Record(fields) => {
-            let fields: Vec<String> = fields
-                .iter()
-                .map(|f| format!("{}: {}", f.name.node, type_text(&f.ty)))
-                .collect();
+            let fields: Vec<String> = fields.iter().map(|f| field_text(src, f)).collect();
             format!("{{ {} }}", fields.join(", "))
         }
         TypeExprKind::Unknown(name) => name.clone(),

@@ -138,9 +138,40 @@ pub struct FieldType {
     pub ty: Type,
     /// `?` in the schema (always `true` without a schema).
     pub optional: bool,
+    /// `from "Job Title", "jobtitle"`: the keys a lead may hold the field
+    /// under, in order of preference; the field's own name is tried last.
+    /// Empty when the field is read by its name alone.
+    pub sources: Vec<String>,
+}
+
+impl FieldType {
+    /// A field read by its own name.
+    pub fn new(ty: Type, optional: bool) -> FieldType {
+        FieldType {
+            ty,
+            optional,
+            sources: Vec::new(),
+        }
+    }
+
+    /// Whether a lead key names this field `name`: one of its sources or the name itself.
+    pub fn read_from(&self, name: &str, key: &str) -> bool {
+        name == key || self.sources.iter().any(|s| s == key)
+    }
 }
 
 impl Type {
+    /// The field of a record type that a lead key holds: the field of that
+    /// name, else the first whose `from` sources list the key.
+    pub fn field_by_key(&self, key: &str) -> Option<&FieldType> {
+        let Type::Record(fields) = self else {
+            return None;
+        };
+        fields
+            .get(key)
+            .or_else(|| fields.values().find(|f| f.sources.iter().any(|s| s == key)))
+    }
+
     /// `Int` or `Number`.
     pub fn is_numeric(&self) -> bool {
         matches!(self, Type::Int | Type::Number)
@@ -165,6 +196,7 @@ impl fmt::Display for Type {
                         f.write_str(", ")?;
                     }
                     let q = if ft.optional { "?" } else { "" };
+                    let name = crate::syntax::name_text(name);
                     write!(f, "{name}: {}{q}", ft.ty)?;
                 }
                 f.write_str(" }")

@@ -100,6 +100,52 @@ fn parse_chunk(lower: &Lower, text: &str) -> Result<ast::Item, SyntaxError> {
     }
 }
 
+/// Whether `name` can be written bare in a path (`title`); otherwise it
+/// must be quoted (`"Job Title"`).
+pub fn is_bare_name(name: &str) -> bool {
+    Grammar::parse(Rule::ident, name)
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .is_some_and(|p| p.as_str().len() == name.len())
+}
+
+/// A field name as a path segment: bare when it can be, else quoted with
+/// the language's escapes.
+pub fn name_text(name: &str) -> String {
+    if is_bare_name(name) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('"');
+    for c in name.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A path from a lead's field names, as the rules would write it: a quoted
+/// first name needs `lead.` before it (`lead."Job Title"`), or it would be a string.
+pub fn path_text<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let text = name_text(name);
+        if i == 0 && text.starts_with('"') {
+            out.push_str("lead.");
+        } else if i > 0 {
+            out.push('.');
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
 /// Parses a single expression (for the REPL).
 pub fn parse_expr(file: FileId, text: &str) -> Result<ast::Expr, Vec<SyntaxError>> {
     with_parser_stack(|| parse_expr_here(file, text))

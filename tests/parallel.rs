@@ -140,6 +140,59 @@ fn fast_path_counts_mismatches_like_the_value_path_without_a_schema() {
     }
 }
 
+/// Source names (`from`), numbers and booleans sent as text, empty strings:
+/// the fast path takes what it can and agrees; the expected results pin
+/// what the Value path decides.
+#[test]
+fn fast_path_agrees_on_crm_names_and_text_values() {
+    let rules = r#"schema {
+  title: string? from "Job Title", "jobtitle"
+  "Annual Revenue": number?
+  employees: int? from "Number of Employees"
+  vip: bool?
+  created: datetime?
+  name: string? from "title"
+}
+when title contains "VP" add 1
+when lead."Annual Revenue" > 1000 add 2
+when employees >= 100 add 4
+when vip add 8
+when created is missing add 16
+when name is present add 32
+"#;
+    let loaded = leadscore::load_str("t.rules", rules, &MemReader::default());
+    let prog = Program::compile(loaded.ruleset.as_ref().unwrap());
+    let mut scratch = Scratch::default();
+    let cases = [
+        (
+            r#"{"id":1,"Job Title":"VP","Annual Revenue":"2000","Number of Employees":"150","vip":"true","created":""}"#,
+            "31",
+        ),
+        (
+            r#"{"id":2,"jobtitle":"VP","Job Title":null,"vip":"ja"}"#,
+            "25",
+        ),
+        (r#"{"id":3,"jobtitle":"Intern","Job Title":"VP"}"#, "17"),
+        (r#"{"id":4,"Number of Employees":"12.5"}"#, "error"),
+        (r#"{"id":5,"Annual Revenue":"1,200"}"#, "error"),
+        (r#"{"id":6,"vip":"maybe"}"#, "error"),
+        (
+            r#"{"id":7,"title":"VP","employees":"","Annual Revenue":" "}"#,
+            "49",
+        ),
+    ];
+    for (line, want) in cases {
+        let (slow, _) = both_ways(&prog, line, &id_path(), &mut scratch);
+        let got = if slow.starts_with("error") {
+            "error".to_string()
+        } else {
+            let score = slow.split("score: ").nth(1).unwrap();
+            score.split([',', '.']).next().unwrap().to_string()
+        };
+        assert_eq!(got, want, "{line}: {slow}");
+    }
+}
+
 fn score_cmd(rules: &str, leads: &str, threads: &str, extra: &[&str]) -> (Vec<u8>, String, i32) {
     let out = Command::cargo_bin("leadscore")
         .unwrap()

@@ -127,10 +127,9 @@ fn slot<'t>(ty: &'t mut Type, path: &[String]) -> Option<&'t mut Type> {
     match ty {
         Type::List(inner) => slot(inner, path),
         Type::Record(fields) => {
-            let field = fields.entry(first.clone()).or_insert(FieldType {
-                ty: Type::Any,
-                optional: true,
-            });
+            let field = fields
+                .entry(first.clone())
+                .or_insert(FieldType::new(Type::Any, true));
             slot(&mut field.ty, rest)
         }
         _ => None,

@@ -32,6 +32,7 @@ fn record(fields: &[FieldDecl], problems: &mut Vec<Problem>) -> BTreeMap<String,
         let ft = FieldType {
             ty: type_of(&f.ty, problems),
             optional: f.ty.optional,
+            sources: f.sources.iter().map(|s| s.node.clone()).collect(),
         };
         out.insert(f.name.node.clone(), ft);
     }

@@ -30,6 +30,7 @@ fn merge_records(
             Some(fx) => FieldType {
                 ty: unify(&fx.ty, &fy.ty)?,
                 optional: fx.optional || fy.optional,
+                sources: fx.sources.clone(),
             },
             None => fy.clone(),
         };
@@ -149,10 +150,7 @@ mod tests {
     #[test]
     fn project_through_lists() {
         let mut rec = BTreeMap::new();
-        let ft = FieldType {
-            ty: Type::String,
-            optional: false,
-        };
+        let ft = FieldType::new(Type::String, false);
         rec.insert("type".to_string(), ft);
         let events = Type::List(Box::new(Type::Record(rec)));
         let p = project(&events, "type").unwrap();

@@ -19,7 +19,7 @@
 //! handed to the same filler as the slow path.
 
 use super::lead::{Filler, Kind, Shape, Slots, ROOT};
-use super::value::{parse_datetime, str_eq, ListRef, Val};
+use super::value::{parse_datetime, ListRef, Val};
 use crate::rules::Type;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -43,7 +43,7 @@ impl Shape {
         id_path: &[String],
         slots: &mut Slots,
     ) -> Result<Value, GiveUp> {
-        if id_path.is_empty() || self.child_count(ROOT) > 64 {
+        if id_path.is_empty() || self.child_count(ROOT) > 64 || self.has_shared_keys() {
             return Err(GiveUp);
         }
         slots.vals.clear();
@@ -186,15 +186,23 @@ impl<'de> Visitor<'de> for NodeVisitor<'_, '_> {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        let node = self.0.f.shape.node(self.0.node);
         match self.ty() {
             Type::String => {
                 let t = self.0.f.slots.push_text(s);
                 self.scalar(Val::Str(t))
             }
+            _ if node.blank_is_missing(s) => self.0.f.absent(self.0.node),
             Type::Datetime => match parse_datetime(s) {
                 Some(t) => self.scalar(Val::Time(t)),
                 None => Err(give_up()),
             },
+            Type::Int | Type::Number | Type::Bool if self.0.f.shape.is_strict() => {
+                match node.read_text(s) {
+                    Some(val) => self.scalar(val),
+                    None => Err(give_up()),
+                }
+            }
             _ => Err(give_up()),
         }
     }
@@ -373,7 +381,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         let child = self
             .children
             .iter()
-            .position(|&c| str_eq(&self.shape.node(c).key, key));
+            .position(|&c| self.shape.node(c).reads(key));
         let id = self.id_key.is_some_and(|k| k == key);
         Ok(KeyHit { child, id })
     }

@@ -15,6 +15,7 @@
 //! `serde_json::Value`; another front end (e.g. one reading JSON bytes
 //! directly) only has to produce the same table.
 
+use super::text;
 use super::value::{fold, parse_datetime, str_eq, ListRef, TextRef, Val};
 use crate::rules::{FieldType, Type};
 use serde_json::{Map, Value};
@@ -37,8 +38,11 @@ pub(super) enum Kind {
 /// One field the rules read.
 #[derive(Clone, Debug)]
 pub(super) struct Node {
-    /// The key in the parent object (empty for a list element).
+    /// The key in the parent object (empty for a list element): the field's
+    /// name in the rules, and the name data errors give it.
     pub(super) key: String,
+    /// Keys tried before `key`, first present wins (`from "Job Title"`).
+    sources: Vec<String>,
     /// The declared or inferred type.
     pub(super) ty: Type,
     /// May be missing or null.
@@ -52,6 +56,51 @@ pub(super) struct Node {
     pub(super) children: Vec<usize>,
 }
 
+impl Node {
+    /// Whether the lead key `key` holds this field.
+    pub(super) fn reads(&self, key: &str) -> bool {
+        str_eq(&self.key, key) || self.sources.iter().any(|s| s == key)
+    }
+
+    /// An empty (or blank) string in a field of a type other than text is
+    /// a missing value: CRM exports write an unset number or date as `""`.
+    pub(super) fn blank_is_missing(&self, s: &str) -> bool {
+        let typed = matches!(
+            self.ty,
+            Type::Int | Type::Number | Type::Bool | Type::Datetime
+        );
+        typed && s.trim().is_empty()
+    }
+
+    /// A number or boolean sent as text (`"1200"`, `"true"`), read as the
+    /// field's type; `None` when it does not parse completely.
+    pub(super) fn read_text(&self, s: &str) -> Option<Val> {
+        match self.ty {
+            Type::Int => text::parse_int(s).map(Val::Num),
+            Type::Number => text::parse_number(s).map(Val::Num),
+            Type::Bool => text::parse_bool(s).map(Val::Bool),
+            _ => None,
+        }
+    }
+
+    /// The keys this field is read from, in order of preference.
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        let own = (!self.sources.contains(&self.key)).then_some(self.key.as_str());
+        self.sources.iter().map(String::as_str).chain(own)
+    }
+
+    /// The value of this field in `map`: the first of its keys present with
+    /// a value other than null, else null when one is present as null.
+    fn pick<'v>(&self, map: &'v Map<String, Value>) -> Option<&'v Value> {
+        let mut present = self.keys().filter_map(|k| map.get(k));
+        let first = present.next()?;
+        if !first.is_null() {
+            return Some(first);
+        }
+        Some(present.find(|v| !v.is_null()).unwrap_or(first))
+    }
+}
+
 /// The tree of fields the rules read, with their slots.
 #[derive(Clone, Debug)]
 pub struct Shape {
@@ -60,6 +109,8 @@ pub struct Shape {
     frame_sizes: Vec<u32>,
     /// Wrong types are data errors (a schema was declared).
     strict: bool,
+    /// Some key names two fields of one record (`a from "b"` beside `b`).
+    shared_keys: bool,
 }
 
 /// One lead's values, by frame and slot; reused from lead to lead.
@@ -124,6 +175,7 @@ impl Shape {
     pub fn new(lead_type: &Type, strict: bool) -> Shape {
         let root = Node {
             key: String::new(),
+            sources: Vec::new(),
             ty: lead_type.clone(),
             optional: false,
             kind: Kind::Record,
@@ -135,6 +187,7 @@ impl Shape {
             nodes: vec![root],
             frame_sizes: vec![1],
             strict,
+            shared_keys: false,
         }
     }
 
@@ -188,17 +241,25 @@ impl Shape {
             Type::Record(fields) => fields.get(key).cloned(),
             _ => None,
         };
-        let field = field.unwrap_or(FieldType {
-            ty: Type::Any,
-            optional: true,
-        });
+        let field = field.unwrap_or(FieldType::new(Type::Any, true));
         let frame = self.nodes[node].frame;
         if self.nodes[node].kind == Kind::Scalar {
             self.nodes[node].kind = Kind::Record;
         }
         let id = self.add(key.to_string(), field, frame);
+        let shared = self.nodes[node].children.iter().any(|&c| {
+            let old = &self.nodes[c];
+            self.nodes[id].keys().any(|k| old.reads(k))
+        });
+        self.shared_keys |= shared;
         self.nodes[node].children.push(id);
         id
+    }
+
+    /// Some key names two fields of one record: the byte reader cannot
+    /// give one value to both, so it leaves such leads to [`Shape::extract`].
+    pub(super) fn has_shared_keys(&self) -> bool {
+        self.shared_keys
     }
 
     fn add(&mut self, key: String, field: FieldType, frame: u32) -> usize {
@@ -212,6 +273,7 @@ impl Shape {
         };
         self.nodes.push(Node {
             key,
+            sources: field.sources.clone(),
             ty: field.ty.clone(),
             optional: field.optional,
             kind,
@@ -227,10 +289,7 @@ impl Shape {
         };
         let elem_frame = self.frame_sizes.len() as u32;
         self.frame_sizes.push(0);
-        let elem_field = FieldType {
-            ty: elem_ty,
-            optional: true,
-        };
+        let elem_field = FieldType::new(elem_ty, true);
         let elem = self.add(String::new(), elem_field, elem_frame);
         self.nodes[id].kind = match field.ty {
             Type::Any => Kind::Any {
@@ -311,6 +370,7 @@ impl Filler<'_> {
         let at = (base + node.slot) as usize;
         let v = match v {
             None | Some(Value::Null) => return self.absent(node, v.is_none()),
+            Some(Value::String(s)) if node.blank_is_missing(s) => return self.absent(node, true),
             Some(v) => v,
         };
         let val = match (&node.kind, v) {
@@ -353,9 +413,14 @@ impl Filler<'_> {
         base: u32,
         map: &Map<String, Value>,
     ) -> Result<(), Box<Bad>> {
-        if children.len() > 64 {
+        let aliased = || {
+            children
+                .iter()
+                .any(|&c| !self.shape.nodes[c].sources.is_empty())
+        };
+        if children.len() > 64 || aliased() {
             for &c in children {
-                self.field(c, base, map.get(&self.shape.nodes[c].key))?;
+                self.field(c, base, self.shape.nodes[c].pick(map))?;
             }
             return Ok(());
         }
@@ -416,6 +481,12 @@ impl Filler<'_> {
                 Val::Num(x)
             }
             (Type::Bool | Type::Any, Value::Bool(b)) => Val::Bool(*b),
+            (Type::Int | Type::Number | Type::Bool, Value::String(s)) if self.shape.strict => {
+                match node.read_text(s) {
+                    Some(val) => val,
+                    None => return self.mismatch(node, v),
+                }
+            }
             (Type::Datetime, Value::String(s)) => match parse_datetime(s) {
                 Some(t) => Val::Time(t),
                 None => return self.mismatch(node, v),
@@ -476,7 +547,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn field(ty: Type, optional: bool) -> FieldType {
-        FieldType { ty, optional }
+        FieldType::new(ty, optional)
     }
 
     fn record(fields: Vec<(&str, FieldType)>) -> Type {

@@ -76,10 +76,11 @@ impl<'s> Expr<'s> {
             | ExprKind::Regex { .. } => (self.src[e.span.range()].to_string(), ATOM),
             ExprKind::Duration { .. } => (words(&self.src[e.span.range()]), ATOM),
             ExprKind::List(items) => (format!("[{}]", self.list(items)), ATOM),
-            ExprKind::Path(parts) => (join_path(parts), ATOM),
+            ExprKind::Path(parts) => (self.join_path(parts), ATOM),
             ExprKind::Call(name, args) => (format!("{}({})", name.node, self.args(args)), ATOM),
             ExprKind::Field(base, name) => {
-                (format!("{}.{}", self.field_base(base), name.node), POSTFIX)
+                let name = &self.src[name.span.range()];
+                (format!("{}.{name}", self.field_base(base)), POSTFIX)
             }
             ExprKind::Where(c, cond) => (
                 format!("{} where {}", self.at(c, POSTFIX), self.at(cond, 0)),
@@ -162,9 +163,12 @@ impl<'s> Expr<'s> {
     }
 }
 
-fn join_path(parts: &[ast::Ident]) -> String {
-    let names: Vec<&str> = parts.iter().map(|p| p.node.as_str()).collect();
-    names.join(".")
+impl Expr<'_> {
+    /// The segments of a path as written: a quoted name keeps its quotes.
+    fn join_path(&self, parts: &[ast::Ident]) -> String {
+        let names: Vec<&str> = parts.iter().map(|p| &self.src[p.span.range()]).collect();
+        names.join(".")
+    }
 }
 
 fn words(text: &str) -> String {

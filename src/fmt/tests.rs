@@ -131,6 +131,14 @@ fn schema_layout() {
 }
 
 #[test]
+fn quoted_names_and_sources_round_trip() {
+    let src = "schema {\n  title: string? from \"Job Title\",\"jobtitle\"\n  \"Annual Revenue\": number?\n  company: { \"No. of Employees\": int? from \"employees\", name: string }\n}\nwhen lead.\"Annual Revenue\" > 1 and company.\"No. of Employees\" > 2 add 1\n";
+    let want = "schema {\n  title: string? from \"Job Title\", \"jobtitle\"\n  \"Annual Revenue\": number?\n  company: { \"No. of Employees\": int? from \"employees\", name: string }\n}\nwhen lead.\"Annual Revenue\" > 1 and company.\"No. of Employees\" > 2 add 1\n";
+    assert_eq!(fmt(src), want);
+    assert_eq!(fmt(want), want);
+}
+
+#[test]
 fn broken_files_are_not_formatted() {
     assert!(format("when x == add 1\n").is_err());
 }

@@ -97,9 +97,7 @@ impl Completer for ReplHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = line[..pos]
-            .rfind(|c: char| !(c.is_alphanumeric() || "_.:-".contains(c)))
-            .map_or(0, |i| i + 1);
+        let start = word_start(&line[..pos]);
         let word = &line[start..pos];
         let names = if start == 0 && word.starts_with(':') {
             COMMANDS.iter().map(|c| c.0.to_string()).collect()
@@ -121,6 +119,25 @@ impl Completer for ReplHelper {
         found.dedup_by(|a, b| a.display == b.display);
         Ok((start, found))
     }
+}
+
+/// Where the name being typed starts: after the last character that cannot
+/// be in a name, or, inside an open quote (`lead."Job Ti`), at the path
+/// before the quote.
+fn word_start(before: &str) -> usize {
+    let plain = |c: char| c.is_alphanumeric() || "_.:-".contains(c);
+    let open_quote = before.matches('"').count() % 2 == 1;
+    let end = match before.rfind('"') {
+        Some(q) if open_quote => q,
+        _ => before.len(),
+    };
+    let start = before[..end]
+        .rfind(|c: char| !plain(c))
+        .map_or(0, |i| i + 1);
+    if open_quote && end > start && !before[start..end].ends_with('.') {
+        return end;
+    }
+    start
 }
 
 impl Highlighter for ReplHelper {
@@ -203,6 +220,15 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_quoted_name_completes_with_its_path() {
+        assert_eq!(word_start("when lead.\"Job Ti"), 5);
+        assert_eq!(word_start("when company.\"Number"), 5);
+        assert_eq!(word_start("when title == \"VP"), 14);
+        assert_eq!(word_start("when company.si"), 5);
+        assert_eq!(word_start("x == \"a\" and lead.ti"), 13);
     }
 
     #[test]

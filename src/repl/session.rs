@@ -318,9 +318,9 @@ impl Session {
     pub fn names(&self) -> Vec<String> {
         let rules = self.program().ruleset();
         let mut names = Vec::new();
-        show::field_paths(&rules.lead_type, "", &mut names);
+        show::field_paths(&rules.lead_type, &mut Vec::new(), &mut names);
         for lead in self.leads.iter().take(100).chain(&self.lead) {
-            json_paths(lead, "", &mut names);
+            json_paths(lead, &mut Vec::new(), &mut names);
         }
         names.extend(rules.lets.iter().map(|l| l.name.clone()));
         names.extend(rules.groups.iter().map(|g| g.name.clone()));
@@ -330,13 +330,14 @@ impl Session {
     }
 }
 
-/// Dotted paths of a lead's object fields.
-fn json_paths(value: &Value, prefix: &str, out: &mut Vec<String>) {
+/// Paths of a lead's object fields, as the rules would write them.
+fn json_paths<'v>(value: &'v Value, prefix: &mut Vec<&'v str>, out: &mut Vec<String>) {
     if let Value::Object(map) = value {
         for (key, inner) in map {
-            let path = format!("{prefix}{key}");
-            json_paths(inner, &format!("{path}."), out);
-            out.push(path);
+            prefix.push(key);
+            json_paths(inner, prefix, out);
+            out.push(crate::syntax::path_text(prefix.iter().copied()));
+            prefix.pop();
         }
     }
 }

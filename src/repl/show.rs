@@ -172,12 +172,13 @@ pub fn schema(rules: &Ruleset) -> String {
 }
 
 /// Field paths of a lead type, dotted (`company.size`), for completion.
-pub fn field_paths(ty: &Type, prefix: &str, out: &mut Vec<String>) {
+pub fn field_paths<'t>(ty: &'t Type, prefix: &mut Vec<&'t str>, out: &mut Vec<String>) {
     if let Type::Record(fields) = ty {
         for (name, field) in fields {
-            let path = format!("{prefix}{name}");
-            out.push(path.clone());
-            field_paths(&field.ty, &format!("{path}."), out);
+            prefix.push(name);
+            out.push(crate::syntax::path_text(prefix.iter().copied()));
+            field_paths(&field.ty, prefix, out);
+            prefix.pop();
         }
     }
 }

@@ -95,13 +95,16 @@ pub struct Schema {
     pub span: Span,
 }
 
-/// `name: type` inside a schema or a record type.
+/// `name: type [from "key", ...]` inside a schema or a record type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldDecl {
-    /// The field name.
+    /// The field name (escapes resolved when it was quoted).
     pub name: Ident,
     /// Its declared type.
     pub ty: TypeExpr,
+    /// `from "Job Title", "jobtitle"`: the keys a lead may hold the field
+    /// under, first present wins; empty when the field is read by its name.
+    pub sources: Vec<Spanned<String>>,
     /// The whole declaration.
     pub span: Span,
 }

@@ -57,7 +57,7 @@ impl Lower {
 
     fn item(&self, pair: Pair<Rule>) -> Result<Item> {
         Ok(match pair.as_rule() {
-            Rule::schema => Item::Schema(self.schema(pair)),
+            Rule::schema => Item::Schema(self.schema(pair)?),
             Rule::let_item => Item::Let(self.let_item(pair)?),
             Rule::group => Item::Group(self.group(pair)?),
             Rule::label_block => Item::Label(self.label_block(pair)?),
@@ -68,28 +68,49 @@ impl Lower {
         })
     }
 
-    fn schema(&self, pair: Pair<Rule>) -> Schema {
+    fn schema(&self, pair: Pair<Rule>) -> Result<Schema> {
         let span = self.span(&pair);
         let record = pair.into_inner().nth(1).expect("schema has a record");
-        Schema {
-            fields: self.fields(record),
+        Ok(Schema {
+            fields: self.fields(record)?,
             span,
-        }
+        })
     }
 
-    fn fields(&self, record: Pair<Rule>) -> Vec<FieldDecl> {
+    fn fields(&self, record: Pair<Rule>) -> Result<Vec<FieldDecl>> {
         record.into_inner().map(|f| self.field_decl(f)).collect()
     }
 
-    fn field_decl(&self, pair: Pair<Rule>) -> FieldDecl {
+    fn field_decl(&self, pair: Pair<Rule>) -> Result<FieldDecl> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let name = self.ident(inner.next().expect("field name"));
-        let ty = self.type_expr(inner.next().expect("field type"));
-        FieldDecl { name, ty, span }
+        let name = self.name(inner.next().expect("field name"))?;
+        let ty = self.type_expr(inner.next().expect("field type"))?;
+        let sources = match inner.next() {
+            Some(from) => from
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::string)
+                .map(|p| self.string(p))
+                .collect::<Result<_>>()?,
+            None => Vec::new(),
+        };
+        Ok(FieldDecl {
+            name,
+            ty,
+            sources,
+            span,
+        })
     }
 
-    fn type_expr(&self, pair: Pair<Rule>) -> TypeExpr {
+    /// A field name, bare or quoted (`"Job Title"`).
+    fn name(&self, pair: Pair<Rule>) -> Result<Ident> {
+        match pair.as_rule() {
+            Rule::string => self.string(pair),
+            _ => Ok(self.ident(pair)),
+        }
+    }
+
+    fn type_expr(&self, pair: Pair<Rule>) -> Result<TypeExpr> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let ty = inner.next().expect("a type");
@@ -97,9 +118,9 @@ impl Lower {
         let kind = match ty.as_rule() {
             Rule::list_type => {
                 let elem = ty.into_inner().next().expect("list element type");
-                TypeExprKind::List(Box::new(self.type_expr(elem)))
+                TypeExprKind::List(Box::new(self.type_expr(elem)?))
             }
-            Rule::record_type => TypeExprKind::Record(self.fields(ty)),
+            Rule::record_type => TypeExprKind::Record(self.fields(ty)?),
             _ => match ty.as_str() {
                 "string" => TypeExprKind::String,
                 "int" => TypeExprKind::Int,
@@ -109,11 +130,11 @@ impl Lower {
                 other => TypeExprKind::Unknown(other.to_string()),
             },
         };
-        TypeExpr {
+        Ok(TypeExpr {
             kind,
             optional,
             span,
-        }
+        })
     }
 
     fn let_item(&self, pair: Pair<Rule>) -> Result<Let> {
@@ -529,7 +550,7 @@ impl Lower {
         for p in inner {
             let span = acc.span.to(self.span(&p));
             let kind = match p.as_rule() {
-                Rule::field_access => ExprKind::Field(Box::new(acc), self.ident(last(p))),
+                Rule::field_access => ExprKind::Field(Box::new(acc), self.name(last(p))?),
                 _ => {
                     let Deep(cond, d) = self.deep(last(p))?;
                     depth = depth.max(d);
@@ -566,7 +587,11 @@ impl Lower {
                     .collect::<Result<_>>()?,
             ),
             Rule::call => self.call(pair)?,
-            Rule::path => ExprKind::Path(pair.into_inner().map(|p| self.ident(p)).collect()),
+            Rule::path => ExprKind::Path(
+                pair.into_inner()
+                    .map(|p| self.name(p))
+                    .collect::<Result<_>>()?,
+            ),
             r => unreachable!("not a primary: {r:?}"),
         };
         Ok(Expr { kind, span })

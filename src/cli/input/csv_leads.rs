@@ -4,6 +4,7 @@
 //! its row a bad lead.
 
 use super::{BadLead, Lead, Leads, Loc};
+use crate::eval;
 use crate::rules::Type;
 use csv::{ErrorKind, StringRecord, StringRecordsIntoIter};
 use serde_json::{Map, Value};
@@ -103,9 +104,15 @@ fn columns(headers: &StringRecord, lead_type: &Type) -> Result<Vec<Column>, Stri
     Ok(columns)
 }
 
+/// A header names a field by a key of the lead (a field's name or one of
+/// its `from` sources) or by a dotted path into nested objects.
 fn column(header: &str, lead_type: &Type) -> Result<Column, String> {
     let name = header.trim();
-    let path: Vec<String> = name.split('.').map(str::to_string).collect();
+    let path: Vec<String> = if lead_type.field_by_key(name).is_some() {
+        vec![name.to_string()]
+    } else {
+        name.split('.').map(str::to_string).collect()
+    };
     if path.iter().any(String::is_empty) {
         return Err(format!("header `{header}` is not a field name"));
     }
@@ -121,12 +128,9 @@ fn column(header: &str, lead_type: &Type) -> Result<Column, String> {
 fn field_type(lead_type: &Type, path: &[String]) -> Type {
     let mut ty = lead_type;
     for segment in path {
-        match ty {
-            Type::Record(fields) => match fields.get(segment) {
-                Some(field) => ty = &field.ty,
-                None => return Type::Any,
-            },
-            _ => return Type::Any,
+        match ty.field_by_key(segment) {
+            Some(field) => ty = &field.ty,
+            None => return Type::Any,
         }
     }
     ty.clone()
@@ -176,7 +180,7 @@ fn cell_value(cell: &str, ty: &Type) -> Result<Value, String> {
 
 fn expected(ty: &Type) -> String {
     match ty {
-        Type::Bool => "bool (true or false)".into(),
+        Type::Bool => format!("bool ({})", eval::bool_spellings()),
         Type::List(_) | Type::Record(_) => format!("{ty} written as JSON"),
         _ => ty.to_string(),
     }
@@ -186,25 +190,19 @@ fn int(text: &str) -> Option<Value> {
     if let Ok(i) = text.parse::<i64>() {
         return Some(Value::from(i));
     }
-    let f = text.parse::<f64>().ok()?;
-    let integral = f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15;
-    integral.then(|| Value::from(f as i64))
+    let f = eval::parse_int(text).filter(|f| f.abs() < 9.0e15)?;
+    Some(Value::from(f as i64))
 }
 
 fn number(text: &str) -> Option<Value> {
     if let Ok(i) = text.parse::<i64>() {
         return Some(Value::from(i));
     }
-    let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
-    serde_json::Number::from_f64(f).map(Value::Number)
+    serde_json::Number::from_f64(eval::parse_number(text)?).map(Value::Number)
 }
 
 fn bool(text: &str) -> Option<Value> {
-    match text.to_lowercase().as_str() {
-        "true" | "yes" | "1" => Some(Value::Bool(true)),
-        "false" | "no" | "0" => Some(Value::Bool(false)),
-        _ => None,
-    }
+    eval::parse_bool(text).map(Value::Bool)
 }
 
 /// Sets `path` in `lead`, making nested objects on the way.
@@ -234,10 +232,7 @@ mod tests {
 
     fn record(fields: &[(&str, Type)]) -> Type {
         let fields = fields.iter().map(|(n, t)| {
-            let field = FieldType {
-                ty: t.clone(),
-                optional: true,
-            };
+            let field = FieldType::new(t.clone(), true);
             (n.to_string(), field)
         });
         Type::Record(fields.collect())
