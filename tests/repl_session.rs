@@ -376,6 +376,9 @@ fn lead_takes_an_id_or_a_position() {
         out.starts_with("error: no loaded lead has position or id L9"),
         "{out}"
     );
+}
+
+#[test]
 fn completion_quotes_names_that_are_not_identifiers() {
     let (mut s, _) = session(&[Path::new(MODEL)]);
     s.eval_line(":lead {\"Job Title\": \"VP\", \"crm\": {\"Lead Owner\": \"ann\"}}");
