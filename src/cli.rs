@@ -8,6 +8,7 @@
 mod check;
 mod diff;
 pub(crate) mod explain;
+mod fit;
 mod fmt;
 pub(crate) mod input;
 pub(crate) mod load;
@@ -44,6 +45,9 @@ pub fn run() -> ExitCode {
 pub enum Status {
     /// Everything went well (exit 0).
     Success,
+    /// Scored, but under `--strict` the rules and the data did not meet
+    /// (a field missing in most leads, a wrong type, an unread column, no id) (exit 4).
+    DataMisfit,
     /// Some leads could not be scored; the others were (exit 3).
     LeadErrors,
     /// The rules have errors, or warnings under `--deny-warnings` (exit 1).
@@ -85,6 +89,7 @@ fn exit_code(result: Result<Status, Stop>) -> ExitCode {
             ExitCode::from(2)
         }
         Ok(Status::LeadErrors) => ExitCode::from(3),
+        Ok(Status::DataMisfit) => ExitCode::from(4),
     }
 }
 
@@ -212,6 +217,21 @@ pub struct ScoreArgs {
     /// is the same for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    #[command(flatten)]
+    pub fit: FitArgs,
+}
+
+/// What to do with the end-of-run report on where the rules and the data did
+/// not meet; shared by `score`, `diff` and `test`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Exit with status 4 when the rules and the data did not meet (a field
+    /// missing in most leads, a wrong type, an unread CSV column, no id).
+    #[arg(long)]
+    pub strict: bool,
+    /// Also write the run's summary and that report as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
 }
 
 /// Options of `leadscore explain`.

@@ -11,7 +11,9 @@ use crate::syntax::ast::Span;
 use std::fmt;
 
 mod check;
+pub mod datafit;
 pub mod formats;
+pub mod io;
 mod syntax;
 mod testing;
 

@@ -39,6 +39,7 @@
 //! Rendering (`render.rs`) writes the output record with every constant piece
 //! JSON-escaped at compile time.
 
+mod census;
 mod compile;
 mod fast;
 mod lead;
@@ -48,6 +49,7 @@ mod run;
 mod text;
 mod value;
 
+pub use census::{Census, Field, FieldCount, Fields};
 pub use probe::Shown;
 pub use render::{push_num, Reason};
 pub use run::Scratch;
@@ -70,6 +72,7 @@ pub struct Program {
     rules: Ruleset,
     code: compile::Compiled,
     texts: render::Texts,
+    fields: Fields,
 }
 
 /// What one rule did for one lead.
@@ -149,11 +152,47 @@ thread_local! {
 impl Program {
     /// Compiles a checked ruleset.
     pub fn compile(rules: &Ruleset) -> Program {
+        let code = compile::compile(rules);
+        let fields = Fields::new(&code.shape, &code.rule_fields);
         Program {
             rules: rules.clone(),
-            code: compile::compile(rules),
+            code,
             texts: render::Texts::new(rules),
+            fields,
         }
+    }
+
+    /// The fields the rules read, for [`Census`] counts.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// An empty census of this program's fields and rules.
+    pub fn census(&self) -> Census {
+        Census::new(&self.fields, self.rules.rules.len())
+    }
+
+    /// Counts the lead just scored with `scratch` (by [`Program::score_into`]
+    /// or [`Program::score_bytes`]) and its outcome into `census`.
+    pub fn count(&self, census: &mut Census, scratch: &Scratch, outcome: &Outcome) {
+        census.count(&self.fields, &scratch.slots.vals, outcome);
+    }
+
+    /// Scores one lead like [`Program::score`] and, when it could be scored,
+    /// counts it into `census`.
+    pub fn score_counted(
+        &self,
+        lead: &serde_json::Value,
+        opts: &EvalOptions,
+        census: &mut Census,
+    ) -> Result<Outcome, DataError> {
+        SCRATCH.with(|scratch| {
+            let scratch = &mut scratch.borrow_mut();
+            let mut out = Outcome::default();
+            self.score_into(lead, opts, scratch, &mut out)?;
+            self.count(census, scratch, &out);
+            Ok(out)
+        })
     }
 
     /// The ruleset this program was compiled from.

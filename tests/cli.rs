@@ -516,7 +516,7 @@ fn type_mismatches_without_a_schema_are_counted() {
     );
     assert_eq!(code, 0, "a mismatch is not a failure: {stderr}");
     assert_eq!(json_lines(&stdout).len(), 2);
-    let summary = stderr.lines().last().unwrap();
+    let summary = stderr.lines().find(|l| l.starts_with("scored")).unwrap();
     assert!(
         summary.starts_with("scored 2 leads, 0 failed, "),
         "{summary}"

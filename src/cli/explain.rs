@@ -39,6 +39,7 @@ pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
         None => {
             let sources = open_all(&args.input.leads)?;
             let many = sources.len() > 1;
+            let mut census = program.census();
             for source in sources {
                 ctx.file = many.then(|| source.name.clone());
                 let name = source.name.clone();
@@ -55,7 +56,7 @@ pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
                     report.add(
                         &mut out,
                         program.ruleset(),
-                        &score_one(&ctx, lead),
+                        &score_one(&ctx, lead, &mut census),
                         Some(&at),
                     )?;
                 }

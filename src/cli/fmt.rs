@@ -3,7 +3,7 @@
 //! prints a unified diff of what would change and exits 1.
 
 use super::load::plural;
-use super::output::AtomicFile;
+use super::output;
 use super::test::rules_files;
 use super::{note, stderr_color, Status, Stop};
 use crate::diagnostics::{self, ToDiagnostic};
@@ -102,11 +102,10 @@ fn print_diff(name: &str, old: &str, new: &str) -> Result<(), Stop> {
         .map_err(Stop::write)
 }
 
-/// Replaces the file atomically: a temporary file beside it, renamed over it.
+/// Replaces the file atomically (a temporary file beside it, renamed over
+/// it; through a symlink, the file it points to), or writes straight into
+/// anything that is not a regular file.
 fn write(path: &Path, text: &str) -> Result<(), Stop> {
-    let trouble =
-        |e: std::io::Error| Stop::Trouble(format!("cannot write {}: {e}", path.display()));
-    let (atomic, mut file) = AtomicFile::create(path).map_err(trouble)?;
-    file.write_all(text.as_bytes()).map_err(trouble)?;
-    atomic.commit().map_err(trouble)
+    output::write_file(path, text.as_bytes())
+        .map_err(|e| Stop::Trouble(format!("cannot write {}: {e}", path.display())))
 }

@@ -217,8 +217,15 @@ pub fn parse_line(text: &[u8]) -> Result<Value, BadLead> {
 pub enum Stream {
     /// The bytes of a JSON Lines input, from its first line.
     Lines(Box<dyn BufRead + Send>),
-    /// Leads read by [`leads`].
+    /// Leads read by [`leads`] (a JSON array).
     Leads(Leads),
+    /// CSV rows read as leads, and the header row's column names.
+    Csv {
+        /// The header row, each name trimmed.
+        header: Vec<String>,
+        /// The rows.
+        leads: Leads,
+    },
 }
 
 /// Like [`leads`], but JSON Lines come back as their raw text.
@@ -231,6 +238,11 @@ pub fn stream(source: Source, format: InputFormat, lead_type: &Type) -> Result<S
     };
     if matches!(format, InputFormat::Jsonl | InputFormat::Auto) {
         return Ok(Stream::Lines(reader));
+    }
+    if format == InputFormat::Csv {
+        let (leads, header) = csv_leads::leads_with_header(reader, lead_type)
+            .map_err(|e| format!("{}: {e}", source.name))?;
+        return Ok(Stream::Csv { header, leads });
     }
     let source = Source {
         name: source.name,

@@ -173,6 +173,116 @@ fn csv_cell(value: &Value) -> String {
     }
 }
 
+/// An output file being written. A regular file (or a new one) is written
+/// under a temporary name beside it and renamed into place by
+/// [`OutputFile::commit`] (through a symlink, the file it points to is
+/// replaced and the link kept); anything else — a device such as
+/// `/dev/null`, a FIFO, a terminal, `/dev/stdout`, a process substitution —
+/// is written directly, since renaming over it would replace the device
+/// with a regular file.
+pub struct OutputFile {
+    handle: File,
+    atomic: Option<AtomicFile>,
+}
+
+impl OutputFile {
+    /// Opens `path` for writing as described above.
+    pub fn create(path: &Path) -> io::Result<OutputFile> {
+        if writes_directly(path) {
+            let handle = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(OutputFile {
+                handle,
+                atomic: None,
+            });
+        }
+        let target = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
+            _ => path.to_path_buf(),
+        };
+        let (atomic, handle) = AtomicFile::create(&target)?;
+        if let Ok(meta) = std::fs::metadata(&target) {
+            handle.set_permissions(meta.permissions())?;
+        }
+        Ok(OutputFile {
+            handle,
+            atomic: Some(atomic),
+        })
+    }
+
+    /// A handle to write through.
+    pub fn handle(&self) -> io::Result<File> {
+        self.handle.try_clone()
+    }
+
+    /// Finishes the file: a regular file is made durable and put in place.
+    pub fn commit(self) -> io::Result<()> {
+        match self.atomic {
+            Some(atomic) => atomic.commit(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `true` for a path that exists and is not a regular file (after
+/// following links), or that lies under `/dev` or `/proc` (`/dev/stdout`
+/// leads to whatever the standard output is, even a regular file that the
+/// shell holds open).
+fn writes_directly(path: &Path) -> bool {
+    let special = path.starts_with("/dev") || path.starts_with("/proc");
+    special || std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+}
+
+/// Writes `bytes` to `path` through an [`OutputFile`]: whole or not at all
+/// for a regular file, directly for anything else.
+pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let out = OutputFile::create(path)?;
+    out.handle()?.write_all(bytes)?;
+    out.commit()
+}
+
+/// The inputs (`inputs`; `-` is standard input) that are the same regular
+/// file as `output` (same device and inode: through a link too). Writing
+/// over them would lose them.
+pub fn same_files<'a>(output: &Path, inputs: &[&'a Path]) -> Vec<&'a Path> {
+    let Some(out) = file_id(output) else {
+        return Vec::new();
+    };
+    inputs
+        .iter()
+        .copied()
+        .filter(|p| input_id(p) == Some(out))
+        .collect()
+}
+
+/// Device and inode of a regular file.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some((m.dev(), m.ino()))
+}
+
+/// Without device and inode numbers, the canonical path stands in.
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<PathBuf> {
+    std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    std::fs::canonicalize(path).ok()
+}
+
+/// The identity of an input: `-` is whatever standard input is.
+#[cfg(unix)]
+fn input_id(path: &Path) -> Option<(u64, u64)> {
+    if path == Path::new("-") {
+        return file_id(Path::new("/dev/stdin"));
+    }
+    file_id(path)
+}
+
+#[cfg(not(unix))]
+fn input_id(path: &Path) -> Option<PathBuf> {
+    file_id(path)
+}
+
 /// A file written under a temporary name beside its target and renamed into
 /// place by [`AtomicFile::commit`]; dropped uncommitted, it is removed.
 pub struct AtomicFile {
@@ -290,6 +400,32 @@ mod tests {
         assert_eq!(csv_cell(&Value::Null), "");
         assert_eq!(csv_cell(&Value::from("a,b")), "a,b");
         assert_eq!(csv_cell(&Value::from(7)), "7");
+    }
+
+    #[test]
+    fn a_device_is_written_directly_and_stays_a_device() {
+        use std::os::unix::fs::FileTypeExt;
+        let out = OutputFile::create(Path::new("/dev/null")).unwrap();
+        out.handle().unwrap().write_all(b"gone").unwrap();
+        out.commit().unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(meta.file_type().is_char_device());
+    }
+
+    #[test]
+    fn a_symlink_is_kept_and_its_file_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.txt");
+        let link = dir.path().join("link.txt");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_file(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(same_files(&link, &[real.as_path()]), [real.as_path()]);
     }
 
     #[test]

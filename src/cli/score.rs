@@ -1,11 +1,13 @@
 //! `leadscore score`: one record per input lead, in input order, then a
 //! one-line summary on stderr.
 
+use super::fit;
 use super::input::{self, Lead, Leads, Source, Stream};
 use super::load;
-use super::output::{self, AtomicFile, Scored, Writer};
+use super::output::{self, OutputFile, Scored, Writer};
 use super::{note, OutputFormat, ScoreArgs, Status, Stop};
-use crate::eval::{EvalOptions, Program};
+use crate::datafit::RunFacts;
+use crate::eval::{Census, EvalOptions, Program};
 use serde_json::Value;
 use std::io::{self, Write};
 use std::path::Path;
@@ -20,6 +22,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
             "--explain needs --format jsonl: reasons do not fit in a CSV cell".into(),
         ));
     }
+    refuse_overwrite(args)?;
     let started = Instant::now();
     let program = load::program(&args.rules)?;
     let sources = open_all(&args.input.leads)?;
@@ -30,7 +33,8 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     };
     let mut writer = Writer::new(out, &program, config).map_err(Stop::write)?;
     let mut ctx = Context::new(&program, &args.input);
-    let mut tally = Tally::default();
+    let mut tally = Tally::new(&program);
+    let mut columns = Vec::new();
     let many = sources.len() > 1;
     let pipeline = lines::Config {
         threads: args.threads.map_or_else(lines::all_cores, usize::from),
@@ -48,6 +52,10 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
         .map_err(Stop::Trouble)?;
         match stream {
             Stream::Leads(leads) => score_stream(&ctx, leads, &mut writer, &mut tally),
+            Stream::Csv { header, leads } => {
+                fit::add_columns(&mut columns, header);
+                score_stream(&ctx, leads, &mut writer, &mut tally)
+            }
             Stream::Lines(reader) => lines::score(&ctx, reader, &pipeline, &mut writer, &mut tally),
         }
         .map_err(|e| read_error(&name, e))?;
@@ -57,8 +65,22 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
         file.commit()
             .map_err(|e| Stop::Trouble(format!("cannot write output: {e}")))?;
     }
-    note(&tally.summary(started.elapsed()));
-    Ok(tally.status())
+    let elapsed = started.elapsed();
+    note(&tally.summary(elapsed));
+    let facts = RunFacts {
+        columns,
+        id: ctx.id.clone(),
+        leads: tally.leads,
+        without_id: tally.without_id,
+    };
+    let counts = serde_json::json!({
+        "leads": tally.leads,
+        "failed": tally.failed,
+        "type_mismatches": tally.mismatches,
+        "seconds": elapsed.as_secs_f64(),
+    });
+    let fit = fit::finish(&program, &tally.census, &facts, counts, &args.fit)?;
+    Ok(tally.status().max(fit))
 }
 
 /// The read → score → write loop over leads already read (a JSON array,
@@ -70,7 +92,7 @@ fn score_stream(
     tally: &mut Tally,
 ) -> Result<(), Failure> {
     for lead in leads {
-        let scored = score_one(ctx, lead.map_err(Failure::Read)?);
+        let scored = score_one(ctx, lead.map_err(Failure::Read)?, &mut tally.census);
         tally.add(&scored);
         out.write(ctx.program, &scored).map_err(Failure::Write)?;
     }
@@ -124,9 +146,9 @@ impl<'p> Context<'p> {
     }
 }
 
-/// Scores one lead as read; a lead that could not be read or scored gives an
-/// error record (with its id when it has one).
-pub fn score_one(ctx: &Context, lead: Lead) -> Scored {
+/// Scores one lead as read and counts it into `census`; a lead that could
+/// not be read or scored gives an error record (with its id when it has one).
+pub fn score_one(ctx: &Context, lead: Lead, census: &mut Census) -> Scored {
     let place = ctx.place(lead.at);
     match lead.value {
         Err(bad) => Scored {
@@ -137,7 +159,7 @@ pub fn score_one(ctx: &Context, lead: Lead) -> Scored {
             id: lead_id(&value, &ctx.id),
             result: ctx
                 .program
-                .score(&value, &ctx.opts)
+                .score_counted(&value, &ctx.opts, census)
                 .map_err(|e| format!("{place}: {}", e.message)),
         },
     }
@@ -160,45 +182,84 @@ pub fn open_all(names: &[String]) -> Result<Vec<Source>, Stop> {
         .collect()
 }
 
-/// Stdout, or a temporary file that becomes `path` once the run completes.
-fn destination(path: Option<&Path>) -> Result<(Box<dyn Write + Send>, Option<AtomicFile>), Stop> {
+/// Stdout, or `path` through an [`OutputFile`].
+fn destination(path: Option<&Path>) -> Result<(Box<dyn Write + Send>, Option<OutputFile>), Stop> {
     match path {
         None => Ok((Box::new(io::stdout()), None)),
         Some(p) if p == Path::new("-") => Ok((Box::new(io::stdout()), None)),
         Some(p) => {
             let cannot = |e| Stop::Trouble(format!("cannot write {}: {e}", p.display()));
-            let (file, handle) = AtomicFile::create(p).map_err(cannot)?;
+            let file = OutputFile::create(p).map_err(cannot)?;
+            let handle = file.handle().map_err(cannot)?;
             Ok((Box::new(handle), Some(file)))
         }
     }
 }
 
-/// Counts for the summary line.
-#[derive(Debug, Default, Clone, Copy)]
+/// Refuses (exit 2, before anything is read) an `-o` file that is one of
+/// the inputs or the rules file, also through a link.
+fn refuse_overwrite(args: &ScoreArgs) -> Result<(), Stop> {
+    let Some(output) = args.output.as_deref() else {
+        return Ok(());
+    };
+    let mut inputs: Vec<&Path> = args.input.leads.iter().map(Path::new).collect();
+    if inputs.is_empty() {
+        inputs.push(Path::new("-"));
+    }
+    inputs.push(&args.rules);
+    match output::same_files(output, &inputs).first() {
+        Some(input) => Err(Stop::Trouble(crate::diagnostics::io::output_is_input(
+            output, input,
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Counts for the summary line and the end-of-run report.
+#[derive(Debug, Clone)]
 struct Tally {
     leads: u64,
     failed: u64,
     mismatches: u64,
+    /// Leads without a value at the `--id` path.
+    without_id: u64,
+    /// Per field and rule counts of the leads scored.
+    census: Census,
 }
 
 impl Tally {
-    fn add(&mut self, scored: &Scored) {
-        self.add_result(scored.result.as_ref().ok().map(|o| o.mismatches));
+    fn new(program: &Program) -> Tally {
+        Tally {
+            leads: 0,
+            failed: 0,
+            mismatches: 0,
+            without_id: 0,
+            census: program.census(),
+        }
     }
 
-    /// Counts a lead: `Some(mismatches)` when scored, `None` when it failed.
-    fn add_result(&mut self, mismatches: Option<u32>) {
+    /// Counts a record (its lead is already in the census when it was scored).
+    fn add(&mut self, scored: &Scored) {
+        let mismatches = scored.result.as_ref().ok().map(|o| o.mismatches);
+        self.add_result(&scored.id, mismatches);
+    }
+
+    /// Counts a lead with its id: `Some(mismatches)` when scored, `None` when it failed.
+    fn add_result(&mut self, id: &Value, mismatches: Option<u32>) {
         self.leads += 1;
+        self.without_id += u64::from(id.is_null());
         match mismatches {
             Some(m) => self.mismatches += u64::from(m),
             None => self.failed += 1,
         }
     }
 
-    fn merge(&mut self, other: Tally) {
+    fn merge(&mut self, other: &Tally) {
         self.leads += other.leads;
         self.failed += other.failed;
         self.mismatches += other.mismatches;
+        self.without_id += other.without_id;
+        self.census.merge(&other.census);
     }
 
     /// `scored 3 leads, 1 failed in 0.12s` (with `, K type mismatches` when any).

@@ -7,7 +7,7 @@
 
 use super::explain::explanation;
 use super::load::{print_diagnostics, summary, FsReader};
-use super::output::{format_number, AtomicFile, Scored};
+use super::output::{self, format_number, Scored};
 use super::{note, Status, Stop};
 use crate::eval::Program;
 use crate::syntax::SourceReader;
@@ -51,6 +51,13 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 /// Runs every test found under the paths.
 pub fn run(args: &TestArgs) -> Result<Status, Stop> {
     let files = rules_files(&args.paths)?;
+    if let Some(junit) = &args.junit {
+        let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+        if let Some(input) = output::same_files(junit, &inputs).first() {
+            let message = crate::diagnostics::io::output_is_input(junit, input);
+            return Err(Stop::Trouble(message));
+        }
+    }
     let config = RunConfig {
         filter: args.filter.clone(),
         default_as_of: args.as_of.unwrap_or_else(Utc::now),
@@ -251,10 +258,7 @@ fn canonical(name: &str) -> PathBuf {
 fn write_junit(path: &Path, suites: &[junit::SuiteReport]) -> Result<(), Stop> {
     let trouble =
         |e: std::io::Error| Stop::Trouble(format!("cannot write {}: {e}", path.display()));
-    let (atomic, mut file) = AtomicFile::create(path).map_err(trouble)?;
-    file.write_all(junit::render(suites).as_bytes())
-        .map_err(trouble)?;
-    atomic.commit().map_err(trouble)
+    output::write_file(path, junit::render(suites).as_bytes()).map_err(trouble)
 }
 
 /// The `*.rules` files under the paths (folders searched recursively, in

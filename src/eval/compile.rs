@@ -170,6 +170,8 @@ pub struct Compiled {
     pub rules: Vec<CRule>,
     /// Label blocks: each arm's condition (`None`: `otherwise`).
     pub labels: Vec<Vec<Option<Node>>>,
+    /// Per rule, the shape nodes of the fields it reads (through `let`s too).
+    pub rule_fields: Vec<Vec<usize>>,
 }
 
 /// A constant found by looking through literals and `let`s.
@@ -191,14 +193,30 @@ pub fn compile(rules: &Ruleset) -> Compiled {
         lists: Vec::new(),
         let_origins: Vec::new(),
         wheres: Vec::new(),
+        read: Vec::new(),
+        let_reads: Vec::new(),
     };
     let mut lets = Vec::new();
     for l in &rules.lets {
         let (node, origin) = c.expr(&l.value);
         lets.push(node);
         c.let_origins.push(origin);
+        let read = std::mem::take(&mut c.read);
+        c.let_reads.push(read);
     }
-    let compiled_rules = rules.rules.iter().map(|r| c.rule(r)).collect();
+    let mut rule_fields = Vec::new();
+    let compiled_rules = rules
+        .rules
+        .iter()
+        .map(|r| {
+            let rule = c.rule(r);
+            let mut read = std::mem::take(&mut c.read);
+            read.sort_unstable();
+            read.dedup();
+            rule_fields.push(read);
+            rule
+        })
+        .collect();
     let labels = rules
         .labels
         .iter()
@@ -216,6 +234,7 @@ pub fn compile(rules: &Ruleset) -> Compiled {
         lets,
         rules: compiled_rules,
         labels,
+        rule_fields,
     }
 }
 
@@ -228,6 +247,10 @@ struct Compiler<'r> {
     let_origins: Vec<Option<usize>>,
     /// Shape node of each enclosing `where` element, innermost last.
     wheres: Vec<Option<usize>>,
+    /// Shape nodes read by the item being compiled.
+    read: Vec<usize>,
+    /// Shape nodes read by each compiled `let`.
+    let_reads: Vec<Vec<usize>>,
 }
 
 type Compiled1 = (Node, Option<usize>);
@@ -264,10 +287,13 @@ impl<'r> Compiler<'r> {
             | K::Duration(_) => Node::Const(self.constant(e)),
             K::Field(f) => return self.field(f),
             K::Let(i) => {
+                if let Some(read) = self.let_reads.get(*i) {
+                    self.read.extend_from_slice(read);
+                }
                 return (
                     Node::Let(*i as u32),
                     self.let_origins.get(*i).copied().flatten(),
-                )
+                );
             }
             K::Score => Node::Score,
             K::GroupTotal(i) => Node::Group(*i as u32),
@@ -371,6 +397,7 @@ impl<'r> Compiler<'r> {
             }
             cur = self.shape.child(cur, seg);
         }
+        self.read.push(cur);
         let node = match crossed {
             None => Node::Slot {
                 depth,
@@ -393,6 +420,7 @@ impl<'r> Compiler<'r> {
             return (Node::Const(Val::Missing), None);
         };
         let field = self.shape.child(origin, name);
+        self.read.push(field);
         (Node::Project(bx(c), self.shape.slot(field)), Some(field))
     }
 

@@ -84,7 +84,7 @@ impl Node {
     }
 
     /// The keys this field is read from, in order of preference.
-    fn keys(&self) -> impl Iterator<Item = &str> {
+    pub(super) fn keys(&self) -> impl Iterator<Item = &str> {
         let own = (!self.sources.contains(&self.key)).then_some(self.key.as_str());
         self.sources.iter().map(String::as_str).chain(own)
     }

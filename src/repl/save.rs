@@ -15,9 +15,8 @@
 use super::session::Session;
 use super::source::Texts;
 use crate::cli::load::FsReader;
-use crate::cli::output::AtomicFile;
+use crate::cli::output;
 use crate::Loaded;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 impl Session {
@@ -184,33 +183,15 @@ fn appended(base: &str, items: &[String]) -> String {
 
 /// `true` when `a` and `b` name the same existing file (links resolved).
 fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y || same_inode(&x, &y),
-        _ => false,
-    }
+    !output::same_files(a, &[b]).is_empty()
 }
 
-#[cfg(unix)]
-fn same_inode(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_inode(_: &Path, _: &Path) -> bool {
-    false
-}
-
-/// The one place the REPL writes a file: to a temporary file beside it,
-/// renamed over it once complete (a rules file is always a regular file).
+/// The one place the REPL writes a file: the command line's writer (a
+/// regular file replaced whole through a temporary file, the file a
+/// symlink points to replaced and the link kept, anything else written
+/// directly).
 fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let (atomic, mut handle) = AtomicFile::create(&target)?;
-    handle.write_all(text.as_bytes())?;
-    atomic.commit()
+    output::write_file(path, text.as_bytes())
 }
 
 #[cfg(test)]

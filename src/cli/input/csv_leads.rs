@@ -14,16 +14,23 @@ type Reader = Box<dyn BufRead + Send>;
 
 /// The rows of a CSV input as leads. Fails when the header row is unusable.
 pub fn leads(reader: Reader, lead_type: &Type) -> Result<Leads, String> {
+    leads_with_header(reader, lead_type).map(|(leads, _)| leads)
+}
+
+/// Like [`leads`], and the header row's column names (trimmed).
+pub fn leads_with_header(reader: Reader, lead_type: &Type) -> Result<(Leads, Vec<String>), String> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(reader);
     let headers = csv.headers().map_err(|e| e.to_string())?;
     let columns = columns(headers, lead_type)?;
-    Ok(Box::new(Rows {
+    let header = columns.iter().map(|c| c.name.clone()).collect();
+    let rows = Box::new(Rows {
         rows: csv.into_records(),
         columns,
         line: 1,
-    }))
+    });
+    Ok((rows, header))
 }
 
 /// One column: its header, the field path it sets, and that field's type.

@@ -97,7 +97,7 @@ fn score_here(
         .next(&mut reader, Vec::new())
         .map_err(Failure::Read)?
     {
-        let done = worker.score(ctx, chunk);
+        let done = worker.score(ctx, chunk, Tally::new(ctx.program));
         write(ctx.program, out, &done, tally)?;
     }
     Ok(())
@@ -165,7 +165,10 @@ fn work(
     loop {
         let next = chunks.lock().expect("no worker panics").recv();
         let Ok(chunk) = next else { return };
-        if done.send(worker.score(ctx, chunk)).is_err() {
+        if done
+            .send(worker.score(ctx, chunk, Tally::new(ctx.program)))
+            .is_err()
+        {
             return;
         }
     }
@@ -200,7 +203,7 @@ fn write(
     done: &Done,
     tally: &mut Tally,
 ) -> Result<(), Failure> {
-    tally.merge(done.tally);
+    tally.merge(&done.tally);
     match &done.records {
         Records::Jsonl(text) => {
             let sink = out
@@ -300,14 +303,13 @@ impl Worker {
         }
     }
 
-    /// Scores every line of a chunk.
-    fn score(&mut self, ctx: &Context, chunk: Chunk) -> Done {
+    /// Scores every line of a chunk, counting into `tally` (empty).
+    fn score(&mut self, ctx: &Context, chunk: Chunk, mut tally: Tally) -> Done {
         let mut records = if self.jsonl {
             Records::Jsonl(String::with_capacity(chunk.text.len() / 4))
         } else {
             Records::Csv(Vec::new())
         };
-        let mut tally = Tally::default();
         let mut rest = &chunk.text[..];
         let mut n = chunk.first_line;
         while !rest.is_empty() {
@@ -342,7 +344,7 @@ impl Worker {
                 at: Loc::Line(n),
                 value: input::parse_line(text),
             };
-            let scored = score_one(ctx, lead);
+            let scored = score_one(ctx, lead, &mut tally.census);
             tally.add(&scored);
             match records {
                 Records::Jsonl(out) => render(program, out, &scored, self.explain),
@@ -350,7 +352,8 @@ impl Worker {
             }
             return;
         };
-        tally.add_result(Some(outcome.mismatches));
+        program.count(&mut tally.census, &self.scratch, outcome);
+        tally.add_result(&id, Some(outcome.mismatches));
         match records {
             Records::Jsonl(out) => program.render_record(out, &id, outcome, self.explain),
             Records::Csv(out) => out.push(Scored {

@@ -1,0 +1,49 @@
+//! The end of a run that scored leads: the report on where the rules and the
+//! data did not meet (see [`crate::datafit`]) on stderr, optionally a JSON
+//! summary file, and under `--strict` a failing status.
+
+use super::{FitArgs, Status, Stop};
+use crate::datafit::{self, RunFacts};
+use crate::diagnostics::datafit as wording;
+use crate::eval::{Census, Program};
+use serde_json::Value;
+use std::io::Write as _;
+
+/// Adds the columns of a CSV header row that are not there yet.
+pub fn add_columns(columns: &mut Vec<String>, header: Vec<String>) {
+    for column in header {
+        if !columns.contains(&column) {
+            columns.push(column);
+        }
+    }
+}
+
+/// Prints the report to stderr, writes `--summary-json` (the `counts`
+/// object with a `findings` array added), and says whether `--strict` fails
+/// the run.
+pub fn finish(
+    program: &Program,
+    census: &Census,
+    facts: &RunFacts,
+    mut counts: Value,
+    args: &FitArgs,
+) -> Result<Status, Stop> {
+    let findings = datafit::report(program, census, facts);
+    let mut text = wording::text(&findings);
+    if args.strict && !findings.is_empty() {
+        text.push_str(&wording::strict_failure(findings.len()));
+        text.push('\n');
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    if let Some(path) = &args.summary_json {
+        counts["findings"] = findings.iter().map(wording::json).collect();
+        let text = format!("{counts:#}\n");
+        super::output::write_file(path, text.as_bytes())
+            .map_err(|e| Stop::Trouble(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(if args.strict && !findings.is_empty() {
+        Status::DataMisfit
+    } else {
+        Status::Success
+    })
+}

@@ -1,0 +1,214 @@
+//! Counting, over a run, how the leads met the fields the rules read.
+//!
+//! A [`Fields`] list is made once per program from the lead [`Shape`]: every
+//! field the rules read, named by its dotted path, with the rules that read
+//! it. A [`Census`] holds one counter per field (how often it was looked at,
+//! missing or null, or of the wrong type) and one per rule (how often it
+//! fired). Counting a lead only reads its slot table after scoring, so both
+//! lead readers (the `serde_json::Value` filler and the fast byte path) are
+//! counted alike; each thread counts into its own census and the censuses are
+//! merged per chunk.
+
+use super::lead::{Kind, Shape, ROOT};
+use super::value::{ListRef, Val};
+use super::Outcome;
+use crate::rules::Type;
+
+/// A field the rules read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The dotted path from the lead, or from a list element (`events.url`
+    /// is `url` of each element of `events`).
+    pub name: String,
+    /// For a field of list elements, the list's dotted path; `None` for a
+    /// field of the lead itself.
+    pub list: Option<String>,
+    /// The names a CSV column may have to supply it: its dotted path with
+    /// the keys it is read from (`from "Job Title"`) in place of the last
+    /// segment.
+    pub columns: Vec<String>,
+    /// The type the rules give it.
+    pub ty: Type,
+    /// The rules (indexes into `Ruleset::rules`) that read it.
+    pub rules: Vec<usize>,
+}
+
+/// One slot to look at in a frame: which field, and for a list the frame
+/// layout of its elements.
+#[derive(Clone, Debug)]
+struct Entry {
+    field: usize,
+    slot: u32,
+    elements: Option<u32>,
+}
+
+/// The fields the rules read, and where each lives in the slot table.
+#[derive(Clone, Debug, Default)]
+pub struct Fields {
+    /// Every field, lead fields first, in the order the rules first read them.
+    pub list: Vec<Field>,
+    /// Per frame layout, the slots to look at.
+    frames: Vec<Vec<Entry>>,
+}
+
+impl Fields {
+    /// The fields of `shape`; `rule_fields` gives the shape nodes each rule reads.
+    pub(super) fn new(shape: &Shape, rule_fields: &[Vec<usize>]) -> Fields {
+        let mut fields = Fields::default();
+        let mut by_node = Vec::new();
+        fields.walk(shape, ROOT, 0, "", None, &mut by_node);
+        for (rule, nodes) in rule_fields.iter().enumerate() {
+            for &node in nodes {
+                let hit = by_node.iter().find(|&&(n, _)| n == node);
+                if let Some(&(_, f)) = hit {
+                    fields.list[f].rules.push(rule);
+                }
+            }
+        }
+        fields
+    }
+
+    /// Adds the fields below shape node `node` (in frame layout `frame`,
+    /// named from `prefix`); `list` is the enclosing list's path.
+    fn walk(
+        &mut self,
+        shape: &Shape,
+        node: usize,
+        frame: u32,
+        prefix: &str,
+        list: Option<&str>,
+        by_node: &mut Vec<(usize, usize)>,
+    ) {
+        let n = shape.node(node);
+        for &c in &n.children {
+            let child = shape.node(c);
+            let name = join(prefix, &child.key);
+            let elements = match child.kind {
+                Kind::List { frame, .. } | Kind::Any { frame, .. } => Some(frame),
+                Kind::Scalar | Kind::Record => None,
+            };
+            by_node.push((c, self.list.len()));
+            self.add(
+                frame,
+                Entry {
+                    field: self.list.len(),
+                    slot: shape.slot(c),
+                    elements,
+                },
+            );
+            let columns = child.keys().map(|k| join(prefix, k)).collect();
+            self.list.push(Field {
+                name: name.clone(),
+                columns,
+                list: list.map(str::to_string),
+                ty: child.ty.clone(),
+                rules: Vec::new(),
+            });
+            self.walk(shape, c, frame, &name, list, by_node);
+        }
+        if let Kind::List { elem, frame } | Kind::Any { elem, frame } = n.kind {
+            let whole = join(list.unwrap_or(""), prefix);
+            self.walk(shape, elem, frame, "", Some(&whole), by_node);
+        }
+    }
+
+    fn add(&mut self, frame: u32, entry: Entry) {
+        let frame = frame as usize;
+        if self.frames.len() <= frame {
+            self.frames.resize(frame + 1, Vec::new());
+        }
+        self.frames[frame].push(entry);
+    }
+}
+
+/// `a.b`, or `b` when `a` is empty.
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// How often one field was looked at, and what it held.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FieldCount {
+    /// Leads (for a lead field) or list elements (for an element field) looked at.
+    pub seen: u64,
+    /// Of those, missing or null.
+    pub missing: u64,
+    /// Of those, of the wrong type (only without a schema).
+    pub mismatched: u64,
+}
+
+/// Counts over the leads scored so far: per field and per rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Census {
+    /// Leads counted.
+    pub leads: u64,
+    /// Per field of [`Fields::list`].
+    pub fields: Vec<FieldCount>,
+    /// Per rule: the leads it fired for.
+    pub fired: Vec<u64>,
+}
+
+impl Census {
+    /// An empty census for `fields` and `rules` rules.
+    pub fn new(fields: &Fields, rules: usize) -> Census {
+        Census {
+            leads: 0,
+            fields: vec![FieldCount::default(); fields.list.len()],
+            fired: vec![0; rules],
+        }
+    }
+
+    /// Adds the counts of another census of the same program.
+    pub fn merge(&mut self, other: &Census) {
+        self.leads += other.leads;
+        for (a, b) in self.fields.iter_mut().zip(&other.fields) {
+            a.seen += b.seen;
+            a.missing += b.missing;
+            a.mismatched += b.mismatched;
+        }
+        for (a, b) in self.fired.iter_mut().zip(&other.fired) {
+            *a += b;
+        }
+    }
+
+    /// Counts one scored lead from its slot table and outcome.
+    pub(super) fn count(&mut self, fields: &Fields, vals: &[Val], outcome: &Outcome) {
+        self.leads += 1;
+        for (n, rule) in self.fired.iter_mut().zip(&outcome.rules) {
+            *n += u64::from(rule.fired);
+        }
+        self.frame(fields, 0, 0, vals);
+    }
+
+    /// Counts the slots of one frame (of layout `frame`, starting at `base`).
+    fn frame(&mut self, fields: &Fields, frame: u32, base: u32, vals: &[Val]) {
+        let Some(entries) = fields.frames.get(frame as usize) else {
+            return;
+        };
+        for e in entries {
+            let v = vals[(base + e.slot) as usize];
+            let count = &mut self.fields[e.field];
+            count.seen += 1;
+            match v {
+                Val::Missing => count.missing += 1,
+                Val::Mismatch => count.mismatched += 1,
+                _ => {}
+            }
+            if let (
+                Some(layout),
+                Val::List(ListRef::Slots {
+                    start, len, stride, ..
+                }),
+            ) = (e.elements, v)
+            {
+                for i in 0..len {
+                    self.frame(fields, layout, start + i * stride, vals);
+                }
+            }
+        }
+    }
+}
