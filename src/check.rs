@@ -31,7 +31,7 @@ pub mod suggest;
 pub mod testblocks;
 mod types;
 
-pub use error::{Expected, Literal, NameKind, Problem, Role};
+pub use error::{Expected, Literal, NameKind, Problem, Role, Total};
 
 /// Settings of one check.
 #[derive(Clone, Debug, Default)]
@@ -86,6 +86,19 @@ struct ElemScope {
     origin: Option<Origin>,
 }
 
+/// A label block, as later labels may read it.
+#[derive(Clone, Debug)]
+struct LabelInfo {
+    /// Its index among the label blocks.
+    index: usize,
+    /// Its name in the definition.
+    span: Span,
+    /// The values its arms give.
+    values: Vec<String>,
+    /// The names its arms' conditions read (labels among them).
+    reads: Vec<String>,
+}
+
 /// The checker's state while walking the items.
 struct Checker<'a> {
     sources: &'a SourceMap,
@@ -103,10 +116,14 @@ struct Checker<'a> {
     defining: Option<String>,
     /// Every group's index by name.
     groups: HashMap<String, usize>,
-    /// Inside a label condition: `score` and group totals are available.
+    /// Every label block (first definition), by name.
+    labels: HashMap<String, LabelInfo>,
+    /// Inside a label condition: `score`, group totals and earlier labels are available.
     in_label: bool,
     /// A `let` that may read totals too ([`CheckOptions::totals_let`]).
     totals_let: Option<String>,
+    /// The index of the label block being checked (labels before it may be read).
+    label_now: usize,
     /// Enclosing `where` elements, innermost last.
     scopes: Vec<ElemScope>,
 }
@@ -124,8 +141,10 @@ impl<'a> Checker<'a> {
             let_defs: HashMap::new(),
             defining: None,
             groups: HashMap::new(),
+            labels: HashMap::new(),
             in_label: false,
             totals_let: None,
+            label_now: 0,
             scopes: Vec::new(),
         }
     }

@@ -264,12 +264,14 @@ impl Program {
         std::mem::swap(&mut ctx.groups, &mut out.groups);
         ctx.score = out.score;
         out.labels.clear();
+        std::mem::swap(&mut ctx.labels, &mut out.labels);
         for arms in &self.code.labels {
             let arm = arms
                 .iter()
                 .position(|a| a.as_ref().map_or(true, |c| ctx.test(c)));
-            out.labels.push(arm);
+            ctx.labels.push(arm);
         }
+        std::mem::swap(&mut ctx.labels, &mut out.labels);
         std::mem::swap(&mut ctx.groups, &mut out.groups);
         out.mismatches = ctx.mismatches;
     }

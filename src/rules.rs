@@ -286,6 +286,9 @@ pub enum TExprKind {
     Score,
     /// A group's clamped total (label conditions only): index into [`Ruleset::groups`].
     GroupTotal(usize),
+    /// The value of an earlier label (label conditions only): index into
+    /// [`Ruleset::labels`]. Labels are evaluated in declaration order.
+    Label(usize),
     /// `EXPR.field` on a record, or on a list of records (a projection).
     Project(Box<TExpr>, String),
     /// `COLL where COND`: the elements of `COLL` for which `COND` holds.

@@ -103,14 +103,42 @@ pub enum Problem {
         /// How many were given.
         found: usize,
     },
-    /// `score` or a group total used in a rule or `let`.
+    /// `score`, a group total or a label used in a rule or `let`.
     TotalInRule {
         /// The name.
         span: Span,
-        /// `score` or the group's name.
+        /// `score`, the group's or the label's name.
         name: String,
-        /// `true` for `score`, `false` for a group.
-        is_score: bool,
+        /// Which of them.
+        what: Total,
+    },
+    /// A label read in its own condition or in a label above it.
+    LabelTooEarly {
+        /// Where it was read.
+        span: Span,
+        /// The label.
+        name: String,
+        /// The label's name in its definition.
+        def: Span,
+        /// Read in its own conditions.
+        itself: bool,
+        /// The label reading it, when the label read also reads that one.
+        circle: Option<String>,
+    },
+    /// A label compared with a value none of its arms gives.
+    NotALabelValue {
+        /// The value.
+        span: Span,
+        /// The label.
+        label: String,
+        /// The value as written.
+        value: String,
+        /// The values its arms give.
+        values: Vec<String>,
+        /// The closest of them.
+        suggestion: Option<String>,
+        /// Written as a bare word (which could also have meant a lead field).
+        bare: bool,
     },
     /// Two rules with the same label.
     DuplicateRuleLabel {
@@ -217,6 +245,17 @@ pub enum Role {
     Argument(&'static str),
     /// The value projected with `.field`.
     Projected,
+}
+
+/// What an output name in a rule names, for [`Problem::TotalInRule`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Total {
+    /// `score`.
+    Score,
+    /// A group's total.
+    Group,
+    /// A label's value.
+    Label,
 }
 
 /// Literals that only make sense in one place.

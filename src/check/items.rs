@@ -55,9 +55,10 @@ impl Checker<'_> {
         }
     }
 
-    /// Every `let` and group name, so uses can tell "defined later" and totals apart.
+    /// Every `let`, group and label name, so uses can tell "defined later",
+    /// totals and labels apart.
     fn collect_names(&mut self, items: &[Item]) {
-        let mut n = 0;
+        let (mut groups, mut labels) = (0, 0);
         for item in items {
             match item {
                 Item::Let(l) => {
@@ -66,10 +67,26 @@ impl Checker<'_> {
                         .or_insert(l.name.span);
                 }
                 Item::Group(g) => {
-                    self.groups.entry(g.name.node.clone()).or_insert(n);
-                    n += 1;
+                    self.groups.entry(g.name.node.clone()).or_insert(groups);
+                    groups += 1;
                 }
-                _ => {}
+                Item::Label(l) => {
+                    let info = super::LabelInfo {
+                        index: labels,
+                        span: l.name.span,
+                        values: l.arms.iter().map(|a| a.value.node.clone()).collect(),
+                        reads: l
+                            .arms
+                            .iter()
+                            .filter_map(|a| a.when.as_ref())
+                            .flat_map(|w| w.names())
+                            .map(|n| n.node.clone())
+                            .collect(),
+                    };
+                    self.labels.entry(l.name.node.clone()).or_insert(info);
+                    labels += 1;
+                }
+                Item::Schema(_) | Item::Rule(_) | Item::Include(_) | Item::Test(_) => {}
             }
         }
     }
@@ -83,6 +100,7 @@ impl Checker<'_> {
             }
             Item::Group(g) => self.group(g, rs),
             Item::Label(l) => {
+                self.label_now = rs.labels.len();
                 let l = self.label(l);
                 rs.outputs.push(Output::Label(rs.labels.len()));
                 rs.labels.push(l);
@@ -202,7 +220,7 @@ impl Checker<'_> {
     }
 
     /// Lets, groups and labels share one namespace, except that a `let`
-    /// and a label may share a name (labels are never referred to).
+    /// and a label may share a name (the `let` then hides the label).
     fn duplicates(&mut self, items: &[Item]) {
         let mut seen: HashMap<&str, (Span, NameKind)> = HashMap::new();
         for (ident, kind) in items.iter().filter_map(named) {

@@ -2,12 +2,12 @@
 //! field of the element; in a label condition, `score` or a group total;
 //! otherwise a field of the lead. `lead.x` always reaches the lead's field.
 
-use super::error::Problem;
+use super::error::{Problem, Total};
 use super::suggest::did_you_mean;
 use super::types::{field_names, follow, peel, project, wrap, Projection};
 use super::{any, Checker, Origin};
 use crate::rules::{FieldRef, Scope, TExpr, TExprKind, Type};
-use crate::syntax::ast::{Ident, Span};
+use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
 
 impl<'a> Checker<'a> {
     /// Resolves a dotted path.
@@ -48,20 +48,20 @@ impl<'a> Checker<'a> {
         self.project_rest(base, &segs[1..])
     }
 
-    /// `score` or a group name: a total in labels, an error in rules
-    /// (unless a schema declares a lead field of that name).
+    /// `score`, a group name or a label name: a total or an earlier label's
+    /// value in labels, an error in rules (unless a schema declares a lead
+    /// field of that name).
     fn total(&mut self, name: &Ident) -> Option<TExpr> {
-        let is_score = name.node == "score";
-        let group = self.groups.get(&name.node).copied();
-        if !is_score && group.is_none() {
-            return None;
-        }
+        let what = self.total_kind(&name.node)?;
         if self.in_label {
-            let kind = group.map_or(TExprKind::Score, TExprKind::GroupTotal);
-            let ty = Type::Number;
+            let kind = match what {
+                Total::Score => TExprKind::Score,
+                Total::Group => TExprKind::GroupTotal(self.groups[&name.node]),
+                Total::Label => return Some(self.label_ref(name)),
+            };
             return Some(TExpr {
                 kind,
-                ty,
+                ty: Type::Number,
                 span: name.span,
             });
         }
@@ -75,9 +75,109 @@ impl<'a> Checker<'a> {
         self.report(Problem::TotalInRule {
             span: name.span,
             name: name.node.clone(),
-            is_score,
+            what,
         });
         Some(any(name.span))
+    }
+
+    /// What `name` names among the outputs, if anything.
+    fn total_kind(&self, name: &str) -> Option<Total> {
+        if name == "score" {
+            Some(Total::Score)
+        } else if self.groups.contains_key(name) {
+            Some(Total::Group)
+        } else if self.labels.contains_key(name) {
+            Some(Total::Label)
+        } else {
+            None
+        }
+    }
+
+    /// A label read in a label condition: only labels above the one being
+    /// checked have a value yet.
+    fn label_ref(&mut self, name: &Ident) -> TExpr {
+        let info = &self.labels[&name.node];
+        if info.index >= self.label_now {
+            let (def, itself) = (info.span, info.index == self.label_now);
+            let reader = self.labels.iter().find(|(_, l)| l.index == self.label_now);
+            let circle = reader
+                .map(|(r, _)| r.clone())
+                .filter(|r| !itself && info.reads.contains(r));
+            self.report(Problem::LabelTooEarly {
+                span: name.span,
+                name: name.node.clone(),
+                def,
+                itself,
+                circle,
+            });
+            return any(name.span);
+        }
+        TExpr {
+            kind: TExprKind::Label(info.index),
+            ty: Type::String,
+            span: name.span,
+        }
+    }
+
+    /// The label `e` names, when it is a bare name that resolves to a label
+    /// in this label condition (defined yet or not).
+    pub(super) fn label_named(&self, e: &Expr) -> Option<usize> {
+        let ExprKind::Path(segs) = &e.kind else {
+            return None;
+        };
+        let [name] = segs.as_slice() else {
+            return None;
+        };
+        let shadowed = self.let_defs.contains_key(&name.node) || !self.scopes.is_empty();
+        if !self.in_label || shadowed {
+            return None;
+        }
+        self.labels.get(&name.node).map(|l| l.index)
+    }
+
+    /// The other side of a comparison with the label `label`: a bare word
+    /// is one of the label's values (`tier == hot`); a quoted one must be one too.
+    pub(super) fn label_operand(&mut self, label: usize, e: &Expr) -> TExpr {
+        let word = match &e.kind {
+            ExprKind::Path(segs)
+                if segs.len() == 1 && !self.let_defs.contains_key(&segs[0].node) =>
+            {
+                Some((segs[0].node.clone(), true))
+            }
+            ExprKind::String(s) => Some((s.clone(), false)),
+            _ => None,
+        };
+        let Some((word, bare)) = word else {
+            return self.expr(e);
+        };
+        self.label_value(label, &word, e.span, bare);
+        TExpr {
+            kind: TExprKind::String(word),
+            ty: Type::String,
+            span: e.span,
+        }
+    }
+
+    /// Reports `word` when the label `label` can never take it.
+    pub(super) fn label_value(&mut self, label: usize, word: &str, span: Span, bare: bool) {
+        let Some((name, info)) = self.labels.iter().find(|(_, l)| l.index == label) else {
+            return;
+        };
+        let low = word.to_lowercase();
+        if info.values.iter().any(|v| v.to_lowercase() == low) {
+            return;
+        }
+        let suggestion =
+            did_you_mean(word, info.values.iter().map(String::as_str)).map(String::from);
+        let p = Problem::NotALabelValue {
+            span,
+            label: name.clone(),
+            value: word.to_string(),
+            values: info.values.clone(),
+            suggestion,
+            bare,
+        };
+        self.report(p);
     }
 
     /// A field of the lead; `explicit` when written `lead.x`.

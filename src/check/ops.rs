@@ -78,14 +78,27 @@ impl Checker<'_> {
     }
 
     fn compare(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> TExprKind {
-        let mut l = self.expr(a);
-        let mut r = self.expr(b);
+        let (mut l, mut r) = self.operands(a, b);
         if matches!(op, CmpOp::Eq | CmpOp::Ne) {
             self.same_type(&mut l, &mut r);
         } else {
             self.ordered(&mut [&mut l, &mut r]);
         }
         TExprKind::Compare(op, Box::new(l), Box::new(r))
+    }
+
+    /// Both sides of a comparison; beside a label, a bare word is one of
+    /// the label's values (`tier == hot`, `hot == tier`).
+    fn operands(&mut self, a: &Expr, b: &Expr) -> (TExpr, TExpr) {
+        if let Some(i) = self.label_named(a) {
+            let l = self.expr(a);
+            return (l, self.label_operand(i, b));
+        }
+        if let Some(i) = self.label_named(b) {
+            let l = self.label_operand(i, a);
+            return (l, self.expr(b));
+        }
+        (self.expr(a), self.expr(b))
     }
 
     /// `==`/`!=`: the side whose type is known decides.
@@ -120,6 +133,13 @@ impl Checker<'_> {
     fn member(&mut self, value: &Expr, list: &Expr, negated: bool) -> TExprKind {
         let mut v = self.expr(value);
         let mut l = self.expr(list);
+        if let (Some(i), ExprKind::List(items)) = (self.label_named(value), &list.kind) {
+            for item in items {
+                if let ExprKind::String(word) = &item.kind {
+                    self.label_value(i, word, item.span, false);
+                }
+            }
+        }
         let any_list = Type::List(Box::new(Type::Any));
         if self.constrain(&mut l, &any_list, Role::InList) {
             self.element_of(&mut v, &mut l, Role::Compared);

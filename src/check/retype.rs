@@ -72,6 +72,7 @@ fn children(kind: &mut TExprKind) -> Vec<&mut TExpr> {
         | K::Field(_)
         | K::Let(_)
         | K::Score
-        | K::GroupTotal(_) => Vec::new(),
+        | K::GroupTotal(_)
+        | K::Label(_) => Vec::new(),
     }
 }

@@ -4,11 +4,12 @@
 //! |---|---|---|
 //! | `leadscore::unknown_type` | a schema type name that is not a type | `size: integer` |
 //! | `leadscore::unknown_field` | with a schema: a field it does not declare; any record's unknown field | `when company.sise > 10 add 5` |
-//! | `leadscore::undefined_name` | a name that is neither a field nor a `let` but looks like a misspelt `let`; a `let` used above (or inside) its definition | `when title contains any executiv add 5` |
+//! | `leadscore::undefined_name` | a name that is neither a field nor a `let` but looks like a misspelt `let`; a `let` used above (or inside) its definition; a label read in its own arms or above its block | `when title contains any executiv add 5` |
 //! | `leadscore::inconsistent_field` | without a schema: a field used as two different types | `when title contains "VP" add 5` then `when title > 3 add 1` |
 //! | `leadscore::type_mismatch` | a value of the wrong type for its position; a duration outside `within`, a regex outside `matches` | `when company.size contains "x" add 5` |
 //! | `leadscore::bad_call` | an unknown function, or the wrong number of arguments | `when cout(events) > 3 add 5` |
-//! | `leadscore::total_in_rule` | `score` or a group total in a rule or `let` | `when score > 50 add 5` |
+//! | `leadscore::total_in_rule` | `score`, a group total or a label in a rule or `let` | `when score > 50 add 5` |
+//! | `leadscore::not_a_label_value` | a label compared with a value none of its arms gives | `call when tier == hott` |
 //! | `leadscore::duplicate_rule_label` | two rules with the same label | `... add 5 as "vip"` twice |
 //! | `leadscore::duplicate_name` | two lets, groups or labels (or a group and a label) with one name; a repeated schema field; two schemas | `group fit { ... }` and `label fit { ... }` |
 //! | `leadscore::invalid_regex` | a regex the engine rejects, or an unknown flag | `matches /(test/` |
@@ -23,7 +24,7 @@
 
 use super::{Diagnostic, ToDiagnostic};
 use crate::check::lints::{Lint, Never};
-use crate::check::{Expected, Literal, NameKind, Problem, Role};
+use crate::check::{Expected, Literal, NameKind, Problem, Role, Total};
 use crate::rules::Type;
 use crate::syntax::ast::StrOp;
 
@@ -46,6 +47,11 @@ impl ToDiagnostic for Problem {
         }
     }
 }
+
+/// Why a rule cannot read `score` or a group total.
+const TOTALS_LATER: &str =
+    "rules are summed to make the totals, so no total exists while rules run; \
+     use `score` and group totals in `label` conditions instead";
 
 /// "Did you mean" help, or a fallback.
 fn suggest(suggestion: &Option<String>, fallback: &str) -> String {
@@ -103,18 +109,38 @@ fn names(p: &Problem) -> Option<Diagnostic> {
             )
             .with_help(format!("call it as `{}`", usage(name)))
         }
-        Problem::TotalInRule { span, name, is_score } => {
-            let what = if *is_score { "the total `score`".to_string() } else { format!("the group total `{name}`") };
+        Problem::TotalInRule { span, name, what } => {
+            let (what, label, help) = match what {
+                Total::Score => ("the total `score`".to_string(), "totals do not exist yet here", TOTALS_LATER),
+                Total::Group => (format!("the group total `{name}`"), "totals do not exist yet here", TOTALS_LATER),
+                Total::Label => (
+                    format!("the label `{name}`"),
+                    "labels are decided after the rules",
+                    "labels are decided from the totals, after every rule has run; \
+                     read a label in the conditions of a label below it, or write `lead.NAME` for a lead field",
+                ),
+            };
             Diagnostic::error(
                 "leadscore::total_in_rule",
                 format!("{what} is not available in a rule"),
                 *span,
-                "totals do not exist yet here",
+                label,
             )
-            .with_help(
-                "rules are summed to make the totals, so no total exists while rules run; \
-                 use `score` and group totals in `label` conditions instead",
+            .with_help(help)
+        }
+        Problem::LabelTooEarly { span, name, def, itself, circle } => label_too_early(*span, name, *def, *itself, circle.as_deref()),
+        Problem::NotALabelValue { span, label, value, values, suggestion, bare } => {
+            let mut help = suggest(suggestion, &format!("its values are {}.", quoted_list(values)));
+            if *bare {
+                help.push_str(&format!(" To compare with a lead field of this name, write `lead.{value}`."));
+            }
+            Diagnostic::error(
+                "leadscore::not_a_label_value",
+                format!("the label `{label}` is never `{value}`"),
+                *span,
+                "not one of its values",
             )
+            .with_help(help)
         }
         _ => return None,
     })
@@ -170,6 +196,47 @@ fn let_too_early(
     .with_help(format!(
         "move `let {name} = ...` above its first use: a `let` is usable only after its definition"
     ))
+}
+
+fn label_too_early(
+    span: crate::syntax::ast::Span,
+    name: &str,
+    def: crate::syntax::ast::Span,
+    itself: bool,
+    circle: Option<&str>,
+) -> Diagnostic {
+    let (message, label, help) = match (itself, circle) {
+        (true, _) => (
+            format!("the label `{name}` is read in its own conditions"),
+            "its value is being decided here",
+            "a label can read only the labels declared above it; test the totals it is made of instead".to_string(),
+        ),
+        (false, Some(reader)) => (
+            format!("the labels `{reader}` and `{name}` read each other"),
+            "read here",
+            "labels are decided top to bottom, so only the lower of the two can read the other; \
+             moving one above the other would not help: test the totals in one of them instead"
+                .to_string(),
+        ),
+        (false, None) => (
+            format!("the label `{name}` is read before it is decided"),
+            "read here",
+            format!("labels are decided in the order they are declared: move `label {name}` above the label that reads it"),
+        ),
+    };
+    Diagnostic::error("leadscore::undefined_name", message, span, label)
+        .with_note(def, "declared here")
+        .with_help(help)
+}
+
+/// `a`, `b` and `c`, each in backticks.
+fn quoted_list(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    match quoted.as_slice() {
+        [] => "none".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// How to call each built-in function.

@@ -27,6 +27,8 @@ pub enum Node {
     Score,
     /// A group's clamped total (labels only).
     Group(u32),
+    /// The value of an earlier label (labels only).
+    Label(u32),
     /// `C where COND`, materialised (for lets, projections and `sum`).
     Where(Box<Node>, Box<Node>),
     /// `count(C)` of a list.
@@ -172,6 +174,8 @@ pub struct Compiled {
     pub labels: Vec<Vec<Option<Node>>>,
     /// Per rule, the shape nodes of the fields it reads (through `let`s too).
     pub rule_fields: Vec<Vec<usize>>,
+    /// Label blocks: each arm's value, a constant string (for later labels to read).
+    pub label_values: Vec<Vec<Val>>,
 }
 
 /// A constant found by looking through literals and `let`s.
@@ -227,6 +231,11 @@ pub fn compile(rules: &Ruleset) -> Compiled {
                 .collect()
         })
         .collect();
+    let label_values = rules
+        .labels
+        .iter()
+        .map(|l| l.arms.iter().map(|a| c.const_str(&a.value)).collect())
+        .collect();
     Compiled {
         shape: c.shape,
         strs: c.strs,
@@ -235,6 +244,7 @@ pub fn compile(rules: &Ruleset) -> Compiled {
         rules: compiled_rules,
         labels,
         rule_fields,
+        label_values,
     }
 }
 
@@ -297,6 +307,7 @@ impl<'r> Compiler<'r> {
             }
             K::Score => Node::Score,
             K::GroupTotal(i) => Node::Group(*i as u32),
+            K::Label(i) => Node::Label(*i as u32),
             K::Project(c, name) => return self.project(c, name),
             K::Where(c, cond) => {
                 let (c, origin) = self.expr(c);

@@ -40,6 +40,8 @@ pub struct Ctx<'a> {
     pub score: f64,
     /// The clamped group totals, once known.
     pub groups: Vec<f64>,
+    /// Each label's chosen arm so far (labels are evaluated in order).
+    pub labels: Vec<Option<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -61,6 +63,7 @@ impl<'a> Ctx<'a> {
             mismatches: 0,
             score: 0.0,
             groups: Vec::new(),
+            labels: Vec::new(),
         }
     }
 
@@ -189,6 +192,7 @@ impl<'a> Ctx<'a> {
             Node::Project(x, off) => self.project(x, *off),
             Node::Score => Val::Num(self.score),
             Node::Group(i) => Val::Num(self.groups.get(*i as usize).copied().unwrap_or(0.0)),
+            Node::Label(i) => self.label(*i as usize),
             Node::Where(c, cond) => self.filter(c, cond),
             Node::Count(x) => Val::Num(self.list_of(x).map_or(0, |l| self.len(l)) as f64),
             Node::CountWhere(c, cond) => Val::Num(self.count_kept(c, cond) as f64),
@@ -229,6 +233,12 @@ impl<'a> Ctx<'a> {
             Node::Slot { depth, slot } => self.slots.vals[self.slot_at(*depth, *slot) as usize],
             n => self.val(n),
         }
+    }
+
+    /// An earlier label's value; missing when no arm of it matched.
+    fn label(&self, i: usize) -> Val {
+        let arm = self.labels.get(i).copied().flatten();
+        arm.map_or(Val::Missing, |a| self.prog.label_values[i][a])
     }
 
     fn let_val(&mut self, i: usize) -> Val {

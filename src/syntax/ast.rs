@@ -453,6 +453,45 @@ pub enum ExprKind {
     Within(Box<Expr>, Box<Expr>),
 }
 
+impl Expr {
+    /// The direct sub-expressions, in source order.
+    pub fn children(&self) -> Vec<&Expr> {
+        use ExprKind as K;
+        match &self.kind {
+            K::Number(_) | K::String(_) | K::Bool(_) | K::Path(_) => vec![],
+            K::Regex { .. } | K::Duration { .. } => vec![],
+            K::List(xs) | K::Call(_, xs) | K::And(xs) | K::Or(xs) => xs.iter().collect(),
+            K::Field(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![x],
+            K::Where(a, b) | K::Arith(_, a, b) | K::Compare(_, a, b) => vec![a, b],
+            K::Matches(a, b) | K::Within(a, b) => vec![a, b],
+            K::In { value, list, .. } => vec![value, list],
+            K::Between(a, b, c) => vec![a, b, c],
+            K::StrTest { value, needle, .. } => vec![value, needle],
+        }
+    }
+
+    /// The first name of every path in `self`, outside `where` conditions
+    /// and `lead.` paths: the names that may refer to a `let` or a label.
+    pub fn names(&self) -> Vec<&Ident> {
+        let mut out = Vec::new();
+        self.collect_names(&mut out);
+        out
+    }
+
+    fn collect_names<'e>(&'e self, out: &mut Vec<&'e Ident>) {
+        match &self.kind {
+            ExprKind::Path(segs) if !(segs.len() > 1 && segs[0].node == "lead") => {
+                out.push(&segs[0]);
+            }
+            ExprKind::Where(coll, _) => coll.collect_names(out),
+            _ => self
+                .children()
+                .into_iter()
+                .for_each(|c| c.collect_names(out)),
+        }
+    }
+}
+
 /// Units of a duration literal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DurationUnit {

@@ -10,7 +10,7 @@ pub fn children(e: &TExpr) -> Vec<&TExpr> {
     use TExprKind as K;
     match &e.kind {
         K::Number(_) | K::String(_) | K::Bool(_) | K::Regex(_) | K::Duration(_) => vec![],
-        K::Field(_) | K::Let(_) | K::Score | K::GroupTotal(_) => vec![],
+        K::Field(_) | K::Let(_) | K::Score | K::GroupTotal(_) | K::Label(_) => vec![],
         K::List(xs) | K::Call(_, xs) | K::And(xs) | K::Or(xs) => xs.iter().collect(),
         K::Project(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![x],
         K::Where(a, b) | K::Arith(_, a, b) | K::Compare(_, a, b) => vec![a, b],
@@ -34,6 +34,7 @@ fn write_head(k: &TExprKind, out: &mut String) {
         K::Let(i) => write!(out, "let#{i}"),
         K::Score => write!(out, "score"),
         K::GroupTotal(g) => write!(out, "group#{g}"),
+        K::Label(l) => write!(out, "label#{l}"),
         K::Project(_, name) => write!(out, ".{name}"),
         K::Call(f, _) => write!(out, "{f:?}"),
         K::Arith(op, ..) => write!(out, "{op:?}"),
