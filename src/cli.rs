@@ -182,12 +182,35 @@ pub struct LeadsArgs {
     /// The lead field that identifies a lead (a dotted path like `crm.id` is allowed).
     #[arg(long, value_name = "FIELD", default_value = "id")]
     pub id: String,
+    /// The CSV delimiter: `,` `;` `|` or `tab` (default: detected from the header row).
+    #[arg(long, value_name = "CHAR", value_parser = input::parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// CSV numbers use a decimal comma (`1234,5`); the default for `;`-separated files.
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// The CSV file's encoding, e.g. `windows-1252`, `latin1` (default: UTF-8,
+    /// or Windows-1252 when the file is not UTF-8).
+    #[arg(long, value_name = "NAME", value_parser = input::parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl LeadsArgs {
     /// The evaluation time: `--as-of`, or now.
     pub fn as_of(&self) -> DateTime<Utc> {
         self.as_of.unwrap_or_else(Utc::now)
+    }
+
+    /// How to read the lead files for `rules`.
+    pub fn reading<'a>(&self, rules: &'a crate::rules::Ruleset) -> input::Reading<'a> {
+        input::Reading {
+            format: self.input_format,
+            lead_type: &rules.lead_type,
+            csv: input::CsvOptions {
+                delimiter: self.delimiter,
+                decimal_comma: self.decimal_comma,
+                encoding: self.encoding,
+            },
+        }
     }
 
     /// The `--id` field as path segments.

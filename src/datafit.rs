@@ -138,29 +138,34 @@ pub fn header_fit(fields: &Fields, columns: &[String], id: &[String]) -> HeaderF
         .map(String::as_str)
         .filter(|c| *c != id && !leaves.iter().any(|f| supplies(c, f)))
         .collect();
-    let unsupplied: Vec<&str> = leaves
-        .iter()
+    let unsupplied: Vec<&Field> = leaves
+        .into_iter()
         .filter(|f| !columns.iter().any(|c| supplies(c, f)))
-        .map(|f| f.name.as_str())
         .collect();
-    let pair = |names: &[&str], others: &[&str]| -> Vec<Suggested> {
-        names
+    let names: Vec<&str> = unsupplied.iter().map(|f| f.name.as_str()).collect();
+    let unread_fits = unread.iter().map(|n| Suggested {
+        name: n.to_string(),
+        suggestion: did_you_mean(n, names.iter().copied()).map(str::to_string),
+    });
+    // A field bound to columns (`from "Job Title"`) is looked for under each
+    // of its column names, so `Job Titel` is found for `title`.
+    let field_fits = unsupplied.iter().map(|f| Suggested {
+        name: f.name.clone(),
+        suggestion: f
+            .columns
             .iter()
-            .map(|n| Suggested {
-                name: n.to_string(),
-                suggestion: did_you_mean(n, others.iter().copied()).map(str::to_string),
-            })
-            .collect()
-    };
+            .find_map(|c| did_you_mean(c, unread.iter().copied()))
+            .map(str::to_string),
+    });
     HeaderFit {
-        unread: pair(&unread, &unsupplied),
-        unsupplied: pair(&unsupplied, &unread),
+        unread: unread_fits.collect(),
+        unsupplied: field_fits.collect(),
     }
 }
 
 /// The lead fields (not of list elements) that hold values rather than other
 /// fields the rules read: `company.size`, not `company`.
-fn lead_leaves(fields: &Fields) -> Vec<&Field> {
+pub fn lead_leaves(fields: &Fields) -> Vec<&Field> {
     let lead: Vec<&Field> = fields.list.iter().filter(|f| f.list.is_none()).collect();
     lead.iter()
         .copied()

@@ -13,6 +13,7 @@ use std::fmt;
 mod check;
 pub mod datafit;
 pub mod formats;
+pub mod input;
 pub mod io;
 mod syntax;
 mod testing;

@@ -132,7 +132,8 @@ impl SourceReader for GitReader {
 fn read_leads(args: &DiffArgs, new: &Program) -> Result<Vec<(String, Value)>, Stop> {
     let source = input::open(&args.leads).map_err(Stop::Trouble)?;
     let lead_type = &new.ruleset().lead_type;
-    let leads = input::leads(source, InputFormat::Auto, lead_type).map_err(Stop::Trouble)?;
+    let read = input::Reading::new(InputFormat::Auto, lead_type);
+    let leads = input::leads(source, &read).map_err(Stop::Trouble)?;
     let path: Vec<&str> = args.id.split('.').collect();
     let mut out = Vec::new();
     let mut bad = 0;

@@ -43,12 +43,8 @@ pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
             for source in sources {
                 ctx.file = many.then(|| source.name.clone());
                 let name = source.name.clone();
-                let leads = input::leads(
-                    source,
-                    args.input.input_format,
-                    &program.ruleset().lead_type,
-                )
-                .map_err(Stop::Trouble)?;
+                let read = args.input.reading(program.ruleset());
+                let leads = input::leads(source, &read).map_err(Stop::Trouble)?;
                 for lead in leads {
                     let lead =
                         lead.map_err(|e| Stop::Trouble(format!("cannot read {name}: {e}")))?;

@@ -18,6 +18,24 @@ pub fn add_columns(columns: &mut Vec<String>, header: Vec<String>) {
     }
 }
 
+/// Stops the run (exit 2) before a CSV input is scored when its header row
+/// supplies none of the fields the rules read: a `;` file read as `,`, the
+/// wrong file or the wrong rules would otherwise score every row to zero.
+pub fn header_supplies_some(
+    program: &Program,
+    header: &[String],
+    id: &[String],
+    name: &str,
+) -> Result<(), Stop> {
+    let fit = datafit::header_fit(program.fields(), header, id);
+    let supplied = datafit::lead_leaves(program.fields()).len() > fit.unsupplied.len();
+    if supplied || fit.unsupplied.is_empty() {
+        return Ok(());
+    }
+    let text = crate::diagnostics::input::no_column_for_any(&fit.unsupplied, header);
+    Err(Stop::Trouble(format!("{name}: {text}")))
+}
+
 /// Prints the report to stderr, writes `--summary-json` (the `counts`
 /// object with a `findings` array added), and says whether `--strict` fails
 /// the run.

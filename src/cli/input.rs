@@ -4,6 +4,9 @@
 //! failure of the reading itself (an I/O error) ends the iteration.
 
 mod csv_leads;
+mod dialect;
+
+pub use dialect::{parse_delimiter, parse_encoding, CsvOptions};
 
 use super::InputFormat;
 use crate::rules::Type;
@@ -88,21 +91,43 @@ pub fn open(name: &str) -> Result<Source, String> {
     })
 }
 
-/// The leads of `source`. `lead_type` converts CSV cells to the rules' field types.
-/// Fails (with a one-line message) when the input as a whole cannot be read.
-pub fn leads(source: Source, format: InputFormat, lead_type: &Type) -> Result<Leads, String> {
+/// How to read lead files: the format, the rules' lead type (CSV cells are
+/// converted to its field types) and the CSV dialect options.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    /// The format, or `Auto`.
+    pub format: InputFormat,
+    /// The declared or inferred lead type.
+    pub lead_type: &'a Type,
+    /// `--delimiter`, `--decimal-comma`, `--encoding`.
+    pub csv: CsvOptions,
+}
+
+impl<'a> Reading<'a> {
+    /// Default options: the format and the CSV dialect are detected.
+    pub fn new(format: InputFormat, lead_type: &'a Type) -> Reading<'a> {
+        Reading {
+            format,
+            lead_type,
+            csv: CsvOptions::default(),
+        }
+    }
+}
+
+/// The leads of `source`. Fails (with a one-line message) when the input as
+/// a whole cannot be read.
+pub fn leads(source: Source, read: &Reading) -> Result<Leads, String> {
     let failed = |e: io::Error| format!("cannot read {}: {e}", source.name);
-    let (format, reader) = match (format, source.by_name) {
+    let (format, reader) = match (read.format, source.by_name) {
         (InputFormat::Auto, Some(by_name)) => (by_name, source.reader),
         (InputFormat::Auto, None) => sniff(source.reader).map_err(failed)?,
         (format, _) => (format, source.reader),
     };
+    let in_file = |e: String| format!("{}: {e}", source.name);
     match format {
         InputFormat::Jsonl | InputFormat::Auto => Ok(Box::new(JsonLines::new(reader))),
-        InputFormat::Json => json_array(reader).map_err(|e| format!("{}: {e}", source.name)),
-        InputFormat::Csv => {
-            csv_leads::leads(reader, lead_type).map_err(|e| format!("{}: {e}", source.name))
-        }
+        InputFormat::Json => json_array(reader).map_err(in_file),
+        InputFormat::Csv => csv_leads::leads(reader, read).map_err(in_file),
     }
 }
 
@@ -229,9 +254,9 @@ pub enum Stream {
 }
 
 /// Like [`leads`], but JSON Lines come back as their raw text.
-pub fn stream(source: Source, format: InputFormat, lead_type: &Type) -> Result<Stream, String> {
+pub fn stream(source: Source, read: &Reading) -> Result<Stream, String> {
     let failed = |e: io::Error| format!("cannot read {}: {e}", source.name);
-    let (format, reader) = match (format, source.by_name) {
+    let (format, reader) = match (read.format, source.by_name) {
         (InputFormat::Auto, Some(by_name)) => (by_name, source.reader),
         (InputFormat::Auto, None) => sniff(source.reader).map_err(failed)?,
         (format, _) => (format, source.reader),
@@ -240,7 +265,7 @@ pub fn stream(source: Source, format: InputFormat, lead_type: &Type) -> Result<S
         return Ok(Stream::Lines(reader));
     }
     if format == InputFormat::Csv {
-        let (leads, header) = csv_leads::leads_with_header(reader, lead_type)
+        let (leads, header) = csv_leads::leads_with_header(reader, read)
             .map_err(|e| format!("{}: {e}", source.name))?;
         return Ok(Stream::Csv { header, leads });
     }
@@ -249,7 +274,8 @@ pub fn stream(source: Source, format: InputFormat, lead_type: &Type) -> Result<S
         reader,
         by_name: Some(format),
     };
-    leads(source, format, lead_type).map(Stream::Leads)
+    let read = Reading { format, ..*read };
+    leads(source, &read).map(Stream::Leads)
 }
 
 /// A whole-file JSON array (or a single object: one lead).
@@ -323,7 +349,7 @@ mod tests {
             by_name: None,
         };
         let ty = Type::Record(Default::default());
-        leads(source, format, &ty)
+        leads(source, &Reading::new(format, &ty))
             .unwrap()
             .map(Result::unwrap)
             .collect()

@@ -44,15 +44,12 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     for source in sources {
         ctx.file = many.then(|| source.name.clone());
         let name = source.name.clone();
-        let stream = input::stream(
-            source,
-            args.input.input_format,
-            &program.ruleset().lead_type,
-        )
-        .map_err(Stop::Trouble)?;
+        let read = args.input.reading(program.ruleset());
+        let stream = input::stream(source, &read).map_err(Stop::Trouble)?;
         match stream {
             Stream::Leads(leads) => score_stream(&ctx, leads, &mut writer, &mut tally),
             Stream::Csv { header, leads } => {
+                fit::header_supplies_some(&program, &header, &ctx.id, &name)?;
                 fit::add_columns(&mut columns, header);
                 score_stream(&ctx, leads, &mut writer, &mut tally)
             }

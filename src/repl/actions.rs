@@ -117,11 +117,8 @@ impl Session {
     /// Reads leads from a file for `:lead N` and `:leads`.
     pub fn load_leads(&mut self, path: &str) -> String {
         let read = input::open(path).and_then(|source| {
-            input::leads(
-                source,
-                InputFormat::Auto,
-                &self.program().ruleset().lead_type,
-            )
+            let read = input::Reading::new(InputFormat::Auto, &self.program().ruleset().lead_type);
+            input::leads(source, &read)
         });
         let leads = match read {
             Ok(leads) => leads,

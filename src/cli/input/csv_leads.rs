@@ -1,9 +1,12 @@
-//! CSV leads: a header row names the fields (`company.size` makes a nested
-//! object), and each cell is converted to the type the rules give its field.
-//! An empty cell is a missing field; a cell that cannot be converted makes
-//! its row a bad lead.
+//! CSV leads: a header row names the fields (a field's name or one of its
+//! `from` sources; `company.size` makes a nested object), and each cell is
+//! converted to the type the rules give its field. An empty cell is a
+//! missing field; a cell that cannot be converted makes its row a bad lead.
+//! The encoding, delimiter and decimal separator are detected or given
+//! (`dialect.rs`).
 
-use super::{BadLead, Lead, Leads, Loc};
+use super::dialect::{self, Counting, Lines};
+use super::{BadLead, Lead, Leads, Loc, Reading};
 use crate::eval;
 use crate::rules::Type;
 use csv::{ErrorKind, StringRecord, StringRecordsIntoIter};
@@ -13,22 +16,27 @@ use std::io::{self, BufRead};
 type Reader = Box<dyn BufRead + Send>;
 
 /// The rows of a CSV input as leads. Fails when the header row is unusable.
-pub fn leads(reader: Reader, lead_type: &Type) -> Result<Leads, String> {
-    leads_with_header(reader, lead_type).map(|(leads, _)| leads)
+pub fn leads(reader: Reader, read: &Reading) -> Result<Leads, String> {
+    leads_with_header(reader, read).map(|(leads, _)| leads)
 }
 
 /// Like [`leads`], and the header row's column names (trimmed).
-pub fn leads_with_header(reader: Reader, lead_type: &Type) -> Result<(Leads, Vec<String>), String> {
+pub fn leads_with_header(reader: Reader, read: &Reading) -> Result<(Leads, Vec<String>), String> {
+    let mut reader = dialect::decode(reader, &read.csv).map_err(|e| e.to_string())?;
+    let delimiter = dialect::delimiter(&mut reader, &read.csv).map_err(|e| e.to_string())?;
+    let (counting, lines) = Counting::new(reader);
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(reader);
+        .delimiter(delimiter)
+        .from_reader(counting);
     let headers = csv.headers().map_err(|e| e.to_string())?;
-    let columns = columns(headers, lead_type)?;
+    let columns = columns(headers, read.lead_type)?;
     let header = columns.iter().map(|c| c.name.clone()).collect();
     let rows = Box::new(Rows {
         rows: csv.into_records(),
         columns,
-        line: 1,
+        lines,
+        decimal_comma: read.csv.decimal_comma || delimiter == b';',
     });
     Ok((rows, header))
 }
@@ -42,9 +50,10 @@ struct Column {
 }
 
 struct Rows {
-    rows: StringRecordsIntoIter<Reader>,
+    rows: StringRecordsIntoIter<Counting>,
     columns: Vec<Column>,
-    line: u64,
+    lines: Lines,
+    decimal_comma: bool,
 }
 
 impl Iterator for Rows {
@@ -52,13 +61,10 @@ impl Iterator for Rows {
 
     fn next(&mut self) -> Option<io::Result<Lead>> {
         let lead = match self.rows.next()? {
-            Ok(row) => {
-                self.line = row.position().map_or(self.line + 1, |p| p.line());
-                Lead {
-                    at: Loc::Line(self.line),
-                    value: convert(&row, &self.columns),
-                }
-            }
+            Ok(row) => Lead {
+                at: Loc::Line(self.line_of(row.position())),
+                value: convert(&row, &self.columns, self.decimal_comma),
+            },
             Err(e) => return Some(self.bad_row(e)),
         };
         Some(Ok(lead))
@@ -66,9 +72,14 @@ impl Iterator for Rows {
 }
 
 impl Rows {
+    /// The line a row starts on, from its byte offset.
+    fn line_of(&self, at: Option<&csv::Position>) -> u64 {
+        self.lines.line_at(at.map_or(0, |p| p.byte()))
+    }
+
     /// A row the CSV reader rejected: a bad lead, or the end for an I/O error.
     fn bad_row(&mut self, e: csv::Error) -> io::Result<Lead> {
-        self.line = e.position().map_or(self.line + 1, |p| p.line());
+        let line = self.line_of(e.position());
         let message = match e.kind() {
             ErrorKind::Io(_) => return Err(io::Error::from(e)),
             ErrorKind::UnequalLengths {
@@ -80,7 +91,7 @@ impl Rows {
             _ => e.to_string(),
         };
         Ok(Lead {
-            at: Loc::Line(self.line),
+            at: Loc::Line(line),
             value: Err(BadLead::new(message)),
         })
     }
@@ -144,14 +155,14 @@ fn field_type(lead_type: &Type, path: &[String]) -> Type {
 }
 
 /// A row as a lead object; the first cell that does not convert makes it a bad lead.
-fn convert(row: &StringRecord, columns: &[Column]) -> Result<Value, BadLead> {
+fn convert(row: &StringRecord, columns: &[Column], decimal_comma: bool) -> Result<Value, BadLead> {
     let mut lead = Map::new();
     let mut problem = None;
     for (cell, column) in row.iter().zip(columns) {
         if cell.trim().is_empty() {
             continue;
         }
-        match cell_value(cell, &column.ty) {
+        match cell_value(cell, &column.ty, decimal_comma) {
             Ok(value) => insert(&mut lead, &column.path, value),
             Err(expected) => {
                 let found = Value::from(cell);
@@ -172,11 +183,16 @@ fn convert(row: &StringRecord, columns: &[Column]) -> Result<Value, BadLead> {
 }
 
 /// A cell converted to a field type, or what was expected.
-fn cell_value(cell: &str, ty: &Type) -> Result<Value, String> {
+fn cell_value(cell: &str, ty: &Type, decimal_comma: bool) -> Result<Value, String> {
     let text = cell.trim();
+    let number_text = if decimal_comma {
+        eval::decimal_point(text)
+    } else {
+        text.into()
+    };
     let converted = match ty {
-        Type::Int => int(text),
-        Type::Number => number(text),
+        Type::Int => int(&number_text),
+        Type::Number => number(&number_text),
         Type::Bool => bool(text),
         Type::List(_) => serde_json::from_str(text).ok().filter(Value::is_array),
         Type::Record(_) => serde_json::from_str(text).ok().filter(Value::is_object),
@@ -253,7 +269,8 @@ mod tests {
             ("tags", Type::List(Box::new(Type::String))),
         ]);
         let reader: Reader = Box::new(Cursor::new(text.as_bytes().to_vec()));
-        Ok(leads(reader, &ty)?.map(Result::unwrap).collect())
+        let read = Reading::new(crate::cli::InputFormat::Csv, &ty);
+        Ok(leads(reader, &read)?.map(Result::unwrap).collect())
     }
 
     #[test]

@@ -1,0 +1,204 @@
+//! CRM exports as they come: CSV dialects (delimiter, decimal comma,
+//! encoding, BOM, CRLF), boolean spellings, the header check before
+//! scoring, and source names bound in the schema. Each test writes its
+//! files to a temporary folder and runs the binary there.
+
+mod common;
+
+use common::run_in;
+use std::path::Path;
+
+const AS_OF: &str = "--as-of=2026-11-01T00:00:00Z";
+
+const RULES: &str = r#"schema {
+  id: string
+  title: string? from "Job Title"
+  employees: int? from "Number of Employees"
+  revenue: number? from "Annual Revenue"
+  newsletter: bool? from "Newsletter"
+}
+when title contains "VP" add 50 as "exec"
+when employees >= 200 add 20 as "mid-market"
+when revenue >= 1000000.5 add 10 as "revenue"
+when newsletter add 5 as "newsletter"
+"#;
+
+/// A folder holding `crm.rules` and the given files.
+fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("crm.rules"), RULES).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    dir
+}
+
+fn score(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let mut all = vec!["score", "crm.rules", AS_OF];
+    all.extend(args);
+    run_in(dir, &all)
+}
+
+/// The `score` of each output line, in order (`E` for an error record).
+fn scores(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.get("score").map_or("E".to_string(), |s| s.to_string())
+        })
+        .collect()
+}
+
+const COMMA: &str = "id,Job Title,Number of Employees,Annual Revenue,Newsletter\nL1,VP Sales,300,1000000.75,yes\nL2,Intern,12,,no\n";
+const SEMI: &str = "id;Job Title;Number of Employees;Annual Revenue;Newsletter\nL1;VP Sales;300;1000000,75;ja\nL2;Intern;12;;nein\n";
+
+#[test]
+fn comma_and_semicolon_exports_score_alike() {
+    let dir = folder(&[("a.csv", COMMA.as_bytes()), ("b.csv", SEMI.as_bytes())]);
+    let (a, err, status) = score(dir.path(), &["a.csv"]);
+    assert_eq!(
+        (status, scores(&a)),
+        (0, vec!["85".into(), "0".into()]),
+        "{err}"
+    );
+    let (b, err, status) = score(dir.path(), &["b.csv"]);
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn decimal_commas_on_request_and_a_forced_delimiter() {
+    let tabbed = COMMA.replace(',', "\t").replace("1000000.75", "1000000,75");
+    let dir = folder(&[("t.txt", tabbed.as_bytes())]);
+    let args = ["t.txt", "--input-format", "csv", "--decimal-comma"];
+    let (out, err, status) = score(dir.path(), &args);
+    assert_eq!(
+        (status, scores(&out)),
+        (0, vec!["85".into(), "0".into()]),
+        "{err}"
+    );
+    // Without --decimal-comma a comma in a number is a data error naming field and value.
+    let (out, _, status) = score(dir.path(), &args[..3]);
+    assert_eq!(status, 3);
+    assert!(
+        out.contains(r#"column `Annual Revenue`: expected number, found \"1000000,75\""#),
+        "{out}"
+    );
+    // A forced delimiter that is wrong leaves one column: stopped before scoring.
+    let (out, err, status) = score(
+        dir.path(),
+        &["t.txt", "--input-format", "csv", "--delimiter", ";"],
+    );
+    assert_eq!((status, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("no column for any field"), "{err}");
+}
+
+#[test]
+fn every_boolean_spelling_in_a_bool_column() {
+    let spellings = [
+        ("true", 5),
+        ("false", 0),
+        ("yes", 5),
+        ("no", 0),
+        ("ja", 5),
+        ("nein", 0),
+        ("wahr", 5),
+        ("falsch", 0),
+        ("oui", 5),
+        ("non", 0),
+        ("sí", 5),
+        ("SI", 5),
+        ("x", 5),
+        ("X", 5),
+        ("", 0),
+        ("1", 5),
+        ("0", 0),
+        ("Yes", 5),
+        ("NEIN", 0),
+    ];
+    let mut csv = String::from("id,Newsletter\n");
+    for (i, (s, _)) in spellings.iter().enumerate() {
+        csv += &format!("L{i},{s}\n");
+    }
+    csv += "bad,maybe\n";
+    let dir = folder(&[("b.csv", csv.as_bytes())]);
+    let (out, _, status) = score(dir.path(), &["b.csv"]);
+    assert_eq!(status, 3);
+    let mut want: Vec<String> = spellings.iter().map(|(_, p)| p.to_string()).collect();
+    want.push("E".into());
+    assert_eq!(scores(&out), want, "{out}");
+    assert!(out.contains("expected bool (true/false, yes/no"), "{out}");
+}
+
+#[test]
+fn crlf_rows_report_their_own_line() {
+    let csv = "id,Number of Employees\r\nL1,5\r\nL2,big\r\n\r\nL3,7\r\nL4,\"a\r\nb\"\r\nL5,x\r\n";
+    let dir = folder(&[("c.csv", csv.as_bytes())]);
+    let (out, _, status) = score(dir.path(), &["c.csv"]);
+    assert_eq!(status, 3);
+    let errors: Vec<&str> = out.lines().filter(|l| l.contains("error")).collect();
+    assert_eq!(errors.len(), 3, "{out}");
+    assert!(errors[0].contains("\"line 3: "), "{out}");
+    assert!(errors[1].contains("\"line 6: "), "{out}");
+    assert!(errors[2].contains("\"line 8: "), "{out}");
+}
+
+#[test]
+fn latin1_and_bom_files_are_read() {
+    let latin1 = b"id,Job Title\nL1,VP M\xfcnchen\n";
+    let bom = "\u{feff}id,Job Title\nL1,VP München\n";
+    let rules = format!("{RULES}when title contains \"münchen\" add 1 as \"munich\"\n");
+    let dir = folder(&[("l.csv", latin1), ("b.csv", bom.as_bytes())]);
+    std::fs::write(dir.path().join("crm.rules"), rules).unwrap();
+    let (a, err, status) = score(dir.path(), &["l.csv"]);
+    assert_eq!((status, scores(&a)), (0, vec!["51".into()]), "{err}");
+    let (b, _, _) = score(dir.path(), &["b.csv"]);
+    assert_eq!(a, b);
+    // Declared the wrong way round, UTF-8 read as Latin-1 does not match.
+    let (c, _, _) = score(dir.path(), &["b.csv", "--encoding", "latin1"]);
+    assert_eq!(scores(&c), vec!["50".to_string()]);
+    let (_, err, status) = score(dir.path(), &["b.csv", "--encoding", "klingon"]);
+    assert_eq!(status, 2);
+    assert!(err.contains("unknown encoding `klingon`"), "{err}");
+}
+
+#[test]
+fn a_header_without_the_fields_is_reported_before_scoring() {
+    let typo = "id,Job Titel,Number of Employes\nL1,VP,300\n";
+    let dir = folder(&[
+        ("t.csv", typo.as_bytes()),
+        ("p.csv", b"id,Job Title\nL1,VP\n"),
+    ]);
+    let (out, err, status) = score(dir.path(), &["t.csv"]);
+    assert_eq!((status, out.as_str()), (2, ""));
+    assert!(
+        err.contains("no column for any field the rules read"),
+        "{err}"
+    );
+    assert!(err.contains("`Job Titel` for title"), "{err}");
+    assert!(err.contains("`Number of Employes` for employees"), "{err}");
+    // Some fields present: scored, and the run report names the others.
+    let (out, err, status) = score(dir.path(), &["p.csv"]);
+    assert_eq!((status, scores(&out)), (0, vec!["50".into()]));
+    assert!(
+        err.contains("`employees`: missing or null in 1 of 1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`newsletter`: missing or null in 1 of 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_strings_and_source_names_score_like_csv() {
+    let jsonl = r#"{"id":"L1","Job Title":"VP Sales","Number of Employees":"300","Annual Revenue":"1000000.75","Newsletter":"true"}
+{"id":"L2","title":"Intern","employees":12,"revenue":"","newsletter":false}
+"#;
+    let dir = folder(&[("a.csv", COMMA.as_bytes()), ("a.jsonl", jsonl.as_bytes())]);
+    let (csv, _, _) = score(dir.path(), &["a.csv"]);
+    let (json, err, status) = score(dir.path(), &["a.jsonl"]);
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(csv, json);
+}
