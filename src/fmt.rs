@@ -13,6 +13,7 @@
 
 use crate::syntax::ast::*;
 use crate::syntax::{self, SyntaxError};
+use std::cell::RefCell;
 
 mod expr;
 mod testblock;
@@ -35,6 +36,7 @@ pub fn format(text: &str) -> Result<String, Vec<SyntaxError>> {
         last_end: 0,
         indent: 0,
         trailing: Vec::new(),
+        used: RefCell::new(Vec::new()),
     };
     for item in &file.items {
         p.item(item);
@@ -109,6 +111,8 @@ struct Printer<'s> {
     indent: usize,
     /// Comments that end a printed line: (line number, comment).
     trailing: Vec<(usize, String)>,
+    /// Comments already written inside an expression's lines (their starts).
+    used: RefCell<Vec<u32>>,
 }
 
 impl Printer<'_> {
@@ -157,6 +161,7 @@ impl Printer<'_> {
 
     /// Emits every comment that starts before `before`, each on its own line.
     fn comments_before(&mut self, before: u32) {
+        self.skip_used();
         while let Some(c) = self.comments.get(self.next_comment) {
             if c.span.start >= before {
                 break;
@@ -166,11 +171,25 @@ impl Printer<'_> {
             self.line(&text);
             self.last_end = self.last_end.max(span.end);
             self.next_comment += 1;
+            self.skip_used();
+        }
+    }
+
+    /// Steps over comments already written inside an expression.
+    fn skip_used(&mut self) {
+        let used = self.used.borrow();
+        while let Some(c) = self.comments.get(self.next_comment) {
+            if !used.contains(&c.span.start) {
+                break;
+            }
+            self.last_end = self.last_end.max(c.span.end);
+            self.next_comment += 1;
         }
     }
 
     /// A comment that follows `last_end` on the same source line.
     fn trailing_comment(&mut self) {
+        self.skip_used();
         let Some(c) = self.comments.get(self.next_comment) else {
             return;
         };
@@ -187,14 +206,17 @@ impl Printer<'_> {
         self.next_comment += 1;
     }
 
-    /// One blank line if the source had any between the last thing printed and `start`.
+    /// One blank line if the source had any between the last thing printed
+    /// and `start`. Only a line with nothing on it counts: a comment from
+    /// inside an item, moved above it, gets no blank line for the code
+    /// lines it was lifted over.
     fn blank_line_before(&mut self, start: u32) {
         let at_block_start = self.out.is_empty() || self.out.ends_with("{\n");
         if start < self.last_end {
             return; // comments from inside the item were already printed above it
         }
         let gap = &self.src[self.last_end as usize..start as usize];
-        if !at_block_start && gap.matches('\n').count() >= 2 {
+        if !at_block_start && has_blank_line(gap) {
             self.out.push('\n');
         }
     }
@@ -204,7 +226,8 @@ impl Printer<'_> {
     }
 
     fn expr_text(&self, e: &Expr, used: usize) -> String {
-        expr::Expr::new(self.src).print(e, WIDTH.saturating_sub(used + INDENT.len() * self.indent))
+        expr::Expr::layout(self.src, &self.comments, &self.used)
+            .print(e, WIDTH.saturating_sub(used + INDENT.len() * self.indent))
     }
 
     fn rule(&mut self, r: &Rule) {
@@ -300,6 +323,16 @@ fn field_text(src: &str, f: &FieldDecl) -> String {
         text = format!("{text} from {}", sources.join(", "));
     }
     text
+}
+
+/// Whether `gap` (source between two printed things) holds a line with
+/// nothing but blanks on it.
+fn has_blank_line(gap: &str) -> bool {
+    let lines: Vec<&str> = gap.split('\n').collect();
+    lines.len() > 2
+        && lines[1..lines.len() - 1]
+            .iter()
+            .any(|l| l.trim().is_empty())
 }
 
 fn type_text(src: &str, t: &TypeExpr) -> String {

@@ -68,8 +68,8 @@ fn every_comment_is_kept() {
         "{out}"
     );
     assert!(
-        out.contains("# in a condition\nwhen b or c add 3\n"),
-        "{out}"
+        out.contains("when (\n  b # in a condition\n  or c\n) add 3\n"),
+        "a condition broken by its author keeps its lines and comment:\n{out}"
     );
 }
 
@@ -114,6 +114,29 @@ fn parentheses_only_where_the_tree_needs_them() {
         fmt("when not (a or b) and x is not missing add 1"),
         "when not (a or b) and x is present add 1\n"
     );
+}
+
+#[test]
+fn the_authors_meaningful_parentheses_stay() {
+    assert_eq!(
+        fmt("when not (a == 1) and (b) add 1"),
+        "when not (a == 1) and b add 1\n"
+    );
+    assert_eq!(
+        fmt("when (a and b) or c add 1"),
+        "when (a and b) or c add 1\n"
+    );
+    assert_eq!(fmt("add a + (b * c)"), "add a + (b * c)\n");
+    assert_eq!(
+        fmt("when (a == 1) and (b == 2) add 1"),
+        "when a == 1 and b == 2 add 1\n"
+    );
+}
+
+#[test]
+fn a_comment_lifted_out_of_an_item_gets_no_blank_line() {
+    let src = "add 1\nwhen x == (\n  1 # one\n) add 2\n";
+    assert_eq!(fmt(src), "add 1\n# one\nwhen x == 1 add 2\n");
 }
 
 #[test]
