@@ -13,7 +13,10 @@ mod fmt;
 pub(crate) mod input;
 pub(crate) mod load;
 pub(crate) mod output;
+pub mod progress;
 mod score;
+mod shell;
+mod swap;
 mod test;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,6 +24,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 /// Runs the command line and returns the process exit status.
 pub fn run() -> ExitCode {
@@ -28,6 +32,7 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
+    let _ = SETTINGS.set(cli.global);
     let result = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
@@ -36,6 +41,8 @@ pub fn run() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Repl(args) => return crate::repl::run(args.config()),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
     };
     exit_code(result)
 }
@@ -108,10 +115,52 @@ fn note(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");
 }
 
-/// Colours in diagnostics: only when stderr is a terminal and `NO_COLOR` is unset or empty.
+/// Options every command takes, set once when the command line is parsed.
+#[derive(Clone, Copy, Debug, Default, Args)]
+pub struct Global {
+    /// When to colour diagnostics: `auto` (a terminal, and `NO_COLOR` unset), `always` or `never`.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// No progress bars and no closing summary on stderr (errors are still reported).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The `--color` choices.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when the output is a terminal and `NO_COLOR` is unset or empty.
+    #[default]
+    Auto,
+    /// Always colour, even into a pipe or a file.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+static SETTINGS: OnceLock<Global> = OnceLock::new();
+
+/// The global options of this run (the defaults when none were parsed, as in unit tests).
+pub fn settings() -> Global {
+    SETTINGS.get().copied().unwrap_or_default()
+}
+
+/// Whether output to a stream that `is_terminal` says is (or is not) a
+/// terminal gets colours, under `--color` and `NO_COLOR`.
+pub fn use_color(is_terminal: bool) -> bool {
+    match settings().color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            is_terminal && !no_color
+        }
+    }
+}
+
+/// Colours in diagnostics on stderr (see [`use_color`]).
 fn stderr_color() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    io::stderr().is_terminal() && !no_color
+    use_color(io::stderr().is_terminal())
 }
 
 /// Score leads with lead-scoring rules, or check the rules.
@@ -120,6 +169,8 @@ fn stderr_color() -> bool {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    global: Global,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,12 +189,16 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Try rules and leads interactively; rules files reload when saved.
     Repl(crate::repl::ReplArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `leadscore man | man -l -`.
+    Man(shell::ManArgs),
 }
 
 /// Options of `leadscore check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The rules files to check.
+    /// The rules files to check; `-` reads rules from standard input.
     #[arg(required = true, value_name = "RULES")]
     pub rules: Vec<PathBuf>,
     /// Fail (exit 1) on warnings too.
@@ -257,8 +312,10 @@ pub struct FitArgs {
     pub summary_json: Option<PathBuf>,
 }
 
-/// Options of `leadscore explain`.
+/// Options of `leadscore explain`. Here `--id` selects a lead, so the
+/// field that holds the ids is `--id-field`.
 #[derive(Debug, Args)]
+#[command(mut_arg("id", |a| a.long("id-field")))]
 pub struct ExplainArgs {
     /// The rules file.
     #[arg(value_name = "RULES")]
@@ -266,6 +323,9 @@ pub struct ExplainArgs {
     /// One lead given as JSON text, instead of lead files.
     #[arg(long, value_name = "JSON", conflicts_with = "leads")]
     pub lead: Option<String>,
+    /// Explain only the lead with this id (e.g. `--id L-1002`).
+    #[arg(long = "id", value_name = "ID", conflicts_with = "lead")]
+    pub only: Option<String>,
     #[command(flatten)]
     pub input: LeadsArgs,
 }

@@ -11,6 +11,7 @@ use crate::syntax::ast::Span;
 use std::fmt;
 
 mod check;
+pub mod cli;
 pub mod datafit;
 pub mod formats;
 pub mod input;

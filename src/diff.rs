@@ -56,7 +56,8 @@ pub struct LabelMoves {
     pub moves: BTreeMap<(Option<String>, Option<String>), usize>,
 }
 
-/// How often one rule fired, in each version (`None`: the rule is not in that version).
+/// How often one rule fired, and the points it gave in all, in each version
+/// (`None`: the rule is not in that version).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleFires {
     /// The rule's label.
@@ -65,6 +66,18 @@ pub struct RuleFires {
     pub old: Option<usize>,
     /// Leads it fired for with the new rules.
     pub new: Option<usize>,
+    /// The points it gave over all compared leads with the old rules (before caps).
+    pub old_points: f64,
+    /// The same with the new rules.
+    pub new_points: f64,
+}
+
+impl RuleFires {
+    /// The rule is new or gone, fires for a different number of leads, or
+    /// gives different points (`add 50` became `add 60`).
+    pub fn changed(&self) -> bool {
+        self.old != self.new || self.old_points != self.new_points
+    }
 }
 
 /// One lead that moved, with both explanations.
@@ -148,6 +161,8 @@ impl Acc {
                 label: label.clone(),
                 old: a.map(|_| 0),
                 new: b.map(|_| 0),
+                old_points: 0.0,
+                new_points: 0.0,
             })
             .collect();
         let labels = label_names
@@ -197,6 +212,8 @@ impl Acc {
         for (fires, (i, j)) in r.rules.iter_mut().zip(&self.rule_index) {
             bump(&mut fires.old, i.is_some_and(|i| a.rules[i].fired));
             bump(&mut fires.new, j.is_some_and(|j| b.rules[j].fired));
+            fires.old_points += i.map_or(0.0, |i| a.rules[i].points);
+            fires.new_points += j.map_or(0.0, |j| b.rules[j].points);
         }
         for (moves, (i, j)) in r.labels.iter_mut().zip(&self.label_index) {
             let from = i.and_then(|i| value(old, i, a));

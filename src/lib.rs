@@ -51,7 +51,17 @@ impl Loaded {
 /// `reader`. Fails only when the entry file itself cannot be read; every
 /// other problem is a diagnostic.
 pub fn load(entry: &str, reader: &dyn syntax::SourceReader) -> std::io::Result<Loaded> {
-    let parsed = syntax::load(entry, reader)?;
+    load_rooted(entry, None, reader)
+}
+
+/// Like [`load`], with includes allowed anywhere under `root` (a folder
+/// holding the entry file), not only under the entry file's folder.
+pub fn load_rooted(
+    entry: &str,
+    root: Option<&std::path::Path>,
+    reader: &dyn syntax::SourceReader,
+) -> std::io::Result<Loaded> {
+    let parsed = syntax::load_rooted(entry, root, reader)?;
     Ok(finish(parsed))
 }
 

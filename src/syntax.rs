@@ -15,7 +15,9 @@ mod scan;
 
 pub use error::{Context, Limit, SyntaxError, SyntaxErrorKind};
 pub use error::{MAX_FILE_BYTES, MAX_LIST_ITEMS, MAX_RULES, MAX_STRING_BYTES};
-pub use load::{load, load_str, normalize, MemReader, Parsed, SourceReader};
+pub use load::{
+    include_root, load, load_rooted, load_str, normalize, MemReader, Parsed, SourceReader,
+};
 pub use lower::MAX_EXPR_DEPTH;
 pub use scan::MAX_DEPTH;
 

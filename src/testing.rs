@@ -33,14 +33,21 @@ pub struct Suite {
     pub loaded: Loaded,
     /// Its test blocks, in source order.
     pub tests: Vec<TestBlock>,
+    /// The folder includes and `lead from` files may not leave (canonical).
+    pub root: std::path::PathBuf,
 }
 
-/// Loads the ruleset `entry` and collects its tests. Fails only when the
-/// entry file cannot be read.
-pub fn suite(entry: &str, reader: &dyn SourceReader) -> std::io::Result<Suite> {
-    let loaded = crate::load(entry, reader)?;
+/// Loads the ruleset `entry` and collects its tests. Includes and `lead
+/// from` files may be anywhere under `root` (default: the entry file's
+/// folder). Fails only when the entry file cannot be read.
+pub fn suite(
+    entry: &str,
+    root: Option<&Path>,
+    reader: &dyn SourceReader,
+) -> std::io::Result<Suite> {
+    let loaded = crate::load_rooted(entry, root, reader)?;
     // The same files parse to the same ids again, so the spans agree with `loaded`.
-    let parsed = crate::syntax::load(entry, reader)?;
+    let parsed = crate::syntax::load_rooted(entry, root, reader)?;
     let tests = parsed
         .items
         .into_iter()
@@ -53,6 +60,7 @@ pub fn suite(entry: &str, reader: &dyn SourceReader) -> std::io::Result<Suite> {
         name: entry.to_string(),
         loaded,
         tests,
+        root: crate::syntax::include_root(entry, root, reader),
     })
 }
 
@@ -198,30 +206,57 @@ fn lead_of(suite: &Suite, reader: &dyn SourceReader, t: &TestBlock) -> Result<Va
         Some(LeadKind::Inline(json)) => Ok(to_value(json)),
         Some(LeadKind::File(path)) => {
             let file = suite.loaded.sources.get(path.span.file).name.as_str();
-            read_lead(&suite.name, file, &path.node, reader)
+            read_lead(&suite.root, file, &path.node, reader)
         }
         None => Err("the test has no lead".into()),
     }
 }
 
-/// Reads `lead from PATH`: relative to the test's file, inside the entry file's folder.
-fn read_lead(
-    entry: &str,
+/// A `lead from` file that cannot be read as a lead, found without running the test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeadFileProblem {
+    /// The path as written, quotes included.
+    pub span: Span,
+    /// Why it cannot be read.
+    pub reason: String,
+}
+
+/// Every `lead from` file of the suite's tests that cannot be read as a lead.
+pub fn lead_file_problems(suite: &Suite, reader: &dyn SourceReader) -> Vec<LeadFileProblem> {
+    let files = suite.tests.iter().flat_map(|t| &t.entries);
+    let paths = files.filter_map(|e| match e {
+        TestEntry::Lead(l) => match &l.kind {
+            LeadKind::File(path) => Some(path),
+            LeadKind::Inline(_) => None,
+        },
+        _ => None,
+    });
+    paths
+        .filter_map(|path| {
+            let file = suite.loaded.sources.get(path.span.file).name.as_str();
+            let err = read_lead(&suite.root, file, &path.node, reader).err()?;
+            Some(LeadFileProblem {
+                span: path.span,
+                reason: err,
+            })
+        })
+        .collect()
+}
+
+/// Reads `lead from PATH`: relative to the test's file, inside `root`.
+pub fn read_lead(
+    root: &Path,
     file: &str,
     path: &str,
     reader: &dyn SourceReader,
 ) -> Result<Value, String> {
-    let root_dir = Path::new(entry).parent().unwrap_or(Path::new(""));
-    let root = reader
-        .canonicalize(root_dir)
-        .unwrap_or_else(|_| root_dir.to_path_buf());
     let joined = Path::new(file).parent().unwrap_or(Path::new("")).join(path);
     let cannot = |why: String| format!("cannot read the lead file \"{path}\": {why}");
     let canonical = reader
         .canonicalize(&joined)
         .map_err(|e| cannot(e.to_string()))?;
     let climbs = canonical.components().any(|c| c == Component::ParentDir);
-    if Path::new(path).is_absolute() || climbs || !canonical.starts_with(&root) {
+    if Path::new(path).is_absolute() || climbs || !canonical.starts_with(root) {
         return Err(cannot("it is outside the rules' folder".into()));
     }
     let text = reader.read(&joined).map_err(|e| cannot(e.to_string()))?;

@@ -275,5 +275,5 @@ fn threads_give_the_same_bytes_with_bad_lines() {
         "error records keep their line numbers"
     );
     assert_eq!(status, 3);
-    assert!(summary.starts_with("scored 3006 leads, "), "{summary}");
+    assert!(summary.starts_with("scored 3,006 leads, "), "{summary}");
 }

@@ -5,20 +5,25 @@
 
 use super::load::{print_diagnostics, summary, FsReader};
 use super::{note, CheckArgs, CheckFormat, Status, Stop};
+use crate::diagnostics::cli::FileProblem;
 use crate::diagnostics::formats::{self, Entry};
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Severity, ToDiagnostic};
 use crate::Loaded;
-use std::io::Write;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::Path;
 
 /// Checks each rules file in turn. The exit status is the worst file's: an
 /// unreadable file (2) is worse than rules with errors (1), then clean (0).
 pub fn run(args: &CheckArgs) -> Result<Status, Stop> {
+    let names: Vec<String> = args.rules.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    super::swap::check_rules(&names, "leadscore check RULES...")?;
     let mut status = Status::Success;
     let mut entries = Vec::new();
     let mut files = Vec::new();
     for path in &args.rules {
         files.push(path.display().to_string());
-        let this = match crate::load(&path.to_string_lossy(), &FsReader) {
+        let this = match load_rules(path) {
             Ok(loaded) => {
                 report(&loaded, args, &mut entries);
                 if args.format == CheckFormat::Human {
@@ -27,7 +32,8 @@ pub fn run(args: &CheckArgs) -> Result<Status, Stop> {
                 verdict(&loaded, args)
             }
             Err(e) => {
-                let entry = Entry::unreadable(&path.display().to_string(), &e.to_string());
+                let problem = FileProblem::of(path, &e);
+                let entry = Entry::unreadable(&path.display().to_string(), &problem);
                 if args.format == CheckFormat::Human {
                     note(&format!("error: {}", entry.message));
                 }
@@ -39,6 +45,56 @@ pub fn run(args: &CheckArgs) -> Result<Status, Stop> {
     }
     print_machine(args.format, &files, &entries)?;
     Ok(status)
+}
+
+/// Loads one rules file with its includes; `-` reads the rules from stdin
+/// (named `<stdin>`, includes relative to the current folder).
+pub(super) fn load_rules(path: &Path) -> io::Result<Loaded> {
+    match read_stdin_if_dash(path)? {
+        Some(text) => Ok(crate::load_str(STDIN_NAME, &text, &FsReader)),
+        None => {
+            let mut loaded = crate::load(&path.to_string_lossy(), &FsReader)?;
+            lead_files(path, &mut loaded)?;
+            Ok(loaded)
+        }
+    }
+}
+
+/// Adds an error for each `lead from` file of the tests that cannot be read.
+fn lead_files(path: &Path, loaded: &mut Loaded) -> io::Result<()> {
+    let has_lead_files = loaded
+        .sources
+        .files()
+        .any(|(_, f)| f.text.contains("lead from"));
+    if !has_lead_files {
+        return Ok(());
+    }
+    let suite = crate::testing::suite(&path.to_string_lossy(), None, &FsReader)?;
+    let problems = crate::testing::lead_file_problems(&suite, &FsReader);
+    loaded
+        .diagnostics
+        .extend(problems.iter().map(ToDiagnostic::to_diagnostic));
+    loaded
+        .diagnostics
+        .sort_by_key(|d| (d.span.file, d.span.start));
+    Ok(())
+}
+
+/// The name rules read from standard input go by in reports.
+pub(super) const STDIN_NAME: &str = "<stdin>";
+
+/// For the path `-`, all of standard input (with a note when it is a terminal).
+pub(super) fn read_stdin_if_dash(path: &Path) -> io::Result<Option<String>> {
+    if path != Path::new("-") {
+        return Ok(None);
+    }
+    let mut stdin = io::stdin();
+    if stdin.is_terminal() {
+        note(crate::diagnostics::cli::reading_rules_stdin());
+    }
+    let mut text = String::new();
+    stdin.read_to_string(&mut text)?;
+    Ok(Some(text))
 }
 
 /// Human format: rendered now; machine formats: located and kept for the end.

@@ -4,7 +4,8 @@
 //! `git show`; its includes are read from the same revision.
 
 use super::input::{self, Lead};
-use super::load::{print_diagnostics, summary, FsReader};
+use super::load::{print_diagnostics, summary, unreadable_rules, FsReader};
+use super::progress::Progress;
 use super::{note, parse_as_of, InputFormat, Status, Stop};
 use crate::diff::{self, render};
 use crate::eval::{EvalOptions, Program};
@@ -55,6 +56,10 @@ pub enum DiffFormat {
 
 /// Scores the leads with both versions and prints the comparison.
 pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
+    let usage = "leadscore diff OLD_RULES NEW_RULES --leads FILE";
+    for spec in [&args.old, &args.new] {
+        super::swap::check_pair(spec, std::slice::from_ref(&args.leads), usage)?;
+    }
     let old = program(&args.old);
     let new = program(&args.new);
     let (old, new) = (old?, new?);
@@ -65,7 +70,10 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
         },
         sample: args.sample,
     };
+    let progress = Progress::counting("leads", Some(leads.len() as u64));
+    let leads = leads.into_iter().inspect(|_| progress.add(1));
     let report = diff::compare(&old, &new, leads, &config);
+    progress.finish();
     let text = match args.format {
         DiffFormat::Text => render::text(&report),
         DiffFormat::Json => format!("{:#}\n", render::json(&report)),
@@ -84,10 +92,10 @@ fn program(spec: &str) -> Result<Program, Stop> {
             &GitReader {
                 rev: rev.to_string(),
             },
-        ),
-        None => crate::load(spec, &FsReader),
-    }
-    .map_err(|e| Stop::Trouble(format!("cannot read rules {spec}: {e}")))?;
+        )
+        .map_err(|e| Stop::Trouble(format!("cannot read rules {spec}: {e}")))?,
+        None => crate::load(spec, &FsReader).map_err(|e| unreadable_rules(Path::new(spec), &e))?,
+    };
     print_diagnostics(&loaded);
     match &loaded.ruleset {
         Some(rs) if !loaded.has_errors() => Ok(Program::compile(rs)),
@@ -136,7 +144,7 @@ fn read_leads(args: &DiffArgs, new: &Program) -> Result<Vec<(String, Value)>, St
     let leads = input::leads(source, &read).map_err(Stop::Trouble)?;
     let path: Vec<&str> = args.id.split('.').collect();
     let mut out = Vec::new();
-    let mut bad = 0;
+    let mut bad = 0u64;
     for (n, lead) in leads.enumerate() {
         let lead: Lead =
             lead.map_err(|e| Stop::Trouble(format!("cannot read {}: {e}", args.leads)))?;
@@ -147,8 +155,10 @@ fn read_leads(args: &DiffArgs, new: &Program) -> Result<Vec<(String, Value)>, St
     }
     if bad > 0 {
         note(&format!(
-            "{bad} leads of {} could not be read and are left out",
-            args.leads
+            "{} of {} could not be read and {} left out",
+            crate::diagnostics::cli::count(bad, "lead", "leads"),
+            args.leads,
+            if bad == 1 { "is" } else { "are" }
         ));
     }
     Ok(out)

@@ -19,16 +19,19 @@ use super::load;
 use super::output::{bound_word, format_number, Scored};
 use super::score::{lead_id, open_all, score_one, Context};
 use super::{ExplainArgs, Status, Stop};
+use crate::diagnostics::cli::no_lead_with_id;
 use crate::eval::{Bound, Outcome};
 use crate::rules::Ruleset;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 
-/// Explains the `--lead` given, or every lead of the inputs.
+/// Explains the `--lead` given, or every lead of the inputs (only those
+/// with the `--id` given, when one is).
 pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
+    super::swap::check_score(&args.rules, &args.input.leads)?;
     let program = load::program(&args.rules)?;
-    let mut ctx = Context::new(&program, &args.input);
+    let ctx = Context::new(&program, &args.input);
     let mut out = BufWriter::new(io::stdout());
     let mut report = Report::default();
     match &args.lead {
@@ -37,30 +40,65 @@ pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
             report.add(&mut out, program.ruleset(), &scored, None)?;
         }
         None => {
-            let sources = open_all(&args.input.leads)?;
-            let many = sources.len() > 1;
-            let mut census = program.census();
-            for source in sources {
-                ctx.file = many.then(|| source.name.clone());
-                let name = source.name.clone();
-                let read = args.input.reading(program.ruleset());
-                let leads = input::leads(source, &read).map_err(Stop::Trouble)?;
-                for lead in leads {
-                    let lead =
-                        lead.map_err(|e| Stop::Trouble(format!("cannot read {name}: {e}")))?;
-                    let at = ctx.place(lead.at);
-                    report.add(
-                        &mut out,
-                        program.ruleset(),
-                        &score_one(&ctx, lead, &mut census),
-                        Some(&at),
-                    )?;
-                }
+            let read = explain_inputs(ctx, args, &mut report, &mut out)?;
+            if let Some(id) = args.only.as_deref().filter(|_| report.leads == 0) {
+                let field = &args.input.id;
+                return Err(Stop::Trouble(no_lead_with_id(field, id, read)));
             }
         }
     }
     out.flush().map_err(Stop::write)?;
     Ok(report.status())
+}
+
+/// Explains the leads of every input (those with the `--id` given, when
+/// one is); returns how many leads were read.
+fn explain_inputs(
+    mut ctx: Context,
+    args: &ExplainArgs,
+    report: &mut Report,
+    out: &mut impl Write,
+) -> Result<u64, Stop> {
+    let sources = open_all(&args.input.leads)?;
+    let many = sources.len() > 1;
+    let mut read = 0;
+    let mut census = ctx.program.census();
+    for source in sources {
+        ctx.file = many.then(|| source.name.clone());
+        let name = source.name.clone();
+        let reading = args.input.reading(ctx.program.ruleset());
+        let leads = input::leads(source, &reading).map_err(Stop::Trouble)?;
+        for lead in leads {
+            let lead = lead.map_err(|e| Stop::Trouble(format!("cannot read {name}: {e}")))?;
+            read += 1;
+            if !wanted(&ctx, &lead, args.only.as_deref()) {
+                continue;
+            }
+            let at = ctx.place(lead.at);
+            report.add(
+                out,
+                ctx.program.ruleset(),
+                &score_one(&ctx, lead, &mut census),
+                Some(&at),
+            )?;
+        }
+    }
+    Ok(read)
+}
+
+/// Whether `lead` is explained: always without `--id`, else when its id
+/// (a string, or a number or other value as JSON text) is the one given.
+fn wanted(ctx: &Context, lead: &input::Lead, only: Option<&str>) -> bool {
+    let Some(only) = only else { return true };
+    let value = match &lead.value {
+        Ok(v) => Some(v),
+        Err(bad) => bad.partial.as_ref(),
+    };
+    match value.map(|v| lead_id(v, &ctx.id)) {
+        Some(Value::String(s)) => s == only,
+        Some(Value::Null) | None => false,
+        Some(other) => format!("{other}") == only,
+    }
 }
 
 /// Scores the lead given as `--lead` text; text that is not a JSON object is a usage error.

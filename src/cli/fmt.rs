@@ -2,10 +2,12 @@
 //! layout, in place (each file replaced atomically), or with `--check`
 //! prints a unified diff of what would change and exits 1.
 
+use super::check::{read_stdin_if_dash, STDIN_NAME};
 use super::load::plural;
 use super::output;
 use super::test::rules_files;
 use super::{note, stderr_color, Status, Stop};
+use crate::diagnostics::cli::{cannot_read, FileProblem};
 use crate::diagnostics::{self, ToDiagnostic};
 use crate::source::SourceMap;
 use clap::Args;
@@ -18,7 +20,8 @@ pub struct FmtArgs {
     /// Change nothing: print a diff of what would change, and exit 1 if anything would.
     #[arg(long)]
     pub check: bool,
-    /// Rules files or folders to search for `*.rules` files (default: ./rules).
+    /// Rules files or folders to search for `*.rules` files (default: ./rules);
+    /// `-` formats standard input to standard output.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 }
@@ -36,6 +39,9 @@ enum Fate {
 
 /// Formats (or checks) every file and reports a one-line summary on stderr.
 pub fn run(args: &FmtArgs) -> Result<Status, Stop> {
+    if args.paths.iter().any(|p| p == Path::new("-")) {
+        return stdin(args);
+    }
     let files = rules_files(&args.paths)?;
     let mut fates = Vec::new();
     for file in &files {
@@ -62,20 +68,55 @@ pub fn run(args: &FmtArgs) -> Result<Status, Stop> {
     })
 }
 
-fn one(path: &Path, check: bool) -> Result<Fate, Stop> {
-    let name = path.to_string_lossy().into_owned();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Stop::Trouble(format!("cannot read {name}: {e}")))?;
-    let formatted = match crate::fmt::format(&text) {
-        Ok(f) => f,
+/// `fmt -`: formats standard input to standard output (for editors and
+/// hooks); with `--check`, prints the diff instead and exits 1 on a change.
+/// Rules with syntax errors print their diagnostics and nothing on stdout.
+fn stdin(args: &FmtArgs) -> Result<Status, Stop> {
+    if args.paths.len() > 1 {
+        return Err(Stop::Trouble(crate::diagnostics::cli::dash_alone("fmt")));
+    }
+    let path = Path::new("-");
+    let text = read_stdin_if_dash(path)
+        .map_err(|e| Stop::Trouble(cannot_read("rules", path, &FileProblem::of(path, &e))))?
+        .unwrap_or_default();
+    let Some(formatted) = formatted(STDIN_NAME, &text) else {
+        return Ok(Status::RulesFailed);
+    };
+    if !args.check {
+        let mut out = std::io::stdout();
+        out.write_all(formatted.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(Stop::write)?;
+        return Ok(Status::Success);
+    }
+    if formatted == text {
+        return Ok(Status::Success);
+    }
+    print_diff(STDIN_NAME, &text, &formatted)?;
+    Ok(Status::RulesFailed)
+}
+
+/// The formatted text, or `None` after printing the syntax errors.
+fn formatted(name: &str, text: &str) -> Option<String> {
+    match crate::fmt::format(text) {
+        Ok(f) => Some(f),
         Err(errors) => {
             let mut sources = SourceMap::new();
-            sources.add(name, text);
+            sources.add(name.to_string(), text.to_string());
             let diags: Vec<_> = errors.iter().map(ToDiagnostic::to_diagnostic).collect();
             let rendered = diagnostics::render(&sources, &diags, stderr_color());
             let _ = std::io::stderr().write_all(rendered.as_bytes());
-            return Ok(Fate::Broken);
+            None
         }
+    }
+}
+
+fn one(path: &Path, check: bool) -> Result<Fate, Stop> {
+    let name = path.to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Stop::Trouble(cannot_read("rules file", path, &FileProblem::of(path, &e))))?;
+    let Some(formatted) = formatted(&name, &text) else {
+        return Ok(Fate::Broken);
     };
     if formatted == text {
         return Ok(Fate::Unchanged);

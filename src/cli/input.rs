@@ -8,12 +8,15 @@ mod dialect;
 
 pub use dialect::{parse_delimiter, parse_encoding, CsvOptions};
 
+use super::progress::ByteCount;
 use super::InputFormat;
+use crate::diagnostics::cli::{cannot_read, FileProblem};
 use crate::rules::Type;
 use serde_json::Value;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, IsTerminal, Read};
+use std::path::Path;
 
 /// The leads of one input, in order.
 pub type Leads = Box<dyn Iterator<Item = io::Result<Lead>> + Send>;
@@ -69,26 +72,69 @@ pub struct Source {
     pub name: String,
     reader: Box<dyn BufRead + Send>,
     by_name: Option<InputFormat>,
+    /// Its size in bytes, when it is a regular file.
+    pub size: Option<u64>,
+    /// Not a regular file (a pipe, a terminal, a socket): its leads may
+    /// arrive slowly, so each record is written as soon as it is scored.
+    pub streaming: bool,
+    /// Standard input on a terminal: someone is expected to type.
+    pub is_terminal: bool,
+}
+
+impl Source {
+    /// The same input, with every byte read from it added to `count`.
+    pub fn counted(self, count: &ByteCount) -> Source {
+        Source {
+            reader: Box::new(count.wrap(self.reader)),
+            ..self
+        }
+    }
 }
 
 /// Opens a lead file, or stdin for `-`. Fails with a one-line message.
 pub fn open(name: &str) -> Result<Source, String> {
     if name == "-" {
+        let stdin = io::stdin();
+        let size = stdin_size();
         return Ok(Source {
             name: "<stdin>".into(),
-            reader: Box::new(BufReader::new(io::stdin())),
+            is_terminal: stdin.is_terminal(),
+            reader: Box::new(BufReader::new(stdin)),
             by_name: None,
+            size,
+            streaming: size.is_none(),
         });
     }
-    let file = File::open(name).map_err(|e| format!("cannot read leads file {name}: {e}"))?;
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(format!("cannot read leads file {name}: it is a folder"));
+    let path = Path::new(name);
+    let unreadable = |e: &io::Error| cannot_read("leads file", path, &FileProblem::of(path, e));
+    let file = File::open(name).map_err(|e| unreadable(&e))?;
+    let meta = file.metadata().map_err(|e| unreadable(&e))?;
+    if meta.is_dir() {
+        return Err(cannot_read("leads file", path, &FileProblem::Folder));
     }
     Ok(Source {
         name: name.to_string(),
         reader: Box::new(BufReader::new(file)),
         by_name: format_by_extension(name),
+        size: meta.is_file().then_some(meta.len()),
+        streaming: !meta.is_file(),
+        is_terminal: false,
     })
+}
+
+/// The size of standard input when it is a regular file (`< leads.jsonl`).
+#[cfg(unix)]
+fn stdin_size() -> Option<u64> {
+    use std::os::fd::AsFd;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = File::from(fd).metadata().ok()?;
+    meta.is_file().then_some(meta.len())
+}
+
+/// Elsewhere standard input is taken to be a stream.
+#[cfg(not(unix))]
+fn stdin_size() -> Option<u64> {
+    None
 }
 
 /// How to read lead files: the format, the rules' lead type (CSV cells are
@@ -270,9 +316,9 @@ pub fn stream(source: Source, read: &Reading) -> Result<Stream, String> {
         return Ok(Stream::Csv { header, leads });
     }
     let source = Source {
-        name: source.name,
         reader,
         by_name: Some(format),
+        ..source
     };
     let read = Reading { format, ..*read };
     leads(source, &read).map(Stream::Leads)
@@ -347,6 +393,9 @@ mod tests {
             name: "t".into(),
             reader: Box::new(Cursor::new(text.as_bytes().to_vec())),
             by_name: None,
+            size: None,
+            streaming: false,
+            is_terminal: false,
         };
         let ty = Type::Record(Default::default());
         leads(source, &Reading::new(format, &ty))

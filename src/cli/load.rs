@@ -1,6 +1,7 @@
 //! Reading rules from the file system, and reporting their diagnostics.
 
 use super::{note, stderr_color, Stop};
+use crate::diagnostics::cli::{cannot_read, FileProblem};
 use crate::diagnostics::{self, Diagnostic};
 use crate::eval::Program;
 use crate::syntax::SourceReader;
@@ -24,8 +25,12 @@ impl SourceReader for FsReader {
 
 /// Parses and checks a rules file; an unreadable file is trouble (exit 2).
 pub fn rules(path: &Path) -> Result<Loaded, Stop> {
-    crate::load(&path.to_string_lossy(), &FsReader)
-        .map_err(|e| Stop::Trouble(format!("cannot read rules file {}: {e}", path.display())))
+    crate::load(&path.to_string_lossy(), &FsReader).map_err(|e| unreadable_rules(path, &e))
+}
+
+/// `cannot read rules file PATH: REASON`, worded as everywhere else.
+pub fn unreadable_rules(path: &Path, e: &io::Error) -> Stop {
+    Stop::Trouble(cannot_read("rules file", path, &FileProblem::of(path, e)))
 }
 
 /// Loads and compiles the rules for scoring. Diagnostics (warnings too) go to

@@ -93,6 +93,14 @@ impl Writer {
         }
     }
 
+    /// Writes everything written so far through to the destination.
+    pub fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Jsonl(out) => out.flush(),
+            Sink::Csv(csv) => csv.flush(),
+        }
+    }
+
     /// Flushes everything written.
     pub fn finish(self) -> io::Result<()> {
         match self.sink {

@@ -5,15 +5,19 @@ use super::fit;
 use super::input::{self, Lead, Leads, Source, Stream};
 use super::load;
 use super::output::{self, OutputFile, Scored, Writer};
+use super::progress::{ByteCount, Progress};
 use super::{note, OutputFormat, ScoreArgs, Status, Stop};
 use crate::datafit::RunFacts;
 use crate::eval::{Census, EvalOptions, Program};
 use serde_json::Value;
 use std::io::{self, Write};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 mod lines;
+mod tally;
+
+use tally::Tally;
 
 /// Scores every lead of every input and writes the records.
 pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
@@ -22,18 +26,27 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
             "--explain needs --format jsonl: reasons do not fit in a CSV cell".into(),
         ));
     }
+    super::swap::check_score(&args.rules, &args.input.leads)?;
     refuse_overwrite(args)?;
     let started = Instant::now();
     let program = load::program(&args.rules)?;
+    let read = ByteCount::default();
     let sources = open_all(&args.input.leads)?;
+    let sources: Vec<Source> = sources.into_iter().map(|s| s.counted(&read)).collect();
+    let size = sources.iter().map(|s| s.size).sum::<Option<u64>>();
     let (out, file) = destination(args.output.as_deref())?;
     let config = output::Config {
         format: args.format,
         explain: args.explain,
     };
-    let mut writer = Writer::new(out, &program, config).map_err(Stop::write)?;
+    let writer = Writer::new(out, &program, config).map_err(Stop::write)?;
+    let mut sink = Sink {
+        out: writer,
+        tally: Tally::new(&program),
+        progress: Progress::reading("leads", &read, size),
+        flush_each: false,
+    };
     let mut ctx = Context::new(&program, &args.input);
-    let mut tally = Tally::new(&program);
     let mut columns = Vec::new();
     let many = sources.len() > 1;
     let pipeline = lines::Config {
@@ -43,27 +56,45 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     };
     for source in sources {
         ctx.file = many.then(|| source.name.clone());
+        sink.flush_each = source.streaming;
+        let chunks = lines::Config {
+            chunk_bytes: if source.streaming {
+                1
+            } else {
+                pipeline.chunk_bytes
+            },
+            ..pipeline
+        };
         let name = source.name.clone();
+        if source.is_terminal && !super::settings().quiet {
+            note(crate::diagnostics::cli::reading_stdin());
+        }
         let read = args.input.reading(program.ruleset());
         let stream = input::stream(source, &read).map_err(Stop::Trouble)?;
         match stream {
-            Stream::Leads(leads) => score_stream(&ctx, leads, &mut writer, &mut tally),
+            Stream::Leads(leads) => score_stream(&ctx, leads, &mut sink),
             Stream::Csv { header, leads } => {
                 fit::header_supplies_some(&program, &header, &ctx.id, &name)?;
                 fit::add_columns(&mut columns, header);
-                score_stream(&ctx, leads, &mut writer, &mut tally)
+                score_stream(&ctx, leads, &mut sink)
             }
-            Stream::Lines(reader) => lines::score(&ctx, reader, &pipeline, &mut writer, &mut tally),
+            Stream::Lines(reader) => lines::score(&ctx, reader, &chunks, &mut sink),
         }
         .map_err(|e| read_error(&name, e))?;
     }
-    writer.finish().map_err(Stop::write)?;
+    sink.progress.finish();
+    sink.out.finish().map_err(Stop::write)?;
     if let Some(file) = file {
         file.commit()
             .map_err(|e| Stop::Trouble(format!("cannot write output: {e}")))?;
     }
     let elapsed = started.elapsed();
-    note(&tally.summary(elapsed));
+    let mut tally = sink.tally;
+    if !super::settings().quiet {
+        for line in tally.summary(program.ruleset(), elapsed) {
+            note(&line);
+        }
+    }
     let facts = RunFacts {
         columns,
         id: ctx.id.clone(),
@@ -80,18 +111,40 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     Ok(tally.status().max(fit))
 }
 
+/// Where scored leads go: the writer, the counts for the summary, the
+/// progress bar; `flush_each` writes each record (or chunk) through at once
+/// (for an input that arrives slowly, such as a pipe).
+pub(super) struct Sink {
+    out: Writer,
+    tally: Tally,
+    progress: Progress,
+    flush_each: bool,
+}
+
+impl Sink {
+    /// Writes one record and counts it (its lead is already in the census).
+    fn record(&mut self, program: &Program, scored: &Scored) -> Result<(), Failure> {
+        self.tally.add(&scored.id, scored.result.as_ref().ok());
+        self.out.write(program, scored).map_err(Failure::Write)?;
+        self.progress.add(1);
+        self.flush()
+    }
+
+    /// Writes the rest of the output through when records should not wait.
+    fn flush(&mut self) -> Result<(), Failure> {
+        if self.flush_each {
+            self.out.flush().map_err(Failure::Write)?;
+        }
+        Ok(())
+    }
+}
+
 /// The read → score → write loop over leads already read (a JSON array,
 /// CSV); JSON Lines go through [`lines::score`].
-fn score_stream(
-    ctx: &Context,
-    leads: Leads,
-    out: &mut Writer,
-    tally: &mut Tally,
-) -> Result<(), Failure> {
+fn score_stream(ctx: &Context, leads: Leads, sink: &mut Sink) -> Result<(), Failure> {
     for lead in leads {
-        let scored = score_one(ctx, lead.map_err(Failure::Read)?, &mut tally.census);
-        tally.add(&scored);
-        out.write(ctx.program, &scored).map_err(Failure::Write)?;
+        let scored = score_one(ctx, lead.map_err(Failure::Read)?, &mut sink.tally.census);
+        sink.record(ctx.program, &scored)?;
     }
     Ok(())
 }
@@ -212,69 +265,7 @@ fn refuse_overwrite(args: &ScoreArgs) -> Result<(), Stop> {
     }
 }
 
-/// Counts for the summary line and the end-of-run report.
-#[derive(Debug, Clone)]
-struct Tally {
-    leads: u64,
-    failed: u64,
-    mismatches: u64,
-    /// Leads without a value at the `--id` path.
-    without_id: u64,
-    /// Per field and rule counts of the leads scored.
-    census: Census,
-}
-
 impl Tally {
-    fn new(program: &Program) -> Tally {
-        Tally {
-            leads: 0,
-            failed: 0,
-            mismatches: 0,
-            without_id: 0,
-            census: program.census(),
-        }
-    }
-
-    /// Counts a record (its lead is already in the census when it was scored).
-    fn add(&mut self, scored: &Scored) {
-        let mismatches = scored.result.as_ref().ok().map(|o| o.mismatches);
-        self.add_result(&scored.id, mismatches);
-    }
-
-    /// Counts a lead with its id: `Some(mismatches)` when scored, `None` when it failed.
-    fn add_result(&mut self, id: &Value, mismatches: Option<u32>) {
-        self.leads += 1;
-        self.without_id += u64::from(id.is_null());
-        match mismatches {
-            Some(m) => self.mismatches += u64::from(m),
-            None => self.failed += 1,
-        }
-    }
-
-    fn merge(&mut self, other: &Tally) {
-        self.leads += other.leads;
-        self.failed += other.failed;
-        self.mismatches += other.mismatches;
-        self.without_id += other.without_id;
-        self.census.merge(&other.census);
-    }
-
-    /// `scored 3 leads, 1 failed in 0.12s` (with `, K type mismatches` when any).
-    fn summary(&self, elapsed: Duration) -> String {
-        let leads = if self.leads == 1 { "lead" } else { "leads" };
-        let mut line = format!("scored {} {leads}, {} failed", self.leads, self.failed);
-        if self.mismatches > 0 {
-            let noun = if self.mismatches == 1 {
-                "mismatch"
-            } else {
-                "mismatches"
-            };
-            line.push_str(&format!(", {} type {noun}", self.mismatches));
-        }
-        line.push_str(&format!(" in {:.2}s", elapsed.as_secs_f64()));
-        line
-    }
-
     fn status(&self) -> Status {
         if self.failed > 0 {
             Status::LeadErrors

@@ -6,9 +6,11 @@
 //! below `--min-coverage`.
 
 use super::explain::explanation;
-use super::load::{print_diagnostics, summary, FsReader};
+use super::load::{print_diagnostics, summary, unreadable_rules, FsReader};
 use super::output::{self, format_number, Scored};
+use super::progress::Progress;
 use super::{note, Status, Stop};
+use crate::diagnostics::cli::{cannot_read, FileProblem};
 use crate::eval::Program;
 use crate::syntax::SourceReader;
 use crate::testing::{self, junit, report, CaseResult, RunConfig, Suite};
@@ -50,9 +52,9 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 
 /// Runs every test found under the paths.
 pub fn run(args: &TestArgs) -> Result<Status, Stop> {
-    let files = rules_files(&args.paths)?;
+    let files = rooted_files(&args.paths)?;
     if let Some(junit) = &args.junit {
-        let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+        let inputs: Vec<&Path> = files.iter().map(|(f, _)| f.as_path()).collect();
         if let Some(input) = output::same_files(junit, &inputs).first() {
             let message = crate::diagnostics::io::output_is_input(junit, input);
             return Err(Stop::Trouble(message));
@@ -63,9 +65,12 @@ pub fn run(args: &TestArgs) -> Result<Status, Stop> {
         default_as_of: args.as_of.unwrap_or_else(Utc::now),
     };
     let mut run = Run::new();
-    for file in &files {
-        run.suite(file, &config)?;
+    let progress = Progress::counting("files", Some(files.len() as u64));
+    for (file, root) in &files {
+        run.suite(file, root, &config)?;
+        progress.add(1);
     }
+    progress.finish();
     let mut out = std::io::stdout().lock();
     let mut status = run.status;
     if args.coverage || args.min_coverage.is_some() {
@@ -112,12 +117,12 @@ impl Run {
         }
     }
 
-    /// Loads one rules file and runs its tests; a file without tests is skipped.
-    fn suite(&mut self, file: &Path, config: &RunConfig) -> Result<(), Stop> {
+    /// Loads one rules file and runs its tests; a file without tests is
+    /// skipped. Includes may reach anywhere under `root`.
+    fn suite(&mut self, file: &Path, root: &Path, config: &RunConfig) -> Result<(), Stop> {
         let name = file.to_string_lossy();
-        let mut suite = testing::suite(&name, &FsReader).map_err(|e| {
-            Stop::Trouble(format!("cannot read rules file {}: {e}", file.display()))
-        })?;
+        let mut suite =
+            testing::suite(&name, Some(root), &FsReader).map_err(|e| unreadable_rules(file, &e))?;
         let is_test_file = name.ends_with(".test.rules");
         suite.tests.retain(|t| {
             let path = canonical(&suite.loaded.sources.get(t.span.file).name);
@@ -159,9 +164,11 @@ impl Run {
                 write!(out, "FAIL {location} {}\n{text}\n", quoted(&case.name))
                     .map_err(Stop::write)?;
             }
+            let (file, line) = report::place(sources, case);
             report.cases.push(junit::Case {
                 name: case.name.clone(),
-                location,
+                file,
+                line,
                 failure: failure.map(|text| (first_line(&text), text)),
             });
         }
@@ -261,6 +268,32 @@ fn write_junit(path: &Path, suites: &[junit::SuiteReport]) -> Result<(), Stop> {
     output::write_file(path, junit::render(suites).as_bytes()).map_err(trouble)
 }
 
+/// Like [`rules_files`], each file with the folder its includes may reach:
+/// the folder given on the command line that holds it (a file given by
+/// itself: its own folder). So `rules/tests/x.test.rules` may include
+/// `../model.rules` when `test` is given `rules`.
+fn rooted_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Stop> {
+    let default = [PathBuf::from("rules")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut out = Vec::new();
+    for path in paths {
+        let root = if path.is_dir() {
+            path.clone()
+        } else {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        };
+        for file in rules_files(std::slice::from_ref(path))? {
+            out.push((file, root.clone()));
+        }
+    }
+    Ok(out)
+}
+
 /// The `*.rules` files under the paths (folders searched recursively, in
 /// name order); with no paths, under `./rules`.
 pub fn rules_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Stop> {
@@ -273,12 +306,17 @@ pub fn rules_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Stop> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut files)
-                .map_err(|e| Stop::Trouble(format!("cannot read {}: {e}", path.display())))?;
+            walk(path, &mut files).map_err(|e| {
+                Stop::Trouble(cannot_read("folder", path, &FileProblem::of(path, &e)))
+            })?;
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            return Err(Stop::Trouble(format!("{} does not exist", path.display())));
+            return Err(Stop::Trouble(cannot_read(
+                "rules file",
+                path,
+                &FileProblem::Missing,
+            )));
         }
     }
     Ok(files)

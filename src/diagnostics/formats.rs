@@ -63,11 +63,11 @@ impl Entry {
     }
 
     /// A rules file that could not be read, placed at its first line.
-    pub fn unreadable(file: &str, reason: &str) -> Entry {
+    pub fn unreadable(file: &str, problem: &super::cli::FileProblem) -> Entry {
         Entry {
             code: IO_CODE,
             severity: Severity::Error,
-            message: format!("cannot read rules file {file}: {reason}"),
+            message: super::cli::cannot_read("rules file", std::path::Path::new(file), problem),
             file: file.to_string(),
             start: (1, 1),
             end: (1, 1),

@@ -11,9 +11,24 @@
 //! | `leadscore::bad_as_of` | `as_of 2026-13-01` |
 //! | `leadscore::duplicate_test_name` | two tests named alike |
 //! | `leadscore::test_without_rules` | a test file that does not `include` the rules it tests |
+//! | `leadscore::lead_file_unreadable` | `lead from "missing.json"` (reported by `check`) |
 
 use super::{Diagnostic, ToDiagnostic};
 use crate::check::testblocks::{TargetKind, TestProblem as P};
+
+impl ToDiagnostic for crate::testing::LeadFileProblem {
+    fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic::error(
+            "leadscore::lead_file_unreadable",
+            self.reason.clone(),
+            self.span,
+            "this file",
+        )
+        .with_help(
+            "`lead from` paths are relative to the test's file and stay inside the rules' folder",
+        )
+    }
+}
 
 impl ToDiagnostic for P {
     fn to_diagnostic(&self) -> Diagnostic {

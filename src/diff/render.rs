@@ -1,16 +1,28 @@
 //! A [`Report`] as plain text, JSON, or Markdown for a pull-request comment.
 
 use super::{LabelMoves, Moved, Report, RuleFires};
+use crate::diagnostics::cli::{count as noun_count, thousands};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
-/// A number as written: integers without a fraction, others to two decimals.
+/// A number as written: integers without a fraction (with thousands
+/// separators), others to two decimals.
 fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
+        let digits = thousands(x.abs() as u64);
+        if x < 0.0 {
+            format!("-{digits}")
+        } else {
+            digits
+        }
     } else {
         format!("{x:.2}")
     }
+}
+
+/// A count of leads as written: `1,234`.
+fn leads_n(n: usize) -> String {
+    thousands(n as u64)
 }
 
 /// A change with its sign: `+12`, `-3`, `0`.
@@ -29,9 +41,9 @@ fn value_text(v: &Option<String>) -> String {
 /// The one-line summaries shared by the text and Markdown forms.
 fn summary(r: &Report) -> Vec<String> {
     let mut lines = vec![format!(
-        "{} of {} leads changed score; mean change {}",
-        r.changed,
-        r.compared,
+        "{} of {} changed score; mean change {}",
+        leads_n(r.changed),
+        noun_count(r.compared as u64, "lead", "leads"),
         signed(r.mean_change)
     )];
     if let Some((id, c)) = &r.largest_rise {
@@ -42,8 +54,8 @@ fn summary(r: &Report) -> Vec<String> {
     }
     if r.errors > 0 {
         lines.push(format!(
-            "{} leads could not be scored by one of the versions",
-            r.errors
+            "{} could not be scored by one of the versions",
+            noun_count(r.errors as u64, "lead", "leads")
         ));
     }
     lines
@@ -59,7 +71,20 @@ fn rule_change(f: &RuleFires) -> String {
 }
 
 fn count(c: Option<usize>) -> String {
-    c.map_or("-".into(), |c| c.to_string())
+    c.map_or("-".into(), leads_n)
+}
+
+/// `, points 600 → 720 (+120)` when the rule's points changed, else nothing.
+fn points_change(f: &RuleFires) -> String {
+    if f.old_points == f.new_points || f.old.is_none() || f.new.is_none() {
+        return String::new();
+    }
+    format!(
+        ", points {} → {} ({})",
+        num(f.old_points),
+        num(f.new_points),
+        signed(f.new_points - f.old_points)
+    )
 }
 
 fn label_title(l: &LabelMoves) -> String {
@@ -80,20 +105,25 @@ pub fn text(r: &Report) -> String {
         let _ = writeln!(out, "\n{}:", label_title(l));
         for ((from, to), n) in &l.moves {
             let mark = if from == to { " " } else { "*" };
+            let n = leads_n(*n);
             let _ = writeln!(out, "{mark} {} → {}: {n}", value_text(from), value_text(to));
         }
     }
-    let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.old != f.new).collect();
+    let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.changed()).collect();
     if !changed.is_empty() {
-        let _ = writeln!(out, "\nrules that fire for a different number of leads:");
+        let _ = writeln!(
+            out,
+            "\nrules that fire for a different number of leads or give different points:"
+        );
         for f in changed {
             let _ = writeln!(
                 out,
-                "  {}: {} → {} ({})",
+                "  {}: {} → {} ({}){}",
                 f.label,
                 count(f.old),
                 count(f.new),
-                rule_change(f)
+                rule_change(f),
+                points_change(f)
             );
         }
     }
@@ -133,7 +163,10 @@ pub fn json(r: &Report) -> Value {
     let rules: Vec<Value> = r
         .rules
         .iter()
-        .map(|f| json!({ "rule": f.label, "old": f.old, "new": f.new }))
+        .map(|f| {
+            json!({ "rule": f.label, "old": f.old, "new": f.new,
+                    "old_points": f.old_points, "new_points": f.new_points })
+        })
         .collect();
     let sample: Vec<Value> = r.sample.iter().map(moved_json).collect();
     let extreme =
@@ -182,6 +215,7 @@ pub fn markdown(r: &Report) -> String {
         );
         for ((from, to), n) in &l.moves {
             let (a, b) = (md(&value_text(from)), md(&value_text(to)));
+            let n = leads_n(*n);
             let row = if from == to {
                 format!("| {a} | {b} | {n} |")
             } else {
@@ -190,26 +224,27 @@ pub fn markdown(r: &Report) -> String {
             let _ = writeln!(out, "{row}");
         }
     }
-    let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.old != f.new).collect();
+    let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.changed()).collect();
     if !changed.is_empty() {
-        let _ = writeln!(out, "\n**Rules that fire for a different number of leads**\n\n| rule | old | new | change |\n|---|---:|---:|---:|");
+        let _ = writeln!(out, "\n**Rules that fire for a different number of leads or give different points**\n\n| rule | old | new | change | points |\n|---|---:|---:|---:|---|");
         for f in changed {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 md(&f.label),
                 count(f.old),
                 count(f.new),
-                rule_change(f)
+                rule_change(f),
+                points_change(f).trim_start_matches(", points ")
             );
         }
     }
     if !r.sample.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n<details><summary>The {} leads that moved most</summary>\n",
-            r.sample.len()
-        );
+        let what = match r.sample.len() {
+            1 => "The lead that moved most".to_string(),
+            n => format!("The {n} leads that moved most"),
+        };
+        let _ = writeln!(out, "\n<details><summary>{what}</summary>\n");
         for m in &r.sample {
             let _ = writeln!(out, "#### {}: {} → {}\n", md(&m.id), num(m.old), num(m.new));
             let _ = writeln!(

@@ -81,22 +81,42 @@ pub struct Parsed {
 
 /// Reads and parses the entry file and everything it includes.
 pub fn load(entry: &str, reader: &dyn SourceReader) -> io::Result<Parsed> {
+    load_rooted(entry, None, reader)
+}
+
+/// Like [`load`], with includes allowed anywhere under `root` (a folder
+/// that holds the entry file) instead of only under the entry file's folder.
+pub fn load_rooted(
+    entry: &str,
+    root: Option<&Path>,
+    reader: &dyn SourceReader,
+) -> io::Result<Parsed> {
     let text = reader.read(Path::new(entry))?;
-    Ok(load_str(entry, &text, reader))
+    Ok(parse_rooted(entry, &text, root, reader))
 }
 
 /// Parses `text` as the file `name`, resolving its includes through `reader`
 /// relative to `name`'s folder.
 pub fn load_str(name: &str, text: &str, reader: &dyn SourceReader) -> Parsed {
-    let path = Path::new(name);
+    parse_rooted(name, text, None, reader)
+}
+
+/// The folder includes may not leave: `root` when given, else the entry file's folder.
+pub fn include_root(entry: &str, root: Option<&Path>, reader: &dyn SourceReader) -> PathBuf {
     // A bare file name's folder is the empty path, which names no folder.
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
+    let folder = match (root, Path::new(entry).parent()) {
+        (Some(root), _) => root,
+        (None, Some(p)) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let root = reader
+    reader
         .canonicalize(folder)
-        .unwrap_or_else(|_| folder.to_path_buf());
+        .unwrap_or_else(|_| folder.to_path_buf())
+}
+
+fn parse_rooted(name: &str, text: &str, root: Option<&Path>, reader: &dyn SourceReader) -> Parsed {
+    let path = Path::new(name);
+    let root = include_root(name, root, reader);
     let me = reader
         .canonicalize(path)
         .unwrap_or_else(|_| path.to_path_buf());
@@ -142,7 +162,8 @@ impl Loader<'_> {
         let written = Path::new(&inc.path.node);
         let folder = Path::new(from_name).parent().unwrap_or(Path::new(""));
         let joined = folder.join(written);
-        let display = joined.to_string_lossy().into_owned();
+        // Reports name the file as `sub/c.rules`, never `sub/deeper/../c.rules`.
+        let display = normalize(&joined).to_string_lossy().into_owned();
         if written.is_absolute() {
             return self.error(span, outside(&inc.path.node));
         }

@@ -9,8 +9,10 @@ use std::fmt::Write as _;
 pub struct Case {
     /// The test's name.
     pub name: String,
-    /// Where it is (`rules/x.test.rules:12`).
-    pub location: String,
+    /// The file it is in (`rules/x.test.rules`).
+    pub file: String,
+    /// The line of its `test` keyword, from 1.
+    pub line: usize,
     /// `None` when it passed; else a one-line message and the full text.
     pub failure: Option<(String, String)>,
 }
@@ -56,10 +58,11 @@ fn failures(suite: &SuiteReport) -> usize {
 
 fn testcase(suite: &str, case: &Case) -> String {
     let head = format!(
-        "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\"",
+        "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
         escape(&case.name),
         escape(suite),
-        escape(&case.location)
+        escape(&case.file),
+        case.line
     );
     match &case.failure {
         None => format!("{head}/>\n"),
@@ -109,12 +112,14 @@ mod tests {
             cases: vec![
                 Case {
                     name: "ok".into(),
-                    location: "r.rules:1".into(),
+                    file: "r.rules".into(),
+                    line: 1,
                     failure: None,
                 },
                 Case {
                     name: "a \"b\"".into(),
-                    location: "r.rules:5".into(),
+                    file: "r.rules".into(),
+                    line: 5,
                     failure: Some(("1 expectation failed".into(), "score < 3".into())),
                 },
             ],
@@ -123,6 +128,7 @@ mod tests {
         assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
         assert!(xml.contains("name=\"a &quot;b&quot;\""), "{xml}");
         assert!(xml.contains(">score &lt; 3</failure>"), "{xml}");
-        assert!(xml.contains("<testcase name=\"ok\" classname=\"r.rules\" file=\"r.rules:1\"/>"));
+        assert!(xml
+            .contains("<testcase name=\"ok\" classname=\"r.rules\" file=\"r.rules\" line=\"1\"/>"));
     }
 }

@@ -9,8 +9,14 @@ use std::fmt::Write as _;
 
 /// `rules/x.test.rules:12`: where a test is.
 pub fn location(sources: &SourceMap, case: &CaseResult) -> String {
+    let (file, line) = place(sources, case);
+    format!("{file}:{line}")
+}
+
+/// The file and line (from 1) of a test.
+pub fn place(sources: &SourceMap, case: &CaseResult) -> (String, usize) {
     let (line, _) = sources.line_col(case.span);
-    format!("{}:{line}", sources.get(case.span.file).name)
+    (sources.get(case.span.file).name.clone(), line)
 }
 
 /// The lines that say why a test did not pass (empty for a passed test),

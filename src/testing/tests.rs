@@ -27,7 +27,7 @@ fn results(tests: &str) -> (Suite, Vec<CaseResult>) {
         ),
         ("outside.json", "{}"),
     ]);
-    let suite = suite("r/x.test.rules", &reader).expect("entry exists");
+    let suite = suite("r/x.test.rules", None, &reader).expect("entry exists");
     let problems: Vec<_> = suite
         .loaded
         .diagnostics

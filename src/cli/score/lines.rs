@@ -13,7 +13,7 @@
 //! runs the same chunk function in a loop, so the output is the same bytes
 //! for any thread count.
 
-use super::{score_one, Context, Failure, Tally};
+use super::{score_one, Context, Failure, Sink, Tally};
 use crate::cli::input::{self, Lead, Loc};
 use crate::cli::output::{Scored, Writer};
 use crate::eval::{Outcome, Program, Scratch};
@@ -74,13 +74,12 @@ pub(super) fn score(
     ctx: &Context,
     reader: Box<dyn BufRead + Send>,
     config: &Config,
-    out: &mut Writer,
-    tally: &mut Tally,
+    sink: &mut Sink,
 ) -> Result<(), Failure> {
     if config.threads <= 1 {
-        return score_here(ctx, reader, config, out, tally);
+        return score_here(ctx, reader, config, sink);
     }
-    score_parallel(ctx, reader, config, out, tally)
+    score_parallel(ctx, reader, config, sink)
 }
 
 /// One thread: read, score, write, chunk after chunk.
@@ -88,17 +87,16 @@ fn score_here(
     ctx: &Context,
     mut reader: Box<dyn BufRead + Send>,
     config: &Config,
-    out: &mut Writer,
-    tally: &mut Tally,
+    sink: &mut Sink,
 ) -> Result<(), Failure> {
     let mut chunks = Chunker::new(config.chunk_bytes);
-    let mut worker = Worker::new(out.jsonl_sink().is_some(), config.explain);
+    let mut worker = Worker::new(sink.out.jsonl_sink().is_some(), config.explain);
     while let Some(chunk) = chunks
         .next(&mut reader, Vec::new())
         .map_err(Failure::Read)?
     {
         let done = worker.score(ctx, chunk, Tally::new(ctx.program));
-        write(ctx.program, out, &done, tally)?;
+        write(ctx.program, sink, done)?;
     }
     Ok(())
 }
@@ -108,8 +106,7 @@ fn score_parallel(
     ctx: &Context,
     mut reader: Box<dyn BufRead + Send>,
     config: &Config,
-    out: &mut Writer,
-    tally: &mut Tally,
+    sink: &mut Sink,
 ) -> Result<(), Failure> {
     let pool_size = POOL_PER_THREAD * config.threads;
     let (pool_tx, pool_rx) = mpsc::sync_channel::<Vec<u8>>(pool_size);
@@ -119,7 +116,7 @@ fn score_parallel(
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(pool_size);
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
-    let jsonl = out.jsonl_sink().is_some();
+    let jsonl = sink.out.jsonl_sink().is_some();
     std::thread::scope(|s| {
         let reading = s.spawn(move || read_all(&mut reader, config.chunk_bytes, pool_rx, work_tx));
         for _ in 0..config.threads {
@@ -127,7 +124,7 @@ fn score_parallel(
             s.spawn(move || work(ctx, Worker::new(jsonl, config.explain), work_rx, done_tx));
         }
         drop(done_tx);
-        write_in_order(ctx.program, out, tally, done_rx, pool_tx)?;
+        write_in_order(ctx.program, sink, done_rx, pool_tx)?;
         match reading.join().expect("the reader does not panic") {
             Some(e) => Err(Failure::Read(e)),
             None => Ok(()),
@@ -177,8 +174,7 @@ fn work(
 /// Writes finished chunks in input order, returning their buffers to the pool.
 fn write_in_order(
     program: &Program,
-    out: &mut Writer,
-    tally: &mut Tally,
+    sink: &mut Sink,
     done: Receiver<Done>,
     pool: SyncSender<Vec<u8>>,
 ) -> Result<(), Failure> {
@@ -187,34 +183,32 @@ fn write_in_order(
     for chunk in done {
         waiting.insert(chunk.seq, chunk);
         while let Some(chunk) = waiting.remove(&next) {
-            write(program, out, &chunk, tally)?;
+            let text = write(program, sink, chunk)?;
             // The reader may have finished; then the buffer is not needed.
-            let _ = pool.try_send(chunk.text);
+            let _ = pool.try_send(text);
             next += 1;
         }
     }
     Ok(())
 }
 
-/// Writes one scored chunk and counts its leads.
-fn write(
-    program: &Program,
-    out: &mut Writer,
-    done: &Done,
-    tally: &mut Tally,
-) -> Result<(), Failure> {
-    tally.merge(&done.tally);
-    match &done.records {
-        Records::Jsonl(text) => {
-            let sink = out
-                .jsonl_sink()
-                .expect("JSON Lines records go to a JSON Lines writer");
-            sink.write_all(text.as_bytes()).map_err(Failure::Write)
-        }
-        Records::Csv(records) => records
-            .iter()
-            .try_for_each(|r| out.write(program, r))
-            .map_err(Failure::Write),
+/// Writes one scored chunk and counts its leads; gives back its input buffer.
+fn write(program: &Program, sink: &mut Sink, done: Done) -> Result<Vec<u8>, Failure> {
+    let leads = done.tally.leads;
+    sink.tally.merge(done.tally);
+    write_records(program, &mut sink.out, &done.records).map_err(Failure::Write)?;
+    sink.progress.add(leads);
+    sink.flush()?;
+    Ok(done.text)
+}
+
+fn write_records(program: &Program, out: &mut Writer, records: &Records) -> io::Result<()> {
+    match records {
+        Records::Jsonl(text) => out
+            .jsonl_sink()
+            .expect("JSON Lines records go to a JSON Lines writer")
+            .write_all(text.as_bytes()),
+        Records::Csv(records) => records.iter().try_for_each(|r| out.write(program, r)),
     }
 }
 
@@ -345,7 +339,7 @@ impl Worker {
                 value: input::parse_line(text),
             };
             let scored = score_one(ctx, lead, &mut tally.census);
-            tally.add(&scored);
+            tally.add(&scored.id, scored.result.as_ref().ok());
             match records {
                 Records::Jsonl(out) => render(program, out, &scored, self.explain),
                 Records::Csv(out) => out.push(scored),
@@ -353,7 +347,7 @@ impl Worker {
             return;
         };
         program.count(&mut tally.census, &self.scratch, outcome);
-        tally.add_result(&id, Some(outcome.mismatches));
+        tally.add(&id, Some(outcome));
         match records {
             Records::Jsonl(out) => program.render_record(out, &id, outcome, self.explain),
             Records::Csv(out) => out.push(Scored {

@@ -1,0 +1,189 @@
+//! Progress bars on stderr for long runs (`score`, `diff`, `test`, ...).
+//!
+//! A bar is drawn only when stderr is a terminal and `--quiet` was not
+//! given; otherwise [`Progress`] is an empty shell whose methods do nothing,
+//! so a command calls it unconditionally. Two shapes:
+//! - [`Progress::counting`]: `units` done of a known (or unknown) total;
+//! - [`Progress::reading`]: units done while an input of known size is read;
+//!   the bar and ETA follow the bytes read ([`ByteCount`]), the count and
+//!   rate follow the units.
+//!
+//! The bar is cleared when the [`Progress`] is finished or dropped, so the
+//! summary lines that follow stand alone.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use std::io::{self, BufRead, IsTerminal, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the bar is redrawn while nothing else happens.
+const TICK: Duration = Duration::from_millis(120);
+
+/// A shared count of bytes read from the inputs.
+#[derive(Clone, Debug, Default)]
+pub struct ByteCount(Arc<AtomicU64>);
+
+impl ByteCount {
+    /// The bytes read so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn add(&self, n: usize) {
+        self.0.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Wraps `reader` so that every byte it hands out is counted here.
+    pub fn wrap<R: BufRead>(&self, reader: R) -> Counted<R> {
+        Counted {
+            inner: reader,
+            count: self.clone(),
+        }
+    }
+}
+
+/// A reader that adds the bytes it hands out to a [`ByteCount`].
+pub struct Counted<R> {
+    inner: R,
+    count: ByteCount,
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.add(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.count.add(amt);
+        self.inner.consume(amt);
+    }
+}
+
+/// Whether progress bars are drawn in this run: stderr is a terminal
+/// (and not a `TERM=dumb` one) and `--quiet` was not given.
+pub fn shown() -> bool {
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    !super::settings().quiet && io::stderr().is_terminal() && !dumb
+}
+
+/// A progress bar on stderr, or nothing (see [`shown`]).
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    done: Arc<AtomicU64>,
+    bytes: Option<ByteCount>,
+}
+
+impl Progress {
+    /// A bar that counts `unit`s (`"leads"`, `"tests"`) out of `total` when
+    /// it is known (a bar and an ETA), or a spinner with the count and rate.
+    pub fn counting(unit: &'static str, total: Option<u64>) -> Progress {
+        let done = Arc::new(AtomicU64::new(0));
+        let template = match total {
+            Some(_) => "{spinner} {done} of {total} {unit} · {rate} {unit}/s  [{bar:30}] {percent}% · ETA {eta}",
+            None => "{spinner} {done} {unit} · {rate} {unit}/s · {elapsed}",
+        };
+        let bar = shown().then(|| draw(template, unit, &done, total.unwrap_or(0)));
+        Progress {
+            bar,
+            done,
+            bytes: None,
+        }
+    }
+
+    /// A bar for reading inputs of `size` bytes in all (when known) while
+    /// counting `unit`s: the bar and the ETA follow `bytes`.
+    pub fn reading(unit: &'static str, bytes: &ByteCount, size: Option<u64>) -> Progress {
+        let Some(size) = size.filter(|&s| s > 0) else {
+            return Progress::counting(unit, None);
+        };
+        let mut progress = Progress::counting(unit, None);
+        let template =
+            "{spinner} {done} {unit} · {rate} {unit}/s  [{bar:30}] {percent}% · ETA {eta}";
+        progress.bar = shown().then(|| draw(template, unit, &progress.done, size));
+        progress.bytes = Some(bytes.clone());
+        progress
+    }
+
+    /// Counts `n` more units done.
+    pub fn add(&self, n: u64) {
+        let Some(bar) = &self.bar else { return };
+        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        match &self.bytes {
+            Some(bytes) => bar.set_position(bytes.get()),
+            None => bar.set_position(done),
+        }
+    }
+
+    /// Clears the bar (also done on drop).
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// Whether a bar is drawn.
+    pub fn is_shown(&self) -> bool {
+        self.bar.is_some()
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// A bar of length `len` on stderr with the keys `{done}`, `{total}`,
+/// `{unit}` and `{rate}` (units per second since the start).
+fn draw(template: &str, unit: &'static str, done: &Arc<AtomicU64>, len: u64) -> ProgressBar {
+    let (d1, d2) = (Arc::clone(done), Arc::clone(done));
+    let style = ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
+        .progress_chars("=> ")
+        .with_key(
+            "unit",
+            move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(unit);
+            },
+        )
+        .with_key(
+            "done",
+            move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&crate::diagnostics::cli::thousands(
+                    d1.load(Ordering::Relaxed),
+                ));
+            },
+        )
+        .with_key(
+            "total",
+            move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&crate::diagnostics::cli::thousands(s.len().unwrap_or(0)));
+            },
+        )
+        .with_key(
+            "rate",
+            move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let secs = s.elapsed().as_secs_f64();
+                let rate = if secs > 0.0 {
+                    d2.load(Ordering::Relaxed) as f64 / secs
+                } else {
+                    0.0
+                };
+                let _ = w.write_str(&crate::diagnostics::cli::thousands(rate as u64));
+            },
+        );
+    let len = (len > 0).then_some(len);
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
+    bar.set_style(style);
+    bar.enable_steady_tick(TICK);
+    bar
+}

@@ -1,0 +1,188 @@
+//! Wording of the command line's own messages: files that cannot be read,
+//! arguments in the wrong place, and the lines of the closing summaries.
+//! The command line gathers the facts; this module only words them.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+/// Why a file named on the command line (or included) could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    /// Nothing exists at the path.
+    Missing,
+    /// The path is a folder.
+    Folder,
+    /// The file exists but may not be read.
+    Denied,
+    /// Any other I/O error, as the system words it (without `(os error N)`).
+    Other(String),
+}
+
+impl FileProblem {
+    /// Classifies an I/O error on `path` (which is looked at to tell a folder).
+    pub fn of(path: &Path, e: &io::Error) -> FileProblem {
+        if path.is_dir() {
+            return FileProblem::Folder;
+        }
+        match e.kind() {
+            io::ErrorKind::NotFound => FileProblem::Missing,
+            io::ErrorKind::PermissionDenied => FileProblem::Denied,
+            _ => FileProblem::Other(without_os_error(&e.to_string())),
+        }
+    }
+
+    /// The reason alone: `no such file`, `it is a folder, not a file`, ...
+    pub fn reason(&self) -> String {
+        match self {
+            FileProblem::Missing => "no such file".into(),
+            FileProblem::Folder => "it is a folder, not a file".into(),
+            FileProblem::Denied => "permission denied".into(),
+            FileProblem::Other(text) => text.clone(),
+        }
+    }
+}
+
+/// `cannot read rules file x.rules: no such file`: one line for every command.
+/// `what` names the kind of file (`rules file`, `leads file`, `file`).
+pub fn cannot_read(what: &str, path: &Path, problem: &FileProblem) -> String {
+    format!(
+        "cannot read {what} {}: {}",
+        path.display(),
+        problem.reason()
+    )
+}
+
+/// `Is a directory (os error 21)` → `Is a directory`, lower-cased first letter.
+fn without_os_error(text: &str) -> String {
+    let text = match text.rfind(" (os error ") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A leads file given where the rules go (or rules where the leads go).
+pub fn swapped(rules: &str, leads: &str, usage: &str) -> String {
+    format!("{rules} looks like leads and {leads} like rules: the rules come first ({usage})")
+}
+
+/// A leads file given where the rules go, with no rules file among the leads.
+pub fn leads_as_rules(path: &str, usage: &str) -> String {
+    format!("{path} looks like a leads file, not rules: the rules file comes first ({usage})")
+}
+
+/// A rules file given where leads go.
+pub fn rules_as_leads(path: &str, usage: &str) -> String {
+    format!("{path} is a rules file, not leads ({usage})")
+}
+
+/// Shown when leads are read from a terminal.
+pub fn reading_stdin() -> &'static str {
+    "reading leads from standard input (one JSON object per line; Ctrl-D ends, Ctrl-C stops)"
+}
+
+/// Shown when rules are read from a terminal (`check -`, `fmt -`).
+pub fn reading_rules_stdin() -> &'static str {
+    "reading rules from standard input (Ctrl-D ends)"
+}
+
+/// `-` (standard input) given together with other paths.
+pub fn dash_alone(command: &str) -> String {
+    format!("`leadscore {command} -` reads standard input and takes no other paths")
+}
+
+/// `leadscore man NAME` for a command that does not exist.
+pub fn no_such_command(name: &str) -> String {
+    format!("there is no command `{name}`; `leadscore --help` lists them")
+}
+
+/// No lead with `--id`'s value in the leads.
+pub fn no_lead_with_id(field: &str, id: &str, leads: u64) -> String {
+    format!(
+        "no lead has {field} {id:?} (searched {}); check the value, or name the field that holds ids with --id-field FIELD",
+        count(leads, "lead", "leads")
+    )
+}
+
+/// `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1 lead`, `2,500 leads`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    let noun = if n == 1 { one } else { many };
+    format!("{} {noun}", thousands(n))
+}
+
+/// `12.4%` of `part` in `whole` (one decimal; `0%` of nothing).
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0%".into();
+    }
+    let p = 100.0 * part as f64 / whole as f64;
+    format!("{p:.1}%")
+}
+
+/// `tier: hot 12.4% · warm 31.0% · cold 56.6%`: one label's values with
+/// their shares of `scored` leads; `(none)` for leads no arm matched.
+pub fn distribution(label: &str, values: &[(&str, u64)], scored: u64) -> String {
+    let mut line = format!("{label}:");
+    for (i, (value, n)) in values.iter().enumerate() {
+        let sep = if i == 0 { " " } else { " · " };
+        let _ = write!(line, "{sep}{value} {}", percent(*n, scored));
+    }
+    line
+}
+
+/// `score: min 0 · q1 12 · median 40 · q3 75 · max 160`.
+pub fn quartiles(q: [&str; 5]) -> String {
+    format!(
+        "score: min {} · q1 {} · median {} · q3 {} · max {}",
+        q[0], q[1], q[2], q[3], q[4]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_separators_and_nouns_agree() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(count(1, "lead", "leads"), "1 lead");
+        assert_eq!(count(2500, "lead", "leads"), "2,500 leads");
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(0, 0), "0%");
+    }
+
+    #[test]
+    fn os_error_numbers_are_dropped() {
+        assert_eq!(
+            without_os_error("Is a directory (os error 21)"),
+            "is a directory"
+        );
+    }
+
+    #[test]
+    fn distribution_reads_as_one_line() {
+        let line = distribution("tier", &[("hot", 1), ("cold", 3)], 4);
+        assert_eq!(line, "tier: hot 25.0% · cold 75.0%");
+    }
+}
