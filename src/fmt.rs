@@ -51,20 +51,20 @@ pub fn format(text: &str) -> Result<String, Vec<SyntaxError>> {
 /// line breaks, spacing, comments or redundant parentheses of the source, so
 /// `fmt` (whatever layout it picks) does not change it.
 pub fn rule_line(src: &str, r: &Rule) -> String {
-    let action = rule_action(src, r);
+    let action = rule_action(src, r, &expr::Expr::new(src).line(&r.points));
     match &r.when {
         Some(c) => format!("when {} {action}", expr::Expr::new(src).line(c)),
         None => action,
     }
 }
 
-/// `add POINTS [up to N]` on one line.
-fn rule_action(src: &str, r: &Rule) -> String {
+/// `add POINTS [up to N]` on one line, with the points as printed.
+fn rule_action(src: &str, r: &Rule, points: &str) -> String {
     let sign = match r.sign {
         Sign::Add => "add",
         Sign::Subtract => "subtract",
     };
-    let mut text = format!("{sign} {}", expr::Expr::new(src).line(&r.points));
+    let mut text = format!("{sign} {points}");
     if let Some(n) = &r.up_to {
         text += &format!(" up to {}", &src[n.span.range()]);
     }
@@ -236,7 +236,8 @@ impl Printer<'_> {
     }
 
     fn rule_text(&self, r: &Rule) -> String {
-        let mut tail = format!(" {}", rule_action(self.src, r));
+        let points = self.expr_text(&r.points, 0);
+        let mut tail = format!(" {}", rule_action(self.src, r, &points));
         if let Some(l) = &r.label {
             tail += &format!(" as {}", self.snippet(l.span));
         }
