@@ -176,22 +176,49 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check rules files and report every problem found.
+    #[command(
+        after_help = "Examples:\n  leadscore check rules/b2b_saas.rules\n  leadscore check --format github --deny-warnings rules/*.rules\n  leadscore check - < draft.rules"
+    )]
     Check(CheckArgs),
     /// Score leads: one output record per input lead, in input order.
+    #[command(
+        after_help = "Examples:\n  leadscore score rules/b2b_saas.rules examples/leads.jsonl --as-of 2026-11-01\n  leadscore score rules/fit_only.rules export.csv --format csv -o scored.csv\n  crm-export | leadscore score rules/b2b_saas.rules --quiet"
+    )]
     Score(ScoreArgs),
     /// Show, lead by lead, which rules gave which points.
+    #[command(
+        after_help = "Examples:\n  leadscore explain rules/b2b_saas.rules examples/leads.jsonl --id L-1002\n  leadscore explain rules/b2b_saas.rules --lead '{\"title\": \"VP Sales\"}'"
+    )]
     Explain(ExplainArgs),
     /// Compare two versions of the rules on the same leads.
+    #[command(
+        after_help = "Examples:\n  leadscore diff HEAD~1:rules/b2b_saas.rules rules/b2b_saas.rules --leads examples/leads.jsonl\n  leadscore diff old.rules new.rules --leads leads.csv --format markdown"
+    )]
     Diff(diff::DiffArgs),
     /// Run the `test` blocks of rules files.
+    #[command(
+        after_help = "Examples:\n  leadscore test\n  leadscore test rules --coverage --min-coverage 90 --junit report.xml"
+    )]
     Test(test::TestArgs),
     /// Put rules files in the canonical layout (or, with --check, show what would change).
+    #[command(
+        after_help = "Examples:\n  leadscore fmt rules\n  leadscore fmt --check rules\n  leadscore fmt - < draft.rules > tidy.rules"
+    )]
     Fmt(fmt::FmtArgs),
     /// Try rules and leads interactively; rules files reload when saved.
+    #[command(
+        after_help = "Example:\n  leadscore repl rules/b2b_saas.rules --leads examples/leads.jsonl"
+    )]
     Repl(crate::repl::ReplArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  source <(leadscore completions bash)\n  leadscore completions zsh > ~/.zfunc/_leadscore\n  leadscore completions fish > ~/.config/fish/completions/leadscore.fish"
+    )]
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff), e.g. `leadscore man | man -l -`.
+    #[command(
+        after_help = "Examples:\n  leadscore man | man -l -\n  leadscore man score > leadscore-score.1"
+    )]
     Man(shell::ManArgs),
 }
 

@@ -203,10 +203,10 @@ impl Acc {
         if change != 0.0 {
             r.changed += 1;
         }
-        if change > 0.0 && r.largest_rise.as_ref().map_or(true, |(_, c)| change > *c) {
+        if change > 0.0 && r.largest_rise.as_ref().is_none_or(|(_, c)| change > *c) {
             r.largest_rise = Some((id.clone(), change));
         }
-        if change < 0.0 && r.largest_fall.as_ref().map_or(true, |(_, c)| change < *c) {
+        if change < 0.0 && r.largest_fall.as_ref().is_none_or(|(_, c)| change < *c) {
             r.largest_fall = Some((id.clone(), change));
         }
         for (fires, (i, j)) in r.rules.iter_mut().zip(&self.rule_index) {

@@ -268,7 +268,7 @@ impl Program {
         for arms in &self.code.labels {
             let arm = arms
                 .iter()
-                .position(|a| a.as_ref().map_or(true, |c| ctx.test(c)));
+                .position(|a| a.as_ref().is_none_or(|c| ctx.test(c)));
             ctx.labels.push(arm);
         }
         std::mem::swap(&mut ctx.labels, &mut out.labels);
@@ -284,7 +284,7 @@ impl Program {
         out.groups.resize(self.rules.groups.len(), 0.0);
         out.score = 0.0;
         for rule in &self.code.rules {
-            let fired = rule.when.as_ref().map_or(true, |w| ctx.test(w));
+            let fired = rule.when.as_ref().is_none_or(|w| ctx.test(w));
             let points = if fired { rule_value(ctx, rule) } else { 0.0 };
             out.rules.push(RuleOutcome { fired, points });
             match rule.group {

@@ -173,3 +173,31 @@ fn the_pre_commit_hooks_name_real_commands() {
         assert!(text.contains(entry), "{entry} missing");
     }
 }
+
+#[test]
+fn every_command_help_ends_with_an_example() {
+    let commands = [
+        "check",
+        "score",
+        "explain",
+        "diff",
+        "test",
+        "fmt",
+        "repl",
+        "completions",
+        "man",
+    ];
+    for command in commands {
+        let (out, err, code) = run(&[command, "--help"]);
+        assert_eq!(code, 0, "{command}: {err}");
+        let tail = out.rsplit("Example").next().unwrap_or_default();
+        assert!(
+            out.contains("\nExample"),
+            "{command} --help has no example:\n{out}"
+        );
+        assert!(
+            tail.contains(&format!("leadscore {command}")),
+            "{command}: {tail}"
+        );
+    }
+}

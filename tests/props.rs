@@ -75,13 +75,13 @@ fn check_outcome(program: &Program, outcome: &Outcome, text: &str) {
     for (g, group) in program.ruleset().groups.iter().enumerate() {
         let t = outcome.groups[g];
         assert!(
-            group.max.map_or(true, |m| t <= m),
+            group.max.is_none_or(|m| t <= m),
             "{} above max\n{text}",
             group.name
         );
         // `max` applies first, so a group with min > max ends at min.
         assert!(
-            group.min.map_or(true, |m| t >= m),
+            group.min.is_none_or(|m| t >= m),
             "{} below min\n{text}",
             group.name
         );

@@ -214,7 +214,7 @@ fn group_maxes(sources: &SourceMap, rs: &Ruleset, found: &mut Vec<Lint>) {
             .rules
             .iter()
             .filter(|r| r.group == Some(g))
-            .filter(|r| r.when.as_ref().map_or(true, |w| expr::never(w).is_none()))
+            .filter(|r| r.when.as_ref().is_none_or(|w| expr::never(w).is_none()))
             .map(|r| most(r.sign, &r.points, r.up_to))
             .sum();
         if let Some(reachable) = best.filter(|&b| b < max) {

@@ -20,7 +20,7 @@ where
             return Some(cand);
         }
         let d = distance(&lower, &c);
-        if d <= limit && best.map_or(true, |(bd, _)| d < bd) {
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, cand));
         }
     }
