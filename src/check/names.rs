@@ -345,21 +345,45 @@ impl<'a> Checker<'a> {
         peel(&p.ty, o.strip)
     }
 
-    /// The inferred lead type projected along `o.loc` (lists included).
+    /// The inferred lead type projected along `o.loc` (lists included): what
+    /// repeated [`project`] calls give, with a missing step giving `Any`.
+    /// Walks by reference and copies only the type at the end (copying the
+    /// whole lead type per field use made `check` without a schema quadratic
+    /// in the number of fields).
     pub(super) fn origin_projection(&self, o: &Origin) -> Projection {
-        let mut acc = Projection {
-            ty: self.infer.lead_type().clone(),
-            optional: true,
-            depth: 0,
-        };
+        static ANY: Type = Type::Any;
+        // The projection so far is `List^depth(inner)` when `wrapped`, else
+        // a bare `Any` left by a step that found no field (depth kept).
+        let (mut inner, mut depth, mut optional, mut wrapped) =
+            (self.infer.lead_type(), 0, true, true);
         for seg in &o.loc {
-            acc = project(&acc.ty, seg).unwrap_or(Projection {
-                ty: Type::Any,
-                optional: true,
-                depth: acc.depth,
-            });
+            let (mut ty, mut d) = if wrapped { (inner, depth) } else { (&ANY, 0) };
+            while let Type::List(elem) = ty {
+                ty = elem;
+                d += 1;
+            }
+            let field = match ty {
+                Type::Record(fields) => fields.get(seg.as_str()).map(|f| (&f.ty, f.optional)),
+                Type::Any => Some((&ANY, true)),
+                _ => None,
+            };
+            (inner, optional, wrapped) = match field {
+                Some((ty, opt)) => {
+                    depth = d;
+                    (ty, opt, true)
+                }
+                None => (&ANY, true, false),
+            };
         }
-        acc
+        let ty = match wrapped {
+            true => wrap(inner.clone(), depth),
+            false => Type::Any,
+        };
+        Projection {
+            ty,
+            optional,
+            depth,
+        }
     }
 
     /// Where a typed expression's value lives in the inferred lead type.
