@@ -342,7 +342,11 @@ fn type_text(src: &str, t: &TypeExpr) -> String {
         TypeExprKind::Int => "int".to_string(),
         TypeExprKind::Number => "number".to_string(),
         TypeExprKind::Bool => "bool".to_string(),
-        TypeExprKind::Datetime => "datetime".to_string(),
+        TypeExprKind::Datetime(formats) if formats.is_empty() => "datetime".to_string(),
+        TypeExprKind::Datetime(formats) => {
+            let texts: Vec<&str> = formats.iter().map(|f| &src[f.span.range()]).collect();
+            format!("datetime({})", texts.join(", "))
+        }
         TypeExprKind::List(e) => format!("list<{}>", type_text(src, e)),
         TypeExprKind::Record(fields) => {
             let fields: Vec<String> = fields.iter().map(|f| field_text(src, f)).collect();

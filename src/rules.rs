@@ -142,6 +142,9 @@ pub struct FieldType {
     /// under, in order of preference; the field's own name is tried last.
     /// Empty when the field is read by its name alone.
     pub sources: Vec<String>,
+    /// `datetime("%m/%d/%Y", ...)`: the formats the field (or, for a list,
+    /// each element) is written in, tried in order before RFC 3339.
+    pub formats: Vec<String>,
 }
 
 impl FieldType {
@@ -151,6 +154,7 @@ impl FieldType {
             ty,
             optional,
             sources: Vec::new(),
+            formats: Vec::new(),
         }
     }
 

@@ -202,3 +202,51 @@ fn json_strings_and_source_names_score_like_csv() {
     assert_eq!(status, 0, "{err}");
     assert_eq!(csv, json);
 }
+
+const DATED: &str = r#"schema {
+  id: string
+  created: datetime("%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y", "%s")? from "Create Date"
+  seen: datetime? from "Last Seen"
+}
+when created within 30 days add 10 as "new"
+when days_since(created) >= 100 add 1 as "old"
+when seen is present add 100 as "seen"
+"#;
+
+#[test]
+fn datetimes_in_declared_formats() {
+    let csv = "id,Create Date,Last Seen\n\
+        us,10/19/2026 14:03,\n\
+        iso,2026-10-05 14:03,\n\
+        de,05.10.2026,\n\
+        epoch,1791072000,\n\
+        rfc,2026-10-20T00:00:00Z,\n\
+        old,01/02/2026 09:00,\n\
+        empty,,\n\
+        bad,19/10/2026 14:03,\n\
+        ambiguous,,05/10/2026\n\
+        us_seen,,10/19/2026\n";
+    let dir = folder(&[("d.csv", csv.as_bytes())]);
+    std::fs::write(dir.path().join("crm.rules"), DATED).unwrap();
+    let (out, _, status) = score(dir.path(), &["d.csv"]);
+    assert_eq!(status, 3);
+    let want = ["10", "10", "10", "10", "10", "1", "0", "E", "E", "E"];
+    assert_eq!(scores(&out), want, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[7].contains("not in the declared formats"),
+        "{}",
+        lines[7]
+    );
+    assert!(lines[8].contains("ambiguous"), "{}", lines[8]);
+    assert!(
+        lines[8].contains(r#"\"%m/%d/%Y\""#) && lines[8].contains(r#"\"%d/%m/%Y\""#),
+        "{}",
+        lines[8]
+    );
+    assert!(
+        lines[9].contains(r#"declare its format in the schema: datetime(\"%m/%d/%Y\")"#),
+        "{}",
+        lines[9]
+    );
+}

@@ -33,10 +33,25 @@ fn record(fields: &[FieldDecl], problems: &mut Vec<Problem>) -> BTreeMap<String,
             ty: type_of(&f.ty, problems),
             optional: f.ty.optional,
             sources: f.sources.iter().map(|s| s.node.clone()).collect(),
+            formats: formats(&f.ty),
         };
         out.insert(f.name.node.clone(), ft);
     }
     out
+}
+
+/// The formats of a `datetime("...")` field, or of the elements of a list of them.
+fn formats(t: &TypeExpr) -> Vec<String> {
+    match &t.kind {
+        TypeExprKind::Datetime(formats) => formats.iter().map(|f| f.node.clone()).collect(),
+        TypeExprKind::List(inner) => formats(inner),
+        TypeExprKind::String
+        | TypeExprKind::Int
+        | TypeExprKind::Number
+        | TypeExprKind::Bool
+        | TypeExprKind::Record(_)
+        | TypeExprKind::Unknown(_) => Vec::new(),
+    }
 }
 
 /// One type expression.
@@ -46,7 +61,7 @@ fn type_of(t: &TypeExpr, problems: &mut Vec<Problem>) -> Type {
         TypeExprKind::Int => Type::Int,
         TypeExprKind::Number => Type::Number,
         TypeExprKind::Bool => Type::Bool,
-        TypeExprKind::Datetime => Type::Datetime,
+        TypeExprKind::Datetime(_) => Type::Datetime,
         TypeExprKind::List(inner) => Type::List(Box::new(type_of(inner, problems))),
         TypeExprKind::Record(fields) => Type::Record(record(fields, problems)),
         TypeExprKind::Unknown(name) => {

@@ -31,6 +31,7 @@ fn merge_records(
                 ty: unify(&fx.ty, &fy.ty)?,
                 optional: fx.optional || fy.optional,
                 sources: fx.sources.clone(),
+                formats: fx.formats.clone(),
             },
             None => fy.clone(),
         };

@@ -19,7 +19,7 @@
 //! handed to the same filler as the slow path.
 
 use super::lead::{Filler, Kind, Shape, Slots, ROOT};
-use super::value::{parse_datetime, ListRef, Val};
+use super::value::{parse_datetime_in, ListRef, Val};
 use crate::rules::Type;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -193,7 +193,7 @@ impl<'de> Visitor<'de> for NodeVisitor<'_, '_> {
                 self.scalar(Val::Str(t))
             }
             _ if node.blank_is_missing(s) => self.0.f.absent(self.0.node),
-            Type::Datetime => match parse_datetime(s) {
+            Type::Datetime => match parse_datetime_in(s, &node.formats) {
                 Some(t) => self.scalar(Val::Time(t)),
                 None => Err(give_up()),
             },

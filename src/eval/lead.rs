@@ -16,7 +16,7 @@
 //! directly) only has to produce the same table.
 
 use super::text;
-use super::value::{fold, parse_datetime, str_eq, ListRef, TextRef, Val};
+use super::value::{fold, formats_accepting, parse_datetime_in, str_eq, ListRef, TextRef, Val};
 use crate::rules::{FieldType, Type};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
@@ -43,6 +43,8 @@ pub(super) struct Node {
     pub(super) key: String,
     /// Keys tried before `key`, first present wins (`from "Job Title"`).
     sources: Vec<String>,
+    /// The formats a datetime (or each datetime of a list) is written in.
+    pub(super) formats: Vec<String>,
     /// The declared or inferred type.
     pub(super) ty: Type,
     /// May be missing or null.
@@ -176,6 +178,7 @@ impl Shape {
         let root = Node {
             key: String::new(),
             sources: Vec::new(),
+            formats: Vec::new(),
             ty: lead_type.clone(),
             optional: false,
             kind: Kind::Record,
@@ -274,6 +277,7 @@ impl Shape {
         self.nodes.push(Node {
             key,
             sources: field.sources.clone(),
+            formats: field.formats.clone(),
             ty: field.ty.clone(),
             optional: field.optional,
             kind,
@@ -289,7 +293,10 @@ impl Shape {
         };
         let elem_frame = self.frame_sizes.len() as u32;
         self.frame_sizes.push(0);
-        let elem_field = FieldType::new(elem_ty, true);
+        let elem_field = FieldType {
+            formats: field.formats.clone(),
+            ..FieldType::new(elem_ty, true)
+        };
         let elem = self.add(String::new(), elem_field, elem_frame);
         self.nodes[id].kind = match field.ty {
             Type::Any => Kind::Any {
@@ -487,7 +494,7 @@ impl Filler<'_> {
                     None => return self.mismatch(node, v),
                 }
             }
-            (Type::Datetime, Value::String(s)) => match parse_datetime(s) {
+            (Type::Datetime, Value::String(s)) => match parse_datetime_in(s, &node.formats) {
                 Some(t) => Val::Time(t),
                 None => return self.mismatch(node, v),
             },
@@ -501,7 +508,10 @@ impl Filler<'_> {
         if !self.shape.strict {
             return Ok(Val::Mismatch);
         }
-        let problem = format!("expected {}, found {}", node.ty, describe(v));
+        let mut problem = format!("expected {}, found {}", node.ty, describe(v));
+        if let (Type::Datetime, Value::String(s)) = (&node.ty, v) {
+            problem += &datetime_hint(s, &node.formats);
+        }
         Err(Box::new(Bad {
             path: vec![],
             problem,
@@ -521,6 +531,36 @@ impl Filler<'_> {
             path: vec![],
             problem,
         }))
+    }
+}
+
+/// What would read a datetime that could not be read: the declared
+/// formats, or the common CRM formats that accept it (several: the text is
+/// ambiguous, and only a declared format can say which it is).
+fn datetime_hint(s: &str, declared: &[String]) -> String {
+    let quoted = |fs: Vec<String>| {
+        fs.iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !declared.is_empty() {
+        return format!(
+            " (not in the declared formats {} nor RFC 3339)",
+            quoted(declared.to_vec())
+        );
+    }
+    let accepting: Vec<String> = formats_accepting(s).into_iter().map(String::from).collect();
+    match accepting.len() {
+        0 => String::new(),
+        1 => format!(
+            "; declare its format in the schema: datetime({})",
+            quoted(accepting)
+        ),
+        _ => format!(
+            "; it is ambiguous: declare which format it is in the schema, one of datetime({})",
+            quoted(accepting)
+        ),
     }
 }
 

@@ -4,7 +4,7 @@
 //! ([`super::lead::Slots`]) or in the program's constants, and is referred to
 //! by position, so a value never borrows and never allocates.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::borrow::Cow;
 use unicase::UniCase;
 
@@ -164,6 +164,57 @@ pub fn str_contains(haystack: &str, needle: &str) -> bool {
 #[inline]
 fn str_eq_bytes(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// Formats CRM exports commonly write datetimes in, offered when a value
+/// without a declared format cannot be read.
+const CRM_FORMATS: [&str; 10] = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%m/%d/%Y %I:%M %p",
+    "%d/%m/%Y %H:%M:%S",
+];
+
+/// Parses text in one of `formats` (chrono strftime syntax; a format
+/// without a time reads midnight; without an offset, UTC), else as
+/// [`parse_datetime`] does.
+pub fn parse_datetime_in(s: &str, formats: &[String]) -> Option<Instant> {
+    formats
+        .iter()
+        .find_map(|f| parse_with(s, f))
+        .or_else(|| parse_datetime(s))
+}
+
+fn parse_with(s: &str, format: &str) -> Option<Instant> {
+    let t = match DateTime::parse_from_str(s, format) {
+        Ok(t) => t.to_utc(),
+        Err(_) => match NaiveDateTime::parse_from_str(s, format) {
+            Ok(t) => t.and_utc(),
+            Err(_) => NaiveDate::parse_from_str(s, format)
+                .ok()?
+                .and_hms_opt(0, 0, 0)?
+                .and_utc(),
+        },
+    };
+    Some(Instant {
+        secs: t.timestamp(),
+        nanos: t.timestamp_subsec_nanos(),
+    })
+}
+
+/// The common CRM formats that would read `s`, for a message: more than
+/// one means the text is ambiguous (`05/10/2026`) and a format must be declared.
+pub fn formats_accepting(s: &str) -> Vec<&'static str> {
+    CRM_FORMATS
+        .into_iter()
+        .filter(|f| parse_with(s, f).is_some())
+        .collect()
 }
 
 /// Parses RFC 3339 text, or a plain `YYYY-MM-DD` (midnight UTC).

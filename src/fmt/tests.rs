@@ -162,6 +162,14 @@ fn quoted_names_and_sources_round_trip() {
 }
 
 #[test]
+fn datetime_formats_round_trip() {
+    let src =
+        "schema {\n  created: datetime(\"%m/%d/%Y\",\"%Y-%m-%d %H:%M\")? from \"Create Date\"\n}\n";
+    let want = "schema {\n  created: datetime(\"%m/%d/%Y\", \"%Y-%m-%d %H:%M\")? from \"Create Date\"\n}\n";
+    assert_eq!(fmt(src), want);
+}
+
+#[test]
 fn broken_files_are_not_formatted() {
     assert!(format("when x == add 1\n").is_err());
 }

@@ -131,8 +131,9 @@ pub enum TypeExprKind {
     Number,
     /// `bool`
     Bool,
-    /// `datetime`
-    Datetime,
+    /// `datetime`, or `datetime("%m/%d/%Y", ...)` with the formats (chrono
+    /// strftime syntax) a lead writes it in.
+    Datetime(Vec<Spanned<String>>),
     /// `list<T>`
     List(Box<TypeExpr>),
     /// `{ a: T, ... }`

@@ -121,12 +121,17 @@ impl Lower {
                 TypeExprKind::List(Box::new(self.type_expr(elem)?))
             }
             Rule::record_type => TypeExprKind::Record(self.fields(ty)?),
+            Rule::datetime_type => TypeExprKind::Datetime(
+                ty.into_inner()
+                    .map(|f| self.string(f))
+                    .collect::<Result<_>>()?,
+            ),
             _ => match ty.as_str() {
                 "string" => TypeExprKind::String,
                 "int" => TypeExprKind::Int,
                 "number" => TypeExprKind::Number,
                 "bool" => TypeExprKind::Bool,
-                "datetime" => TypeExprKind::Datetime,
+                "datetime" => TypeExprKind::Datetime(Vec::new()),
                 other => TypeExprKind::Unknown(other.to_string()),
             },
         };
