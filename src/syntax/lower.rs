@@ -607,8 +607,9 @@ impl Lower {
         let amount = self.number(&inner.next().expect("amount"))?;
         let unit = match inner.next().expect("unit").as_str().trim_end_matches('s') {
             "hour" => DurationUnit::Hours,
+            "day" => DurationUnit::Days,
             "week" => DurationUnit::Weeks,
-            _ => DurationUnit::Days,
+            other => unreachable!("the grammar's `unit` rule allows no unit {other:?}"),
         };
         Ok(ExprKind::Duration { amount, unit })
     }
@@ -643,8 +644,9 @@ fn last(pair: Pair<Rule>) -> Pair<Rule> {
 
 fn sign(pair: &Pair<Rule>) -> Sign {
     match pair.as_str() {
+        "add" => Sign::Add,
         "subtract" => Sign::Subtract,
-        _ => Sign::Add,
+        other => unreachable!("the grammar's `sign` rule allows no sign {other:?}"),
     }
 }
 
@@ -653,7 +655,8 @@ fn arith_op(op: &str) -> ArithOp {
         "+" => ArithOp::Add,
         "-" => ArithOp::Sub,
         "*" => ArithOp::Mul,
-        _ => ArithOp::Div,
+        "/" => ArithOp::Div,
+        other => unreachable!("the grammar's `add_op`/`mul_op` rules allow no operator {other:?}"),
     }
 }
 
@@ -664,18 +667,17 @@ fn cmp_op(op: &str) -> CmpOp {
         "<" => CmpOp::Lt,
         "<=" => CmpOp::Le,
         ">" => CmpOp::Gt,
-        _ => CmpOp::Ge,
+        ">=" => CmpOp::Ge,
+        other => unreachable!("the grammar's `cmp_op` rule allows no operator {other:?}"),
     }
 }
 
 fn str_test(words: &[Pair<Rule>], value: Box<Expr>, needle: Box<Expr>) -> ExprKind {
-    let op_text = words[0].as_str();
-    let op = if op_text.starts_with("starts") {
-        StrOp::StartsWith
-    } else if op_text.starts_with("ends") {
-        StrOp::EndsWith
-    } else {
-        StrOp::Contains
+    let op = match words[0].as_str().split_whitespace().next() {
+        Some("contains") => StrOp::Contains,
+        Some("starts") => StrOp::StartsWith,
+        Some("ends") => StrOp::EndsWith,
+        other => unreachable!("the grammar's `str_op` rule allows no test {other:?}"),
     };
     let any = words.iter().any(|w| w.as_rule() == Rule::any_kw);
     ExprKind::StrTest {
