@@ -31,7 +31,7 @@ pub mod suggest;
 pub mod testblocks;
 mod types;
 
-pub use error::{Expected, Literal, NameKind, Problem, Role, Total};
+pub use error::{Builtin, Expected, Literal, NameKind, Problem, Role, Total};
 
 /// Settings of one check.
 #[derive(Clone, Debug, Default)]

@@ -6,12 +6,15 @@
 //! miette: file, line and column, the source line, a label under the exact
 //! span, and a help sentence.
 
+pub use data::data_error;
+
 use crate::source::SourceMap;
 use crate::syntax::ast::Span;
 use std::fmt;
 
 mod check;
 pub mod cli;
+mod data;
 pub mod datafit;
 pub mod formats;
 pub mod input;

@@ -138,11 +138,99 @@ impl Outcome {
     }
 }
 
-/// Why a lead could not be scored.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a lead could not be scored: what is wrong and where, as data (the
+/// wording is in `diagnostics::data`; `to_string()` gives it).
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataError {
-    /// A one-line description, e.g. `company.size: expected int, found string "big"`.
-    pub message: String,
+    /// What is wrong.
+    pub kind: DataErrorKind,
+    /// Where: the field path from the lead (empty for the lead itself).
+    pub path: Vec<PathSeg>,
+}
+
+/// One step of a [`DataError`]'s path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSeg {
+    /// A field of a record.
+    Key(String),
+    /// An element of a list.
+    Index(usize),
+}
+
+/// The kinds of [`DataError`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataErrorKind {
+    /// The lead is not a JSON object.
+    NotAnObject {
+        /// What it is instead.
+        found: Found,
+    },
+    /// With a schema: a value of the wrong type.
+    WrongType {
+        /// The declared type.
+        expected: crate::rules::Type,
+        /// The value found.
+        found: Found,
+        /// For text that is not a readable datetime: what would read it.
+        hint: Option<DatetimeHint>,
+    },
+    /// With a schema: a required field is missing (`null`: it is null).
+    Absent {
+        /// The declared type.
+        expected: crate::rules::Type,
+        /// `true` for null, `false` for a missing field.
+        null: bool,
+    },
+    /// Finite points that add up past the range of a number.
+    PointsOverflow,
+}
+
+/// What would read a datetime text that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatetimeHint {
+    /// The schema declares these formats (none of them, nor RFC 3339, read it).
+    Declared(Vec<String>),
+    /// No format is declared; these common CRM formats read it (none, one,
+    /// or several when the text is ambiguous).
+    Accepting(Vec<String>),
+}
+
+/// A JSON value found where another was expected, as a message shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// `null`.
+    Null,
+    /// A bool.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string (the whole text; the wording shortens it).
+    String(String),
+    /// An array.
+    List,
+    /// An object.
+    Object,
+}
+
+impl Found {
+    /// What `v` is.
+    pub fn of(v: &serde_json::Value) -> Found {
+        use serde_json::Value;
+        match v {
+            Value::Null => Found::Null,
+            Value::Bool(b) => Found::Bool(*b),
+            Value::Number(n) => Found::Number(n.to_string()),
+            Value::String(s) => Found::String(s.clone()),
+            Value::Array(_) => Found::List,
+            Value::Object(_) => Found::Object,
+        }
+    }
+}
+
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::diagnostics::data_error(self))
+    }
 }
 
 thread_local! {
@@ -222,7 +310,7 @@ impl Program {
         out: &mut Outcome,
     ) -> Result<(), DataError> {
         let extracted = self.code.shape.extract(lead, &mut scratch.slots);
-        extracted.map_err(|message| DataError { message })?;
+        extracted?;
         self.evaluate(opts, scratch, out);
         in_range(out)
     }
@@ -377,7 +465,8 @@ fn in_range(out: &Outcome) -> Result<(), DataError> {
         Ok(())
     } else {
         Err(DataError {
-            message: "the points add up to more than a number can hold (about 1.8e308)".into(),
+            kind: DataErrorKind::PointsOverflow,
+            path: Vec::new(),
         })
     }
 }

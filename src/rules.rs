@@ -5,6 +5,10 @@
 //! rule has its final label, and includes are already spliced in. A
 //! [`Ruleset`] only exists for a program the checker accepted.
 
+mod reads;
+
+pub use reads::Reads;
+
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, Span, StrOp};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -243,17 +247,13 @@ pub struct FieldRef {
     pub optional: bool,
 }
 
-/// Built-in functions.
+/// Functions of one meaning each (the checker turns `any`, `all` and
+/// `none` into [`TExprKind::NonEmpty`], [`TExprKind::Truth`] and
+/// [`TExprKind::Every`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Func {
-    /// `count(C)`: number of elements (after the `where` filter).
+    /// `count(C)`: number of elements (of a missing list: 0).
     Count,
-    /// `any(C)`: some element (passes the filter); for a plain `list<bool>`, some element is true.
-    Any,
-    /// `all(C)`: every element passes the filter; for a plain `list<bool>`, every element is true.
-    All,
-    /// `none(C)`: no element (passes the filter); for a plain `list<bool>`, no element is true.
-    None,
     /// `sum(C.field)`: sum of a list of numbers; missing and null elements count 0.
     Sum,
     /// `days_since(t)`: whole days from `t` to `as_of`, rounded down.
@@ -264,6 +264,54 @@ pub enum Func {
     Min,
     /// `max(a, b)`.
     Max,
+}
+
+/// How many elements of a `list<bool>` must be true, for [`TExprKind::Truth`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quant {
+    /// Some element is true.
+    Any,
+    /// Every element is true.
+    All,
+    /// No element is true.
+    None,
+}
+
+/// A regex literal: the pattern as written and its flag, compiled once by
+/// the checker (so whatever runs it gets exactly the regex that was checked).
+#[derive(Clone, Debug)]
+pub struct RegexLit {
+    /// The pattern between the slashes (`\/` already turned into `/`).
+    pub pattern: String,
+    /// The `i` flag.
+    pub case_insensitive: bool,
+    compiled: regex::Regex,
+}
+
+impl RegexLit {
+    /// Compiles `pattern` with the flag, as every backend that runs Rust's
+    /// regex engine must.
+    pub fn new(pattern: &str, case_insensitive: bool) -> Result<RegexLit, regex::Error> {
+        let compiled = regex::RegexBuilder::new(pattern)
+            .case_insensitive(case_insensitive)
+            .build()?;
+        Ok(RegexLit {
+            pattern: pattern.to_string(),
+            case_insensitive,
+            compiled,
+        })
+    }
+
+    /// The compiled regex.
+    pub fn regex(&self) -> &regex::Regex {
+        &self.compiled
+    }
+}
+
+impl PartialEq for RegexLit {
+    fn eq(&self, other: &RegexLit) -> bool {
+        self.pattern == other.pattern && self.case_insensitive == other.case_insensitive
+    }
 }
 
 /// The typed expression forms.
@@ -277,11 +325,6 @@ pub enum TExprKind {
     Bool(bool),
     /// A list literal.
     List(Vec<TExpr>),
-    /// A regex literal: the source pattern with its flags already folded in
-    /// (`(?i)` prefix for `i`), known to compile.
-    Regex(String),
-    /// A duration literal, in seconds.
-    Duration(f64),
     /// A field of the lead or of a `where` element.
     Field(FieldRef),
     /// The value of a `let`: index into [`Ruleset::lets`].
@@ -297,8 +340,27 @@ pub enum TExprKind {
     Project(Box<TExpr>, String),
     /// `COLL where COND`: the elements of `COLL` for which `COND` holds.
     Where(Box<TExpr>, Box<TExpr>),
-    /// A built-in function call.
+    /// A function call.
     Call(Func, Vec<TExpr>),
+    /// `any(L)` (`true`) / `none(L)` (`false`) of a list that is not a
+    /// `list<bool>` (a filter included): the list has elements / has none.
+    /// A missing list has none.
+    NonEmpty(Box<TExpr>, bool),
+    /// `any` / `all` / `none` of a `list<bool>`: some / every / no element
+    /// is `true` (a missing or null element is not `true`; a missing list
+    /// has no elements, so `all` of it holds).
+    Truth(Quant, Box<TExpr>),
+    /// `all(C where COND)`, written in place or through a `let` bound to the
+    /// filter: every element of `C` passes `COND` (so an empty or missing
+    /// `C` passes). `COND` is in the scope of `C`'s element, as in `Where`.
+    Every {
+        /// The collection `C`.
+        coll: Box<TExpr>,
+        /// The condition.
+        cond: Box<TExpr>,
+        /// The `let` the filter was bound to, when written `all(L)`.
+        via: Option<usize>,
+    },
     /// `-x`.
     Neg(Box<TExpr>),
     /// `not x`.
@@ -322,7 +384,11 @@ pub enum TExprKind {
     },
     /// `x between lo and hi`, inclusive.
     Between(Box<TExpr>, Box<TExpr>, Box<TExpr>),
-    /// `contains`, `starts with`, `ends with`, with or without `any`.
+    /// `L contains any N` on a list `L`: some element of the list `N` is an
+    /// element of `L` (as `in` compares). `L contains x` on a list is
+    /// [`TExprKind::In`] with `x` as the value.
+    Overlaps(Box<TExpr>, Box<TExpr>),
+    /// `contains`, `starts with`, `ends with` on text, with or without `any`.
     StrTest {
         /// Which test.
         op: StrOp,
@@ -334,9 +400,62 @@ pub enum TExprKind {
         needle: Box<TExpr>,
     },
     /// `x matches /re/`.
-    Matches(Box<TExpr>, Box<TExpr>),
+    Matches(Box<TExpr>, RegexLit),
     /// `is present` (`true`) / `is missing` (`false`).
     IsPresent(Box<TExpr>, bool),
-    /// `t within d`: `as_of - d < t <= as_of`.
-    Within(Box<TExpr>, Box<TExpr>),
+    /// `t within d`: `as_of - d < t <= as_of`, `d` in seconds.
+    Within(Box<TExpr>, f64),
+}
+
+/// The direct sub-expressions of an expression kind, in written order;
+/// `$iter` is `iter` or `iter_mut` and `$($m)?` is empty or `mut`.
+macro_rules! children {
+    ($kind:expr, $iter:ident $(, $m:tt)?) => {{
+        use TExprKind as K;
+        match $kind {
+            K::Number(_) | K::String(_) | K::Bool(_) => Vec::new(),
+            K::Field(_) | K::Let(_) | K::Score | K::GroupTotal(_) | K::Label(_) => Vec::new(),
+            K::List(xs) | K::Call(_, xs) | K::And(xs) | K::Or(xs) => xs.$iter().collect(),
+            K::Project(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![&$($m)? **x],
+            K::NonEmpty(x, _) | K::Truth(_, x) | K::Matches(x, _) | K::Within(x, _) => {
+                vec![&$($m)? **x]
+            }
+            K::Where(a, b) | K::Every { coll: a, cond: b, .. } | K::Overlaps(a, b) => {
+                vec![&$($m)? **a, &$($m)? **b]
+            }
+            K::Arith(_, a, b) | K::Compare(_, a, b) => vec![&$($m)? **a, &$($m)? **b],
+            K::In { value, list, .. } => vec![&$($m)? **value, &$($m)? **list],
+            K::StrTest { value, needle, .. } => vec![&$($m)? **value, &$($m)? **needle],
+            K::Between(a, b, c) => vec![&$($m)? **a, &$($m)? **b, &$($m)? **c],
+        }
+    }};
+}
+
+impl TExpr {
+    /// The direct sub-expressions, in written order. The second child of
+    /// [`TExprKind::Where`] and [`TExprKind::Every`] is in the scope of the
+    /// first one's element.
+    pub fn children(&self) -> Vec<&TExpr> {
+        children!(&self.kind, iter)
+    }
+
+    /// [`TExpr::children`], mutably.
+    pub fn children_mut(&mut self) -> Vec<&mut TExpr> {
+        children!(&mut self.kind, iter_mut, mut)
+    }
+
+    /// `true` for the kinds whose second child is in the scope of the first
+    /// child's element (`where`, and `all` of a filter).
+    pub fn scopes_second_child(&self) -> bool {
+        matches!(self.kind, TExprKind::Where(..) | TExprKind::Every { .. })
+    }
+
+    /// The `let` this node itself refers to: a use of it, or `all` of a
+    /// filter bound to it.
+    pub fn let_ref(&self) -> Option<usize> {
+        match self.kind {
+            TExprKind::Let(i) | TExprKind::Every { via: Some(i), .. } => Some(i),
+            _ => None,
+        }
+    }
 }

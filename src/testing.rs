@@ -177,7 +177,7 @@ fn run_one(
     let outcome = match scored {
         Ok(outcome) => outcome,
         Err(e) => {
-            case.verdict = Verdict::Broken(format!("the lead cannot be scored: {}", e.message));
+            case.verdict = Verdict::Broken(format!("the lead cannot be scored: {e}"));
             return case;
         }
     };

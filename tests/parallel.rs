@@ -47,7 +47,7 @@ fn both_ways(prog: &Program, line: &str, id: &[String], scratch: &mut Scratch) -
                 }
                 Err(e) => {
                     assert!(fast_id.is_none(), "fast path scored a bad lead: {line}");
-                    format!("error {}", e.message)
+                    format!("error {e}")
                 }
             }
         }

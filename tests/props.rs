@@ -55,7 +55,7 @@ fn compile(text: &str) -> Program {
 
 /// The record the CLI writes for a lead the library scored (or the error's text).
 fn record(program: &Program, lead: &Value) -> Result<String, String> {
-    let outcome = program.score(lead, &opts()).map_err(|e| e.message)?;
+    let outcome = program.score(lead, &opts()).map_err(|e| e.to_string())?;
     let mut line = String::new();
     program.render_record(&mut line, &lead["id"], &outcome, true);
     Ok(line)

@@ -37,7 +37,7 @@ fn fires(cond: &str, lead: &str) -> bool {
 fn data_error(rules: &str, lead: &str) -> String {
     run(&program(rules), lead)
         .expect_err("a data error")
-        .message
+        .to_string()
 }
 
 fn record(rules: &str, lead: &str, explain: bool) -> String {
@@ -671,4 +671,31 @@ when any(events where at within 30 days) add 1
         assert_eq!(done, Ok(()));
         assert_eq!(out, fresh, "{lead}");
     }
+}
+
+#[test]
+fn contains_on_a_list_is_membership_whatever_the_element_type() {
+    let schema = "schema {\n  scores: list<number>?\n  tags: list<string>?\n}\n";
+    let fires =
+        |cond: &str, lead: &str| score(&format!("{schema}when {cond} add 1\n"), lead) == 1.0;
+    // Numbers used to be compared as text, so this never held.
+    assert!(fires("scores contains 5", r#"{"scores": [1, 5]}"#));
+    assert!(!fires("scores contains 6", r#"{"scores": [1, 5]}"#));
+    assert!(fires("tags contains \"B\"", r#"{"tags": ["a", "b"]}"#));
+    assert!(fires("tags contains any [x, B]", r#"{"tags": ["a", "b"]}"#));
+    assert!(!fires(
+        "tags contains any [x, y]",
+        r#"{"tags": ["a", "b"]}"#
+    ));
+    assert!(!fires("tags contains any [x]", r#"{}"#));
+    assert!(fires("scores contains any [7, 1]", r#"{"scores": [1, 5]}"#));
+}
+
+#[test]
+fn any_and_none_of_bools_learnt_later_count_true_elements() {
+    // Without a schema, `flags` is only known to be a list<bool> after the
+    // second rule; `any` must still mean "some element is true".
+    let rules = "when any(flags) add 1\nwhen flags contains true add 10\n";
+    assert_eq!(score(rules, r#"{"flags": [false, false]}"#), 0.0);
+    assert_eq!(score(rules, r#"{"flags": [false, true]}"#), 11.0);
 }

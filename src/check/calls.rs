@@ -1,30 +1,18 @@
 //! Typing calls of the built-in functions.
 
-use super::error::{Expected, Problem, Role};
+use super::error::{Builtin, Expected, Problem, Role};
 use super::expr::lit;
 use super::suggest::did_you_mean;
 use super::{any, Checker};
-use crate::rules::{Func, TExpr, TExprKind, Type};
+use crate::rules::{Func, Quant, TExpr, TExprKind, Type};
 use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
-
-/// The built-in functions: name, function, number of arguments.
-const FUNCS: [(&str, Func, usize); 9] = [
-    ("count", Func::Count, 1),
-    ("any", Func::Any, 1),
-    ("all", Func::All, 1),
-    ("none", Func::None, 1),
-    ("sum", Func::Sum, 1),
-    ("days_since", Func::DaysSince, 1),
-    ("len", Func::Len, 1),
-    ("min", Func::Min, 2),
-    ("max", Func::Max, 2),
-];
 
 impl Checker<'_> {
     /// `name(args)`.
     pub(super) fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> TExpr {
-        let Some(&(fname, func, arity)) = FUNCS.iter().find(|f| f.0 == name.node) else {
-            let suggestion = did_you_mean(&name.node, FUNCS.iter().map(|f| f.0)).map(String::from);
+        let Some(func) = Builtin::ALL.into_iter().find(|f| f.name() == name.node) else {
+            let names = Builtin::ALL.iter().map(|f| f.name());
+            let suggestion = did_you_mean(&name.node, names).map(String::from);
             let (span, name) = (name.span, name.node.clone());
             self.report(Problem::UnknownFunction {
                 span,
@@ -33,30 +21,48 @@ impl Checker<'_> {
             });
             return self.skip_args(args, span);
         };
-        if args.len() != arity {
-            let (name, expected, found) = (fname.to_string(), arity, args.len());
+        if args.len() != func.arity() {
+            let (expected, found) = (func.arity(), args.len());
             self.report(Problem::WrongArity {
                 span,
-                name,
+                func,
                 expected,
                 found,
             });
             return self.skip_args(args, span);
         }
-        let role = Role::Argument(fname);
-        let (args, ty) = match func {
-            Func::Count => (vec![self.expect(&args[0], &any_list(), role)], Type::Number),
-            Func::Any | Func::None => (vec![self.expect(&args[0], &any_list(), role)], Type::Bool),
-            Func::All => (vec![self.all_arg(&args[0], role)], Type::Bool),
-            Func::Sum => (vec![self.sum_arg(&args[0], role)], Type::Number),
-            Func::DaysSince => (
-                vec![self.expect(&args[0], &Type::Datetime, role)],
+        let role = Role::Argument(func);
+        let call = |f: Func, args: Vec<TExpr>| TExprKind::Call(f, args);
+        let (kind, ty) = match func {
+            Builtin::Count => {
+                let arg = self.expect(&args[0], &any_list(), role);
+                (call(Func::Count, vec![arg]), Type::Number)
+            }
+            Builtin::Any => (
+                quantify(Quant::Any, self.expect(&args[0], &any_list(), role)),
+                Type::Bool,
+            ),
+            Builtin::None => (
+                quantify(Quant::None, self.expect(&args[0], &any_list(), role)),
+                Type::Bool,
+            ),
+            Builtin::All => (self.all_arg(&args[0], role), Type::Bool),
+            Builtin::Sum => (
+                call(Func::Sum, vec![self.sum_arg(&args[0], role)]),
                 Type::Number,
             ),
-            Func::Len => (vec![self.len_arg(&args[0], role)], Type::Number),
-            Func::Min | Func::Max => self.min_max(args, role),
+            Builtin::DaysSince => {
+                let arg = self.expect(&args[0], &Type::Datetime, role);
+                (call(Func::DaysSince, vec![arg]), Type::Number)
+            }
+            Builtin::Len => (
+                call(Func::Len, vec![self.len_arg(&args[0], role)]),
+                Type::Number,
+            ),
+            Builtin::Min => self.min_max(Func::Min, args, role),
+            Builtin::Max => self.min_max(Func::Max, args, role),
         };
-        lit(TExprKind::Call(func, args), ty, span)
+        lit(kind, ty, span)
     }
 
     /// Types the arguments of a bad call (for their own problems) and gives `Any`.
@@ -67,32 +73,36 @@ impl Checker<'_> {
         any(span)
     }
 
-    /// `all(C)`: a `where` filter (written in place or bound by a `let`) or a list of bools.
-    fn all_arg(&mut self, arg: &Expr, role: Role) -> TExpr {
-        if matches!(arg.kind, ExprKind::Where(..)) {
-            return self.expr(arg);
-        }
+    /// `all(C)`: a `where` filter (written in place or bound by a `let`):
+    /// every element of the filtered list passes; or a list of bools: every
+    /// element is true.
+    fn all_arg(&mut self, arg: &Expr, role: Role) -> TExprKind {
         let mut t = self.expr(arg);
-        if self.is_let_filter(&t) {
-            return t;
+        if let Some(every) = self.every(&t) {
+            return every;
         }
         let bools = Type::List(Box::new(Type::Bool));
         if super::types::unify(&t.ty, &bools).is_some() {
             self.constrain(&mut t, &bools, role);
-            return t;
+            return TExprKind::Truth(Quant::All, Box::new(t));
         }
         self.mismatch(&t, Expected::FilterOrBoolList, role);
-        any(t.span)
+        any(t.span).kind
     }
 
-    /// `true` for a `let` whose value is a `where` filter.
-    fn is_let_filter(&self, t: &TExpr) -> bool {
-        let TExprKind::Let(i) = t.kind else {
-            return false;
+    /// `all` of a filter, written in place or through a `let` bound to one:
+    /// "every element of the collection passes the condition".
+    fn every(&self, t: &TExpr) -> Option<TExprKind> {
+        let (filter, via) = match &t.kind {
+            TExprKind::Where(..) => (t, None),
+            TExprKind::Let(i) => (&self.lets.get(*i)?.value, Some(*i)),
+            _ => return None,
         };
-        self.lets
-            .get(i)
-            .is_some_and(|l| matches!(l.value.kind, TExprKind::Where(..)))
+        let TExprKind::Where(coll, cond) = &filter.kind else {
+            return None;
+        };
+        let (coll, cond) = (coll.clone(), cond.clone());
+        Some(TExprKind::Every { coll, cond, via })
     }
 
     /// `sum(C.field)`: without a schema, `C` in a plain path is taken to be
@@ -125,7 +135,7 @@ impl Checker<'_> {
     }
 
     /// `min(a, b)` / `max(a, b)`: two numbers.
-    fn min_max(&mut self, args: &[Expr], role: Role) -> (Vec<TExpr>, Type) {
+    fn min_max(&mut self, f: Func, args: &[Expr], role: Role) -> (TExprKind, Type) {
         let a = self.expect(&args[0], &Type::Number, role);
         let b = self.expect(&args[1], &Type::Number, role);
         let ty = if a.ty == Type::Int && b.ty == Type::Int {
@@ -133,7 +143,7 @@ impl Checker<'_> {
         } else {
             Type::Number
         };
-        (vec![a, b], ty)
+        (TExprKind::Call(f, vec![a, b]), ty)
     }
 
     fn mismatch(&mut self, t: &TExpr, expected: Expected, role: Role) {
@@ -144,6 +154,21 @@ impl Checker<'_> {
             found,
             role,
         });
+    }
+}
+
+/// `any(L)` / `none(L)`: on a `list<bool>`, some / no element is true; on
+/// any other list (a filter included), the list has elements / has none.
+/// Without a schema the list's type may be learnt later, so the checker
+/// decides again once every type is known (see `retype`).
+pub(super) fn quantify(q: Quant, arg: TExpr) -> TExprKind {
+    let bools = matches!(&arg.ty, Type::List(t) if **t == Type::Bool);
+    let arg = Box::new(arg);
+    match q {
+        Quant::Any | Quant::None if bools => TExprKind::Truth(q, arg),
+        Quant::Any => TExprKind::NonEmpty(arg, true),
+        Quant::None => TExprKind::NonEmpty(arg, false),
+        Quant::All => TExprKind::Truth(q, arg),
     }
 }
 

@@ -97,7 +97,7 @@ pub enum Problem {
         /// The whole call.
         span: Span,
         /// The function.
-        name: String,
+        func: Builtin,
         /// How many it takes.
         expected: usize,
         /// How many were given.
@@ -242,7 +242,7 @@ pub enum Role {
     /// The collection before `where`.
     Filtered,
     /// An argument of a built-in function.
-    Argument(&'static str),
+    Argument(Builtin),
     /// The value projected with `.field`.
     Projected,
 }
@@ -256,6 +256,73 @@ pub enum Total {
     Group,
     /// A label's value.
     Label,
+}
+
+/// The built-in functions, as written in a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `count(C)`.
+    Count,
+    /// `any(C)`.
+    Any,
+    /// `all(C)`.
+    All,
+    /// `none(C)`.
+    None,
+    /// `sum(C.field)`.
+    Sum,
+    /// `days_since(t)`.
+    DaysSince,
+    /// `len(x)`.
+    Len,
+    /// `min(a, b)`.
+    Min,
+    /// `max(a, b)`.
+    Max,
+}
+
+impl Builtin {
+    /// Every built-in function.
+    pub const ALL: [Builtin; 9] = [
+        Builtin::Count,
+        Builtin::Any,
+        Builtin::All,
+        Builtin::None,
+        Builtin::Sum,
+        Builtin::DaysSince,
+        Builtin::Len,
+        Builtin::Min,
+        Builtin::Max,
+    ];
+
+    /// The name a call uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Count => "count",
+            Builtin::Any => "any",
+            Builtin::All => "all",
+            Builtin::None => "none",
+            Builtin::Sum => "sum",
+            Builtin::DaysSince => "days_since",
+            Builtin::Len => "len",
+            Builtin::Min => "min",
+            Builtin::Max => "max",
+        }
+    }
+
+    /// How many arguments it takes.
+    pub fn arity(self) -> usize {
+        match self {
+            Builtin::Min | Builtin::Max => 2,
+            Builtin::Count
+            | Builtin::Any
+            | Builtin::All
+            | Builtin::None
+            | Builtin::Sum
+            | Builtin::DaysSince
+            | Builtin::Len => 1,
+        }
+    }
 }
 
 /// Literals that only make sense in one place.

@@ -10,22 +10,43 @@ impl Checker<'_> {
     /// Types an expression with no expectation from its position.
     pub(super) fn expr(&mut self, e: &Expr) -> TExpr {
         let span = e.span;
-        match &e.kind {
-            ExprKind::Number(n) => lit(TExprKind::Number(*n), Type::Number, span),
-            ExprKind::String(s) => lit(TExprKind::String(s.clone()), Type::String, span),
-            ExprKind::Bool(b) => lit(TExprKind::Bool(*b), Type::Bool, span),
-            ExprKind::List(items) => self.list(items, span),
-            ExprKind::Regex { .. } => self.misplaced(Literal::Regex, span),
-            ExprKind::Duration { .. } => self.misplaced(Literal::Duration, span),
-            ExprKind::Path(segs) => self.path(segs, span),
+        let kind = match &e.kind {
+            ExprKind::Number(n) => return lit(TExprKind::Number(*n), Type::Number, span),
+            ExprKind::String(s) => return lit(TExprKind::String(s.clone()), Type::String, span),
+            ExprKind::Bool(b) => return lit(TExprKind::Bool(*b), Type::Bool, span),
+            ExprKind::List(items) => return self.list(items, span),
+            ExprKind::Regex { .. } => return self.misplaced(Literal::Regex, span),
+            ExprKind::Duration { .. } => return self.misplaced(Literal::Duration, span),
+            ExprKind::Path(segs) => return self.path(segs, span),
             ExprKind::Field(base, name) => {
                 let base = self.expr(base);
-                self.project_one(base, name)
+                return self.project_one(base, name);
             }
-            ExprKind::Where(coll, cond) => self.filter(coll, cond, span),
-            ExprKind::Call(name, args) => self.call(name, args, span),
-            _ => self.operator(e),
-        }
+            ExprKind::Where(coll, cond) => return self.filter(coll, cond, span),
+            ExprKind::Call(name, args) => return self.call(name, args, span),
+            ExprKind::Neg(x) => return self.neg(x, e),
+            ExprKind::Arith(op, a, b) => return self.arith(*op, a, b, e),
+            ExprKind::Not(x) => self.not(x),
+            ExprKind::And(xs) => TExprKind::And(self.conds(xs)),
+            ExprKind::Or(xs) => TExprKind::Or(self.conds(xs)),
+            ExprKind::Compare(op, a, b) => self.compare(*op, a, b),
+            ExprKind::Between(v, lo, hi) => self.between(v, lo, hi),
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => self.member(value, list, *negated),
+            ExprKind::StrTest {
+                op,
+                any,
+                value,
+                needle,
+            } => self.str_test(*op, *any, value, needle),
+            ExprKind::Matches(v, re) => self.matches(v, re),
+            ExprKind::Within(t, d) => self.within(t, d),
+            ExprKind::IsPresent(x, present) => self.presence(x, *present),
+        };
+        lit(kind, Type::Bool, span)
     }
 
     /// Types `e` and requires it to fit `want`.

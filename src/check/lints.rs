@@ -19,7 +19,7 @@
 mod allow;
 pub mod expr;
 
-use crate::rules::{Ruleset, TExpr, TExprKind};
+use crate::rules::{Ruleset, TExpr};
 use crate::source::SourceMap;
 use crate::syntax::ast::{Sign, Span};
 pub use expr::Never;
@@ -196,7 +196,7 @@ fn unused_lets(sources: &SourceMap, rs: &Ruleset, found: &mut Vec<Lint>) {
 }
 
 fn mark(e: &TExpr, used: &mut [bool]) {
-    if let TExprKind::Let(i) = e.kind {
+    if let Some(i) = e.let_ref() {
         if let Some(u) = used.get_mut(i) {
             *u = true;
         }

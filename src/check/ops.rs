@@ -23,35 +23,19 @@ impl Checker<'_> {
         any(e.span)
     }
 
-    /// Every expression form that is an operator.
-    pub(super) fn operator(&mut self, e: &Expr) -> TExpr {
-        let kind = match &e.kind {
-            ExprKind::Neg(x) => return self.neg(x, e),
-            ExprKind::Arith(op, a, b) => return self.arith(*op, a, b, e),
-            ExprKind::Not(x) => TExprKind::Not(self.cond(x)),
-            ExprKind::And(xs) => TExprKind::And(xs.iter().map(|x| *self.cond(x)).collect()),
-            ExprKind::Or(xs) => TExprKind::Or(xs.iter().map(|x| *self.cond(x)).collect()),
-            ExprKind::Compare(op, a, b) => self.compare(*op, a, b),
-            ExprKind::Between(v, lo, hi) => self.between(v, lo, hi),
-            ExprKind::In {
-                value,
-                list,
-                negated,
-            } => self.member(value, list, *negated),
-            ExprKind::StrTest {
-                op,
-                any,
-                value,
-                needle,
-            } => self.str_test(*op, *any, value, needle),
-            ExprKind::Matches(v, re) => self.matches(v, re),
-            ExprKind::Within(t, d) => self.within(t, d),
-            ExprKind::IsPresent(x, present) => {
-                TExprKind::IsPresent(Box::new(self.expr(x)), *present)
-            }
-            _ => return self.expr(e),
-        };
-        lit(kind, Type::Bool, e.span)
+    /// `x is present` / `x is missing`.
+    pub(super) fn presence(&mut self, x: &Expr, present: bool) -> TExprKind {
+        TExprKind::IsPresent(Box::new(self.expr(x)), present)
+    }
+
+    /// `not x`.
+    pub(super) fn not(&mut self, x: &Expr) -> TExprKind {
+        TExprKind::Not(self.cond(x))
+    }
+
+    /// The operands of `and` / `or`.
+    pub(super) fn conds(&mut self, xs: &[Expr]) -> Vec<TExpr> {
+        xs.iter().map(|x| *self.cond(x)).collect()
     }
 
     /// An operand that must be a condition.
@@ -59,7 +43,7 @@ impl Checker<'_> {
         Box::new(self.expect(e, &Type::Bool, Role::Condition))
     }
 
-    fn neg(&mut self, x: &Expr, e: &Expr) -> TExpr {
+    pub(super) fn neg(&mut self, x: &Expr, e: &Expr) -> TExpr {
         let x = self.expect(x, &Type::Number, Role::Arithmetic);
         let ty = if x.ty == Type::Int {
             Type::Int
@@ -69,7 +53,7 @@ impl Checker<'_> {
         lit(TExprKind::Neg(Box::new(x)), ty, e.span)
     }
 
-    fn arith(&mut self, op: ArithOp, a: &Expr, b: &Expr, e: &Expr) -> TExpr {
+    pub(super) fn arith(&mut self, op: ArithOp, a: &Expr, b: &Expr, e: &Expr) -> TExpr {
         let a = self.expect(a, &Type::Number, Role::Arithmetic);
         let b = self.expect(b, &Type::Number, Role::Arithmetic);
         let int = a.ty == Type::Int && b.ty == Type::Int && op != ArithOp::Div;
@@ -77,7 +61,7 @@ impl Checker<'_> {
         lit(TExprKind::Arith(op, Box::new(a), Box::new(b)), ty, e.span)
     }
 
-    fn compare(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> TExprKind {
+    pub(super) fn compare(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> TExprKind {
         let (mut l, mut r) = self.operands(a, b);
         if matches!(op, CmpOp::Eq | CmpOp::Ne) {
             self.same_type(&mut l, &mut r);
@@ -121,7 +105,7 @@ impl Checker<'_> {
         }
     }
 
-    fn between(&mut self, v: &Expr, lo: &Expr, hi: &Expr) -> TExprKind {
+    pub(super) fn between(&mut self, v: &Expr, lo: &Expr, hi: &Expr) -> TExprKind {
         let mut v = self.expr(v);
         let mut lo = self.expr(lo);
         let mut hi = self.expr(hi);
@@ -130,7 +114,7 @@ impl Checker<'_> {
     }
 
     /// `x in LIST`: `x` has the list's element type.
-    fn member(&mut self, value: &Expr, list: &Expr, negated: bool) -> TExprKind {
+    pub(super) fn member(&mut self, value: &Expr, list: &Expr, negated: bool) -> TExprKind {
         let mut v = self.expr(value);
         let mut l = self.expr(list);
         if let (Some(i), ExprKind::List(items)) = (self.label_named(value), &list.kind) {
@@ -164,24 +148,37 @@ impl Checker<'_> {
     }
 
     /// `contains`, `starts with`, `ends with`, with or without `any`.
-    fn str_test(&mut self, op: StrOp, any: bool, value: &Expr, needle: &Expr) -> TExprKind {
+    pub(super) fn str_test(
+        &mut self,
+        op: StrOp,
+        any: bool,
+        value: &Expr,
+        needle: &Expr,
+    ) -> TExprKind {
         let mut v = self.expr(value);
         let mut n = self.expr(needle);
         let membership = op == StrOp::Contains && matches!(v.ty, Type::List(_));
         if membership && !any {
             self.element_of(&mut n, &mut v, Role::Needle(op));
-        } else if membership {
+            let (value, list) = (Box::new(n), Box::new(v));
+            return TExprKind::In {
+                value,
+                list,
+                negated: false,
+            };
+        }
+        if membership {
             let want = v.ty.clone();
             self.constrain(&mut n, &want, Role::Needle(op));
-        } else {
-            self.constrain(&mut v, &Type::String, Role::Tested(op));
-            let want = if any {
-                Type::List(Box::new(Type::String))
-            } else {
-                Type::String
-            };
-            self.constrain(&mut n, &want, Role::Needle(op));
+            return TExprKind::Overlaps(Box::new(v), Box::new(n));
         }
+        self.constrain(&mut v, &Type::String, Role::Tested(op));
+        let want = if any {
+            Type::List(Box::new(Type::String))
+        } else {
+            Type::String
+        };
+        self.constrain(&mut n, &want, Role::Needle(op));
         let (value, needle) = (Box::new(v), Box::new(n));
         TExprKind::StrTest {
             op,
@@ -191,27 +188,21 @@ impl Checker<'_> {
         }
     }
 
-    fn matches(&mut self, v: &Expr, re: &Expr) -> TExprKind {
+    pub(super) fn matches(&mut self, v: &Expr, re: &Expr) -> TExprKind {
         let v = self.expect(v, &Type::String, Role::Matches);
-        let re = self.regex_literal(re);
-        TExprKind::Matches(Box::new(v), Box::new(re))
+        match self.regex_literal(re) {
+            Some(re) => TExprKind::Matches(Box::new(v), re),
+            None => any(re.span).kind,
+        }
     }
 
-    fn within(&mut self, t: &Expr, d: &Expr) -> TExprKind {
+    pub(super) fn within(&mut self, t: &Expr, d: &Expr) -> TExprKind {
         let t = self.expect(t, &Type::Datetime, Role::Within);
-        let d = self.duration_literal(d);
-        TExprKind::Within(Box::new(t), Box::new(d))
-    }
-
-    /// The right side of `within`: must be a duration literal.
-    fn duration_literal(&mut self, d: &Expr) -> TExpr {
         let ExprKind::Duration { amount, unit } = &d.kind else {
-            return self.not_the_literal(d, Expected::Duration, Role::Within);
+            return self
+                .not_the_literal(d, Expected::Duration, Role::Within)
+                .kind;
         };
-        lit(
-            TExprKind::Duration(amount * unit.seconds()),
-            Type::Duration,
-            d.span,
-        )
+        TExprKind::Within(Box::new(t), amount * unit.seconds())
     }
 }

@@ -1,32 +1,32 @@
 //! Regex literals: flags checked, pattern compiled, errors pointed into the pattern.
 
 use super::error::{Expected, Problem, Role};
-use super::expr::lit;
 use super::Checker;
-use crate::rules::{TExpr, TExprKind, Type};
+use crate::rules::RegexLit;
 use crate::syntax::ast::{Expr, ExprKind, Span};
 
 impl Checker<'_> {
-    /// The right side of `matches`: must be a regex literal that compiles.
-    pub(super) fn regex_literal(&mut self, re: &Expr) -> TExpr {
+    /// The right side of `matches`: must be a regex literal that compiles
+    /// with its flag. `None` after reporting the problem.
+    pub(super) fn regex_literal(&mut self, re: &Expr) -> Option<RegexLit> {
         let ExprKind::Regex {
             pattern,
             flags,
             pattern_span,
         } = &re.kind
         else {
-            return self.not_the_literal(re, Expected::Regex, Role::Matches);
+            self.not_the_literal(re, Expected::Regex, Role::Matches);
+            return None;
         };
         self.regex_flags(flags, *pattern_span);
-        if let Some(p) = regex_error(pattern, *pattern_span) {
-            self.report(p);
+        let case_insensitive = flags.contains('i');
+        match regex_error(pattern, case_insensitive, *pattern_span) {
+            Ok(lit) => Some(lit),
+            Err(p) => {
+                self.report(p);
+                None
+            }
         }
-        let folded = if flags.contains('i') {
-            format!("(?i){pattern}")
-        } else {
-            pattern.clone()
-        };
-        lit(TExprKind::Regex(folded), Type::Regex, re.span)
     }
 
     /// Reports every flag other than `i` (flags follow the closing slash).
@@ -44,15 +44,23 @@ impl Checker<'_> {
     }
 }
 
-/// The problem with a pattern, if the regex engine rejects it; the span is
+/// The compiled pattern, or the problem with it if the regex engine rejects
+/// it (with its flag: case folding can make a pattern too big); the span is
 /// narrowed to the part of the pattern the engine blames.
-fn regex_error(pattern: &str, pattern_span: Span) -> Option<Problem> {
-    let (span, message) = match regex_syntax::Parser::new().parse(pattern) {
+fn regex_error(
+    pattern: &str,
+    case_insensitive: bool,
+    pattern_span: Span,
+) -> Result<RegexLit, Problem> {
+    let mut parser = regex_syntax::ParserBuilder::new()
+        .case_insensitive(case_insensitive)
+        .build();
+    let (span, message) = match parser.parse(pattern) {
         Err(regex_syntax::Error::Parse(e)) => (Some(*e.span()), e.kind().to_string()),
         Err(regex_syntax::Error::Translate(e)) => (Some(*e.span()), e.kind().to_string()),
         Err(e) => (None, e.to_string()),
-        Ok(_) => match regex::Regex::new(pattern) {
-            Ok(_) => return None,
+        Ok(_) => match RegexLit::new(pattern, case_insensitive) {
+            Ok(lit) => return Ok(lit),
             Err(e) => (None, e.to_string()),
         },
     };
@@ -65,8 +73,40 @@ fn regex_error(pattern: &str, pattern_span: Span) -> Option<Problem> {
         None => pattern_span,
     };
     let end = span.end.min(pattern_span.end.max(span.start + 1));
-    Some(Problem::InvalidRegex {
+    Err(Problem::InvalidRegex {
         span: Span { end, ..span },
         message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::MemReader;
+
+    /// `k{60000}` compiles, but not with the case flag (case folding turns
+    /// each `k` into `[kK\u{212A}]`, past the size limit). The checker used
+    /// to compile the pattern without its flag, accept it, and the rule then
+    /// silently never fired; now the pattern is compiled as it will run.
+    #[test]
+    fn a_regex_too_big_with_its_flag_is_refused() {
+        assert!(regex::Regex::new("k{60000}").is_ok());
+        let src = "when name matches /k{60000}/i add 5\n";
+        let loaded = crate::load_str("t.rules", src, &MemReader::default());
+        let codes: Vec<_> = loaded.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["leadscore::invalid_regex"]);
+        assert!(loaded.ruleset.is_none());
+    }
+
+    #[test]
+    fn the_flag_is_kept_apart_and_applied() {
+        let src = "when name matches /^acme$/i add 5\n";
+        let loaded = crate::load_str("t.rules", src, &MemReader::default());
+        let rs = loaded.ruleset.expect("accepted");
+        let program = crate::eval::Program::compile(&rs);
+        let opts = crate::eval::EvalOptions {
+            as_of: chrono::Utc::now(),
+        };
+        let lead = serde_json::json!({"name": "ACME"});
+        assert_eq!(program.score(&lead, &opts).unwrap().score, 5.0);
+    }
 }

@@ -2,8 +2,9 @@
 //! rule) are written back into every expression, so each field reference,
 //! projection and filter carries the field's final inferred type.
 
+use super::calls::quantify;
 use super::{Checker, ElemScope};
-use crate::rules::{Ruleset, TExpr, TExprKind, Type};
+use crate::rules::{Quant, Ruleset, TExpr, TExprKind, Type};
 
 impl Checker<'_> {
     /// Updates field types in `rs` from the final inferred lead type.
@@ -24,19 +25,21 @@ impl Checker<'_> {
     }
 
     fn retype_expr(&mut self, e: &mut TExpr) {
-        if let TExprKind::Where(coll, cond) = &mut e.kind {
+        let scoped = e.scopes_second_child();
+        let mut kids = e.children_mut().into_iter();
+        if scoped {
+            let (coll, cond) = (kids.next(), kids.next());
+            let coll = coll.expect("a collection");
             self.retype_expr(coll);
             let origin = self.origin(coll);
             self.scopes.push(ElemScope {
                 ty: Type::Any,
                 origin,
             });
-            self.retype_expr(cond);
+            self.retype_expr(cond.expect("a condition"));
             self.scopes.pop();
         } else {
-            for child in children(&mut e.kind) {
-                self.retype_expr(child);
-            }
+            kids.for_each(|k| self.retype_expr(k));
         }
         let located = matches!(
             e.kind,
@@ -45,34 +48,19 @@ impl Checker<'_> {
         if let Some(o) = self.origin(e).filter(|_| located) {
             e.ty = self.origin_type(&o);
         }
+        requantify(&mut e.kind);
     }
 }
 
-/// The direct subexpressions of an expression (a `where`'s are handled by the caller).
-fn children(kind: &mut TExprKind) -> Vec<&mut TExpr> {
-    use TExprKind as K;
-    match kind {
-        K::List(xs) | K::Call(_, xs) | K::And(xs) | K::Or(xs) => xs.iter_mut().collect(),
-        K::Project(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![&mut **x],
-        K::Where(a, b)
-        | K::Arith(_, a, b)
-        | K::Compare(_, a, b)
-        | K::Matches(a, b)
-        | K::Within(a, b) => {
-            vec![&mut **a, &mut **b]
-        }
-        K::In { value, list, .. } => vec![&mut **value, &mut **list],
-        K::StrTest { value, needle, .. } => vec![&mut **value, &mut **needle],
-        K::Between(a, b, c) => vec![&mut **a, &mut **b, &mut **c],
-        K::Number(_)
-        | K::String(_)
-        | K::Bool(_)
-        | K::Regex(_)
-        | K::Duration(_)
-        | K::Field(_)
-        | K::Let(_)
-        | K::Score
-        | K::GroupTotal(_)
-        | K::Label(_) => Vec::new(),
-    }
+/// `any` / `none` whose list turned out to be a `list<bool>` once every
+/// type was known: decided again (see `calls::quantify`).
+fn requantify(kind: &mut TExprKind) {
+    let (q, arg) = match kind {
+        TExprKind::NonEmpty(arg, true) => (Quant::Any, arg),
+        TExprKind::NonEmpty(arg, false) => (Quant::None, arg),
+        _ => return,
+    };
+    let span = arg.span;
+    let arg = std::mem::replace(&mut **arg, super::any(span));
+    *kind = quantify(q, arg);
 }

@@ -110,7 +110,10 @@ fn score_text(ctx: &Context, text: &str) -> Result<Scored, Stop> {
     }
     Ok(Scored {
         id: lead_id(&value, &ctx.id),
-        result: ctx.program.score(&value, &ctx.opts).map_err(|e| e.message),
+        result: ctx
+            .program
+            .score(&value, &ctx.opts)
+            .map_err(|e| e.to_string()),
     })
 }
 

@@ -210,7 +210,7 @@ pub fn score_one(ctx: &Context, lead: Lead, census: &mut Census) -> Scored {
             result: ctx
                 .program
                 .score_counted(&value, &ctx.opts, census)
-                .map_err(|e| format!("{place}: {}", e.message)),
+                .map_err(|e| format!("{place}: {e}")),
         },
     }
 }

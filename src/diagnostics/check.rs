@@ -24,46 +24,15 @@
 
 use super::{Diagnostic, ToDiagnostic};
 use crate::check::lints::{Lint, Never};
-use crate::check::{Expected, Literal, NameKind, Problem, Role, Total};
+use crate::check::{Builtin, Expected, Literal, NameKind, Problem, Role, Total};
 use crate::rules::Type;
 use crate::syntax::ast::StrOp;
 
 impl ToDiagnostic for Problem {
     fn to_diagnostic(&self) -> Diagnostic {
-        if let Problem::Test(t) = self {
-            return t.to_diagnostic();
-        }
-        if let Problem::Lint(l) = self {
-            return l.to_diagnostic();
-        }
-        let d = names(self)
-            .or_else(|| types(self))
-            .or_else(|| items(self))
-            .expect("every problem has wording");
-        if self.is_warning() {
-            d.warning()
-        } else {
-            d
-        }
-    }
-}
-
-/// Why a rule cannot read `score` or a group total.
-const TOTALS_LATER: &str =
-    "rules are summed to make the totals, so no total exists while rules run; \
-     use `score` and group totals in `label` conditions instead";
-
-/// "Did you mean" help, or a fallback.
-fn suggest(suggestion: &Option<String>, fallback: &str) -> String {
-    match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => fallback.to_string(),
-    }
-}
-
-/// Problems with names: unknown fields, types, functions, lets and totals.
-fn names(p: &Problem) -> Option<Diagnostic> {
-    Some(match p {
+        let d = match self {
+            Problem::Test(t) => return t.to_diagnostic(),
+            Problem::Lint(l) => return l.to_diagnostic(),
         Problem::UnknownType { span, name, suggestion } => Diagnostic::error(
             "leadscore::unknown_type",
             format!("unknown type `{name}`"),
@@ -99,7 +68,8 @@ fn names(p: &Problem) -> Option<Diagnostic> {
             suggestion,
             "the functions are `count`, `any`, `all`, `none`, `sum`, `days_since`, `len`, `min` and `max`",
         )),
-        Problem::WrongArity { span, name, expected, found } => {
+        Problem::WrongArity { span, func, expected, found } => {
+            let name = func.name();
             let s = if *expected == 1 { "" } else { "s" };
             Diagnostic::error(
                 "leadscore::bad_call",
@@ -107,7 +77,7 @@ fn names(p: &Problem) -> Option<Diagnostic> {
                 *span,
                 "wrong number of arguments",
             )
-            .with_help(format!("call it as `{}`", usage(name)))
+            .with_help(format!("call it as `{}`", usage(*func)))
         }
         Problem::TotalInRule { span, name, what } => {
             let (what, label, help) = match what {
@@ -142,8 +112,104 @@ fn names(p: &Problem) -> Option<Diagnostic> {
             )
             .with_help(help)
         }
-        _ => return None,
-    })
+        Problem::TypeMismatch { span, expected, found, role } => Diagnostic::error(
+            "leadscore::type_mismatch",
+            format!("type mismatch: expected {}, found {}", expected_text(expected), describe(found)),
+            *span,
+            format!("this is {}", describe(found)),
+        )
+        .with_help(role_help(*role, expected)),
+        Problem::InconsistentField { span, path, found, earlier, earlier_span } => {
+            let d = Diagnostic::error(
+                "leadscore::inconsistent_field",
+                format!("the field `{path}` is used as two different types"),
+                *span,
+                format!("used as {} here", describe(found)),
+            )
+            .with_help(
+                "without a schema, a field's type is inferred from its uses and must be the same everywhere; \
+                 fix this use, or declare the field in a `schema` block",
+            );
+            match earlier_span {
+                Some(e) => d.with_note(*e, format!("used as {} here", describe(earlier))),
+                None => d,
+            }
+        }
+        Problem::Misplaced { span, what: Literal::Duration } => Diagnostic::error(
+            "leadscore::type_mismatch",
+            "a duration can only follow `within`",
+            *span,
+            "duration outside `within`",
+        )
+        .with_help("write `FIELD within 30 days`; to compare a number of days, use `days_since(FIELD) > 30`"),
+        Problem::Misplaced { span, what: Literal::Regex } => Diagnostic::error(
+            "leadscore::type_mismatch",
+            "a regex can only follow `matches`",
+            *span,
+            "regex outside `matches`",
+        )
+        .with_help("write `FIELD matches /pattern/`"),
+        Problem::DuplicateRuleLabel { span, label, first } => Diagnostic::error(
+            "leadscore::duplicate_rule_label",
+            format!("two rules are labelled `{label}`"),
+            *span,
+            "second rule with this label",
+        )
+        .with_note(*first, "first defined here")
+        .with_help("rule labels must be unique: give one of the rules a different label with `as \"...\"`"),
+        Problem::DuplicateName { span, name, kind, first, first_kind } => duplicate_name(*span, name, *kind, *first, *first_kind),
+        Problem::InvalidRegex { span, message } => Diagnostic::error("leadscore::invalid_regex", "invalid regex", *span, message.clone())
+            .with_help("fix the pattern; the syntax is that of Rust's `regex` crate (no look-around, no back-references)"),
+        Problem::UnknownRegexFlag { span, flag } => Diagnostic::error(
+            "leadscore::invalid_regex",
+            format!("unknown regex flag `{flag}`"),
+            *span,
+            "not a flag",
+        )
+        .with_help("the only flag is `i` (ignore case); remove the others"),
+        Problem::UnreachableArm { span, otherwise } => Diagnostic::error(
+            "leadscore::unreachable_arm",
+            "this arm can never be chosen",
+            *span,
+            "unreachable",
+        )
+        .with_note(*otherwise, "`otherwise` already matches every lead")
+        .with_help("move this arm above the `otherwise` arm, or remove it"),
+        Problem::BadUpTo { span, value } => Diagnostic::error(
+            "leadscore::bad_limit",
+            "`up to` needs a number above 0",
+            *span,
+            format!("{} is not above 0", num(*value)),
+        )
+        .with_help("`up to N` caps what the rule gives at N points; use a positive N, or remove `up to`"),
+        Problem::MinAboveMax { span, min, max_span, max } => Diagnostic::error(
+            "leadscore::bad_limit",
+            "the group's `min` is above its `max`",
+            *span,
+            format!("min {}", num(*min)),
+        )
+        .with_note(*max_span, format!("max {}", num(*max)))
+        .with_help("the group total is clamped to the range [min, max]; make `min` no greater than `max`"),
+        };
+        if self.is_warning() {
+            d.warning()
+        } else {
+            d
+        }
+    }
+}
+
+/// Why a rule cannot read `score` or a group total.
+const TOTALS_LATER: &str =
+    "rules are summed to make the totals, so no total exists while rules run; \
+     use `score` and group totals in `label` conditions instead";
+
+/// "Did you mean" help, or a fallback.
+fn suggest(suggestion: &Option<String>, fallback: &str) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => fallback.to_string(),
+    }
 }
 
 fn unknown_field(
@@ -240,62 +306,18 @@ fn quoted_list(values: &[String]) -> String {
 }
 
 /// How to call each built-in function.
-fn usage(name: &str) -> &'static str {
-    match name {
-        "count" => "count(LIST)",
-        "any" => "any(LIST)",
-        "all" => "all(LIST where CONDITION)",
-        "none" => "none(LIST)",
-        "sum" => "sum(LIST.field)",
-        "days_since" => "days_since(DATETIME)",
-        "len" => "len(TEXT or LIST)",
-        "min" => "min(A, B)",
-        _ => "max(A, B)",
+fn usage(func: Builtin) -> &'static str {
+    match func {
+        Builtin::Count => "count(LIST)",
+        Builtin::Any => "any(LIST)",
+        Builtin::All => "all(LIST where CONDITION)",
+        Builtin::None => "none(LIST)",
+        Builtin::Sum => "sum(LIST.field)",
+        Builtin::DaysSince => "days_since(DATETIME)",
+        Builtin::Len => "len(TEXT or LIST)",
+        Builtin::Min => "min(A, B)",
+        Builtin::Max => "max(A, B)",
     }
-}
-
-/// Type problems.
-fn types(p: &Problem) -> Option<Diagnostic> {
-    Some(match p {
-        Problem::TypeMismatch { span, expected, found, role } => Diagnostic::error(
-            "leadscore::type_mismatch",
-            format!("type mismatch: expected {}, found {}", expected_text(expected), describe(found)),
-            *span,
-            format!("this is {}", describe(found)),
-        )
-        .with_help(role_help(*role, expected)),
-        Problem::InconsistentField { span, path, found, earlier, earlier_span } => {
-            let d = Diagnostic::error(
-                "leadscore::inconsistent_field",
-                format!("the field `{path}` is used as two different types"),
-                *span,
-                format!("used as {} here", describe(found)),
-            )
-            .with_help(
-                "without a schema, a field's type is inferred from its uses and must be the same everywhere; \
-                 fix this use, or declare the field in a `schema` block",
-            );
-            match earlier_span {
-                Some(e) => d.with_note(*e, format!("used as {} here", describe(earlier))),
-                None => d,
-            }
-        }
-        Problem::Misplaced { span, what: Literal::Duration } => Diagnostic::error(
-            "leadscore::type_mismatch",
-            "a duration can only follow `within`",
-            *span,
-            "duration outside `within`",
-        )
-        .with_help("write `FIELD within 30 days`; to compare a number of days, use `days_since(FIELD) > 30`"),
-        Problem::Misplaced { span, what: Literal::Regex } => Diagnostic::error(
-            "leadscore::type_mismatch",
-            "a regex can only follow `matches`",
-            *span,
-            "regex outside `matches`",
-        )
-        .with_help("write `FIELD matches /pattern/`"),
-        _ => return None,
-    })
 }
 
 /// A type in words: `string`, "a list of records", ...
@@ -341,54 +363,6 @@ fn role_help(role: Role, expected: &Expected) -> String {
         Role::Argument(f) => format!("call it as `{}`", usage(f)),
         Role::Projected => "only a record, or a list of records, has fields to pick with `.`".into(),
     }
-}
-
-/// Problems with items: duplicates, regexes, arms and limits.
-fn items(p: &Problem) -> Option<Diagnostic> {
-    Some(match p {
-        Problem::DuplicateRuleLabel { span, label, first } => Diagnostic::error(
-            "leadscore::duplicate_rule_label",
-            format!("two rules are labelled `{label}`"),
-            *span,
-            "second rule with this label",
-        )
-        .with_note(*first, "first defined here")
-        .with_help("rule labels must be unique: give one of the rules a different label with `as \"...\"`"),
-        Problem::DuplicateName { span, name, kind, first, first_kind } => duplicate_name(*span, name, *kind, *first, *first_kind),
-        Problem::InvalidRegex { span, message } => Diagnostic::error("leadscore::invalid_regex", "invalid regex", *span, message.clone())
-            .with_help("fix the pattern; the syntax is that of Rust's `regex` crate (no look-around, no back-references)"),
-        Problem::UnknownRegexFlag { span, flag } => Diagnostic::error(
-            "leadscore::invalid_regex",
-            format!("unknown regex flag `{flag}`"),
-            *span,
-            "not a flag",
-        )
-        .with_help("the only flag is `i` (ignore case); remove the others"),
-        Problem::UnreachableArm { span, otherwise } => Diagnostic::error(
-            "leadscore::unreachable_arm",
-            "this arm can never be chosen",
-            *span,
-            "unreachable",
-        )
-        .with_note(*otherwise, "`otherwise` already matches every lead")
-        .with_help("move this arm above the `otherwise` arm, or remove it"),
-        Problem::BadUpTo { span, value } => Diagnostic::error(
-            "leadscore::bad_limit",
-            "`up to` needs a number above 0",
-            *span,
-            format!("{} is not above 0", num(*value)),
-        )
-        .with_help("`up to N` caps what the rule gives at N points; use a positive N, or remove `up to`"),
-        Problem::MinAboveMax { span, min, max_span, max } => Diagnostic::error(
-            "leadscore::bad_limit",
-            "the group's `min` is above its `max`",
-            *span,
-            format!("min {}", num(*min)),
-        )
-        .with_note(*max_span, format!("max {}", num(*max)))
-        .with_help("the group total is clamped to the range [min, max]; make `min` no greater than `max`"),
-        _ => return None,
-    })
 }
 
 fn duplicate_name(

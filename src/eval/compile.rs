@@ -5,6 +5,7 @@
 
 use super::lead::{Shape, ROOT};
 use super::value::{fold, parse_datetime, ListRef, Val};
+pub use crate::rules::Quant;
 use crate::rules::{FieldRef, Func, Ruleset, Scope, TExpr, TExprKind, Type};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
 use regex::Regex;
@@ -45,11 +46,6 @@ pub enum Node {
     NonEmpty(Box<Node>, bool),
     /// `any`/`all`/`none` of a `list<bool>`: how many true elements is enough.
     Truth(Quant, Box<Node>),
-    /// `all(L)` for a `let L = C where COND`: the filter kept every element of `C`.
-    AllKept {
-        filtered: Box<Node>,
-        base: Box<Node>,
-    },
     /// `sum(C)`.
     Sum(Box<Node>),
     /// `days_since(t)`.
@@ -82,6 +78,8 @@ pub enum Node {
         set: ConstSet,
         negated: bool,
     },
+    /// Some element of the second list is in the first (`L contains any N` on a list).
+    Overlaps(Box<Node>, Box<Node>),
     /// `x [not] in L` for a list computed per lead.
     In {
         value: Box<Node>,
@@ -109,17 +107,6 @@ pub enum Node {
     IsPresent(Box<Node>, bool),
     /// `t within d`, `d` in nanoseconds.
     Within(Box<Node>, i128),
-}
-
-/// Quantifier of `any` / `all` / `none` over a `list<bool>`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Quant {
-    /// Some element is true.
-    Any,
-    /// Every element is true.
-    All,
-    /// No element is true.
-    None,
 }
 
 /// A constant list's members, case-folded, for `in`.
@@ -184,8 +171,6 @@ enum Lit<'r> {
     Num(f64),
     Bool(bool),
     List(&'r [TExpr]),
-    Regex(&'r str),
-    Duration(f64),
 }
 
 /// Compiles a checked ruleset.
@@ -289,12 +274,7 @@ impl<'r> Compiler<'r> {
     fn expr(&mut self, e: &TExpr) -> Compiled1 {
         use TExprKind as K;
         let node = match &e.kind {
-            K::Number(_)
-            | K::String(_)
-            | K::Bool(_)
-            | K::List(_)
-            | K::Regex(_)
-            | K::Duration(_) => Node::Const(self.constant(e)),
+            K::Number(_) | K::String(_) | K::Bool(_) | K::List(_) => Node::Const(self.constant(e)),
             K::Field(f) => return self.field(f),
             K::Let(i) => {
                 if let Some(read) = self.let_reads.get(*i) {
@@ -315,6 +295,14 @@ impl<'r> Compiler<'r> {
                 return (Node::Where(bx(c), bx(cond)), origin);
             }
             K::Call(f, args) => self.call(*f, args),
+            K::NonEmpty(x, want) => self.non_empty(x, *want),
+            K::Truth(q, x) => Node::Truth(*q, self.node(x)),
+            K::Every { coll: c, cond, .. } => {
+                let (c, origin) = self.expr(c);
+                let cond = self.in_where(origin, cond);
+                Node::AllWhere(bx(c), bx(cond))
+            }
+            K::Overlaps(l, n) => Node::Overlaps(self.node(l), self.node(n)),
             K::Neg(x) => Node::Neg(self.node(x)),
             K::Not(x) => Node::Not(self.node(x)),
             K::And(xs) => Node::And(xs.iter().map(|x| self.expr(x).0).collect()),
@@ -337,14 +325,9 @@ impl<'r> Compiler<'r> {
                 value,
                 needle,
             } => self.str_test(*op, *any, value, needle),
-            K::Matches(x, re) => self.matches(x, re),
+            K::Matches(x, re) => Node::Matches(self.node(x), re.regex().clone()),
             K::IsPresent(x, present) => Node::IsPresent(self.node(x), *present),
-            K::Within(x, d) => match self.lit(d) {
-                Some(Lit::Duration(secs)) => {
-                    Node::Within(self.node(x), (secs * 1e9).round() as i128)
-                }
-                _ => Node::Const(Val::Bool(false)),
-            },
+            K::Within(x, secs) => Node::Within(self.node(x), (secs * 1e9).round() as i128),
         };
         (node, None)
     }
@@ -437,19 +420,15 @@ impl<'r> Compiler<'r> {
 
     fn call(&mut self, f: Func, args: &[TExpr]) -> Node {
         let arg = &args[0];
-        if let (Some(fused), TExprKind::Where(c, cond)) = (where_fn(f), &arg.kind) {
-            let (c, origin) = self.expr(c);
-            let cond = self.in_where(origin, cond);
-            return fused(bx(c), bx(cond));
-        }
-        let bools = matches!(&arg.ty, Type::List(t) if **t == Type::Bool);
         match f {
-            Func::Count => Node::Count(self.node(arg)),
-            Func::Any if bools => Node::Truth(Quant::Any, self.node(arg)),
-            Func::None if bools => Node::Truth(Quant::None, self.node(arg)),
-            Func::Any => Node::NonEmpty(self.node(arg), true),
-            Func::None => Node::NonEmpty(self.node(arg), false),
-            Func::All => self.all(arg),
+            Func::Count => match &arg.kind {
+                TExprKind::Where(c, cond) => {
+                    let (c, origin) = self.expr(c);
+                    let cond = self.in_where(origin, cond);
+                    Node::CountWhere(bx(c), bx(cond))
+                }
+                _ => Node::Count(self.node(arg)),
+            },
             Func::Sum => Node::Sum(self.node(arg)),
             Func::DaysSince => Node::DaysSince(self.node(arg)),
             Func::Len => Node::Len(self.node(arg)),
@@ -458,18 +437,18 @@ impl<'r> Compiler<'r> {
         }
     }
 
-    /// `all(L)`: through a `let` bound to a filter, "every element was kept".
-    fn all(&mut self, arg: &TExpr) -> Node {
-        if let TExprKind::Let(i) = &arg.kind {
-            if let TExprKind::Where(base, _) = &self.rules.lets[*i].value.kind {
-                let base = self.node(base);
-                return Node::AllKept {
-                    filtered: self.node(arg),
-                    base,
-                };
-            }
+    /// `any(L)` / `none(L)`: over a `where`, the filter runs without
+    /// building the list.
+    fn non_empty(&mut self, x: &TExpr, want: bool) -> Node {
+        let TExprKind::Where(c, cond) = &x.kind else {
+            return Node::NonEmpty(self.node(x), want);
+        };
+        let (c, origin) = self.expr(c);
+        let cond = self.in_where(origin, cond);
+        match want {
+            true => Node::AnyWhere(bx(c), bx(cond)),
+            false => Node::NoneWhere(bx(c), bx(cond)),
         }
-        Node::Truth(Quant::All, self.node(arg))
     }
 
     fn in_list(&mut self, value: &TExpr, list: &TExpr, negated: bool) -> Node {
@@ -481,7 +460,8 @@ impl<'r> Compiler<'r> {
                     Some(Lit::Str(s)) => set.strs.push(fold(s).into()),
                     Some(Lit::Num(x)) => set.nums.push(x),
                     Some(Lit::Bool(b)) => set.bools.push(b),
-                    _ => {}
+                    // The grammar allows only literals in a list literal, never a list.
+                    Some(Lit::List(_)) | None => {}
                 }
             }
             return Node::InConst {
@@ -521,17 +501,6 @@ impl<'r> Compiler<'r> {
         }
     }
 
-    fn matches(&mut self, x: &TExpr, re: &TExpr) -> Node {
-        let x = self.node(x);
-        match self.lit(re).and_then(|l| match l {
-            Lit::Regex(p) => Regex::new(p).ok(),
-            _ => None,
-        }) {
-            Some(re) => Node::Matches(x, re),
-            None => Node::Const(Val::Bool(false)),
-        }
-    }
-
     /// The literal `e` is, looking through `let`s.
     fn lit<'a>(&self, e: &'a TExpr) -> Option<Lit<'a>>
     where
@@ -543,8 +512,6 @@ impl<'r> Compiler<'r> {
             TExprKind::Number(x) => Lit::Num(*x),
             TExprKind::Bool(b) => Lit::Bool(*b),
             TExprKind::List(items) => Lit::List(items),
-            TExprKind::Regex(p) => Lit::Regex(p),
-            TExprKind::Duration(d) => Lit::Duration(*d),
             TExprKind::Let(i) => return self.lit(&rules.lets.get(*i)?.value),
             _ => return None,
         })
@@ -560,7 +527,8 @@ impl<'r> Compiler<'r> {
                 self.lists.push(vals);
                 Val::List(ListRef::Const(self.lists.len() as u32 - 1))
             }
-            _ => Val::Other,
+            // Only literals reach here (list items are literals by the grammar).
+            None => Val::Other,
         }
     }
 
@@ -570,18 +538,5 @@ impl<'r> Compiler<'r> {
             low: fold(s).into(),
         });
         Val::CStr(self.strs.len() as u32 - 1)
-    }
-}
-
-type Fused = fn(Box<Node>, Box<Node>) -> Node;
-
-/// The fused form of a collection function applied to a `where`.
-fn where_fn(f: Func) -> Option<Fused> {
-    match f {
-        Func::Count => Some(Node::CountWhere),
-        Func::Any => Some(Node::AnyWhere),
-        Func::All => Some(Node::AllWhere),
-        Func::None => Some(Node::NoneWhere),
-        _ => None,
     }
 }

@@ -17,9 +17,9 @@
 
 use super::text;
 use super::value::{fold, formats_accepting, parse_datetime_in, str_eq, ListRef, TextRef, Val};
+use super::{DataError, DataErrorKind, DatetimeHint, Found, PathSeg};
 use crate::rules::{FieldType, Type};
 use serde_json::{Map, Value};
-use std::fmt::Write as _;
 
 /// What a shape node holds.
 #[derive(Clone, Debug, PartialEq)]
@@ -312,53 +312,41 @@ impl Shape {
     }
 
     /// Fills `slots` with the values of one lead.
-    pub fn extract(&self, lead: &Value, slots: &mut Slots) -> Result<(), String> {
+    pub fn extract(&self, lead: &Value, slots: &mut Slots) -> Result<(), DataError> {
         slots.vals.clear();
         slots.text.clear();
         slots
             .vals
             .resize(self.frame_sizes[0] as usize, Val::Missing);
         if !lead.is_object() {
-            return Err(format!(
-                "a lead must be a JSON object, found {}",
-                describe(lead)
-            ));
+            return Err(DataError {
+                kind: DataErrorKind::NotAnObject {
+                    found: Found::of(lead),
+                },
+                path: Vec::new(),
+            });
         }
         let mut fill = Filler { shape: self, slots };
-        fill.fill(ROOT, 0, Some(lead)).map_err(|e| e.message())
+        fill.fill(ROOT, 0, Some(lead)).map_err(|e| e.error())
     }
 }
 
-/// Where a bad value sits, built while unwinding.
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// A value that violates the schema.
+/// A value that violates the schema; its path is built while unwinding.
 pub(super) struct Bad {
-    path: Vec<Seg>,
-    problem: String,
+    path: Vec<PathSeg>,
+    problem: DataErrorKind,
 }
 
 impl Bad {
-    fn message(mut self) -> String {
+    fn error(mut self) -> DataError {
         self.path.reverse();
-        let mut out = String::new();
-        for seg in &self.path {
-            match seg {
-                Seg::Key(k) if out.is_empty() => out.push_str(k),
-                Seg::Key(k) => write!(out, ".{k}").unwrap(),
-                Seg::Index(i) => write!(out, "[{i}]").unwrap(),
-            }
+        DataError {
+            kind: self.problem,
+            path: self.path,
         }
-        if out.is_empty() {
-            return format!("the lead {}", self.problem);
-        }
-        format!("{out}: {}", self.problem)
     }
 
-    fn at(mut self: Box<Self>, seg: Seg) -> Box<Bad> {
+    fn at(mut self: Box<Self>, seg: PathSeg) -> Box<Bad> {
         self.path.push(seg);
         self
     }
@@ -451,7 +439,7 @@ impl Filler<'_> {
 
     fn field(&mut self, c: usize, base: u32, v: Option<&Value>) -> Result<(), Box<Bad>> {
         self.fill(c, base, v)
-            .map_err(|e| e.at(Seg::Key(self.shape.nodes[c].key.clone())))
+            .map_err(|e| e.at(PathSeg::Key(self.shape.nodes[c].key.clone())))
     }
 
     fn list(&mut self, elem: usize, frame: u32, items: &[Value]) -> Result<Val, Box<Bad>> {
@@ -464,7 +452,7 @@ impl Filler<'_> {
         for (i, item) in items.iter().enumerate() {
             let base = start + i as u32 * stride;
             self.fill(elem, base, Some(item))
-                .map_err(|e| e.at(Seg::Index(i)))?;
+                .map_err(|e| e.at(PathSeg::Index(i)))?;
         }
         Ok(Val::List(ListRef::Slots {
             start,
@@ -508,10 +496,15 @@ impl Filler<'_> {
         if !self.shape.strict {
             return Ok(Val::Mismatch);
         }
-        let mut problem = format!("expected {}, found {}", node.ty, describe(v));
-        if let (Type::Datetime, Value::String(s)) = (&node.ty, v) {
-            problem += &datetime_hint(s, &node.formats);
-        }
+        let hint = match (&node.ty, v) {
+            (Type::Datetime, Value::String(s)) => Some(datetime_hint(s, &node.formats)),
+            _ => None,
+        };
+        let problem = DataErrorKind::WrongType {
+            expected: node.ty.clone(),
+            found: Found::of(v),
+            hint,
+        };
         Err(Box::new(Bad {
             path: vec![],
             problem,
@@ -522,10 +515,9 @@ impl Filler<'_> {
         if !self.shape.strict || node.optional {
             return Ok(());
         }
-        let problem = if missing {
-            format!("expected {}, but the field is missing", node.ty)
-        } else {
-            format!("expected {}, found null", node.ty)
+        let problem = DataErrorKind::Absent {
+            expected: node.ty.clone(),
+            null: !missing,
         };
         Err(Box::new(Bad {
             path: vec![],
@@ -537,47 +529,11 @@ impl Filler<'_> {
 /// What would read a datetime that could not be read: the declared
 /// formats, or the common CRM formats that accept it (several: the text is
 /// ambiguous, and only a declared format can say which it is).
-fn datetime_hint(s: &str, declared: &[String]) -> String {
-    let quoted = |fs: Vec<String>| {
-        fs.iter()
-            .map(|f| format!("\"{f}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+fn datetime_hint(s: &str, declared: &[String]) -> DatetimeHint {
     if !declared.is_empty() {
-        return format!(
-            " (not in the declared formats {} nor RFC 3339)",
-            quoted(declared.to_vec())
-        );
+        return DatetimeHint::Declared(declared.to_vec());
     }
-    let accepting: Vec<String> = formats_accepting(s).into_iter().map(String::from).collect();
-    match accepting.len() {
-        0 => String::new(),
-        1 => format!(
-            "; declare its format in the schema: datetime({})",
-            quoted(accepting)
-        ),
-        _ => format!(
-            "; it is ambiguous: declare which format it is in the schema, one of datetime({})",
-            quoted(accepting)
-        ),
-    }
-}
-
-/// A JSON value in a message: `string "big"`, `number 3.5`, `a list`.
-fn describe(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("bool {b}"),
-        Value::Number(n) => format!("number {n}"),
-        Value::String(s) if s.chars().count() > 40 => {
-            let short: String = s.chars().take(40).collect();
-            format!("string {}…", Value::String(short))
-        }
-        Value::String(_) => format!("string {v}"),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "an object".into(),
-    }
+    DatetimeHint::Accepting(formats_accepting(s).into_iter().map(String::from).collect())
 }
 
 #[cfg(test)]
@@ -654,26 +610,28 @@ mod tests {
         let mut slots = Slots::default();
         let bad = json!({"company": {"size": "big"}, "events": []});
         assert_eq!(
-            s.extract(&bad, &mut slots).unwrap_err(),
+            s.extract(&bad, &mut slots).unwrap_err().to_string(),
             r#"company.size: expected int, found string "big""#
         );
         let bad = json!({"company": {"size": 2.5}, "events": []});
         assert_eq!(
-            s.extract(&bad, &mut slots).unwrap_err(),
+            s.extract(&bad, &mut slots).unwrap_err().to_string(),
             "company.size: expected int, found number 2.5"
         );
         let bad = json!({"company": {}, "events": [{"type": "x", "at": "soon"}]});
         let want = r#"events[0].at: expected datetime, found string "soon""#;
-        assert_eq!(s.extract(&bad, &mut slots).unwrap_err(), want);
+        assert_eq!(s.extract(&bad, &mut slots).unwrap_err().to_string(), want);
         let bad = json!({"company": {}});
         assert!(s
             .extract(&bad, &mut slots)
             .unwrap_err()
+            .to_string()
             .starts_with("events: expected list<"));
         let bad = json!({"company": null, "events": []});
         assert!(s
             .extract(&bad, &mut slots)
             .unwrap_err()
+            .to_string()
             .ends_with("found null"));
     }
 

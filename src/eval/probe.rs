@@ -44,7 +44,7 @@ impl Program {
         let totals = self.score(lead, opts)?;
         let mut scratch = Scratch::default();
         let extracted = self.code.shape.extract(lead, &mut scratch.slots);
-        extracted.map_err(|message| DataError { message })?;
+        extracted?;
         let as_of = Instant {
             secs: opts.as_of.timestamp(),
             nanos: opts.as_of.timestamp_subsec_nanos(),

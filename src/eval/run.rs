@@ -108,7 +108,33 @@ impl<'a> Ctx<'a> {
                 let v = self.val(value);
                 self.str_const(*op, v, needles)
             }
-            n => self.test_rest(n),
+            Node::NonEmpty(..)
+            | Node::Truth(..)
+            | Node::Cmp(..)
+            | Node::InConst { .. }
+            | Node::In { .. }
+            | Node::Overlaps(..)
+            | Node::Between(..)
+            | Node::Str { .. }
+            | Node::Matches(..)
+            | Node::IsPresent(..)
+            | Node::Within(..) => self.test_rest(n),
+            Node::Const(_)
+            | Node::Slot { .. }
+            | Node::Let(_)
+            | Node::Project(..)
+            | Node::Score
+            | Node::Label(_)
+            | Node::Group(_)
+            | Node::Where(..)
+            | Node::Count(_)
+            | Node::CountWhere(..)
+            | Node::Sum(_)
+            | Node::DaysSince(_)
+            | Node::Len(_)
+            | Node::MinMax(..)
+            | Node::Neg(_)
+            | Node::Arith(..) => matches!(self.val(n), Val::Bool(true)),
         }
     }
 
@@ -120,11 +146,6 @@ impl<'a> Ctx<'a> {
                 (n > 0) == *want
             }
             Node::Truth(q, x) => self.truth(*q, x),
-            Node::AllKept { filtered, base } => {
-                let kept = self.list_of(filtered).map_or(0, |l| self.len(l));
-                let all = self.list_of(base).map_or(0, |l| self.len(l));
-                kept == all
-            }
             Node::Cmp(op, a, b) => self.compare(*op, a, b),
             Node::InConst {
                 value,
@@ -148,6 +169,7 @@ impl<'a> Ctx<'a> {
                 list,
                 negated,
             } => self.in_list(value, list, *negated),
+            Node::Overlaps(list, needles) => self.overlaps(list, needles),
             Node::Between(x, lo, hi) => {
                 let (x, lo, hi) = (self.val(x), self.val(lo), self.val(hi));
                 let ge = self.order(x, lo).is_some_and(|o| o != Ordering::Less);
@@ -169,7 +191,30 @@ impl<'a> Ctx<'a> {
                 Val::Time(t) => self.as_of.minus(*d) < t && t <= self.as_of,
                 _ => false,
             },
-            n => matches!(self.val(n), Val::Bool(true)),
+            Node::Not(_)
+            | Node::And(_)
+            | Node::Or(_)
+            | Node::AnyWhere(..)
+            | Node::NoneWhere(..)
+            | Node::AllWhere(..)
+            | Node::StrEq { .. }
+            | Node::StrConst { .. } => self.test(n),
+            Node::Const(_)
+            | Node::Slot { .. }
+            | Node::Let(_)
+            | Node::Project(..)
+            | Node::Score
+            | Node::Label(_)
+            | Node::Group(_)
+            | Node::Where(..)
+            | Node::Count(_)
+            | Node::CountWhere(..)
+            | Node::Sum(_)
+            | Node::DaysSince(_)
+            | Node::Len(_)
+            | Node::MinMax(..)
+            | Node::Neg(_)
+            | Node::Arith(..) => matches!(self.val(n), Val::Bool(true)),
         }
     }
 
@@ -182,7 +227,38 @@ impl<'a> Ctx<'a> {
                 self.read(at)
             }
             Node::Let(i) => self.let_val(*i as usize),
-            n => self.val_rest(n),
+            Node::Project(..)
+            | Node::Score
+            | Node::Label(_)
+            | Node::Group(_)
+            | Node::Where(..)
+            | Node::Count(_)
+            | Node::CountWhere(..)
+            | Node::Sum(_)
+            | Node::DaysSince(_)
+            | Node::Len(_)
+            | Node::MinMax(..)
+            | Node::Neg(_)
+            | Node::Arith(..) => self.val_rest(n),
+            Node::Not(_)
+            | Node::And(_)
+            | Node::Or(_)
+            | Node::AnyWhere(..)
+            | Node::NoneWhere(..)
+            | Node::AllWhere(..)
+            | Node::StrEq { .. }
+            | Node::StrConst { .. }
+            | Node::NonEmpty(..)
+            | Node::Truth(..)
+            | Node::Cmp(..)
+            | Node::InConst { .. }
+            | Node::In { .. }
+            | Node::Overlaps(..)
+            | Node::Between(..)
+            | Node::Str { .. }
+            | Node::Matches(..)
+            | Node::IsPresent(..)
+            | Node::Within(..) => Val::Bool(self.test(n)),
         }
     }
 
@@ -215,7 +291,26 @@ impl<'a> Ctx<'a> {
             },
             Node::Neg(x) => self.num(x).map_or(Val::Missing, |x| Val::Num(-x)),
             Node::Arith(op, a, b) => self.arith(*op, a, b),
-            n => Val::Bool(self.test(n)),
+            Node::Const(_) | Node::Slot { .. } | Node::Let(_) => self.val(n),
+            Node::Not(_)
+            | Node::And(_)
+            | Node::Or(_)
+            | Node::AnyWhere(..)
+            | Node::NoneWhere(..)
+            | Node::AllWhere(..)
+            | Node::StrEq { .. }
+            | Node::StrConst { .. }
+            | Node::NonEmpty(..)
+            | Node::Truth(..)
+            | Node::Cmp(..)
+            | Node::InConst { .. }
+            | Node::In { .. }
+            | Node::Overlaps(..)
+            | Node::Between(..)
+            | Node::Str { .. }
+            | Node::Matches(..)
+            | Node::IsPresent(..)
+            | Node::Within(..) => Val::Bool(self.test(n)),
         }
     }
 
@@ -418,6 +513,21 @@ impl<'a> Ctx<'a> {
             self.equal(v, e) == Some(true)
         });
         found != negated
+    }
+
+    /// Some element of `needles` is in `list` (each compared as `in` does).
+    fn overlaps(&mut self, list: &Node, needles: &Node) -> bool {
+        let (Some(l), Some(n)) = (self.list_of(list), self.list_of(needles)) else {
+            return false;
+        };
+        (0..self.len(n)).any(|j| {
+            let needle = self.elem(n, j);
+            needle != Val::Missing
+                && (0..self.len(l)).any(|i| {
+                    let e = self.elem(l, i);
+                    self.equal(needle, e) == Some(true)
+                })
+        })
     }
 
     // ---- comparisons ----

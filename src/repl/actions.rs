@@ -7,6 +7,7 @@ use crate::cli::explain::explanation;
 use crate::cli::input;
 use crate::cli::output::Scored;
 use crate::cli::InputFormat;
+use crate::eval::{DataError, PathSeg};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 
@@ -21,7 +22,7 @@ impl Session {
             Command::Explain => self.with_lead(|s, lead| {
                 let scored = Scored {
                     id: lead.get("id").cloned().unwrap_or(Value::Null),
-                    result: s.program().score(lead, &s.opts).map_err(|e| e.message),
+                    result: s.program().score(lead, &s.opts).map_err(|e| e.to_string()),
                 };
                 explanation(s.program().ruleset(), &scored, None)
             }),
@@ -106,8 +107,8 @@ impl Session {
             .unwrap_or_else(|| Value::Object(Map::new()));
         put(&mut lead, field, value);
         if let Err(e) = self.program().score(&lead, &self.opts) {
-            if names_field(&e.message, field) {
-                return format!("error: {}; the lead is unchanged", e.message);
+            if names_field(&e, field) {
+                return format!("error: {e}; the lead is unchanged");
             }
         }
         self.lead = Some(lead);
@@ -160,11 +161,18 @@ fn put(lead: &mut Value, field: &str, value: Value) {
 }
 
 /// `true` when a data error is about `field` or something inside it: its
-/// message starts with the field's path (`company.size: expected int, …`).
-fn names_field(message: &str, field: &str) -> bool {
-    message
-        .strip_prefix(field)
-        .is_some_and(|rest| rest.starts_with([':', '.', '[']))
+/// path starts with the field's path.
+fn names_field(e: &DataError, field: &str) -> bool {
+    let keys: Vec<&str> = e
+        .path
+        .iter()
+        .map_while(|seg| match seg {
+            PathSeg::Key(k) => Some(k.as_str()),
+            PathSeg::Index(_) => None,
+        })
+        .collect();
+    let want: Vec<&str> = field.split('.').collect();
+    keys.starts_with(&want)
 }
 
 /// `:help`: the commands, and what else can be typed.

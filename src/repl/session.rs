@@ -229,7 +229,7 @@ impl Session {
             .unwrap_or_else(|| Value::Object(Default::default()));
         match program.eval_let(&lead, &self.opts, index) {
             Ok(value) => format!("{value} : {ty}"),
-            Err(e) if self.lead.is_some() => format!("error: {} : {ty}", e.message),
+            Err(e) if self.lead.is_some() => format!("error: {e} : {ty}"),
             Err(_) => format!("{ty}  (no lead yet: `:lead {{...}}` sets one)"),
         }
     }

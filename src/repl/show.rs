@@ -57,7 +57,7 @@ pub fn headline(program: &Program, lead: &Value, opts: &EvalOptions) -> String {
             }
             line
         }
-        Err(e) => format!("error: {}", e.message),
+        Err(e) => format!("error: {e}"),
     }
 }
 

@@ -7,18 +7,7 @@ use std::fmt::Write as _;
 
 /// The direct sub-expressions of `e`.
 pub fn children(e: &TExpr) -> Vec<&TExpr> {
-    use TExprKind as K;
-    match &e.kind {
-        K::Number(_) | K::String(_) | K::Bool(_) | K::Regex(_) | K::Duration(_) => vec![],
-        K::Field(_) | K::Let(_) | K::Score | K::GroupTotal(_) | K::Label(_) => vec![],
-        K::List(xs) | K::Call(_, xs) | K::And(xs) | K::Or(xs) => xs.iter().collect(),
-        K::Project(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![x],
-        K::Where(a, b) | K::Arith(_, a, b) | K::Compare(_, a, b) => vec![a, b],
-        K::Matches(a, b) | K::Within(a, b) => vec![a, b],
-        K::In { value, list, .. } => vec![value, list],
-        K::Between(a, b, c) => vec![a, b, c],
-        K::StrTest { value, needle, .. } => vec![value, needle],
-    }
+    e.children()
 }
 
 /// What a node is, without its children or span.
@@ -28,8 +17,6 @@ fn write_head(k: &TExprKind, out: &mut String) {
         K::Number(n) => write!(out, "{n}"),
         K::String(s) => write!(out, "{:?}", s.to_lowercase()),
         K::Bool(b) => write!(out, "{b}"),
-        K::Regex(r) => write!(out, "/{r}/"),
-        K::Duration(d) => write!(out, "{d}s"),
         K::Field(f) => write!(out, "{:?}:{}", f.scope, f.path.join(".")),
         K::Let(i) => write!(out, "let#{i}"),
         K::Score => write!(out, "score"),
@@ -37,12 +24,24 @@ fn write_head(k: &TExprKind, out: &mut String) {
         K::Label(l) => write!(out, "label#{l}"),
         K::Project(_, name) => write!(out, ".{name}"),
         K::Call(f, _) => write!(out, "{f:?}"),
+        K::NonEmpty(_, want) => write!(out, "nonempty:{want}"),
+        K::Truth(q, _) => write!(out, "truth:{q:?}"),
         K::Arith(op, ..) => write!(out, "{op:?}"),
         K::Compare(op, ..) => write!(out, "{op:?}"),
         K::In { negated, .. } => write!(out, "in:{negated}"),
         K::StrTest { op, any, .. } => write!(out, "{op:?}:{any}"),
         K::IsPresent(_, p) => write!(out, "present:{p}"),
-        other => write!(out, "{:?}", std::mem::discriminant(other)),
+        K::Matches(_, re) => write!(out, "/{}/{}", re.pattern, re.case_insensitive),
+        K::Within(_, secs) => write!(out, "within:{secs}s"),
+        K::List(_) => write!(out, "list"),
+        K::Where(..) => write!(out, "where"),
+        K::Every { .. } => write!(out, "every"),
+        K::Overlaps(..) => write!(out, "overlaps"),
+        K::Neg(_) => write!(out, "neg"),
+        K::Not(_) => write!(out, "not"),
+        K::And(_) => write!(out, "and"),
+        K::Or(_) => write!(out, "or"),
+        K::Between(..) => write!(out, "between"),
     };
 }
 
