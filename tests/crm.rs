@@ -250,3 +250,25 @@ fn datetimes_in_declared_formats() {
         lines[9]
     );
 }
+
+/// The bundled exports: every row of the `,` and `;` HubSpot exports and the
+/// Salesforce report scores without an error record, the two HubSpot
+/// exports give the same scores, and so does the API's JSON Lines.
+#[test]
+fn the_bundled_crm_exports_score_as_they_come() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |files: &[&str]| {
+        let mut args = vec!["score", "rules/hubspot.rules", AS_OF];
+        args.extend(files);
+        let (out, err, status) = run_in(root, &args);
+        assert_eq!(status, 0, "{files:?}: {err}");
+        assert!(!out.contains("\"error\""), "{out}");
+        scores(&out)
+    };
+    let comma = run(&["examples/crm/hubspot_contacts.csv"]);
+    assert_eq!(comma.len(), 6);
+    assert_eq!(run(&["examples/crm/hubspot_contacts_eu.csv"]), comma);
+    assert_eq!(run(&["examples/crm/hubspot_contacts.jsonl"]), comma);
+    assert_eq!(run(&["examples/crm/salesforce_leads.csv"]).len(), 3);
+    assert!(comma.iter().any(|s| s != "0"), "{comma:?}");
+}

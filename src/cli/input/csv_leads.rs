@@ -22,8 +22,8 @@ pub fn leads(reader: Reader, read: &Reading) -> Result<Leads, String> {
 
 /// Like [`leads`], and the header row's column names (trimmed).
 pub fn leads_with_header(reader: Reader, read: &Reading) -> Result<(Leads, Vec<String>), String> {
-    let mut reader = dialect::decode(reader, &read.csv).map_err(|e| e.to_string())?;
-    let delimiter = dialect::delimiter(&mut reader, &read.csv).map_err(|e| e.to_string())?;
+    let reader = dialect::decode(reader, &read.csv).map_err(|e| e.to_string())?;
+    let (delimiter, reader) = dialect::delimiter(reader, &read.csv).map_err(|e| e.to_string())?;
     let (counting, lines) = Counting::new(reader);
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)

@@ -75,13 +75,20 @@ fn detect(sample: &[u8]) -> &'static Encoding {
 
 /// The delimiter of the file: the one given, else the one of `,` `;` tab
 /// `|` that occurs most often outside quotes in the header row (`,` when
-/// none does).
-pub fn delimiter(reader: &mut Reader, opts: &CsvOptions) -> io::Result<u8> {
+/// none does). Returns a reader that still yields the header row.
+pub fn delimiter(mut reader: Reader, opts: &CsvOptions) -> io::Result<(u8, Reader)> {
     if let Some(d) = opts.delimiter {
-        return Ok(d);
+        return Ok((d, reader));
     }
-    let buf = reader.fill_buf()?;
-    let header = buf.split(|&b| b == b'\n').next().unwrap_or(buf);
+    let mut header = Vec::new();
+    reader.read_until(b'\n', &mut header)?;
+    let found = most_frequent(&header);
+    let again = std::io::Cursor::new(header).chain(reader);
+    Ok((found, Box::new(again)))
+}
+
+/// The delimiter found most often outside quotes in a header row.
+fn most_frequent(header: &[u8]) -> u8 {
     let mut counts = [0usize; DELIMITERS.len()];
     let mut quoted = false;
     for &b in header {
@@ -92,7 +99,7 @@ pub fn delimiter(reader: &mut Reader, opts: &CsvOptions) -> io::Result<u8> {
         }
     }
     let best = (0..DELIMITERS.len()).rev().max_by_key(|&i| counts[i]);
-    Ok(best.map_or(b',', |i| DELIMITERS[i]))
+    best.map_or(b',', |i| DELIMITERS[i])
 }
 
 /// Line ends seen in the text the CSV reader reads, so that each row gets
@@ -177,14 +184,17 @@ mod tests {
             ("\"a;b\",c\n", b','),
             ("id\n1\n", b','),
         ] {
-            let got = delimiter(&mut reader(text.as_bytes()), &opts).unwrap();
+            let (got, mut rest) = delimiter(reader(text.as_bytes()), &opts).unwrap();
             assert_eq!(got as char, want as char, "{text:?}");
+            let mut all = String::new();
+            rest.read_to_string(&mut all).unwrap();
+            assert_eq!(all, text);
         }
         let forced = CsvOptions {
             delimiter: Some(b'|'),
             ..opts
         };
-        assert_eq!(delimiter(&mut reader(b"a,b\n"), &forced).unwrap(), b'|');
+        assert_eq!(delimiter(reader(b"a,b\n"), &forced).unwrap().0, b'|');
     }
 
     fn decoded(bytes: &[u8], opts: &CsvOptions) -> String {
@@ -194,6 +204,13 @@ mod tests {
             .read_to_string(&mut out)
             .unwrap();
         out
+    }
+
+    #[test]
+    fn the_delimiter_of_a_decoded_file() {
+        let opts = CsvOptions::default();
+        let decoded = decode(reader(b"id;name\r\n1;M\xfcller\r\n"), &opts).unwrap();
+        assert_eq!(delimiter(decoded, &opts).unwrap().0, b';');
     }
 
     #[test]
