@@ -123,6 +123,15 @@ impl Progress {
         }
     }
 
+    /// Runs `f` with the bar taken off the screen, for output to the same
+    /// terminal (a failing test's report) that would otherwise mix with it.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
     /// Clears the bar (also done on drop).
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {

@@ -67,7 +67,7 @@ pub fn run(args: &TestArgs) -> Result<Status, Stop> {
     let mut run = Run::new();
     let progress = Progress::counting("files", Some(files.len() as u64));
     for (file, root) in &files {
-        run.suite(file, root, &config)?;
+        progress.suspend(|| run.suite(file, root, &config))?;
         progress.add(1);
     }
     progress.finish();
