@@ -8,6 +8,66 @@ use super::value::{str_contains, str_eq, Instant, ListRef, Val};
 use crate::syntax::ast::{ArithOp, CmpOp, StrOp};
 use std::cmp::Ordering;
 
+// The [`Node`] forms as patterns, in four sets: every dispatcher below
+// names all four sets, so a new form fails to compile until it is placed.
+
+/// Conditions handled inline by [`Ctx::test`].
+macro_rules! hot_bool {
+    () => {
+        Node::Not(_)
+            | Node::And(_)
+            | Node::Or(_)
+            | Node::AnyWhere(..)
+            | Node::NoneWhere(..)
+            | Node::AllWhere(..)
+            | Node::StrEq { .. }
+            | Node::StrConst { .. }
+    };
+}
+
+/// Conditions handled out of line by [`Ctx::test_rest`].
+macro_rules! cold_bool {
+    () => {
+        Node::NonEmpty(..)
+            | Node::Truth(..)
+            | Node::Cmp(..)
+            | Node::InConst { .. }
+            | Node::In { .. }
+            | Node::Overlaps(..)
+            | Node::Between(..)
+            | Node::Str { .. }
+            | Node::Matches(..)
+            | Node::IsPresent(..)
+            | Node::Within(..)
+    };
+}
+
+/// Values handled inline by [`Ctx::val`].
+macro_rules! hot_val {
+    () => {
+        Node::Const(_) | Node::Slot { .. } | Node::Let(_)
+    };
+}
+
+/// Values handled out of line by [`Ctx::val_rest`].
+macro_rules! cold_val {
+    () => {
+        Node::Project(..)
+            | Node::Score
+            | Node::Label(_)
+            | Node::Group(_)
+            | Node::Where(..)
+            | Node::Count(_)
+            | Node::CountWhere(..)
+            | Node::Sum(_)
+            | Node::DaysSince(_)
+            | Node::Len(_)
+            | Node::MinMax(..)
+            | Node::Neg(_)
+            | Node::Arith(..)
+    };
+}
+
 const DAY_NANOS: i128 = 86_400 * 1_000_000_000;
 
 /// Evaluation buffers, reused from lead to lead so that scoring does not allocate.
@@ -108,33 +168,8 @@ impl<'a> Ctx<'a> {
                 let v = self.val(value);
                 self.str_const(*op, v, needles)
             }
-            Node::NonEmpty(..)
-            | Node::Truth(..)
-            | Node::Cmp(..)
-            | Node::InConst { .. }
-            | Node::In { .. }
-            | Node::Overlaps(..)
-            | Node::Between(..)
-            | Node::Str { .. }
-            | Node::Matches(..)
-            | Node::IsPresent(..)
-            | Node::Within(..) => self.test_rest(n),
-            Node::Const(_)
-            | Node::Slot { .. }
-            | Node::Let(_)
-            | Node::Project(..)
-            | Node::Score
-            | Node::Label(_)
-            | Node::Group(_)
-            | Node::Where(..)
-            | Node::Count(_)
-            | Node::CountWhere(..)
-            | Node::Sum(_)
-            | Node::DaysSince(_)
-            | Node::Len(_)
-            | Node::MinMax(..)
-            | Node::Neg(_)
-            | Node::Arith(..) => matches!(self.val(n), Val::Bool(true)),
+            cold_bool!() => self.test_rest(n),
+            hot_val!() | cold_val!() => matches!(self.val(n), Val::Bool(true)),
         }
     }
 
@@ -191,30 +226,8 @@ impl<'a> Ctx<'a> {
                 Val::Time(t) => self.as_of.minus(*d) < t && t <= self.as_of,
                 _ => false,
             },
-            Node::Not(_)
-            | Node::And(_)
-            | Node::Or(_)
-            | Node::AnyWhere(..)
-            | Node::NoneWhere(..)
-            | Node::AllWhere(..)
-            | Node::StrEq { .. }
-            | Node::StrConst { .. } => self.test(n),
-            Node::Const(_)
-            | Node::Slot { .. }
-            | Node::Let(_)
-            | Node::Project(..)
-            | Node::Score
-            | Node::Label(_)
-            | Node::Group(_)
-            | Node::Where(..)
-            | Node::Count(_)
-            | Node::CountWhere(..)
-            | Node::Sum(_)
-            | Node::DaysSince(_)
-            | Node::Len(_)
-            | Node::MinMax(..)
-            | Node::Neg(_)
-            | Node::Arith(..) => matches!(self.val(n), Val::Bool(true)),
+            hot_bool!() => self.test(n),
+            hot_val!() | cold_val!() => matches!(self.val(n), Val::Bool(true)),
         }
     }
 
@@ -227,38 +240,8 @@ impl<'a> Ctx<'a> {
                 self.read(at)
             }
             Node::Let(i) => self.let_val(*i as usize),
-            Node::Project(..)
-            | Node::Score
-            | Node::Label(_)
-            | Node::Group(_)
-            | Node::Where(..)
-            | Node::Count(_)
-            | Node::CountWhere(..)
-            | Node::Sum(_)
-            | Node::DaysSince(_)
-            | Node::Len(_)
-            | Node::MinMax(..)
-            | Node::Neg(_)
-            | Node::Arith(..) => self.val_rest(n),
-            Node::Not(_)
-            | Node::And(_)
-            | Node::Or(_)
-            | Node::AnyWhere(..)
-            | Node::NoneWhere(..)
-            | Node::AllWhere(..)
-            | Node::StrEq { .. }
-            | Node::StrConst { .. }
-            | Node::NonEmpty(..)
-            | Node::Truth(..)
-            | Node::Cmp(..)
-            | Node::InConst { .. }
-            | Node::In { .. }
-            | Node::Overlaps(..)
-            | Node::Between(..)
-            | Node::Str { .. }
-            | Node::Matches(..)
-            | Node::IsPresent(..)
-            | Node::Within(..) => Val::Bool(self.test(n)),
+            cold_val!() => self.val_rest(n),
+            hot_bool!() | cold_bool!() => Val::Bool(self.test(n)),
         }
     }
 
@@ -291,26 +274,8 @@ impl<'a> Ctx<'a> {
             },
             Node::Neg(x) => self.num(x).map_or(Val::Missing, |x| Val::Num(-x)),
             Node::Arith(op, a, b) => self.arith(*op, a, b),
-            Node::Const(_) | Node::Slot { .. } | Node::Let(_) => self.val(n),
-            Node::Not(_)
-            | Node::And(_)
-            | Node::Or(_)
-            | Node::AnyWhere(..)
-            | Node::NoneWhere(..)
-            | Node::AllWhere(..)
-            | Node::StrEq { .. }
-            | Node::StrConst { .. }
-            | Node::NonEmpty(..)
-            | Node::Truth(..)
-            | Node::Cmp(..)
-            | Node::InConst { .. }
-            | Node::In { .. }
-            | Node::Overlaps(..)
-            | Node::Between(..)
-            | Node::Str { .. }
-            | Node::Matches(..)
-            | Node::IsPresent(..)
-            | Node::Within(..) => Val::Bool(self.test(n)),
+            hot_val!() => self.val(n),
+            hot_bool!() | cold_bool!() => Val::Bool(self.test(n)),
         }
     }
 
