@@ -5,6 +5,7 @@
 //! command ends in a [`Status`] or a [`Stop`], and `exit_code` is the one
 //! place that maps them to the process exit status.
 
+mod calibrate;
 mod check;
 mod diff;
 pub(crate) mod explain;
@@ -39,6 +40,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Test(args) => test::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Repl(args) => return crate::repl::run(args.config()),
         Command::Completions(args) => shell::completions(args),
@@ -200,6 +202,8 @@ enum Command {
         after_help = "Examples:\n  leadscore test\n  leadscore test rules --coverage --min-coverage 90 --junit report.xml"
     )]
     Test(test::TestArgs),
+    /// Judge the rules against conversion outcomes: backtest, evidence per rule, suggested points.
+    Calibrate(Box<calibrate::CalibrateArgs>),
     /// Put rules files in the canonical layout (or, with --check, show what would change).
     #[command(
         after_help = "Examples:\n  leadscore fmt rules\n  leadscore fmt --check rules\n  leadscore fmt - < draft.rules > tidy.rules"

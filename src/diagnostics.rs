@@ -12,6 +12,7 @@ use crate::source::SourceMap;
 use crate::syntax::ast::Span;
 use std::fmt;
 
+pub mod calibrate;
 mod check;
 pub mod cli;
 mod data;

@@ -12,6 +12,7 @@
 //! [`testing`] (runs `test` blocks) and [`diff`] (the impact of a rules
 //! change on a set of leads).
 
+pub mod calibrate;
 pub mod check;
 pub mod cli;
 pub mod datafit;
