@@ -158,6 +158,22 @@ rss_100k=$(peak_mb "${score_cmd[@]}" "$work/100k.jsonl" --threads "$threads")
 rss_1m=$(peak_mb "${score_cmd[@]}" "$work/1m.jsonl" --threads "$threads")
 rss_1m_one=$(peak_mb "${score_cmd[@]}" "$work/1m.jsonl" --threads 1)
 
+# Calibration of 1M leads with outcomes: the outcomes of the 100k leads (the
+# generator writes the same lead lines with --outcomes), each id found 10 times.
+if [ -f "$bench/gen_leads.py" ]; then
+  python3 "$bench/gen_leads.py" 100000 --seed 7 --outcomes "$work/o.csv" > /dev/null
+else
+  python3 - "$work/100k.jsonl" > "$work/o.csv" <<'EOF2'
+import json, sys
+print("id,converted,converted_at")
+for i, line in enumerate(open(sys.argv[1])):
+    print("%s,%s," % (json.loads(line)["id"], "true" if i % 9 == 0 else "false"))
+EOF2
+fi
+calibrate_1m() { "$ls" calibrate rules/bench.rules "$work/1m.jsonl" --outcomes "$work/o.csv" --as-of "$as_of" --format json; }
+calibrate_time=$(best_of calibrate_1m)
+rss_calibrate=$(peak_mb "$ls" calibrate rules/bench.rules "$work/1m.jsonl" --outcomes "$work/o.csv" --as-of "$as_of" --format json)
+
 # Peers and the oracle, on the same 10k leads.
 if [ -f "$bench/reference_score.py" ]; then
   python3 "$bench/reference_score.py" < "$work/10k.jsonl" > "$work/10k.expected"
@@ -204,6 +220,8 @@ printf '%-58s %12s %10s\n' "check, 5,000 rules over 10,000 fields, no schema" "$
 printf '%-58s %12s %10s\n' "peak RSS, score 100k, $threads threads" "${rss_100k} MB" ""
 printf '%-58s %12s %10s\n' "peak RSS, score 1M, $threads threads" "${rss_1m} MB" ""
 printf '%-58s %12s %10s\n' "peak RSS, score 1M, 1 thread" "${rss_1m_one} MB" ""
+printf '%-58s %12s %10s\n' "calibrate 1M leads with outcomes" "${calibrate_time} s" ""
+printf '%-58s %12s %10s\n' "peak RSS, calibrate 1M leads with outcomes" "${rss_calibrate} MB" ""
 echo
 echo "ratio: how many times faster leadscore is than the row's reference (higher is better);"
 echo "the baselines are built in bench/baseline's own workspace, with serde_json's default features."

@@ -9,8 +9,9 @@
 //! 5. [`cli`] and [`repl`]: the only modules that touch files and the terminal.
 //!
 //! Built on the pipeline: [`fmt`] (the canonical layout of a rules file),
-//! [`testing`] (runs `test` blocks) and [`diff`] (the impact of a rules
-//! change on a set of leads).
+//! [`testing`] (runs `test` blocks), [`diff`] (the impact of a rules
+//! change on a set of leads) and [`calibrate`] (the rules judged against
+//! conversion outcomes).
 
 pub mod calibrate;
 pub mod check;

@@ -417,3 +417,151 @@ fn the_html_report_renders_every_chart_in_headless_chromium() {
         );
     }
 }
+
+/// Outcomes for the first `n` of the 300 committed bench leads: every third converts.
+fn small_outcomes(dir: &Path, n: usize, extra: &str) -> PathBuf {
+    let leads = std::fs::read_to_string("tests/data/bench/leads.jsonl").unwrap();
+    let mut csv = String::from("id,converted,converted_at\n");
+    for (i, line) in leads.lines().take(n).enumerate() {
+        let lead: Value = serde_json::from_str(line).unwrap();
+        let won = i % 3 == 0;
+        csv.push_str(&format!("{},{won},\n", lead["id"].as_str().unwrap()));
+    }
+    csv.push_str(extra);
+    let path = dir.join("o.csv");
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+fn calibrate_small(outcomes: &Path, more: &[&str]) -> (String, String, i32) {
+    let mut args = vec![
+        "calibrate",
+        "rules/bench.rules",
+        "tests/data/bench/leads.jsonl",
+        "--outcomes",
+        outcomes.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+    ];
+    args.extend(more);
+    common::run(&args)
+}
+
+#[test]
+fn leads_and_outcomes_that_do_not_match_are_counted_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = small_outcomes(dir.path(), 200, "NOBODY,true,\nNOBODY,false,\n");
+    let (out, err, code) = calibrate_small(&o, &["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["leads"], 200);
+    assert_eq!(r["data"]["unmatched_leads"], 100);
+    assert_eq!(r["data"]["unmatched_outcomes"], 1);
+    assert_eq!(r["data"]["duplicate_outcomes"], 1);
+    let codes: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "thin_data",
+            "unmatched_leads",
+            "unmatched_outcomes",
+            "duplicate_outcomes"
+        ]
+    );
+    let (text, _, _) = calibrate_small(&o, &[]);
+    assert!(
+        text.contains("warning: 100 leads have no row in the outcomes file"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_converted_value_names_the_file_line_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = small_outcomes(dir.path(), 10, "L-X,perhaps,\n");
+    let (_, err, code) = calibrate_small(&o, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("o.csv line 12: `converted` is \"perhaps\"; write true or false"),
+        "{err}"
+    );
+}
+
+#[test]
+fn write_suggested_never_overwrites_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = small_outcomes(dir.path(), 300, "");
+    let before = std::fs::read(&o).unwrap();
+    let (_, err, code) = calibrate_small(&o, &["--write-suggested", o.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is one of the inputs"), "{err}");
+    assert_eq!(std::fs::read(&o).unwrap(), before);
+    let (_, err, code) = calibrate_small(&o, &["--write-suggested", "rules/bench.rules"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn markdown_and_text_reports_carry_the_same_headline() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = small_outcomes(dir.path(), 300, "");
+    let (md, _, code) = calibrate_small(&o, &["--format", "markdown"]);
+    assert_eq!(code, 0);
+    let (text, _, _) = calibrate_small(&o, &[]);
+    let first = text.lines().next().unwrap();
+    assert!(md.starts_with("## Calibration\n\n- 300 leads"), "{md}");
+    assert!(md.contains(&format!("- {first}")), "{md}");
+    assert!(md.contains("| rule | points | fired |"), "{md}");
+}
+
+#[test]
+fn future_events_are_counted_and_can_be_excluded() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = small_outcomes(dir.path(), 300, "");
+    // The bench leads' events run up to 2026-11-01; an earlier clock puts some after it.
+    let early = ["--as-of", "2026-10-01T00:00:00Z", "--format", "json"];
+    let (out, err, code) = calibrate_small(&o, &early);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let values = r["data"]["future_values"].as_u64().unwrap();
+    assert!(values > 0, "{}", r["data"]);
+    assert!(r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "future_events"));
+    let mut excluded = early.to_vec();
+    excluded.push("--exclude-future-events");
+    let (out, _, _) = calibrate_small(&o, &excluded);
+    let r2: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r2["data"]["future_values"].as_u64(), Some(values));
+    assert_eq!(r2["data"]["future_excluded"], true);
+    assert_ne!(
+        r["auc"], r2["auc"],
+        "dropping the events changes the scores"
+    );
+}
+
+#[test]
+fn a_baseline_gives_drift_per_rule_and_for_the_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = small_outcomes(dir.path(), 300, "");
+    let leads = std::fs::read_to_string("tests/data/bench/leads.jsonl").unwrap();
+    let base = dir.path().join("base.jsonl");
+    let first: String = leads.lines().take(100).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&base, first).unwrap();
+    let (out, err, code) = calibrate_small(
+        &o,
+        &["--baseline", base.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let d = &r["drift"];
+    assert_eq!(d["baseline_leads"], 100);
+    assert_eq!(d["rules"].as_array().unwrap().len(), 26);
+    assert!(d["score_psi"].as_f64().unwrap() > 0.0);
+}
