@@ -440,9 +440,10 @@ fn calibrate_small(outcomes: &Path, more: &[&str]) -> (String, String, i32) {
         "tests/data/bench/leads.jsonl",
         "--outcomes",
         outcomes.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
     ];
+    if !more.contains(&"--as-of") {
+        args.extend(["--as-of", AS_OF]);
+    }
     args.extend(more);
     common::run(&args)
 }
@@ -503,6 +504,9 @@ fn write_suggested_never_overwrites_an_input() {
     assert_eq!(std::fs::read(&o).unwrap(), before);
     let (_, err, code) = calibrate_small(&o, &["--write-suggested", "rules/bench.rules"]);
     assert_eq!(code, 2, "{err}");
+    let (_, err, code) = calibrate_small(&o, &["-o", o.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(std::fs::read(&o).unwrap(), before);
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod outcomes;
 
 use super::input::{self, Lead};
 use super::load;
-use super::output::AtomicFile;
+use super::output;
 use super::score::open_all;
 use super::{note, parse_as_of, LeadsArgs, Status, Stop};
 use crate::calibrate::{self, render, DataCounts, Sample, Target};
@@ -172,28 +172,29 @@ fn config(args: &CalibrateArgs, dates: Option<(i64, i64)>) -> calibrate::Config 
     }
 }
 
-/// `--write-suggested` must not name any input: rules, leads, outcomes, baseline.
+/// Neither `--write-suggested` nor `-o` may name an input: the rules (and
+/// their includes), the leads, the outcomes or the baseline.
 fn refuse_overwrite(args: &CalibrateArgs) -> Result<(), E> {
-    let Some(target) = &args.write_suggested else {
-        return Ok(());
-    };
-    let inputs = [Some(args.rules.clone()), args.outcomes.clone()]
-        .into_iter()
-        .flatten()
-        .chain(args.input.leads.iter().map(PathBuf::from))
-        .chain(args.baseline.iter().map(PathBuf::from));
-    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
-    let clash = canonical(target)
-        .is_some_and(|t| inputs.into_iter().any(|i| canonical(&i) == Some(t.clone())));
-    let included = load::rules(&args.rules).ok().is_some_and(|l| {
-        l.sources.files().any(|(_, f)| {
-            canonical(Path::new(&f.name)).is_some_and(|p| Some(p) == canonical(target))
+    let included: Vec<PathBuf> = load::rules(&args.rules)
+        .map(|l| {
+            l.sources
+                .files()
+                .map(|(_, f)| PathBuf::from(&f.name))
+                .collect()
         })
-    });
-    if clash || included {
-        return Err(E::WouldOverwrite {
-            file: target.display().to_string(),
-        });
+        .unwrap_or_default();
+    let mut inputs: Vec<&Path> = vec![args.rules.as_path()];
+    inputs.extend(included.iter().map(PathBuf::as_path));
+    inputs.extend(args.outcomes.iter().map(PathBuf::as_path));
+    inputs.extend(args.input.leads.iter().map(Path::new));
+    inputs.extend(args.baseline.iter().map(Path::new));
+    let outputs = args.write_suggested.iter().chain(&args.output);
+    for target in outputs {
+        if !output::same_files(target, &inputs).is_empty() {
+            return Err(E::WouldOverwrite {
+                file: target.display().to_string(),
+            });
+        }
     }
     Ok(())
 }
@@ -400,11 +401,8 @@ fn write_suggested(
     if checked.has_errors() {
         return Err(Stop::Trouble(error(&E::SuggestedInvalid { file: name })));
     }
-    let cannot = |e: std::io::Error| Stop::Trouble(format!("cannot write {name}: {e}"));
-    let (atomic, mut handle) = AtomicFile::create(path).map_err(cannot)?;
-    handle.write_all(new.text.as_bytes()).map_err(cannot)?;
-    drop(handle);
-    atomic.commit().map_err(cannot)
+    output::write_file(path, new.text.as_bytes())
+        .map_err(|e| Stop::Trouble(format!("cannot write {name}: {e}")))
 }
 
 fn write_report(args: &CalibrateArgs, report: &calibrate::Report) -> Result<(), Stop> {
@@ -425,14 +423,8 @@ fn write_report(args: &CalibrateArgs, report: &calibrate::Report) -> Result<(), 
             .lock()
             .write_all(text.as_bytes())
             .map_err(Stop::write),
-        Some(path) => {
-            let name = path.display().to_string();
-            let cannot = |e: std::io::Error| Stop::Trouble(format!("cannot write {name}: {e}"));
-            let (atomic, mut handle) = AtomicFile::create(path).map_err(cannot)?;
-            handle.write_all(text.as_bytes()).map_err(cannot)?;
-            drop(handle);
-            atomic.commit().map_err(cannot)
-        }
+        Some(path) => output::write_file(path, text.as_bytes())
+            .map_err(|e| Stop::Trouble(format!("cannot write {}: {e}", path.display()))),
     }
 }
 

@@ -136,7 +136,7 @@ pub enum CalibrateError {
         /// The field.
         field: String,
     },
-    /// `--write-suggested` names an input file.
+    /// `--write-suggested` or `-o` names an input file.
     WouldOverwrite {
         /// The file.
         file: String,
@@ -186,8 +186,8 @@ pub fn error(e: &CalibrateError) -> String {
             "{place}: `{field}` is not true or false; every lead needs a boolean outcome field"
         ),
         CalibrateError::WouldOverwrite { file } => format!(
-            "--write-suggested {file} is one of the inputs; name a new file so that nothing \
-             you gave is overwritten"
+            "{file} is one of the inputs; name a new file for --write-suggested or -o so \
+             that nothing you gave is overwritten"
         ),
         CalibrateError::NoLeadsWithOutcomes => "no lead has an outcome: check that --id \
              names the same key in the leads and in the outcomes file"
