@@ -248,8 +248,8 @@ impl<'a> Reader<'a> {
         let lead_type = &self.program.ruleset().lead_type;
         for source in open_all(names)? {
             let name = source.name.clone();
-            let leads = input::leads(source, self.args.input.input_format, lead_type)
-                .map_err(Stop::Trouble)?;
+            let reading = self.args.input.reading(self.program.ruleset());
+            let leads = input::leads(source, &reading).map_err(Stop::Trouble)?;
             for lead in leads {
                 let lead: Lead =
                     lead.map_err(|e| Stop::Trouble(format!("cannot read {name}: {e}")))?;
