@@ -101,22 +101,27 @@ pub enum ReportFormat {
     Html,
 }
 
-/// A hook called as leads are read, for a progress display (issue 15).
+/// A hook called as leads are read, for a progress display.
 pub trait Progress {
     /// `leads` more leads were read.
     fn advance(&mut self, leads: u64);
 }
 
-/// No progress display.
-struct Quiet;
+/// The shared progress bar (drawn only on a terminal without `--quiet`).
+struct Bar(super::progress::Progress);
 
-impl Progress for Quiet {
-    fn advance(&mut self, _leads: u64) {}
+impl Progress for Bar {
+    fn advance(&mut self, leads: u64) {
+        self.0.add(leads);
+    }
 }
 
 /// Runs the calibration and writes the report.
 pub fn run(args: &CalibrateArgs) -> Result<Status, Stop> {
-    run_with(args, &mut Quiet)
+    let mut bar = Bar(super::progress::Progress::counting("leads", None));
+    let status = run_with(args, &mut bar);
+    bar.0.finish();
+    status
 }
 
 /// [`run`] with a progress hook.
