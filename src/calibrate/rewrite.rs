@@ -91,10 +91,7 @@ fn sign_keyword(text: &str, points_start: usize) -> Option<Range<usize>> {
     let before = text[..points_start].trim_end();
     ["subtract", "add"].into_iter().find_map(|k| {
         let start = before.strip_suffix(k).map(str::len)?;
-        let boundary = text[..start]
-            .chars()
-            .last()
-            .map_or(true, char::is_whitespace);
+        let boundary = text[..start].chars().last().is_none_or(char::is_whitespace);
         boundary.then_some(start..start + k.len())
     })
 }
