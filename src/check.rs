@@ -14,7 +14,7 @@
 use crate::rules::{LetDef, Ruleset, TExpr, TExprKind, Type};
 use crate::source::SourceMap;
 use crate::syntax::ast::{Item, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 mod calls;
 mod error;
@@ -30,6 +30,7 @@ mod schema;
 pub mod suggest;
 pub mod testblocks;
 mod types;
+mod uses;
 
 pub use error::{Builtin, Expected, Literal, NameKind, Problem, Role, Total};
 
@@ -41,6 +42,9 @@ pub struct CheckOptions {
     /// `let` so that `score` and `fit` can be evaluated; rules files never
     /// set it.
     pub totals_let: Option<String>,
+    /// The names of `let`s that did not parse: using them is not reported
+    /// again (the syntax error already was).
+    pub broken_lets: Vec<String>,
 }
 
 /// Checks spliced items; returns the ruleset (when no error was found) and every problem.
@@ -56,13 +60,14 @@ pub fn check_with(
 ) -> (Option<Ruleset>, Vec<Problem>) {
     let mut c = Checker::new(sources);
     c.totals_let = opts.totals_let.clone();
+    c.broken_lets = opts.broken_lets.iter().cloned().collect();
     let ruleset = items::build(&mut c, items);
     if let Some(rs) = &ruleset {
         testblocks::check(rs, items, &mut c.problems);
     }
     let has_error = c.problems.iter().any(|p| !p.is_warning());
     if let (Some(rs), false) = (&ruleset, has_error) {
-        let lints = lints::run(sources, rs);
+        let lints = lints::run(sources, rs, std::mem::take(&mut c.lints));
         c.problems.extend(lints.into_iter().map(Problem::Lint));
     }
     (ruleset.filter(|_| !has_error), c.problems)
@@ -126,6 +131,16 @@ struct Checker<'a> {
     label_now: usize,
     /// Enclosing `where` elements, innermost last.
     scopes: Vec<ElemScope>,
+    /// The path about to be resolved is a bare word on the value side of a comparison.
+    value_side: bool,
+    /// Without a schema: every field read, for `uses`.
+    uses: Vec<uses::FieldUse>,
+    /// Lints found during the walk (filtered by `# allow` with the others).
+    lints: Vec<lints::Lint>,
+    /// `let`s that did not parse.
+    broken_lets: HashSet<String>,
+    /// Each `let`'s name and the names its value reads.
+    let_reads: HashMap<String, Vec<String>>,
 }
 
 impl<'a> Checker<'a> {
@@ -146,6 +161,11 @@ impl<'a> Checker<'a> {
             totals_let: None,
             label_now: 0,
             scopes: Vec::new(),
+            value_side: false,
+            uses: Vec::new(),
+            lints: Vec::new(),
+            broken_lets: HashSet::new(),
+            let_reads: HashMap::new(),
         }
     }
 

@@ -20,7 +20,7 @@ mod shell;
 mod swap;
 mod test;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -385,15 +385,9 @@ pub enum OutputFormat {
 
 /// Parses `--as-of`: RFC 3339, or a plain date meaning midnight UTC.
 pub(crate) fn parse_as_of(text: &str) -> Result<DateTime<Utc>, String> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(d) => Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()),
-        Err(_) => Err(
-            "expected an RFC 3339 time like 2026-11-01T00:00:00Z, or a date like 2026-11-01".into(),
-        ),
-    }
+    crate::datetime::parse(text).map_err(|_| {
+        "expected an RFC 3339 time like 2026-11-01T00:00:00Z, or a date like 2026-11-01".into()
+    })
 }
 
 #[cfg(test)]

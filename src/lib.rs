@@ -8,6 +8,8 @@
 //! 4. [`diagnostics`]: every phase's problems → miette reports, worded in one place.
 //! 5. [`cli`] and [`repl`]: the only modules that touch files and the terminal.
 //!
+//! [`datetime`] is the one strict reader of dates and times, shared by all of them.
+//!
 //! Built on the pipeline: [`fmt`] (the canonical layout of a rules file),
 //! [`testing`] (runs `test` blocks), [`diff`] (the impact of a rules
 //! change on a set of leads) and [`calibrate`] (the rules judged against
@@ -17,6 +19,7 @@ pub mod calibrate;
 pub mod check;
 pub mod cli;
 pub mod datafit;
+pub mod datetime;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;
@@ -94,7 +97,11 @@ fn finish_with(parsed: syntax::Parsed, opts: &check::CheckOptions) -> Loaded {
         .iter()
         .map(ToDiagnostic::to_diagnostic)
         .collect();
-    let (ruleset, problems) = check::check_with(&parsed.sources, &parsed.items, opts);
+    let opts = check::CheckOptions {
+        broken_lets: parsed.broken_lets.clone(),
+        ..opts.clone()
+    };
+    let (ruleset, problems) = check::check_with(&parsed.sources, &parsed.items, &opts);
     diagnostics.extend(problems.iter().map(ToDiagnostic::to_diagnostic));
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start));
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

@@ -325,6 +325,8 @@ pub enum TExprKind {
     Bool(bool),
     /// A list literal.
     List(Vec<TExpr>),
+    /// A date or time literal.
+    Datetime(chrono::DateTime<chrono::Utc>),
     /// A field of the lead or of a `where` element.
     Field(FieldRef),
     /// The value of a `let`: index into [`Ruleset::lets`].
@@ -413,7 +415,7 @@ macro_rules! children {
     ($kind:expr, $iter:ident $(, $m:tt)?) => {{
         use TExprKind as K;
         match $kind {
-            K::Number(_) | K::String(_) | K::Bool(_) => Vec::new(),
+            K::Number(_) | K::String(_) | K::Bool(_) | K::Datetime(_) => Vec::new(),
             K::Field(_) | K::Let(_) | K::Score | K::GroupTotal(_) | K::Label(_) => Vec::new(),
             K::List(xs) | K::Call(_, xs) | K::And(xs) | K::Or(xs) => xs.$iter().collect(),
             K::Project(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![&$($m)? **x],

@@ -9,11 +9,12 @@
 
 pub mod ast;
 mod error;
+mod hints;
 mod load;
 mod lower;
 mod scan;
 
-pub use error::{Context, Limit, SyntaxError, SyntaxErrorKind};
+pub use error::{Context, Hint, Limit, SyntaxError, SyntaxErrorKind};
 pub use error::{MAX_FILE_BYTES, MAX_LIST_ITEMS, MAX_RULES, MAX_STRING_BYTES};
 pub use load::{
     include_root, load, load_rooted, load_str, normalize, MemReader, Parsed, SourceReader,
@@ -68,15 +69,43 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<SyntaxError>) {
     });
     let mut errors = scanned.errors;
     let mut items = Vec::new();
-    for result in parts.into_iter().flatten() {
+    let mut parsed = vec![false; scanned.chunks.len()];
+    let tried = (0..scanned.chunks.len()).filter(|&i| scanned.chunks[i].1);
+    for (i, result) in tried.zip(parts.into_iter().flatten()) {
         match result {
-            Ok(item) => items.push(item),
+            Ok(item) => {
+                items.push(item);
+                parsed[i] = true;
+            }
             Err(e) => errors.push(e),
         }
     }
     errors.sort_by_key(|e| e.span.start);
     let comments = scanned.comments;
-    (File { items, comments }, errors)
+    let broken_lets = scanned
+        .chunks
+        .iter()
+        .zip(parsed)
+        .filter(|(_, ok)| !ok)
+        .filter_map(|((range, _), _)| let_name(&scanned.text[range.clone()]))
+        .collect();
+    let file = File {
+        items,
+        comments,
+        broken_lets,
+    };
+    (file, errors)
+}
+
+/// The name an item that failed to parse defines, when it is a `let`.
+fn let_name(text: &str) -> Option<String> {
+    let rest = text.trim_start().strip_prefix("let")?;
+    let rest = rest.strip_prefix([' ', '\t'])?.trim_start();
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 /// Parses the items of one share of a file, in order, skipping those the scanner refused.
@@ -180,14 +209,19 @@ fn pest_error(lower: &Lower, text: &str, e: pest::error::Error<Rule>) -> SyntaxE
         pest::error::ErrorVariant::CustomError { message } => vec![message.clone()],
     };
     let (found, len) = found_at(text, pos);
-    let start = lower.offset + pos;
     let context = context_at(text, pos);
+    let (hint, range) = match hints::hint(text, pos) {
+        Some((hint, range)) => (Some(hint), range),
+        None => (None, pos..pos + len),
+    };
+    let at = |i: usize| lower.offset + i;
     SyntaxError {
-        span: Span::new(lower.file, start, start + len),
+        span: Span::new(lower.file, at(range.start), at(range.end)),
         kind: SyntaxErrorKind::Unexpected {
             expected,
             found,
             context,
+            hint,
         },
     }
 }
@@ -270,6 +304,7 @@ fn rule_name(r: Rule) -> Option<&'static str> {
         compare | cmp_op | in_list | not_in | between | str_test | str_op | matches | is_test
         | within | kw_in => "a comparison",
         signed_number => "a number",
+        datetime | list_datetime => "a date",
         kw_or => "`or`",
         kw_and => "`and`",
         add_op | mul_op => "an operator",

@@ -114,3 +114,218 @@ fn a_label_is_read_only_below_its_block_and_never_in_rules() {
     let in_rule = format!("{TIERS}when tier == hot add 5\n");
     assert_eq!(codes(&in_rule), [("leadscore::total_in_rule", 6, true)]);
 }
+
+// ---- bare words ----
+
+#[test]
+fn a_bare_word_meant_as_text_is_an_error_suggesting_quotes() {
+    let d = only("when title contains VP add 50\n");
+    assert_eq!(d.code, "leadscore::bare_word");
+    assert!(help(&d).contains("`\"VP\"`"), "{}", help(&d));
+    // Read as a field elsewhere, or written `lead.VP`, it is a field.
+    assert!(
+        load("when title contains VP add 50\nwhen VP is present add 1\n")
+            .diagnostics
+            .is_empty()
+    );
+    assert!(load("when title == lead.VP add 50\n")
+        .diagnostics
+        .is_empty());
+    // Quoted, it scores.
+    let out = scores(
+        "when title contains \"VP\" add 50\n",
+        &[r#"{"title": "VP Sales"}"#],
+    );
+    assert_eq!(out, [r#"{"id":null,"score":50}"#]);
+}
+
+#[test]
+fn with_a_schema_a_bare_word_that_is_no_field_asks_for_quotes() {
+    let schema = "schema {\n  title: string?\n}\n";
+    let d = only(&format!("{schema}when title contains VP add 50\n"));
+    assert_eq!(d.code, "leadscore::bare_word");
+    // A typo of a field still gets the field's did-you-mean.
+    let d = only(&format!("{schema}when title == titel add 50\n"));
+    assert_eq!(d.code, "leadscore::unknown_field");
+}
+
+#[test]
+fn a_field_read_once_next_to_a_look_alike_warns() {
+    let rules = "when title contains \"VP\" add 50\nwhen titel contains \"Director\" add 30\n";
+    let d = only(rules);
+    assert_eq!((d.code, d.is_error()), ("leadscore::field_typo", false));
+    assert!(
+        help(&d).starts_with("did you mean `title`?"),
+        "{}",
+        help(&d)
+    );
+    let allowed = format!("# allow(field_typo)\n{rules}");
+    assert!(load(&allowed).diagnostics.is_empty());
+}
+
+#[test]
+fn a_condition_that_reads_no_field_warns() {
+    let d = only("when \"Job Title\" contains \"title\" add 10\n");
+    assert_eq!(
+        (d.code, d.is_error()),
+        ("leadscore::constant_condition", false)
+    );
+    assert!(load("when lead.\"Job Title\" contains \"VP\" add 10\n")
+        .diagnostics
+        .is_empty());
+}
+
+#[test]
+fn or_mixed_with_and_asks_for_parentheses() {
+    let d = only("when a == 1 or b == 2 and c == 3 add 5\n");
+    assert_eq!((d.code, d.is_error()), ("leadscore::mixed_and_or", false));
+    assert!(load("when a == 1 or (b == 2 and c == 3) add 5\n")
+        .diagnostics
+        .is_empty());
+    assert!(load("when (a == 1 or b == 2) and c == 3 add 5\n")
+        .diagnostics
+        .is_empty());
+}
+
+#[test]
+fn a_leading_zero_is_an_error_at_the_list_item() {
+    let loaded = load("when zip in [\"02133\", 02134] add 10\n");
+    let d = &loaded.diagnostics;
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, "leadscore::leading_zero");
+    assert_eq!(loaded.sources.snippet(d[0].span), "02134");
+    assert!(help(&d[0]).contains("`\"02134\"`"));
+}
+
+// ---- lets ----
+
+#[test]
+fn a_syntax_error_in_a_let_is_reported_once() {
+    let rules = "let executive = [VP, Vice President]\nwhen title contains any executive add 50\n";
+    assert_eq!(codes(rules), [("leadscore::syntax", 1, true)]);
+}
+
+#[test]
+fn the_help_for_a_let_below_its_use_never_suggests_a_move_that_cannot_work() {
+    let plain = only("when x > limit add 1\nlet limit = 5\n");
+    assert!(help(&plain).starts_with("move `let limit = ...` above its first use"));
+    let with_dep = only("when x > limit add 1\nlet base = 5\nlet limit = base * 2\n");
+    assert!(
+        help(&with_dep).contains("then `let limit`, above this use"),
+        "{}",
+        help(&with_dep)
+    );
+    assert!(help(&with_dep).contains("`base`"), "{}", help(&with_dep));
+    let circle = load("let a = b + 1\nlet b = a * 2\nwhen a > 1 add 1\n");
+    let h = help(&circle.diagnostics[0]);
+    assert!(
+        h.contains("no order of the two can work") && !h.contains("move"),
+        "{h}"
+    );
+    let schema =
+        "schema {\n  title: string?\n}\nwhen title contains \"VP\" add 5\nlet title = \"x\"\n";
+    let field = load(schema);
+    let h = help(&field.diagnostics[0]);
+    assert!(h.contains("write `lead.title`"), "{h}");
+}
+
+// ---- dates ----
+
+#[test]
+fn a_date_literal_compares_with_datetimes() {
+    let rules =
+        "when created_at >= 2026-10-01 add 5\nwhen created_at < 2026-10-01T12:00:00+02:00 add 1\n";
+    let out = scores(
+        rules,
+        &[
+            r#"{"created_at": "2026-10-01T09:00:00Z"}"#,
+            r#"{"created_at": "2026-09-30T23:59:59Z"}"#,
+        ],
+    );
+    assert_eq!(
+        out,
+        [r#"{"id":null,"score":6}"#, r#"{"id":null,"score":1}"#]
+    );
+}
+
+#[test]
+fn dates_that_used_to_be_arithmetic_or_text_are_errors() {
+    assert_eq!(
+        codes("when created_at > 2026-1-2 add 5\n"),
+        [("leadscore::bad_datetime", 1, true)]
+    );
+    let d = only("when created_at > 2026-01-02T09:00:00 add 5\n");
+    assert_eq!(d.label, "no time zone");
+    assert_eq!(
+        codes("when created_at > \"2026-01-02\" add 5\n"),
+        [("leadscore::quoted_date", 1, true)]
+    );
+    assert_eq!(
+        codes("when created_at == \"2026-01-02\" add 5\n"),
+        [("leadscore::quoted_date", 1, true)]
+    );
+}
+
+#[test]
+fn lead_datetimes_are_read_strictly() {
+    let schema = "schema {\n  at: datetime\n}\nwhen at within 400 days add 1\n";
+    for good in [
+        "2026-10-02",
+        "2026-10-02T09:00:00Z",
+        "2026-10-02t09:00:00.5+02:00",
+    ] {
+        let out = scores(schema, &[&format!(r#"{{"at": "{good}"}}"#)]);
+        assert_eq!(out, [r#"{"id":null,"score":1}"#], "{good}");
+    }
+    let loaded = load(schema);
+    let prog = Program::compile(loaded.ruleset.as_ref().unwrap());
+    let as_of = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    for bad in [
+        "2026-1-2",
+        "+2026-10-02",
+        " 2026-10-02",
+        "2026-10-02 ",
+        "2026-10-02 09:00:00Z",
+        "2026-10-02T09:00:00",
+    ] {
+        let lead = serde_json::json!({ "at": bad });
+        let err = prog.score(&lead, &EvalOptions { as_of });
+        assert!(err.is_err(), "{bad:?} was accepted");
+    }
+}
+
+// ---- BOM and CRLF ----
+
+#[test]
+fn a_bom_or_crlf_file_checks_like_an_lf_file() {
+    let lf = "# allow(no_otherwise)\nlet big = company.size > 200\nlabel tier {\n  hot when score >= 50\n}\nwhen big and title contains \"VP\" add 50 as \"vp\"\nwhen titel is present add 1\n";
+    let want = codes(lf);
+    assert_eq!(want, [("leadscore::field_typo", 7, false)]);
+    let crlf = lf.replace('\n', "\r\n");
+    for text in [
+        format!("\u{feff}{lf}"),
+        crlf.clone(),
+        format!("\u{feff}{crlf}"),
+    ] {
+        assert_eq!(codes(&text), want, "{text:?}");
+        let loaded = load(&text);
+        let vp = r#"{"title": "VP", "company": {"size": 300}}"#;
+        assert!(loaded.ruleset.is_some());
+        assert_eq!(
+            scores(&text, &[vp]),
+            [r#"{"id":null,"score":50,"tier":"hot"}"#]
+        );
+    }
+}
+
+#[test]
+fn fmt_prints_date_literals_as_written() {
+    let text = "when created_at>2026-01-01   and created_at < 2026-03-01T09:30:00+02:00 add 5\n";
+    let out = leadscore::fmt::format(text).expect("formats");
+    assert_eq!(
+        out,
+        "when created_at > 2026-01-01 and created_at < 2026-03-01T09:30:00+02:00 add 5\n"
+    );
+}

@@ -21,13 +21,16 @@ impl SourceReader for FsReader {
     }
 }
 
-const LINTS: [&str; 6] = [
+const LINTS: [&str; 9] = [
     "never_fires",
     "unreachable_arm",
     "duplicate_condition",
     "unused_let",
     "unreachable_max",
     "no_otherwise",
+    "constant_condition",
+    "mixed_and_or",
+    "field_typo",
 ];
 
 fn load(name: &str, text: &str) -> Loaded {
@@ -135,6 +138,8 @@ fn the_shipped_rules_are_lint_clean() {
         "rules/b2b_saas.rules",
         "rules/fit_only.rules",
         "rules/bench.rules",
+        "rules/b2b_saas.test.rules",
+        "rules/bench.test.rules",
     ] {
         let loaded = leadscore::load(path, &FsReader).unwrap();
         let warnings: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();

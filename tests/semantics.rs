@@ -635,7 +635,7 @@ fn text_is_compared_by_unicode_case_folding() {
     assert!(fires(r#"city == "ΟΔΟΣ""#, r#"{"city":"οδος"}"#));
     assert!(fires(r#"city in [ΟΔΟΣ, Athens]"#, r#"{"city":"Οδος"}"#));
     assert!(fires(r#"city ends with "σ""#, r#"{"city":"ΟΔΟΣ"}"#));
-    assert!(fires(r#"a == b"#, r#"{"a":"MASSE","b":"Maße"}"#));
+    assert!(fires(r#"a == lead.b"#, r#"{"a":"MASSE","b":"Maße"}"#));
     // Accents are kept: folding is about case only.
     assert!(!fires(r#"city == "ecole""#, r#"{"city":"École"}"#));
 }

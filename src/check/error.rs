@@ -51,6 +51,33 @@ pub enum Problem {
         def: Span,
         /// The use is inside the definition itself.
         itself: bool,
+        /// The `let` being defined where the use is, when the used `let`
+        /// reads it back: moving either cannot help.
+        circle: Option<String>,
+        /// `let`s the used one reads that are not defined yet either: they
+        /// must move up with it.
+        also: Vec<String>,
+        /// The schema declares a lead field of this name: the use may have
+        /// meant the field.
+        field: bool,
+    },
+    /// A bare word on the value side of a comparison that is no field:
+    /// text without quotes (`title contains VP`).
+    BareWord {
+        /// The word.
+        span: Span,
+        /// The word.
+        word: String,
+        /// The rules have a schema (that does not declare it); without one,
+        /// no rule reads it anywhere but on the value side.
+        schema: bool,
+    },
+    /// A date in quotes compared with something that is not text.
+    QuotedDate {
+        /// The string.
+        span: Span,
+        /// Its text.
+        text: String,
     },
     /// Without a schema: a field used as one type here and another type earlier.
     InconsistentField {

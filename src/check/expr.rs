@@ -17,6 +17,12 @@ impl Checker<'_> {
             ExprKind::List(items) => return self.list(items, span),
             ExprKind::Regex { .. } => return self.misplaced(Literal::Regex, span),
             ExprKind::Duration { .. } => return self.misplaced(Literal::Duration, span),
+            ExprKind::Datetime(text) => {
+                return match crate::datetime::parse(text) {
+                    Ok(t) => lit(TExprKind::Datetime(t), Type::Datetime, span),
+                    Err(_) => any(span),
+                }
+            }
             ExprKind::Path(segs) => return self.path(segs, span),
             ExprKind::Field(base, name) => {
                 let base = self.expr(base);

@@ -23,6 +23,7 @@ pub(super) fn build(c: &mut Checker, items: &[Item]) -> Option<Ruleset> {
     for item in items {
         c.item(item, &mut rs);
     }
+    c.field_uses();
     c.duplicates(items);
     c.duplicate_rule_labels(items, &rs.rules);
     rs.lets = std::mem::take(&mut c.lets);
@@ -65,6 +66,8 @@ impl Checker<'_> {
                     self.let_defs
                         .entry(l.name.node.clone())
                         .or_insert(l.name.span);
+                    let reads = l.value.names().iter().map(|n| n.node.clone()).collect();
+                    self.let_reads.entry(l.name.node.clone()).or_insert(reads);
                 }
                 Item::Group(g) => {
                     self.groups.entry(g.name.node.clone()).or_insert(groups);

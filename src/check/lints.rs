@@ -9,6 +9,9 @@
 //! | `leadscore::unused_let` | a `let` nothing uses |
 //! | `leadscore::unreachable_max` | a group whose rules together can never reach its `max` |
 //! | `leadscore::no_otherwise` | a label block without `otherwise` (leads that match no arm get null) |
+//! | `leadscore::constant_condition` | a condition that reads nothing of the lead, so it is the same for every lead (`"Job Title" contains "title"`) |
+//! | `leadscore::mixed_and_or` | `a or b and c` without parentheses around the `and` |
+//! | `leadscore::field_typo` | without a schema, a field read once whose name is a typo away from another field (`titel` beside `title`) |
 //!
 //! A comment `# allow(code)` (or `# allow(code, other_code)`; the
 //! `leadscore::` prefix is optional) silences a lint for one item when it
@@ -18,6 +21,7 @@
 
 mod allow;
 pub mod expr;
+mod logic;
 
 use crate::rules::{Ruleset, TExpr};
 use crate::source::SourceMap;
@@ -74,6 +78,27 @@ pub enum Lint {
         /// The label.
         name: String,
     },
+    /// A condition that reads no lead field, total or label.
+    ConstantCondition {
+        /// The condition.
+        span: Span,
+    },
+    /// An `and` directly inside an `or`, without parentheses.
+    MixedAndOr {
+        /// The `and`.
+        span: Span,
+        /// The whole `or`.
+        or: Span,
+    },
+    /// Without a schema: a field read once, a typo away from another field.
+    FieldTypo {
+        /// The read.
+        span: Span,
+        /// The field's name.
+        name: String,
+        /// The other field's name.
+        suggestion: String,
+    },
 }
 
 impl Lint {
@@ -86,6 +111,9 @@ impl Lint {
             Lint::UnusedLet { .. } => "leadscore::unused_let",
             Lint::UnreachableMax { .. } => "leadscore::unreachable_max",
             Lint::NoOtherwise { .. } => "leadscore::no_otherwise",
+            Lint::ConstantCondition { .. } => "leadscore::constant_condition",
+            Lint::MixedAndOr { .. } => "leadscore::mixed_and_or",
+            Lint::FieldTypo { .. } => "leadscore::field_typo",
         }
     }
 
@@ -97,15 +125,20 @@ impl Lint {
             | Lint::DuplicateCondition { span, .. }
             | Lint::UnusedLet { span, .. }
             | Lint::UnreachableMax { span, .. }
-            | Lint::NoOtherwise { span, .. } => *span,
+            | Lint::NoOtherwise { span, .. }
+            | Lint::ConstantCondition { span }
+            | Lint::MixedAndOr { span, .. }
+            | Lint::FieldTypo { span, .. } => *span,
         }
     }
 }
 
-/// Every lint of a checked ruleset that no `# allow(...)` silences, in source order.
-pub fn run(sources: &SourceMap, rs: &Ruleset) -> Vec<Lint> {
-    let mut found = Vec::new();
+/// Every lint of a checked ruleset, with `found` (lints the checker found
+/// on its walk), that no `# allow(...)` silences, in source order.
+pub fn run(sources: &SourceMap, rs: &Ruleset, mut found: Vec<Lint>) -> Vec<Lint> {
     rules(rs, &mut found);
+    logic::constant_conditions(rs, &mut found);
+    logic::mixed_and_or(sources, rs, &mut found);
     arms(sources, rs, &mut found);
     unused_lets(sources, rs, &mut found);
     group_maxes(sources, rs, &mut found);

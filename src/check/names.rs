@@ -12,30 +12,74 @@ use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
 impl<'a> Checker<'a> {
     /// Resolves a dotted path.
     pub(super) fn path(&mut self, segs: &[Ident], span: Span) -> TExpr {
+        let value = std::mem::take(&mut self.value_side) && segs.len() == 1;
         let first = &segs[0];
         if first.node == "lead" && segs.len() > 1 {
-            return self.lead_field(&segs[1..], span, true);
+            return self.lead_field(&segs[1..], span, true, false);
         }
         if let Some(&i) = self.let_index.get(&first.node) {
             return self.let_path(i, segs);
         }
         if let Some(&def) = self.let_defs.get(&first.node) {
-            let itself = self.defining.as_deref() == Some(first.node.as_str());
-            self.report(Problem::LetUsedTooEarly {
-                span: first.span,
-                name: first.node.clone(),
-                def,
-                itself,
-            });
+            let p = self.let_too_early(first, def);
+            self.report(p);
+            return any(span);
+        }
+        if self.broken_lets.contains(&first.node) {
             return any(span);
         }
         if !self.scopes.is_empty() {
-            return self.element_field(segs, span);
+            return self.element_field(segs, span, value);
         }
         if let Some(total) = self.total(first) {
             return self.project_rest(total, &segs[1..]);
         }
-        self.lead_field(segs, span, false)
+        self.lead_field(segs, span, false, value)
+    }
+
+    /// A `let` used above its definition, and whether moving the `let` up
+    /// would help: not when it reads the item that uses it (a circle), only
+    /// together with the `let`s it reads that are not defined yet, and not
+    /// silently when the name is also a field this place could mean.
+    fn let_too_early(&self, name: &Ident, def: Span) -> Problem {
+        let itself = self.defining.as_deref() == Some(name.node.as_str());
+        let needs = self.undefined_reads(&name.node);
+        let circle = self
+            .defining
+            .clone()
+            .filter(|d| !itself && needs.contains(d));
+        let also = needs.into_iter().filter(|n| *n != name.node).collect();
+        let field = self
+            .schema
+            .as_ref()
+            .is_some_and(|s| project(s, &name.node).is_some());
+        Problem::LetUsedTooEarly {
+            span: name.span,
+            name: name.node.clone(),
+            def,
+            itself,
+            circle,
+            also,
+            field,
+        }
+    }
+
+    /// The `let`s not defined yet that the `let` `name` reads, directly or
+    /// through others, in definition order.
+    fn undefined_reads(&self, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(n) = todo.pop() {
+            for r in self.let_reads.get(&n).into_iter().flatten() {
+                let pending = self.let_defs.contains_key(r) && !self.let_index.contains_key(r);
+                if pending && !out.contains(r) {
+                    out.push(r.clone());
+                    todo.push(r.clone());
+                }
+            }
+        }
+        out.sort_by_key(|n| self.let_defs.get(n).map(|s| (s.file, s.start)));
+        out
     }
 
     /// `let` name, then any `.field` projections.
@@ -129,7 +173,13 @@ impl<'a> Checker<'a> {
             return None;
         };
         let shadowed = self.let_defs.contains_key(&name.node) || !self.scopes.is_empty();
-        if !self.in_label || shadowed {
+        // In a rule a label is an error (`total_in_rule`); its values are still
+        // its values, unless a schema field of that name is meant.
+        let field = self
+            .schema
+            .as_ref()
+            .is_some_and(|s| project(s, &name.node).is_some());
+        if shadowed || (!self.in_label && field) {
             return None;
         }
         self.labels.get(&name.node).map(|l| l.index)
@@ -180,8 +230,9 @@ impl<'a> Checker<'a> {
         self.report(p);
     }
 
-    /// A field of the lead; `explicit` when written `lead.x`.
-    fn lead_field(&mut self, segs: &[Ident], span: Span, explicit: bool) -> TExpr {
+    /// A field of the lead; `explicit` when written `lead.x`, `value` when a
+    /// bare word on the value side of a comparison.
+    fn lead_field(&mut self, segs: &[Ident], span: Span, explicit: bool, value: bool) -> TExpr {
         if !explicit && segs.len() == 1 && self.inferring() && self.looks_like_let(&segs[0]) {
             return any(span);
         }
@@ -195,7 +246,10 @@ impl<'a> Checker<'a> {
                 loc: field(true).path,
                 strip: 0,
             };
-            return self.inferred_field(field(true), origin, span);
+            return self.inferred_field(field(true), origin, span, value);
+        }
+        if value && self.text_meant(Checker::lead_type, &segs[0]) {
+            return any(span);
         }
         match self.resolve(Checker::lead_type, segs, !explicit) {
             Some((ty, optional)) => field_expr(field(optional), ty, span),
@@ -203,8 +257,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A field of the innermost `where` element.
-    fn element_field(&mut self, segs: &[Ident], span: Span) -> TExpr {
+    /// A field of the innermost `where` element (`value`: see [`Self::lead_field`]).
+    fn element_field(&mut self, segs: &[Ident], span: Span, value: bool) -> TExpr {
         let field = |optional| FieldRef {
             scope: Scope::Element(0),
             path: segs.iter().map(|s| s.node.clone()).collect(),
@@ -218,7 +272,10 @@ impl<'a> Checker<'a> {
                 loc,
                 strip: o.strip + 1,
             };
-            return self.inferred_field(field(true), origin, span);
+            return self.inferred_field(field(true), origin, span, value);
+        }
+        if value && self.text_meant(element_type, &segs[0]) {
+            return any(span);
         }
         match self.resolve(element_type, segs, true) {
             Some((ty, optional)) => field_expr(field(optional), ty, span),
@@ -244,11 +301,42 @@ impl<'a> Checker<'a> {
         None
     }
 
-    /// A field whose type is inferred: make sure it exists, read its type.
-    fn inferred_field(&mut self, field: FieldRef, origin: Origin, span: Span) -> TExpr {
+    /// With a schema: a bare word on the value side of a comparison that is
+    /// no field, and not a typo of one, was meant as text; reports it.
+    fn text_meant(&mut self, start: for<'c> fn(&'c Checker<'a>) -> &'c Type, word: &Ident) -> bool {
+        let ty = start(self);
+        if project(ty, &word.node).is_some() {
+            return false;
+        }
+        let fields = field_names(ty);
+        if did_you_mean(&word.node, fields.iter().map(String::as_str)).is_some() {
+            return false;
+        }
+        self.report(Problem::BareWord {
+            span: word.span,
+            word: word.node.clone(),
+            schema: true,
+        });
+        true
+    }
+
+    /// A field whose type is inferred: make sure it exists, read its type,
+    /// and remember the read (`value`: see [`Self::lead_field`]).
+    fn inferred_field(
+        &mut self,
+        field: FieldRef,
+        origin: Origin,
+        span: Span,
+        value: bool,
+    ) -> TExpr {
         if !self.touch(&origin, span) {
             return any(span);
         }
+        self.uses.push(super::uses::FieldUse {
+            loc: origin.loc.clone(),
+            span,
+            value_side: value,
+        });
         let ty = self.origin_type(&origin);
         field_expr(field, ty, span)
     }

@@ -63,6 +63,9 @@ impl Checker<'_> {
 
     pub(super) fn compare(&mut self, op: CmpOp, a: &Expr, b: &Expr) -> TExprKind {
         let (mut l, mut r) = self.operands(a, b);
+        let (lt, rt) = (l.ty.clone(), r.ty.clone());
+        self.quoted_date(&mut l, &rt);
+        self.quoted_date(&mut r, &lt);
         if matches!(op, CmpOp::Eq | CmpOp::Ne) {
             self.same_type(&mut l, &mut r);
         } else {
@@ -82,7 +85,32 @@ impl Checker<'_> {
             let l = self.label_operand(i, a);
             return (l, self.expr(b));
         }
-        (self.expr(a), self.expr(b))
+        (self.expr(a), self.value(b))
+    }
+
+    /// The value side of a comparison: a bare word there may be text
+    /// without quotes (see `uses`).
+    fn value(&mut self, e: &Expr) -> TExpr {
+        self.value_side = matches!(&e.kind, ExprKind::Path(segs) if segs.len() == 1);
+        let t = self.expr(e);
+        self.value_side = false;
+        t
+    }
+
+    /// A string that looks like a date, compared with a value that is not
+    /// text, was meant as a date: reports it and takes it out of type checking.
+    fn quoted_date(&mut self, t: &mut TExpr, other: &Type) {
+        let TExprKind::String(s) = &t.kind else {
+            return;
+        };
+        if *other == Type::String || !crate::datetime::looks_like_date(s) {
+            return;
+        }
+        self.report(Problem::QuotedDate {
+            span: t.span,
+            text: s.clone(),
+        });
+        t.ty = Type::Any;
     }
 
     /// `==`/`!=`: the side whose type is known decides.
@@ -109,6 +137,9 @@ impl Checker<'_> {
         let mut v = self.expr(v);
         let mut lo = self.expr(lo);
         let mut hi = self.expr(hi);
+        let vt = v.ty.clone();
+        self.quoted_date(&mut lo, &vt);
+        self.quoted_date(&mut hi, &vt);
         self.ordered(&mut [&mut v, &mut lo, &mut hi]);
         TExprKind::Between(Box::new(v), Box::new(lo), Box::new(hi))
     }
@@ -156,7 +187,11 @@ impl Checker<'_> {
         needle: &Expr,
     ) -> TExprKind {
         let mut v = self.expr(value);
-        let mut n = self.expr(needle);
+        let mut n = if any {
+            self.expr(needle)
+        } else {
+            self.value(needle)
+        };
         let membership = op == StrOp::Contains && matches!(v.ty, Type::List(_));
         if membership && !any {
             self.element_of(&mut n, &mut v, Role::Needle(op));

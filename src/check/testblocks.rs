@@ -9,7 +9,7 @@ use crate::rules::Ruleset;
 use crate::syntax::ast::{
     CmpOp, ExpectKind, ExpectValueKind, Expectation, Ident, Item, Span, TestBlock, TestEntry,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 /// What an expectation's target is.
@@ -309,9 +309,5 @@ pub fn value_text(value: &crate::syntax::ast::ExpectValue) -> String {
 
 /// A test's `as_of`: RFC 3339, or a date meaning midnight UTC.
 pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
-    }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-    Some(date.and_hms_opt(0, 0, 0)?.and_utc())
+    crate::datetime::parse(text).ok()
 }

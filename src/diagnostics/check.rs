@@ -20,6 +20,11 @@
 //! | `leadscore::unused_let` (lint) | a `let` nothing uses | `let junior = [Intern]`, never used |
 //! | `leadscore::unreachable_max` (lint) | a group whose rules together stay below its `max` | `group fit max 100 { when a add 10 }` |
 //! | `leadscore::no_otherwise` (lint) | a label block without `otherwise` | `label tier { hot when score > 80 }` |
+//! | `leadscore::constant_condition` (lint) | a condition that reads nothing of the lead | `when "Job Title" contains "title" add 5` |
+//! | `leadscore::mixed_and_or` (lint) | `and` inside `or` without parentheses | `when a or b and c add 5` |
+//! | `leadscore::field_typo` (lint) | without a schema, a field read once that looks like another | `titel` beside `title` |
+//! | `leadscore::bare_word` | a bare word on the value side of a comparison that is no field (without a schema: that nothing else reads) | `when title contains VP add 50` |
+//! | `leadscore::quoted_date` | a date in quotes compared with a date or number | `when created_at > "2026-01-01" add 5` |
 //! | `leadscore::bad_limit` | `up to N` with N <= 0; a group whose `min` is above its `max` | `group fit max 10 min 20 { ... }` |
 
 use super::{Diagnostic, ToDiagnostic};
@@ -57,7 +62,11 @@ impl ToDiagnostic for Problem {
             )
             .with_help(help)
         }
-        Problem::LetUsedTooEarly { span, name, def, itself } => let_too_early(*span, name, *def, *itself),
+        Problem::LetUsedTooEarly { span, name, def, itself, circle, also, field } => {
+            let_too_early(*span, name, *def, *itself, circle.as_deref(), also, *field)
+        }
+        Problem::BareWord { span, word, schema } => bare_word(*span, word, *schema),
+        Problem::QuotedDate { span, text } => quoted_date(*span, text),
         Problem::UnknownFunction { span, name, suggestion } => Diagnostic::error(
             "leadscore::bad_call",
             format!("unknown function `{name}`"),
@@ -240,6 +249,9 @@ fn let_too_early(
     name: &str,
     def: crate::syntax::ast::Span,
     itself: bool,
+    circle: Option<&str>,
+    also: &[String],
+    field: bool,
 ) -> Diagnostic {
     if itself {
         return Diagnostic::error(
@@ -252,6 +264,31 @@ fn let_too_early(
             "a `let` can only use names defined above it; compute the value from other names",
         );
     }
+    let help = match circle {
+        Some(user) => format!(
+            "`{name}` reads `{user}` (directly or through other `let`s) and `{user}` reads `{name}`: \
+             no order of the two can work; define one of them without the other"
+        ),
+        None if also.is_empty() => format!(
+            "move `let {name} = ...` above its first use: a `let` is usable only after its definition"
+        ),
+        None => {
+            let lets: Vec<String> = also.iter().map(|a| format!("`let {a}`")).collect();
+            format!(
+                "move {}, then `let {name}`, above this use: `{name}` reads {}, defined further down too",
+                lets.join(", "),
+                quoted_list(also)
+            )
+        }
+   };
+    let help = if field {
+        format!(
+            "{help}. A lead field is also called `{name}`: to read the field here, write `lead.{name}`; \
+             moving the `let` up makes this name mean the `let`"
+        )
+    } else {
+        help
+    };
     Diagnostic::error(
         "leadscore::undefined_name",
         format!("`{name}` is used before it is defined"),
@@ -259,9 +296,45 @@ fn let_too_early(
         "used here",
     )
     .with_note(def, "defined here, further down")
-    .with_help(format!(
-        "move `let {name} = ...` above its first use: a `let` is usable only after its definition"
-    ))
+    .with_help(help)
+}
+
+/// A bare word meant as text.
+fn bare_word(span: crate::syntax::ast::Span, word: &str, schema: bool) -> Diagnostic {
+    let (message, label, help) = if schema {
+        (
+            format!("`{word}` is not a field"),
+            "not declared in the schema",
+            format!("to compare with the text, put it in quotes: `\"{word}\"`"),
+        )
+    } else {
+        (
+            format!("`{word}` would be read as a lead field"),
+            "no other rule reads a field of this name",
+            format!(
+                "to compare with the text, put it in quotes: `\"{word}\"`; \
+                 to compare with a lead field of this name, write `lead.{word}`"
+            ),
+        )
+    };
+    Diagnostic::error("leadscore::bare_word", message, span, label).with_help(help)
+}
+
+/// A date in quotes.
+fn quoted_date(span: crate::syntax::ast::Span, text: &str) -> Diagnostic {
+    let help = match crate::datetime::parse(text) {
+        Ok(_) => format!("write the date without quotes: `{text}`"),
+        Err(_) => {
+            "write the date without quotes, as `2026-01-31` or `2026-01-31T09:30:00Z`".to_string()
+        }
+    };
+    Diagnostic::error(
+        "leadscore::quoted_date",
+        format!("`\"{text}\"` is text, not a date"),
+        span,
+        "a date in quotes",
+    )
+    .with_help(help)
 }
 
 fn label_too_early(
@@ -460,6 +533,28 @@ impl ToDiagnostic for Lint {
                 format!("its rules give at most {} together", num(*reachable)),
             )
             .with_help(format!("lower the `max`, or remove it: a cap that no lead can reach does nothing{allow}")),
+            Lint::ConstantCondition { span } => Diagnostic::error(
+                self.code(),
+                "this condition is the same for every lead",
+                *span,
+                "reads no field of the lead",
+            )
+            .with_help(format!("a quoted name is text, not a field: to read a field, write its name without quotes (`title contains \"VP\"`), or `lead.\"Job Title\"` for a name with spaces{allow}")),
+            Lint::MixedAndOr { span, or } => Diagnostic::error(
+                self.code(),
+                "`and` and `or` mixed without parentheses",
+                *span,
+                "this `and` binds first",
+            )
+            .with_note(*or, "in this `or`")
+            .with_help(format!("`a or b and c` means `a or (b and c)`; write the parentheses you mean{allow}")),
+            Lint::FieldTypo { span, name, suggestion } => Diagnostic::error(
+                self.code(),
+                format!("`{name}` is read only here, and looks like the field `{suggestion}`"),
+                *span,
+                "a field no other rule reads",
+            )
+            .with_help(format!("did you mean `{suggestion}`? Without a schema every name is a field, so a typo reads a field no lead has{allow}")),
             Lint::NoOtherwise { span, name } => Diagnostic::error(
                 self.code(),
                 format!("the label `{name}` has no `otherwise` arm"),

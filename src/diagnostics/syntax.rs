@@ -2,7 +2,9 @@
 //!
 //! | code | triggered by |
 //! |---|---|
-//! | `leadscore::syntax` | `when x == add 5` (a token where it cannot stand) |
+//! | `leadscore::syntax` | `when x == add 5` (a token where it cannot stand); with a specific help: `[Vice President]`, `add 50%`, `as executive`, `AND`, `“VP”` or `'VP'`, `1,000`, `contans` |
+//! | `leadscore::bad_datetime` | `2026-1-2`, `2026-01-01T09:00:00` (no time zone), `2026-02-30` |
+//! | `leadscore::leading_zero` | `zip in [02134]` |
 //! | `leadscore::unclosed_bracket` | `when (a add 1` |
 //! | `leadscore::unopened_bracket` | `add 1)` |
 //! | `leadscore::unterminated_string` | `when x == "abc add 1` |
@@ -15,16 +17,42 @@
 //! | `leadscore::include_cycle` | `a.rules` includes `b.rules`, which includes `a.rules` |
 
 use super::{Diagnostic, ToDiagnostic};
-use crate::syntax::{Context, Limit, SyntaxError, SyntaxErrorKind as K};
+use crate::datetime::DatetimeError;
+use crate::syntax::ast::Span;
+use crate::syntax::{Context, Hint, Limit, SyntaxError, SyntaxErrorKind as K};
 
 impl ToDiagnostic for SyntaxError {
     fn to_diagnostic(&self) -> Diagnostic {
         let span = self.span;
         match &self.kind {
             K::Unexpected {
+                hint: Some(hint), found, ..
+            } => slip(hint, found, span),
+            K::BadDatetime { text, why } => bad_datetime(text, *why, span),
+            K::LeadingZero { text } => Diagnostic::error(
+                "leadscore::leading_zero",
+                format!("the number `{text}` starts with 0"),
+                span,
+                "the leading zero would be dropped",
+            )
+            .with_help(format!(
+                "a number loses its leading zeros; to keep them (a zip code, an id), write it as text: `\"{text}\"`"
+            )),
+            K::ThousandsInList { text } => Diagnostic::error(
+                "leadscore::syntax",
+                "a comma cannot separate thousands",
+                span,
+                "this would be two list items",
+            )
+            .with_help(format!(
+                "write `{}` (`_` may separate digits), or `\"{text}\"` if it is text",
+                text.replace(',', "_")
+            )),
+            K::Unexpected {
                 expected,
                 found,
                 context,
+                hint: None,
             } => Diagnostic::error(
                 "leadscore::syntax",
                 format!("unexpected {found}"),
@@ -104,6 +132,50 @@ impl ToDiagnostic for SyntaxError {
             )),
         }
     }
+}
+
+/// A syntax error at a known slip (see `syntax/hints.rs`).
+fn slip(hint: &Hint, found: &str, span: Span) -> Diagnostic {
+    let code = "leadscore::syntax";
+    match hint {
+        Hint::QuoteWords { words } => Diagnostic::error(code, format!("`{words}` needs quotes"), span, "several words")
+            .with_help(format!("a bare word in a list is a single word; write `\"{words}\"`")),
+        Hint::Percent => Diagnostic::error(code, "`%` is not part of a number", span, "not a number")
+            .with_help("points are plain numbers: write `add 50`; for a share of a number, multiply by a fraction: `add 0.5 * x`"),
+        Hint::QuoteLabel { label } => Diagnostic::error(code, "a rule's label needs quotes", span, "not in quotes")
+            .with_help(format!("write `as \"{label}\"`")),
+        Hint::Capitals { keyword } => Diagnostic::error(code, format!("unexpected {found}"), span, "keywords are lower case")
+            .with_help(format!("write `{keyword}`")),
+        Hint::Quotes { fixed } => Diagnostic::error(code, "text must be in straight double quotes", span, "not a `\"` quote")
+            .with_help(format!("write `{fixed}`: only `\"` starts and ends text (word processors often turn it into curly quotes)")),
+        Hint::Thousands { fixed } => Diagnostic::error(code, "a comma cannot separate thousands", span, "not a number")
+            .with_help(format!("write `{fixed}` (`_` may separate digits) or the digits alone")),
+        Hint::Keyword { keyword } => Diagnostic::error(code, format!("unexpected {found}"), span, "not a keyword")
+            .with_help(format!("did you mean `{keyword}`?")),
+    }
+}
+
+/// A date or time literal that is not one of the accepted forms.
+fn bad_datetime(text: &str, why: DatetimeError, span: Span) -> Diagnostic {
+    const FORMS: &str = "dates are written `2026-01-31` (midnight UTC) and times `2026-01-31T09:30:00Z` or `2026-01-31T09:30:00+02:00`";
+    let (label, help) = match why {
+        DatetimeError::NoZone => (
+            "no time zone",
+            format!("a time without a zone is a different moment in every office; add `Z` for UTC or an offset such as `+02:00`: {FORMS}"),
+        ),
+        DatetimeError::OutOfRange => ("no such date or time", format!("check the numbers: {FORMS}")),
+        DatetimeError::Shape => match crate::datetime::padded_date(text) {
+            Some(fixed) => ("month and day need two digits", format!("write `{fixed}`: {FORMS}")),
+            None => ("not a date", format!("{FORMS}; to subtract numbers, put spaces around `-`")),
+        },
+    };
+    Diagnostic::error(
+        "leadscore::bad_datetime",
+        format!("`{text}` is not a date leadscore can read"),
+        span,
+        label,
+    )
+    .with_help(help)
 }
 
 fn one_of(names: &[String]) -> String {

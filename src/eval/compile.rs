@@ -4,7 +4,7 @@
 //! `where` filter.
 
 use super::lead::{Shape, ROOT};
-use super::value::{fold, parse_datetime, ListRef, Val};
+use super::value::{fold, parse_datetime, Instant, ListRef, Val};
 pub use crate::rules::Quant;
 use crate::rules::{FieldRef, Func, Ruleset, Scope, TExpr, TExprKind, Type};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
@@ -171,6 +171,7 @@ enum Lit<'r> {
     Num(f64),
     Bool(bool),
     List(&'r [TExpr]),
+    Time(Instant),
 }
 
 /// Compiles a checked ruleset.
@@ -274,7 +275,9 @@ impl<'r> Compiler<'r> {
     fn expr(&mut self, e: &TExpr) -> Compiled1 {
         use TExprKind as K;
         let node = match &e.kind {
-            K::Number(_) | K::String(_) | K::Bool(_) | K::List(_) => Node::Const(self.constant(e)),
+            K::Number(_) | K::String(_) | K::Bool(_) | K::List(_) | K::Datetime(_) => {
+                Node::Const(self.constant(e))
+            }
             K::Field(f) => return self.field(f),
             K::Let(i) => {
                 if let Some(read) = self.let_reads.get(*i) {
@@ -462,6 +465,14 @@ impl<'r> Compiler<'r> {
                     Some(Lit::Bool(b)) => set.bools.push(b),
                     // The grammar allows only literals in a list literal, never a list.
                     Some(Lit::List(_)) | None => {}
+                    // Datetimes are compared one by one, as for a list computed per lead.
+                    Some(Lit::Time(_)) => {
+                        return Node::In {
+                            value,
+                            list: self.node(list),
+                            negated,
+                        }
+                    }
                 }
             }
             return Node::InConst {
@@ -512,6 +523,10 @@ impl<'r> Compiler<'r> {
             TExprKind::Number(x) => Lit::Num(*x),
             TExprKind::Bool(b) => Lit::Bool(*b),
             TExprKind::List(items) => Lit::List(items),
+            TExprKind::Datetime(t) => Lit::Time(Instant {
+                secs: t.timestamp(),
+                nanos: t.timestamp_subsec_nanos(),
+            }),
             TExprKind::Let(i) => return self.lit(&rules.lets.get(*i)?.value),
             _ => return None,
         })
@@ -522,6 +537,7 @@ impl<'r> Compiler<'r> {
             Some(Lit::Str(s)) => self.const_str(s),
             Some(Lit::Num(x)) => Val::Num(x),
             Some(Lit::Bool(b)) => Val::Bool(b),
+            Some(Lit::Time(t)) => Val::Time(t),
             Some(Lit::List(items)) => {
                 let vals = items.iter().map(|i| self.constant(i)).collect();
                 self.lists.push(vals);

@@ -222,17 +222,10 @@ pub fn parse_datetime(s: &str) -> Option<Instant> {
     if let Some(t) = parse_fast(s.as_bytes()) {
         return Some(t);
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(Instant {
-            secs: t.timestamp(),
-            nanos: t.timestamp_subsec_nanos(),
-        });
-    }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    let t = d.and_hms_opt(0, 0, 0)?.and_utc();
+    let t = crate::datetime::parse(s).ok()?;
     Some(Instant {
         secs: t.timestamp(),
-        nanos: 0,
+        nanos: t.timestamp_subsec_nanos(),
     })
 }
 
@@ -293,7 +286,7 @@ mod tests {
     use super::*;
 
     fn chrono_parse(s: &str) -> Option<Instant> {
-        let t = DateTime::parse_from_rfc3339(s).ok()?;
+        let t = chrono::DateTime::parse_from_rfc3339(s).ok()?;
         Some(Instant {
             secs: t.timestamp(),
             nanos: t.timestamp_subsec_nanos(),

@@ -253,6 +253,7 @@ impl<'s> Expr<'s> {
             | ExprKind::String(_)
             | ExprKind::Bool(_)
             | ExprKind::Regex { .. } => (self.src[e.span.range()].to_string(), ATOM),
+            ExprKind::Datetime(text) => (text.clone(), ATOM),
             ExprKind::Duration { .. } => (words(&self.src[e.span.range()]), ATOM),
             ExprKind::List(items) => (self.list(e.span, items), ATOM),
             ExprKind::Path(parts) => (self.join_path(parts), ATOM),

@@ -243,6 +243,7 @@ impl Session {
             text: format!("{wrapper}{text}"),
             check: CheckOptions {
                 totals_let: Some(PROBE.to_string()),
+                ..CheckOptions::default()
             },
         };
         let mut loaded = self.try_input(&input);

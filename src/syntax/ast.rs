@@ -65,6 +65,9 @@ pub struct File {
     pub items: Vec<Item>,
     /// Every `# ...` comment, with its span (text includes the `#`).
     pub comments: Vec<Spanned<String>>,
+    /// The names of the `let`s that did not parse: their uses are not
+    /// reported again as undefined names.
+    pub broken_lets: Vec<String>,
 }
 
 /// A top-level item of a rules file.
@@ -395,6 +398,9 @@ pub enum ExprKind {
         /// Span of the pattern text alone (inside the slashes).
         pattern_span: Span,
     },
+    /// A date or time literal, `2026-01-01` or `2026-01-01T09:00:00Z`, as
+    /// written (the lowering has checked it with [`crate::datetime::parse`]).
+    Datetime(String),
     /// `N days|hours|weeks`, only valid after `within`.
     Duration {
         /// How many units.
@@ -460,7 +466,7 @@ impl Expr {
         use ExprKind as K;
         match &self.kind {
             K::Number(_) | K::String(_) | K::Bool(_) | K::Path(_) => vec![],
-            K::Regex { .. } | K::Duration { .. } => vec![],
+            K::Regex { .. } | K::Duration { .. } | K::Datetime(_) => vec![],
             K::List(xs) | K::Call(_, xs) | K::And(xs) | K::Or(xs) => xs.iter().collect(),
             K::Field(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![x],
             K::Where(a, b) | K::Arith(_, a, b) | K::Compare(_, a, b) => vec![a, b],
@@ -471,8 +477,8 @@ impl Expr {
         }
     }
 
-    /// The first name of every path in `self`, outside `where` conditions
-    /// and `lead.` paths: the names that may refer to a `let` or a label.
+    /// The first name of every path in `self` except `lead.` paths: the
+    /// names that may refer to a `let` or a label.
     pub fn names(&self) -> Vec<&Ident> {
         let mut out = Vec::new();
         self.collect_names(&mut out);
@@ -484,7 +490,6 @@ impl Expr {
             ExprKind::Path(segs) if !(segs.len() > 1 && segs[0].node == "lead") => {
                 out.push(&segs[0]);
             }
-            ExprKind::Where(coll, _) => coll.collect_names(out),
             _ => self
                 .children()
                 .into_iter()

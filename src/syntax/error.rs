@@ -22,6 +22,25 @@ pub enum SyntaxErrorKind {
         found: String,
         /// What kind of statement the error is in.
         context: Context,
+        /// A known slip at this place, and what to write instead.
+        hint: Option<Hint>,
+    },
+    /// A date or time literal that is not one of the accepted forms.
+    BadDatetime {
+        /// The text as written.
+        text: String,
+        /// What is wrong with it.
+        why: crate::datetime::DatetimeError,
+    },
+    /// A number written with a leading zero (`02134`): a code, not a number.
+    LeadingZero {
+        /// The text as written.
+        text: String,
+    },
+    /// `[1,000]`: a comma used as a thousands separator inside a list.
+    ThousandsInList {
+        /// The number as written, commas included.
+        text: String,
     },
     /// Brackets or expressions nested deeper than the limit.
     TooDeep {
@@ -73,6 +92,43 @@ pub enum SyntaxErrorKind {
     IncludeCycle {
         /// The files in the cycle, starting and ending with the same one.
         chain: Vec<String>,
+    },
+}
+
+/// A slip recognised where parsing failed (see `syntax/hints.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hint {
+    /// `[Vice President, CEO]`: a list item of several words without quotes.
+    QuoteWords {
+        /// The item's words.
+        words: String,
+    },
+    /// `add 50%`.
+    Percent,
+    /// `as executive title`: a rule label without quotes.
+    QuoteLabel {
+        /// The label's words.
+        label: String,
+    },
+    /// `AND`, `OR`, `WHEN`: a keyword in capitals.
+    Capitals {
+        /// The keyword in lower case.
+        keyword: String,
+    },
+    /// `“VP”`, `'VP'`: quote marks other than `"`.
+    Quotes {
+        /// The text in straight double quotes.
+        fixed: String,
+    },
+    /// `1,000`: a comma as a thousands separator.
+    Thousands {
+        /// The number with `_` for the commas.
+        fixed: String,
+    },
+    /// `contans`: a misspelt keyword or operator.
+    Keyword {
+        /// The keyword meant.
+        keyword: String,
     },
 }
 

@@ -77,6 +77,8 @@ pub struct Parsed {
     pub items: Vec<Item>,
     /// Syntax and include errors.
     pub errors: Vec<SyntaxError>,
+    /// The names of `let`s that did not parse, in every file.
+    pub broken_lets: Vec<String>,
 }
 
 /// Reads and parses the entry file and everything it includes.
@@ -146,6 +148,7 @@ impl Loader<'_> {
         let id = self.parsed.sources.add(name, text);
         let (file, errors) = super::parse(id, text);
         self.parsed.errors.extend(errors);
+        self.parsed.broken_lets.extend(file.broken_lets);
         self.seen.insert(canonical.clone());
         self.stack.push((canonical, name.to_string()));
         for item in file.items {

@@ -399,7 +399,20 @@ impl Lower {
         Ok(Spanned { node: out, span })
     }
 
+    /// A date or time literal, checked strictly.
+    fn datetime(&self, pair: &Pair<Rule>) -> Result<String> {
+        let text = pair.as_str().to_string();
+        match crate::datetime::parse(&text) {
+            Ok(_) => Ok(text),
+            Err(why) => Err(self.err(pair, SyntaxErrorKind::BadDatetime { text, why })),
+        }
+    }
+
     fn number(&self, pair: &Pair<Rule>) -> Result<f64> {
+        let digits = pair.as_str().trim_start_matches('-');
+        if digits.len() > 1 && digits.starts_with('0') && digits.as_bytes()[1].is_ascii_digit() {
+            return Err(self.leading_zero(pair));
+        }
         let text = pair.as_str().replace('_', "");
         match text.parse::<f64>() {
             Ok(n) if n.is_finite() => Ok(n),
@@ -409,6 +422,27 @@ impl Lower {
                     text: pair.as_str().to_string(),
                 },
             )),
+        }
+    }
+
+    /// `02134`; or, right after `1,` in a list, the `000` of `1,000`.
+    fn leading_zero(&self, pair: &Pair<Rule>) -> SyntaxError {
+        let input = pair.get_input();
+        let start = pair.as_span().start();
+        let before = input[..start].trim_end_matches(|c: char| c.is_ascii_digit() || c == ',');
+        let thousands = input[..start].ends_with(',')
+            && input[before.len()..start].starts_with(|c: char| c.is_ascii_digit());
+        if !thousands {
+            let text = pair.as_str().to_string();
+            return self.err(pair, SyntaxErrorKind::LeadingZero { text });
+        }
+        let end = pair.as_span().end();
+        let from = self.offset + before.len();
+        SyntaxError {
+            span: Span::new(self.file, from, self.offset + end),
+            kind: SyntaxErrorKind::ThousandsInList {
+                text: input[before.len()..end].to_string(),
+            },
         }
     }
 
@@ -572,7 +606,8 @@ impl Lower {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::number | Rule::signed_number => ExprKind::Number(self.number(&pair)?),
-            Rule::list_number => return self.primary(last(pair)),
+            Rule::list_number | Rule::list_datetime => return self.primary(last(pair)),
+            Rule::datetime => ExprKind::Datetime(self.datetime(&pair)?),
             Rule::string => ExprKind::String(self.string(pair)?.node),
             Rule::word => ExprKind::String(pair.as_str().to_string()),
             Rule::kw_true => ExprKind::Bool(true),

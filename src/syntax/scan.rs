@@ -94,8 +94,14 @@ struct Scanner<'a> {
 impl<'a> Scanner<'a> {
     fn run(&mut self) {
         let bytes = self.src.as_bytes();
-        let mut i = 0;
-        self.line_start(0);
+        // A byte order mark is not part of the text: blanked like a comment.
+        let mut i = if self.src.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        self.out[..i].fill(b' ');
+        self.line_start(i);
         while i < bytes.len() {
             i = match bytes[i] {
                 b'"' => self.string(i),

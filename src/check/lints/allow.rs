@@ -19,7 +19,8 @@ impl<'s> Allows<'s> {
         let files = sources
             .files()
             .map(|(_, f)| {
-                let lines: Vec<&str> = f.text.lines().collect();
+                let text = f.text.strip_prefix('\u{feff}').unwrap_or(&f.text);
+                let lines: Vec<&str> = text.lines().collect();
                 let starts = std::iter::once(0)
                     .chain(f.text.match_indices('\n').map(|(i, _)| i + 1))
                     .collect();

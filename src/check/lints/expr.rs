@@ -17,6 +17,7 @@ fn write_head(k: &TExprKind, out: &mut String) {
         K::Number(n) => write!(out, "{n}"),
         K::String(s) => write!(out, "{:?}", s.to_lowercase()),
         K::Bool(b) => write!(out, "{b}"),
+        K::Datetime(t) => write!(out, "{}", t.to_rfc3339()),
         K::Field(f) => write!(out, "{:?}:{}", f.scope, f.path.join(".")),
         K::Let(i) => write!(out, "let#{i}"),
         K::Score => write!(out, "score"),

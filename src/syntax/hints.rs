@@ -1,0 +1,286 @@
+//! Recognises the slips people coming from spreadsheets and CRM forms make,
+//! at the place a parse failed, so the error can say exactly what to write
+//! instead: several words in a list without quotes, `50%`, `as executive`,
+//! `AND`, curly or single quotes, `1,000`, a misspelt keyword.
+
+use super::error::Hint;
+use std::ops::Range;
+
+/// Words of the language a misspelling may be meant as (short ones such as
+/// `in`, `or`, `is` are left out: too many words are one letter away).
+const KEYWORDS: &[&str] = &[
+    "contains",
+    "starts",
+    "ends",
+    "with",
+    "matches",
+    "between",
+    "within",
+    "missing",
+    "present",
+    "where",
+    "when",
+    "add",
+    "subtract",
+    "otherwise",
+    "and",
+    "not",
+    "any",
+];
+
+/// Every keyword, for spotting one written in capitals.
+const ALL_KEYWORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "between",
+    "contains",
+    "starts",
+    "ends",
+    "with",
+    "any",
+    "matches",
+    "is",
+    "missing",
+    "present",
+    "within",
+    "where",
+    "when",
+    "add",
+    "subtract",
+    "up",
+    "to",
+    "as",
+    "otherwise",
+    "true",
+    "false",
+    "let",
+    "group",
+    "label",
+    "schema",
+    "include",
+    "max",
+    "min",
+];
+
+/// Quote marks other than `"` that people paste from documents.
+const OTHER_QUOTES: &[char] = &['\'', '‘', '’', '‚', '“', '”', '„', '«', '»', '`'];
+
+/// A hint for the parse failure at byte `pos` of `text` (one item), and the
+/// byte range it is about, when the slip is a known one.
+pub fn hint(text: &str, pos: usize) -> Option<(Hint, Range<usize>)> {
+    let c = text[pos..].chars().next()?;
+    if OTHER_QUOTES.contains(&c) {
+        return Some(quotes(text, pos, c));
+    }
+    let before = text[..pos].trim_end();
+    let after_digit = before.ends_with(|b: char| b.is_ascii_digit());
+    if c == '%' && after_digit {
+        return Some((Hint::Percent, pos..pos + 1));
+    }
+    if c == ',' && after_digit {
+        return thousands(text, pos);
+    }
+    word_hint(text, pos)
+}
+
+/// Hints about the word at `pos`.
+fn word_hint(text: &str, pos: usize) -> Option<(Hint, Range<usize>)> {
+    let word = word_at(text, pos);
+    if word.is_empty() {
+        return None;
+    }
+    let here = pos..pos + word.len();
+    let before = text[..pos].trim_end();
+    if before.ends_with(" as") || before == "as" {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |n| pos + n);
+        let label = text[pos..line_end].trim_end().to_string();
+        return Some((
+            Hint::QuoteLabel { label },
+            pos..pos + text[pos..line_end].trim_end().len(),
+        ));
+    }
+    let lower = word.to_lowercase();
+    if lower != word && ALL_KEYWORDS.contains(&lower.as_str()) {
+        return Some((Hint::Capitals { keyword: lower }, here));
+    }
+    if let Some(item) = list_item(text, pos) {
+        let words = text[item.clone()].to_string();
+        return Some((Hint::QuoteWords { words }, item));
+    }
+    if word.chars().count() >= 4 {
+        let keyword = crate::check::suggest::did_you_mean(word, KEYWORDS.iter().copied())?;
+        let keyword = keyword.to_string();
+        return Some((Hint::Keyword { keyword }, here));
+    }
+    None
+}
+
+/// The letters, digits and `_` at `pos`.
+fn word_at(text: &str, pos: usize) -> &str {
+    let rest = &text[pos..];
+    let len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    &rest[..len]
+}
+
+/// `'VP'` or `“VP”`: the text up to the closing mark on the same line.
+fn quotes(text: &str, pos: usize, open: char) -> (Hint, Range<usize>) {
+    let start = pos + open.len_utf8();
+    let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let close =
+        text[start..line_end].find(|c: char| OTHER_QUOTES.contains(&c) && c != '`' || c == open);
+    let (inner, end) = match close {
+        Some(n) => {
+            let mark = text[start + n..].chars().next().map_or(1, char::len_utf8);
+            (&text[start..start + n], start + n + mark)
+        }
+        None => ("", start),
+    };
+    let fixed = format!("\"{inner}\"");
+    (Hint::Quotes { fixed }, pos..end)
+}
+
+/// `1,000` or `1,000,000`: the whole number, and how to write it.
+fn thousands(text: &str, pos: usize) -> Option<(Hint, Range<usize>)> {
+    let b = text.as_bytes();
+    let mut start = pos;
+    while start > 0 && b[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    let mut end = pos;
+    while b.get(end) == Some(&b',')
+        && (1..=3).all(|k| b.get(end + k).is_some_and(u8::is_ascii_digit))
+    {
+        end += 4;
+        if b.get(end).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+    }
+    if end == pos {
+        return None;
+    }
+    let fixed = text[start..end].replace(',', "_");
+    Some((Hint::Thousands { fixed }, start..end))
+}
+
+/// Inside `[ ]`, an item of several words without quotes: its range,
+/// from the `[` or `,` before `pos` to the `,` or `]` after it.
+fn list_item(text: &str, pos: usize) -> Option<Range<usize>> {
+    let open = unclosed_bracket(&text[..pos])?;
+    let start = text[open..pos].rfind([',', '[']).map(|n| open + n + 1)?;
+    let end = text[pos..]
+        .find([',', ']', '\n'])
+        .map_or(text.len(), |n| pos + n);
+    let raw = &text[start..end];
+    let item = raw.trim();
+    let words = item.split_whitespace().all(|w| {
+        w.chars()
+            .all(|c| c.is_alphanumeric() || "_-.&'/".contains(c))
+    });
+    if !item.contains(char::is_whitespace) || !words {
+        return None;
+    }
+    let from = start + (raw.len() - raw.trim_start().len());
+    Some(from..from + item.len())
+}
+
+/// The byte offset of the innermost `[` still open at the end of `text`,
+/// when the innermost open bracket is a `[` (strings skipped).
+fn unclosed_bracket(text: &str) -> Option<usize> {
+    let mut stack = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '(' | '[' | '{' if !in_string => stack.push((c, i)),
+            ')' | ']' | '}' if !in_string => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    match stack.last() {
+        Some(&('[', i)) => Some(i),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, needle: &str) -> Option<(Hint, String)> {
+        let pos = text.find(needle).unwrap();
+        hint(text, pos).map(|(h, r)| (h, text[r].to_string()))
+    }
+
+    #[test]
+    fn each_slip() {
+        let words = at("when title in [Vice President, CEO] add 5", "Vice");
+        assert_eq!(
+            words,
+            Some((
+                Hint::QuoteWords {
+                    words: "Vice President".into()
+                },
+                "Vice President".into()
+            ))
+        );
+        assert_eq!(at("add 50%", "%"), Some((Hint::Percent, "%".into())));
+        let label = at("when a add 5 as executive title", "executive");
+        assert_eq!(label.unwrap().1, "executive title");
+        let caps = at("when a == 1 AND b == 2 add 5", "AND");
+        assert_eq!(
+            caps.unwrap().0,
+            Hint::Capitals {
+                keyword: "and".into()
+            }
+        );
+        let curly = at("when title contains “VP” add 5", "“");
+        assert_eq!(
+            curly,
+            Some((
+                Hint::Quotes {
+                    fixed: "\"VP\"".into()
+                },
+                "“VP”".into()
+            ))
+        );
+        let single = at("when title contains 'VP' add 5", "'");
+        assert_eq!(
+            single.unwrap().0,
+            Hint::Quotes {
+                fixed: "\"VP\"".into()
+            }
+        );
+        let big = at("when size > 1,000,000 add 5", ",");
+        assert_eq!(
+            big,
+            Some((
+                Hint::Thousands {
+                    fixed: "1_000_000".into()
+                },
+                "1,000,000".into()
+            ))
+        );
+        let typo = at("when title contans \"VP\" add 5", "contans");
+        assert_eq!(
+            typo.unwrap().0,
+            Hint::Keyword {
+                keyword: "contains".into()
+            }
+        );
+    }
+
+    #[test]
+    fn no_hint_for_other_failures() {
+        assert_eq!(at("when a == add 5", "add"), None);
+        assert_eq!(at("add 1, 2", ","), None);
+    }
+}
