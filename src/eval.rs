@@ -43,6 +43,7 @@ mod census;
 mod compile;
 mod fast;
 mod lead;
+pub mod points;
 mod probe;
 mod render;
 mod run;
@@ -376,8 +377,8 @@ impl Program {
             let points = if fired { rule_value(ctx, rule) } else { 0.0 };
             out.rules.push(RuleOutcome { fired, points });
             match rule.group {
-                Some(g) => out.groups[g] += points,
-                None => out.score += points,
+                Some(g) => out.groups[g] = points::add(out.groups[g], points),
+                None => out.score = points::add(out.score, points),
             }
         }
     }
@@ -395,7 +396,7 @@ impl Program {
                     group: g,
                     bound: Bound::Max,
                     limit: max,
-                    points: max - t,
+                    points: points::add(max, -t),
                 });
                 t = max;
             }
@@ -404,14 +405,14 @@ impl Program {
                     group: g,
                     bound: Bound::Min,
                     limit: min,
-                    points: min - t,
+                    points: points::add(min, -t),
                 });
                 t = min;
             }
             out.groups[g] = t;
-            total += t;
+            total = points::add(total, t);
         }
-        out.score += total;
+        out.score = points::add(out.score, total);
     }
 
     /// The reasons behind an outcome of this program: each rule that gave
@@ -455,6 +456,28 @@ pub fn value_at(lead: &serde_json::Value, path: &[String]) -> serde_json::Value 
     value.clone()
 }
 
+/// The lead's id as written in its JSON `text`: a number whose text would
+/// not come back the same from a 64-bit float (`1e2`, `1.50`, more digits
+/// than a float holds) becomes a string of that text, so an id is never
+/// shown changed (`100.0`) or with digits lost. Anything else is `id` as is.
+pub fn id_as_written(id: serde_json::Value, text: &[u8], path: &[String]) -> serde_json::Value {
+    use serde_json::value::RawValue;
+    let serde_json::Value::Number(n) = &id else {
+        return id;
+    };
+    if !n.is_f64() {
+        return id;
+    }
+    let raw = path.iter().try_fold(text, |at, segment| {
+        let map: std::collections::HashMap<String, &RawValue> = serde_json::from_slice(at).ok()?;
+        map.get(segment).map(|v| v.get().as_bytes())
+    });
+    match raw.and_then(|r| std::str::from_utf8(r).ok()).map(str::trim) {
+        Some(written) if written != n.to_string() => serde_json::Value::from(written),
+        _ => id,
+    }
+}
+
 /// Finite points can still add up past the f64 range (two rules of 1e308):
 /// such a lead is an error, never a `null` score.
 fn in_range(out: &Outcome) -> Result<(), DataError> {
@@ -471,16 +494,18 @@ fn in_range(out: &Outcome) -> Result<(), DataError> {
     }
 }
 
-/// The points of a rule whose condition held: `up to` applied, then the
-/// sign; missing operands and non-finite results give 0.
+/// The points of a rule whose condition held: `up to N` holds the amount
+/// between 0 and N (a negative amount gives 0), then the sign, then the
+/// rounding to whole millionths ([`points`]); missing operands and
+/// non-finite results give 0.
 fn rule_value(ctx: &mut run::Ctx, rule: &compile::CRule) -> f64 {
     let Some(x) = ctx.num(&rule.points) else {
         return 0.0;
     };
-    let x = rule.up_to.map_or(x, |cap| x.min(cap));
+    let x = rule.up_to.map_or(x, |cap| x.min(cap).max(0.0));
     let p = rule.sign * x;
     if p.is_finite() {
-        p + 0.0
+        points::round(p)
     } else {
         0.0
     }

@@ -5,6 +5,7 @@
 
 mod csv_leads;
 mod dialect;
+mod json_array;
 
 pub use dialect::{parse_delimiter, parse_encoding, CsvOptions};
 
@@ -15,7 +16,7 @@ use crate::rules::Type;
 use serde_json::Value;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Cursor, IsTerminal, Read};
+use std::io::{self, BufRead, BufReader, Cursor, IsTerminal, Read, Write as _};
 use std::path::Path;
 
 /// The leads of one input, in order.
@@ -28,6 +29,9 @@ pub struct Lead {
     pub at: Loc,
     /// The lead (a JSON object), or why it could not be read.
     pub value: Result<Value, BadLead>,
+    /// The lead's JSON text, when the reader kept it (a JSON array's
+    /// element), so that its id can be echoed as written.
+    pub text: Option<String>,
 }
 
 /// Where a lead was in its input.
@@ -260,6 +264,7 @@ impl Iterator for JsonLines {
             return Some(Ok(Lead {
                 at: Loc::Line(self.line),
                 value,
+                text: None,
             }));
         }
     }
@@ -310,6 +315,9 @@ pub fn stream(source: Source, read: &Reading) -> Result<Stream, String> {
     if matches!(format, InputFormat::Jsonl | InputFormat::Auto) {
         return Ok(Stream::Lines(reader));
     }
+    if format == InputFormat::Json {
+        return json_stream(&source.name, reader);
+    }
     if format == InputFormat::Csv {
         let (leads, header) = csv_leads::leads_with_header(reader, read)
             .map_err(|e| format!("{}: {e}", source.name))?;
@@ -324,29 +332,42 @@ pub fn stream(source: Source, read: &Reading) -> Result<Stream, String> {
     leads(source, &read).map(Stream::Leads)
 }
 
-/// A whole-file JSON array (or a single object: one lead).
+/// A whole-file JSON array (or a single object: one lead); JSON Lines under
+/// a `.json` name are an error here ([`stream`] reads them as JSON Lines).
 fn json_array(mut reader: Box<dyn BufRead + Send>) -> Result<Leads, String> {
     let mut text = Vec::new();
     reader.read_to_end(&mut text).map_err(|e| e.to_string())?;
     let text = text.strip_prefix(BOM).unwrap_or(&text);
-    let value: Value = serde_json::from_slice(text).map_err(|e| e.to_string())?;
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(_) => vec![value],
-        other => {
-            return Err(format!(
-                "expected a JSON array of leads, found {}",
-                kind(&other)
-            ))
+    match json_array::parse(text)? {
+        json_array::Parsed::Leads(leads) => Ok(Box::new(leads.into_iter().map(Ok))),
+        json_array::Parsed::Lines => Err(crate::diagnostics::io::json_lines_in_json()),
+    }
+}
+
+/// A `.json` input for scoring: its leads, or its text when it holds JSON
+/// Lines (with a note on stderr naming the file).
+fn json_stream(name: &str, mut reader: Box<dyn BufRead + Send>) -> Result<Stream, String> {
+    let mut text = Vec::new();
+    reader
+        .read_to_end(&mut text)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    let body = text.strip_prefix(BOM).unwrap_or(&text);
+    match json_array::parse(body).map_err(|e| format!("{name}: {e}"))? {
+        json_array::Parsed::Leads(leads) => Ok(Stream::Leads(Box::new(leads.into_iter().map(Ok)))),
+        json_array::Parsed::Lines => {
+            let _ = writeln!(
+                io::stderr(),
+                "{}",
+                crate::diagnostics::io::read_as_json_lines(name)
+            );
+            Ok(Stream::Lines(Box::new(Cursor::new(text))))
         }
-    };
-    let leads = items.into_iter().zip(1..).map(|(v, n)| {
-        Ok(Lead {
-            at: Loc::Element(n),
-            value: object(v),
-        })
-    });
-    Ok(Box::new(leads.collect::<Vec<_>>().into_iter()))
+    }
+}
+
+/// The message for a whole `.json` input that is neither an array nor an object.
+fn not_an_array(value: &Value) -> String {
+    format!("expected a JSON array of leads, found {}", kind(value))
 }
 
 /// A lead must be a JSON object.

@@ -398,9 +398,9 @@ mod tests {
         assert_eq!(format_number(87.0), "87");
         assert_eq!(format_number(-15.0), "-15");
         assert_eq!(format_number(2.5), "2.5");
-        assert_eq!(format_number(1e15), "1000000000000000.0");
+        assert_eq!(format_number(1e15), "1000000000000000");
         assert_eq!(format_number(-0.0), "0");
-        assert_eq!(format_number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
     }
 
     #[test]

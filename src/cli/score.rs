@@ -8,7 +8,7 @@ use super::output::{self, OutputFile, Scored, Writer};
 use super::progress::{ByteCount, Progress};
 use super::{note, OutputFormat, ScoreArgs, Status, Stop};
 use crate::datafit::RunFacts;
-use crate::eval::{Census, EvalOptions, Program};
+use crate::eval::{id_as_written, Census, EvalOptions, Program};
 use serde_json::Value;
 use std::io::{self, Write};
 use std::path::Path;
@@ -206,7 +206,10 @@ pub fn score_one(ctx: &Context, lead: Lead, census: &mut Census) -> Scored {
             result: Err(format!("{place}: {}", bad.message)),
         },
         Ok(value) => Scored {
-            id: lead_id(&value, &ctx.id),
+            id: match &lead.text {
+                Some(text) => id_as_written(lead_id(&value, &ctx.id), text.as_bytes(), &ctx.id),
+                None => lead_id(&value, &ctx.id),
+            },
             result: ctx
                 .program
                 .score_counted(&value, &ctx.opts, census)

@@ -487,13 +487,11 @@ fn kind_word(k: NameKind) -> &'static str {
     }
 }
 
-/// A number as written: integers without a fraction.
+/// A number as records print it: plain digits, integers without a fraction.
 fn num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
+    let mut text = String::new();
+    crate::eval::push_num(&mut text, n);
+    text
 }
 
 /// Wording of the lints (all warnings); each help names its `# allow(...)`.

@@ -15,3 +15,17 @@ pub fn output_is_input(output: &Path, input: &Path) -> String {
         output.display()
     )
 }
+
+/// A `.json` input that holds JSON Lines, read as such by `score`.
+pub fn read_as_json_lines(name: &str) -> String {
+    format!(
+        "note: {name} holds JSON Lines (one object per line), not a JSON array; read as JSON Lines"
+    )
+}
+
+/// A `.json` input that holds JSON Lines, where only an array is read.
+pub fn json_lines_in_json() -> String {
+    "this holds JSON Lines (one object per line), not a JSON array: \
+     rename it to .jsonl or pass --input-format jsonl"
+        .into()
+}

@@ -68,14 +68,25 @@ fn json_str(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
-/// Appends a number: as an integer when integral (and below 1e15), else as serde_json prints it.
+/// Appends a number as plain decimal digits, never with an exponent: an
+/// integral number without a fraction (`60`, `100000000000000000000`);
+/// below four billion in size (where points are whole millionths, see
+/// [`super::points`]) rounded to six fraction digits with trailing zeros
+/// dropped (`0.6`, `0.000001`); larger, the shortest digits that read back
+/// as the same float. `-0` is `0`; a non-finite number is `null`.
 pub fn push_num(out: &mut String, x: f64) {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
+    if !x.is_finite() {
+        out.push_str("null");
+    } else if x.fract() == 0.0 && x.abs() < 1e18 {
         write!(out, "{}", x as i64).unwrap();
+    } else if x.abs() >= 4.0e9 {
+        write!(out, "{x}").unwrap();
     } else {
-        match serde_json::Number::from_f64(x) {
-            Some(n) => write!(out, "{n}").unwrap(),
-            None => out.push_str("null"),
+        let text = format!("{x:.6}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        match text {
+            "-0" => out.push('0'),
+            t => out.push_str(t),
         }
     }
 }
@@ -171,8 +182,13 @@ mod tests {
         assert_eq!(num(-15.0), "-15");
         assert_eq!(num(-0.0), "0");
         assert_eq!(num(2.5), "2.5");
-        assert_eq!(num(0.1 + 0.2), "0.30000000000000004");
-        assert_eq!(num(1e20), "1e+20");
+        assert_eq!(num(0.1 + 0.2), "0.3");
+        assert_eq!(num(1e20), "100000000000000000000");
+        assert_eq!(num(1e15), "1000000000000000");
+        assert_eq!(num(-1.5e18), "-1500000000000000000");
+        assert_eq!(num(1e15 + 0.625), "1000000000000000.6");
+        assert_eq!(num(0.000001), "0.000001");
+        assert_eq!(num(-0.0000001), "0");
         assert_eq!(num(f64::NAN), "null");
     }
 

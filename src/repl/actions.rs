@@ -132,6 +132,7 @@ impl Session {
                 Ok(input::Lead {
                     value: Err(bad),
                     at,
+                    ..
                 }) => skipped.push(format!("  {path} {at}: {}", bad.message)),
                 Err(e) => return format!("error: cannot read {path}: {e}"),
             }

@@ -64,6 +64,7 @@ impl Iterator for Rows {
             Ok(row) => Lead {
                 at: Loc::Line(self.line_of(row.position())),
                 value: convert(&row, &self.columns, self.decimal_comma),
+                text: None,
             },
             Err(e) => return Some(self.bad_row(e)),
         };
@@ -93,6 +94,7 @@ impl Rows {
         Ok(Lead {
             at: Loc::Line(line),
             value: Err(BadLead::new(message)),
+            text: None,
         })
     }
 }

@@ -16,7 +16,7 @@
 use super::{score_one, Context, Failure, Sink, Tally};
 use crate::cli::input::{self, Lead, Loc};
 use crate::cli::output::{Scored, Writer};
-use crate::eval::{Outcome, Program, Scratch};
+use crate::eval::{id_as_written, Outcome, Program, Scratch};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -337,8 +337,10 @@ impl Worker {
             let lead = Lead {
                 at: Loc::Line(n),
                 value: input::parse_line(text),
+                text: None,
             };
-            let scored = score_one(ctx, lead, &mut tally.census);
+            let mut scored = score_one(ctx, lead, &mut tally.census);
+            scored.id = id_as_written(scored.id, text, &ctx.id);
             tally.add(&scored.id, scored.result.as_ref().ok());
             match records {
                 Records::Jsonl(out) => render(program, out, &scored, self.explain),
@@ -346,6 +348,7 @@ impl Worker {
             }
             return;
         };
+        let id = id_as_written(id, text, &ctx.id);
         program.count(&mut tally.census, &self.scratch, outcome);
         tally.add(&id, Some(outcome));
         match records {
