@@ -130,3 +130,45 @@ fn the_fast_path_and_the_value_path_agree() {
     assert_eq!(fast, slow);
     assert!(fast[0].contains("\"score\":0.933333"), "{}", fast[0]);
 }
+
+/// `explain` and `diff` show an id as `score` does, from JSON Lines and from
+/// a JSON array: `1e2` stays `1e2`, and `explain --id 1e2` finds it.
+#[test]
+fn explain_and_diff_echo_ids_as_written() {
+    let leads = "{\"id\":1e2,\"amount\":1}\n{\"id\":7,\"amount\":2}\n";
+    let array = format!("[{}]", leads.trim().replace('\n', ","));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("n.rules"), RULES).unwrap();
+    std::fs::write(
+        dir.path().join("m.rules"),
+        RULES.replace("add amount", "add 2 * amount"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("l.jsonl"), leads).unwrap();
+    std::fs::write(dir.path().join("l.json"), array).unwrap();
+    for name in ["l.jsonl", "l.json"] {
+        let (out, err, code) = run_in(dir.path(), &["explain", "n.rules", name]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("lead 1e2  score 1.6\n"), "{name}: {out}");
+        assert!(!out.contains("100"), "{name}: {out}");
+        let (out, err, code) = run_in(dir.path(), &["explain", "n.rules", name, "--id", "1e2"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.matches("lead ").count(), 1, "{name}: {out}");
+        assert!(out.starts_with("lead 1e2  score 1.6\n"), "{name}: {out}");
+        let (out, err, code) = run_in(
+            dir.path(),
+            &[
+                "diff", "n.rules", "m.rules", "--leads", name, "--format", "json",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        let report: Value = serde_json::from_str(&out).unwrap();
+        let ids: Vec<&Value> = report["sample"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| &m["id"])
+            .collect();
+        assert_eq!(ids, ["7", "1e2"], "{name}: {out}");
+    }
+}

@@ -4,6 +4,7 @@
 //! they were and `leadscore diff` shows exactly the change in points.
 
 use super::sample::{features, Feature};
+use super::scorecard::scaled_cap;
 use crate::rules::{Ruleset, TExpr, TExprKind};
 use crate::syntax::ast::{ArithOp, CmpOp, FileId};
 use std::ops::Range;
@@ -71,15 +72,14 @@ fn rule_edits(
                 .find(|e| matches!(e.kind, TExprKind::Number(_)))?;
             edits.push((literal.span.range(), magnitude));
             if let Some((range, cap)) = up_to(text, points.span.end as usize, rule.end) {
-                let scaled = (cap * p.abs() / unit.abs() * 10.0).round() / 10.0;
-                edits.push((range, number(scaled)));
+                edits.push((range, number(scaled_cap(cap, p, unit))));
             }
         }
         (Feature::Count { .. }, _) => {
             let source = &text[points.span.range()];
             edits.push((points.span.range(), format!("{magnitude} * ({source})")));
             if let Some((range, cap)) = up_to(text, points.span.end as usize, rule.end) {
-                edits.push((range, number((cap * p.abs() * 10.0).round() / 10.0)));
+                edits.push((range, number(scaled_cap(cap, p, 1.0))));
             }
         }
     }

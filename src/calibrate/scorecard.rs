@@ -6,8 +6,9 @@
 
 use super::fit::{self, Design};
 use super::ranking::Levels;
-use super::sample::Sample;
-use crate::rules::Ruleset;
+use super::sample::{Feature, Sample};
+use crate::eval::points;
+use crate::rules::{RuleDef, Ruleset};
 use serde::Serialize;
 
 /// How the regression is fitted and scaled.
@@ -45,7 +46,8 @@ pub struct Model {
 pub struct Suggestion {
     /// The change in log-odds when it fires (per unit for a per-event rule).
     pub beta: f64,
-    /// `Factor · β`, to two significant digits.
+    /// `Factor · β`, to two significant digits, and to whole millionths
+    /// (a rules file keeps no more; a smaller value becomes 0).
     pub points: f64,
 }
 
@@ -93,7 +95,7 @@ pub fn fit(sample: &Sample, s: Settings) -> Option<(Model, Vec<Suggestion>)> {
         .iter()
         .map(|&beta| Suggestion {
             beta,
-            points: two_significant(factor * beta),
+            points: points::round(two_significant(factor * beta)),
         })
         .collect();
     let model = Model {
@@ -121,19 +123,27 @@ fn two_significant(x: f64) -> f64 {
 }
 
 /// A lead's score under new points per rule (per unit for per-event rules),
-/// with the groups' caps applied as the rules file applies them.
+/// computed as `leadscore score` computes it on the suggested file: a
+/// per-event rule's amount is its points per unit times the uncapped count,
+/// held under the cap the file gets ([`scaled_cap`]); each rule's points are
+/// rounded to whole millionths and added up exactly, group caps applied
+/// ([`crate::eval::points`]). So the holdout AUC reported is the one the
+/// written file gets, ties included.
 pub fn rescore(rules: &Ruleset, sample: &Sample, i: usize, points: &[f64]) -> f64 {
     let mut groups = vec![0.0; rules.groups.len()];
     let mut score = 0.0;
     for (r, rule) in rules.rules.iter().enumerate() {
-        let p = points[r] * sample.value(i, r);
+        let p = rule_points(
+            rule,
+            sample.features()[r],
+            points[r],
+            sample.regressor(i, r),
+        );
         match rule.group {
-            Some(g) => groups[g] += p,
-            None => score += p,
+            Some(g) => groups[g] = points::add(groups[g], p),
+            None => score = points::add(score, p),
         }
     }
-    // Added up in the evaluator's order (group totals first, then onto the
-    // ungrouped sum), so that the same file gives the same floating-point score.
     let mut total = 0.0;
     for (g, def) in rules.groups.iter().enumerate() {
         let mut t = groups[g];
@@ -143,9 +153,34 @@ pub fn rescore(rules: &Ruleset, sample: &Sample, i: usize, points: &[f64]) -> f6
         if let Some(min) = def.min.filter(|&m| t < m) {
             t = min;
         }
-        total += t;
+        total = points::add(total, t);
     }
-    score + total
+    points::add(score, total)
+}
+
+/// One rule's points in the suggested file for a lead whose feature value
+/// (uncapped count, or 0/1) is `x`, with `p` the suggested points (sign
+/// applied, per unit for a per-event rule).
+fn rule_points(rule: &RuleDef, feature: Feature, p: f64, x: f64) -> f64 {
+    let cap = match feature {
+        Feature::Flag => rule.up_to,
+        Feature::Count { unit } => rule.up_to.map(|cap| scaled_cap(cap, p, unit)),
+    };
+    let amount = p.abs() * x;
+    let amount = cap.map_or(amount, |cap| amount.min(cap).max(0.0));
+    let signed = p.signum() * amount;
+    if signed.is_finite() {
+        points::round(signed)
+    } else {
+        0.0
+    }
+}
+
+/// The `up to` cap of a per-event rule whose points per unit go from `unit`
+/// to `p`: the same number of events, `cap / unit`, at the new points,
+/// rounded to whole millionths (the most a rules file keeps).
+pub fn scaled_cap(cap: f64, p: f64, unit: f64) -> f64 {
+    points::round(cap * p.abs() / unit.abs())
 }
 
 /// The AUC of the current and the suggested points on the holdout.
@@ -181,6 +216,7 @@ pub fn in_holdout(id: &str, fraction: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::ast::FileId;
 
     #[test]
     fn holdout_membership_depends_only_on_the_id() {
@@ -192,6 +228,53 @@ mod tests {
         // FNV-1a of "a" is 0xaf63dc4c8601ec8c.
         let a = (0xaf63_dc4c_8601_ec8cu64 >> 11) as f64 / (1u64 << 53) as f64;
         assert!(in_holdout("a", a + 1e-9) && !in_holdout("a", a));
+    }
+
+    /// `rescore` gives exactly the score `leadscore score` gives the
+    /// rewritten file: tenths that a float sum would leave as
+    /// 0.30000000000000004, a per-event rule whose scaled cap is not a
+    /// whole tenth (10 · 0.87 / 2 = 4.35), a group cap.
+    #[test]
+    fn rescoring_agrees_with_the_evaluator_on_the_written_file() {
+        use crate::eval::{EvalOptions, Program};
+        let text = "when title == \"x\" add 5 as \"a\"\nwhen title == \"x\" add 5 as \"b\"\n\
+                    when title == \"x\" add 5 as \"c\"\n\
+                    group g max 6 {\n  add 2 * count(events) up to 10 as \"opens\"\n  \
+                    when title == \"x\" add 1 as \"d\"\n}\n";
+        let mem = crate::syntax::MemReader::with(&[]);
+        let rules = crate::load_str("t.rules", text, &mem).ruleset.unwrap();
+        let points = [0.1, 0.1, 0.1, 0.87, 1.3];
+        let written = super::super::rewrite::rewrite(text, FileId(0), &rules, &points, &[]);
+        assert!(written.text.contains("up to 4.35"), "{}", written.text);
+        let new = crate::load_str("t.rules", &written.text, &mem)
+            .ruleset
+            .unwrap();
+        let (old, new) = (Program::compile(&rules), Program::compile(&new));
+        let lifted = Program::compile(&super::super::sample::uncapped(&rules).unwrap());
+        let opts = EvalOptions {
+            as_of: chrono::Utc::now(),
+        };
+        let mut sample = Sample::new(&rules);
+        let mut expected = Vec::new();
+        for (title, opens) in [("x", 0), ("x", 3), ("x", 7), ("y", 2), ("y", 6)] {
+            let events: Vec<_> = (0..opens).map(|_| serde_json::json!({})).collect();
+            let lead = serde_json::json!({"title": title, "events": events});
+            let (o, u) = (old.score(&lead, &opts), lifted.score(&lead, &opts));
+            sample.push(&o.unwrap(), Some(&u.unwrap()), false, false);
+            expected.push(new.score(&lead, &opts).unwrap().score);
+        }
+        let got: Vec<f64> = (0..sample.len())
+            .map(|i| rescore(&rules, &sample, i, &points))
+            .collect();
+        assert_eq!(got, expected);
+        assert_eq!(got[0], 1.6);
+    }
+
+    #[test]
+    fn suggested_points_and_caps_keep_whole_millionths() {
+        assert_eq!(scaled_cap(10.0, -0.87, 2.0), 4.35);
+        assert_eq!(scaled_cap(10.0, 0.1, 3.0), 0.333333);
+        assert_eq!(points::round(two_significant(1.24e-7)), 0.0);
     }
 
     #[test]

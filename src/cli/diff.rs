@@ -6,6 +6,7 @@
 use super::input::{self, Lead};
 use super::load::{print_diagnostics, summary, unreadable_rules, FsReader};
 use super::progress::Progress;
+use super::score::written_id;
 use super::{note, parse_as_of, InputFormat, Status, Stop};
 use crate::diff::{self, render};
 use crate::eval::{EvalOptions, Program};
@@ -142,14 +143,17 @@ fn read_leads(args: &DiffArgs, new: &Program) -> Result<Vec<(String, Value)>, St
     let lead_type = &new.ruleset().lead_type;
     let read = input::Reading::new(InputFormat::Auto, lead_type);
     let leads = input::leads(source, &read).map_err(Stop::Trouble)?;
-    let path: Vec<&str> = args.id.split('.').collect();
+    let path: Vec<String> = args.id.split('.').map(str::to_string).collect();
     let mut out = Vec::new();
     let mut bad = 0u64;
     for (n, lead) in leads.enumerate() {
         let lead: Lead =
             lead.map_err(|e| Stop::Trouble(format!("cannot read {}: {e}", args.leads)))?;
         match lead.value {
-            Ok(value) => out.push((lead_id(&value, &path, n + 1), value)),
+            Ok(value) => {
+                let id = written_id(&value, lead.text.as_deref(), &path);
+                out.push((id_text(id, n + 1), value));
+            }
             Err(_) => bad += 1,
         }
     }
@@ -164,12 +168,12 @@ fn read_leads(args: &DiffArgs, new: &Program) -> Result<Vec<(String, Value)>, St
     Ok(out)
 }
 
-/// The id field as text, or `#N` (the lead's position) when it has none.
-fn lead_id(lead: &Value, path: &[&str], n: usize) -> String {
-    let found = path.iter().try_fold(lead, |v, seg| v.get(seg));
-    match found {
-        Some(Value::String(s)) => s.clone(),
-        Some(v) if !v.is_null() => v.to_string(),
-        _ => format!("#{n}"),
+/// The id as text (as written in the input, see
+/// [`crate::eval::id_as_written`]), or `#N` (the lead's position) when it has none.
+fn id_text(id: Value, n: usize) -> String {
+    match id {
+        Value::String(s) => s,
+        Value::Null => format!("#{n}"),
+        v => v.to_string(),
     }
 }

@@ -17,7 +17,7 @@
 use super::input;
 use super::load;
 use super::output::{bound_word, format_number, Scored};
-use super::score::{lead_id, open_all, score_one, Context};
+use super::score::{lead_id, open_all, score_one, written_id, Context};
 use super::{ExplainArgs, Status, Stop};
 use crate::diagnostics::cli::no_lead_with_id;
 use crate::eval::{Bound, Outcome};
@@ -90,11 +90,11 @@ fn explain_inputs(
 /// (a string, or a number or other value as JSON text) is the one given.
 fn wanted(ctx: &Context, lead: &input::Lead, only: Option<&str>) -> bool {
     let Some(only) = only else { return true };
-    let value = match &lead.value {
-        Ok(v) => Some(v),
-        Err(bad) => bad.partial.as_ref(),
+    let id = match &lead.value {
+        Ok(v) => Some(written_id(v, lead.text.as_deref(), &ctx.id)),
+        Err(bad) => bad.partial.as_ref().map(|v| lead_id(v, &ctx.id)),
     };
-    match value.map(|v| lead_id(v, &ctx.id)) {
+    match id {
         Some(Value::String(s)) => s == only,
         Some(Value::Null) | None => false,
         Some(other) => format!("{other}") == only,

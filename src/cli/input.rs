@@ -30,7 +30,7 @@ pub struct Lead {
     /// The lead (a JSON object), or why it could not be read.
     pub value: Result<Value, BadLead>,
     /// The lead's JSON text, when the reader kept it (a JSON array's
-    /// element), so that its id can be echoed as written.
+    /// element, a line of JSON Lines), so that its id can be echoed as written.
     pub text: Option<String>,
 }
 
@@ -264,7 +264,7 @@ impl Iterator for JsonLines {
             return Some(Ok(Lead {
                 at: Loc::Line(self.line),
                 value,
-                text: None,
+                text: Some(String::from_utf8_lossy(text).into_owned()),
             }));
         }
     }

@@ -206,15 +206,23 @@ pub fn score_one(ctx: &Context, lead: Lead, census: &mut Census) -> Scored {
             result: Err(format!("{place}: {}", bad.message)),
         },
         Ok(value) => Scored {
-            id: match &lead.text {
-                Some(text) => id_as_written(lead_id(&value, &ctx.id), text.as_bytes(), &ctx.id),
-                None => lead_id(&value, &ctx.id),
-            },
+            id: written_id(&value, lead.text.as_deref(), &ctx.id),
             result: ctx
                 .program
                 .score_counted(&value, &ctx.opts, census)
                 .map_err(|e| format!("{place}: {e}")),
         },
+    }
+}
+
+/// The id at the dotted field path `path`, echoed as written in the lead's
+/// `text` when the reader kept it (see [`id_as_written`]), so that `1e2`
+/// stays `1e2` in every command.
+pub fn written_id(value: &Value, text: Option<&str>, path: &[String]) -> Value {
+    let id = lead_id(value, path);
+    match text {
+        Some(text) => id_as_written(id, text.as_bytes(), path),
+        None => id,
     }
 }
 
