@@ -29,10 +29,11 @@ mod retype;
 mod schema;
 pub mod suggest;
 pub mod testblocks;
+mod time;
 mod types;
 mod uses;
 
-pub use error::{Builtin, Expected, Literal, NameKind, Problem, Role, Total};
+pub use error::{Builtin, Expected, Literal, NameKind, Problem, Role, TimeFault, Total};
 
 /// Settings of one check.
 #[derive(Clone, Debug, Default)]

@@ -12,7 +12,7 @@
 //! (`2026-1-2`), signed or five-digit years (`+2026-10-02`), surrounding or
 //! inner spaces, a time without a time zone, a time without seconds.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 
 /// Why a text is not a datetime.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +123,32 @@ fn zone_shape(z: &[u8]) -> bool {
     }
 }
 
+/// `t` moved `n` calendar months back: the same day of the month and time
+/// of day, or the month's last day when it has no such day (`2026-03-31`
+/// one month back is `2026-02-28`). `None` past the calendar's range.
+pub fn months_before(t: DateTime<Utc>, n: u32) -> Option<DateTime<Utc>> {
+    t.checked_sub_months(Months::new(n))
+}
+
+/// The whole calendar months from `from` to `to`: the largest `k` with
+/// `from` moved `k` months on (clamped to a month's last day, as in
+/// [`months_before`]) not after `to`; 0 when `to` is before `from`.
+pub fn whole_months(from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
+    if to <= from {
+        return 0;
+    }
+    let index = |t: DateTime<Utc>| i64::from(t.year()) * 12 + i64::from(t.month0());
+    let mut k = u32::try_from(index(to) - index(from)).unwrap_or(u32::MAX);
+    while k > 0
+        && from
+            .checked_add_months(Months::new(k))
+            .is_none_or(|t| t > to)
+    {
+        k -= 1;
+    }
+    k
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +198,20 @@ mod tests {
         assert!(!looks_like_date("2026-01"));
         assert_eq!(padded_date("2026-1-2").as_deref(), Some("2026-01-02"));
         assert_eq!(padded_date("2026-2-31"), None);
+    }
+
+    #[test]
+    fn calendar_months() {
+        let t = |s: &str| parse(s).unwrap();
+        assert_eq!(months_before(t("2026-03-31"), 1), Some(t("2026-02-28")));
+        assert_eq!(months_before(t("2024-03-30"), 1), Some(t("2024-02-29")));
+        assert_eq!(months_before(t("2025-02-28"), 12), Some(t("2024-02-28")));
+        assert_eq!(whole_months(t("2026-01-31"), t("2026-02-28")), 1);
+        assert_eq!(whole_months(t("2026-01-31"), t("2026-02-27")), 0);
+        assert_eq!(whole_months(t("2026-01-31"), t("2026-03-30")), 1);
+        assert_eq!(whole_months(t("2026-01-31"), t("2026-03-31")), 2);
+        assert_eq!(whole_months(t("2024-02-29"), t("2025-02-28")), 12);
+        assert_eq!(whole_months(t("2026-10-01"), t("2026-11-01")), 1);
+        assert_eq!(whole_months(t("2026-11-02"), t("2026-11-01")), 0);
     }
 }

@@ -407,6 +407,61 @@ pub enum TExprKind {
     IsPresent(Box<TExpr>, bool),
     /// `t within d`: `as_of - d < t <= as_of`, `d` in seconds.
     Within(Box<TExpr>, f64),
+    /// `t within N months` (a year is 12): `as_of - N months < t <= as_of`,
+    /// the months counted on the calendar ([`crate::datetime::months_before`]).
+    WithinMonths(Box<TExpr>, u32),
+    /// `decay(t, RATE)`: the weight in `[0, 1]` of something that happened
+    /// at `t`, by its age `as_of - t`: 1 at `as_of`, 0 in the future, missing
+    /// when `t` is.
+    Decay(Box<TExpr>, Decay),
+    /// `sum(C, EXPR)`: `EXPR` worked out for each element of `C` (in its
+    /// scope, as in `Where`) and added up; a missing value counts 0.
+    SumEach(Box<TExpr>, Box<TExpr>),
+}
+
+/// How a [`TExprKind::Decay`] weight fades with age.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Decay {
+    /// `half_life: D`: `0.5 ^ (age / D)`, D in seconds.
+    HalfLife(f64),
+    /// `lifespan: D`: `1 - age / D` down to 0 at `D`, D in seconds.
+    Linear(f64),
+    /// `P% per PERIOD`: `keep ^ n` for `n` whole periods of age, `keep` being
+    /// `1 - P / 100`.
+    Step {
+        /// The fraction kept at the end of each period.
+        keep: f64,
+        /// The period.
+        period: Period,
+    },
+}
+
+impl Decay {
+    /// The weight after `age` seconds, for the rates of a fixed length
+    /// (`None` for a period of calendar months, whose length varies).
+    pub fn weight_after(&self, age: f64) -> Option<f64> {
+        match *self {
+            Decay::HalfLife(h) => Some(0.5f64.powf(age / h)),
+            Decay::Linear(life) => Some((1.0 - age / life).max(0.0)),
+            Decay::Step {
+                keep,
+                period: Period::Seconds(p),
+            } => Some(keep.powf((age / p).floor())),
+            Decay::Step {
+                period: Period::Months(_),
+                ..
+            } => None,
+        }
+    }
+}
+
+/// A length of time: fixed, or counted on the calendar.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Period {
+    /// A fixed number of seconds (hours, days, weeks).
+    Seconds(f64),
+    /// Calendar months (a year is 12).
+    Months(u32),
 }
 
 /// The direct sub-expressions of an expression kind, in written order;
@@ -422,6 +477,8 @@ macro_rules! children {
             K::NonEmpty(x, _) | K::Truth(_, x) | K::Matches(x, _) | K::Within(x, _) => {
                 vec![&$($m)? **x]
             }
+            K::WithinMonths(x, _) | K::Decay(x, _) => vec![&$($m)? **x],
+            K::SumEach(a, b) => vec![&$($m)? **a, &$($m)? **b],
             K::Where(a, b) | K::Every { coll: a, cond: b, .. } | K::Overlaps(a, b) => {
                 vec![&$($m)? **a, &$($m)? **b]
             }
@@ -447,9 +504,12 @@ impl TExpr {
     }
 
     /// `true` for the kinds whose second child is in the scope of the first
-    /// child's element (`where`, and `all` of a filter).
+    /// child's element (`where`, `all` of a filter, and `sum(C, EXPR)`).
     pub fn scopes_second_child(&self) -> bool {
-        matches!(self.kind, TExprKind::Where(..) | TExprKind::Every { .. })
+        matches!(
+            self.kind,
+            TExprKind::Where(..) | TExprKind::Every { .. } | TExprKind::SumEach(..)
+        )
     }
 
     /// The `let` this node itself refers to: a use of it, or `all` of a

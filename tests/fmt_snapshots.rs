@@ -119,3 +119,14 @@ fn the_one_line_form_ignores_layout() {
         "when title in [VP, CEO] and not a == 1 add 5"
     );
 }
+
+#[test]
+fn decay_and_calendar_durations() {
+    let after = snapshot("time", "tests/data/fmt/time.rules");
+    let want = "add sum(events where type == \"email_open\", 10 * decay(at, half_life: 30 days)) up to 20 as \"opens\"\n\
+                add sum(events, 10 * decay(at, 50% per month)) as \"forms\"\n\
+                add sum(events, 10 * decay(at, 20% per 3 months)) as \"quarterly\"\n\
+                add 9 * decay(created_at, lifespan: 90 days)\n\
+                when created_at within 2 years add 1\n";
+    assert_eq!(after, want);
+}

@@ -21,7 +21,7 @@ impl SourceReader for FsReader {
     }
 }
 
-const LINTS: [&str; 9] = [
+const LINTS: [&str; 10] = [
     "never_fires",
     "unreachable_arm",
     "duplicate_condition",
@@ -31,6 +31,7 @@ const LINTS: [&str; 9] = [
     "constant_condition",
     "mixed_and_or",
     "field_typo",
+    "negligible_decay",
 ];
 
 fn load(name: &str, text: &str) -> Loaded {

@@ -387,3 +387,24 @@ fn completion_quotes_names_that_are_not_identifiers() {
         assert!(names.iter().any(|x| x == n), "{n} missing from {names:?}");
     }
 }
+
+#[test]
+fn decay_evaluates_and_has_a_type() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    s.load_leads(LEADS);
+    s.eval_line(":lead 1");
+    // Opens on Oct 1, 2 and 3; clock Nov 1: the first is one whole month
+    // old (half its points), the other two are not yet: 5 + 10 + 10.
+    let out = s
+        .eval_line("sum(opens, 10 * decay(at, 50% per month))")
+        .text;
+    assert_eq!(out.trim(), "25 : number", "{out}");
+    let out = s
+        .eval_line(":type sum(opens, decay(at, half_life: 30 days))")
+        .text;
+    assert!(out.contains("number"), "{out}");
+    let out = s
+        .eval_line(":type decay(opens.at, half_life: 30 days)")
+        .text;
+    assert!(out.contains("datetime"), "{out}");
+}

@@ -699,3 +699,168 @@ fn any_and_none_of_bools_learnt_later_count_true_elements() {
     assert_eq!(score(rules, r#"{"flags": [false, false]}"#), 0.0);
     assert_eq!(score(rules, r#"{"flags": [false, true]}"#), 11.0);
 }
+
+// ---- decay ----
+
+/// Scores `lead` with the clock at `as_of`.
+fn score_at(rules: &str, lead: &str, as_of: &str) -> f64 {
+    let as_of = leadscore::datetime::parse(as_of).expect("a clock");
+    let lead: serde_json::Value = serde_json::from_str(lead).expect("lead JSON");
+    program(rules)
+        .score(&lead, &EvalOptions { as_of })
+        .expect("scored")
+        .score
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+/// A lead with one event per time.
+fn events_at(times: &[&str]) -> String {
+    let events: Vec<String> = times
+        .iter()
+        .map(|t| format!("{{\"at\":\"{t}\"}}"))
+        .collect();
+    format!("{{\"events\":[{}]}}", events.join(","))
+}
+
+#[test]
+fn half_life_halves_at_exactly_one_half_life() {
+    let rules = "add sum(events, 8 * decay(at, half_life: 30 days))";
+    // Clock 2026-11-01: 30 days old -> 4, 60 days -> 2, at the clock -> 8,
+    // one second in the future -> 0.
+    let one = |t: &str| score(rules, &events_at(&[t]));
+    assert_eq!(one("2026-10-02T00:00:00Z"), 4.0);
+    assert_eq!(one("2026-09-02T00:00:00Z"), 2.0);
+    assert_eq!(one("2026-11-01T00:00:00Z"), 8.0);
+    assert_eq!(one("2026-11-01T00:00:01Z"), 0.0);
+    assert!(close(one("2026-10-17T00:00:00Z"), 8.0 * 0.5f64.sqrt()));
+    let all = events_at(&[
+        "2026-10-02T00:00:00Z",
+        "2026-09-02T00:00:00Z",
+        "2026-11-01T00:00:00Z",
+        "2026-11-01T00:00:01Z",
+    ]);
+    assert_eq!(score(rules, &all), 14.0);
+}
+
+#[test]
+fn percent_per_month_steps_at_each_whole_calendar_month() {
+    // HubSpot: a 10-point form with 50% decay per month is worth 5 after one month.
+    let rules = "add sum(events, 10 * decay(at, 50% per month))";
+    let one = |t: &str| score(rules, &events_at(&[t]));
+    assert_eq!(one("2026-10-01T00:00:00Z"), 5.0);
+    assert_eq!(one("2026-10-01T00:00:01Z"), 10.0);
+    assert_eq!(one("2026-09-01T00:00:00Z"), 2.5);
+    assert_eq!(one("2026-11-05T00:00:00Z"), 0.0, "future");
+    // Periods of 3, 6 and 12 months.
+    let q = "add sum(events, 10 * decay(at, 20% per 3 months))";
+    assert!(close(score(q, &events_at(&["2026-08-01"])), 8.0));
+    assert_eq!(score(q, &events_at(&["2026-08-02"])), 10.0);
+    assert!(close(score(q, &events_at(&["2026-05-01"])), 6.4));
+    let h = "add sum(events, 10 * decay(at, 50% per 6 months))";
+    assert_eq!(score(h, &events_at(&["2026-05-01"])), 5.0);
+    assert_eq!(score(h, &events_at(&["2026-05-02"])), 10.0);
+    let y = "add sum(events, 10 * decay(at, 50% per 12 months))";
+    assert_eq!(score(y, &events_at(&["2025-11-01"])), 5.0);
+    assert_eq!(
+        score(y, &events_at(&["2025-11-01"])),
+        score(
+            "add sum(events, 10 * decay(at, 50% per year))",
+            &events_at(&["2025-11-01"])
+        )
+    );
+}
+
+#[test]
+fn calendar_months_end_at_the_month_end_and_on_leap_days() {
+    let rules = "add sum(events, 10 * decay(at, 50% per month))";
+    let lead = events_at(&["2026-01-31T00:00:00Z"]);
+    // January 31 plus one month is February 28 (no February 31).
+    assert_eq!(score_at(rules, &lead, "2026-02-28T00:00:00Z"), 5.0);
+    assert_eq!(score_at(rules, &lead, "2026-02-27T23:59:59Z"), 10.0);
+    // Plus two months is March 31, not March 28.
+    assert_eq!(score_at(rules, &lead, "2026-03-30T00:00:00Z"), 5.0);
+    assert_eq!(score_at(rules, &lead, "2026-03-31T00:00:00Z"), 2.5);
+    // A leap day plus a year is February 28.
+    let yearly = "add sum(events, 10 * decay(at, 50% per year))";
+    let leap = events_at(&["2024-02-29T12:00:00Z"]);
+    assert_eq!(score_at(yearly, &leap, "2025-02-28T12:00:00Z"), 5.0);
+    assert_eq!(score_at(yearly, &leap, "2025-02-28T11:59:59Z"), 10.0);
+}
+
+#[test]
+fn lifespan_falls_in_a_straight_line() {
+    // MadKudu: 9 points, a 90-day lifespan, 3 days old -> 8.7.
+    let rules = "add sum(events, 9 * decay(at, lifespan: 90 days))";
+    let one = |t: &str| score(rules, &events_at(&[t]));
+    assert!(close(one("2026-10-29T00:00:00Z"), 8.7));
+    assert_eq!(one("2026-09-17T00:00:00Z"), 4.5, "45 days");
+    assert_eq!(one("2026-08-03T00:00:00Z"), 0.0, "exactly 90 days");
+    assert_eq!(one("2026-01-01T00:00:00Z"), 0.0, "older");
+    assert_eq!(one("2026-11-01T00:00:00Z"), 9.0, "at the clock");
+    assert_eq!(one("2026-11-02T00:00:00Z"), 0.0, "future");
+}
+
+#[test]
+fn decay_of_a_missing_time_counts_nothing() {
+    let rules = "add sum(events, 10 * decay(at, half_life: 30 days))";
+    assert_eq!(score(rules, r#"{"events":[{"at":null},{}]}"#), 0.0);
+    assert_eq!(score(rules, r#"{}"#), 0.0);
+    // A lead field decays as well; a missing one makes the rule give 0.
+    let lead_level = "add 20 * decay(created_at, half_life: 7 days)";
+    assert_eq!(score(lead_level, r#"{"created_at":"2026-10-25"}"#), 10.0);
+    assert_eq!(score(lead_level, r#"{}"#), 0.0);
+}
+
+#[test]
+fn decay_per_event_then_window_then_rule_cap_then_group_cap() {
+    let rules = "group engagement max 20 {
+  add sum(events where at within 30 days, 10 * decay(at, half_life: 30 days)) up to 12 as \"opens\"
+  add 10 as \"base\"
+}";
+    // At the clock: 10; 15 days old: 10 * 0.5^0.5 = 7.07; exactly 30 days:
+    // outside the window. 17.07 -> up to 12 -> with base 22 -> max 20.
+    let lead = events_at(&[
+        "2026-11-01T00:00:00Z",
+        "2026-10-17T00:00:00Z",
+        "2026-10-02T00:00:00Z",
+    ]);
+    let o = outcome(rules, &lead);
+    assert_eq!(o.rules[0].points, 12.0);
+    assert_eq!(o.groups, [20.0]);
+    assert_eq!(o.score, 20.0);
+    let rec = record(rules, &lead, true);
+    assert!(
+        rec.contains(r#"{"rule":"opens","group":"engagement","points":12},{"rule":"base","group":"engagement","points":10},{"rule":"max 20","group":"engagement","points":-2}"#),
+        "{rec}"
+    );
+    // Without the cap, explain shows the decayed amount.
+    let uncapped = "add sum(events, 10 * decay(at, half_life: 30 days)) as \"opens\"";
+    let rec = record(uncapped, &events_at(&["2026-10-02T00:00:00Z"]), true);
+    assert!(
+        rec.contains(r#"{"rule":"opens","group":null,"points":5}"#),
+        "{rec}"
+    );
+}
+
+#[test]
+fn within_months_counts_calendar_months() {
+    // Clock 2026-11-01: one month back is 2026-10-01T00:00:00Z, left out.
+    assert!(!fires(
+        "t within 1 month",
+        r#"{"t":"2026-10-01T00:00:00Z"}"#
+    ));
+    assert!(fires("t within 1 month", r#"{"t":"2026-10-01T00:00:01Z"}"#));
+    assert!(fires("t within 1 month", r#"{"t":"2026-11-01T00:00:00Z"}"#));
+    assert!(!fires(
+        "t within 1 month",
+        r#"{"t":"2026-11-01T00:00:01Z"}"#
+    ));
+    assert!(fires("t within 1 year", r#"{"t":"2025-11-01T00:00:01Z"}"#));
+    assert!(!fires(
+        "t within 12 months",
+        r#"{"t":"2025-11-01T00:00:00Z"}"#
+    ));
+}

@@ -10,6 +10,13 @@ use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
 impl Checker<'_> {
     /// `name(args)`.
     pub(super) fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> TExpr {
+        if name.node == "decay" {
+            self.report(Problem::BadTime {
+                span,
+                fault: super::error::TimeFault::NoRate,
+            });
+            return self.skip_args(args, span);
+        }
         let Some(func) = Builtin::ALL.into_iter().find(|f| f.name() == name.node) else {
             let names = Builtin::ALL.iter().map(|f| f.name());
             let suggestion = did_you_mean(&name.node, names).map(String::from);
@@ -21,6 +28,9 @@ impl Checker<'_> {
             });
             return self.skip_args(args, span);
         };
+        if func == Builtin::Sum && args.len() == 2 {
+            return self.sum_each(&args[0], &args[1], span);
+        }
         if args.len() != func.arity() {
             let (expected, found) = (func.arity(), args.len());
             self.report(Problem::WrongArity {
@@ -122,6 +132,25 @@ impl Checker<'_> {
             }
         }
         self.expect(arg, &numbers(), role)
+    }
+
+    /// `sum(C, EXPR)`: `EXPR` in the scope of each element of `C`, a list of
+    /// records, as in `where`.
+    fn sum_each(&mut self, coll: &Expr, each: &Expr, span: Span) -> TExpr {
+        let role = Role::Argument(Builtin::Sum);
+        let mut coll = self.expr(coll);
+        let ok = self.constrain(&mut coll, &super::types::list_of_records(), role);
+        let origin = self.origin(&coll);
+        let ty = if ok {
+            super::types::element(&coll.ty)
+        } else {
+            Type::Any
+        };
+        self.scopes.push(super::ElemScope { ty, origin });
+        let each = self.expect(each, &Type::Number, role);
+        self.scopes.pop();
+        let kind = TExprKind::SumEach(Box::new(coll), Box::new(each));
+        lit(kind, Type::Number, span)
     }
 
     /// `len(x)`: a string or a list.

@@ -228,6 +228,29 @@ pub enum Problem {
         /// The `max`.
         max: f64,
     },
+    /// A length of time or a decay rate that cannot work, e.g.
+    /// `decay(at, half_life: 1 month)` or `within 1.5 months`.
+    BadTime {
+        /// The length or the percentage.
+        span: Span,
+        /// What is wrong.
+        fault: TimeFault,
+    },
+}
+
+/// What is wrong with a length of time, for [`Problem::BadTime`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TimeFault {
+    /// A decay length of 0 (`half_life: 0 days`).
+    NotPositive,
+    /// A fraction of a calendar unit (`1.5 months`).
+    FractionalCalendar,
+    /// A half-life or lifespan in months or years, which have no fixed length.
+    CalendarRate,
+    /// A decay percentage that is not above 0 and at most 100.
+    Percent(f64),
+    /// `decay(...)` without a rate after the time.
+    NoRate,
 }
 
 /// What a position needs, for [`Problem::TypeMismatch`].
@@ -272,6 +295,8 @@ pub enum Role {
     Argument(Builtin),
     /// The value projected with `.field`.
     Projected,
+    /// The first argument of `decay`.
+    Decayed,
 }
 
 /// What an output name in a rule names, for [`Problem::TotalInRule`].

@@ -12,6 +12,7 @@
 //! | `leadscore::constant_condition` | a condition that reads nothing of the lead, so it is the same for every lead (`"Job Title" contains "title"`) |
 //! | `leadscore::mixed_and_or` | `a or b and c` without parentheses around the `and` |
 //! | `leadscore::field_typo` | without a schema, a field read once whose name is a typo away from another field (`titel` beside `title`) |
+//! | `leadscore::negligible_decay` | a `decay` whose weight falls below 1% within a day (`half_life: 2 hours`), so the points it gives depend on the hour a file is scored |
 //!
 //! A comment `# allow(code)` (or `# allow(code, other_code)`; the
 //! `leadscore::` prefix is optional) silences a lint for one item when it
@@ -99,6 +100,13 @@ pub enum Lint {
         /// The other field's name.
         suggestion: String,
     },
+    /// A `decay` whose weight falls below 1% within a day.
+    NegligibleDecay {
+        /// The `decay(...)` call.
+        span: Span,
+        /// Its weight one day after the event.
+        after_a_day: f64,
+    },
 }
 
 impl Lint {
@@ -114,6 +122,7 @@ impl Lint {
             Lint::ConstantCondition { .. } => "leadscore::constant_condition",
             Lint::MixedAndOr { .. } => "leadscore::mixed_and_or",
             Lint::FieldTypo { .. } => "leadscore::field_typo",
+            Lint::NegligibleDecay { .. } => "leadscore::negligible_decay",
         }
     }
 
@@ -128,7 +137,8 @@ impl Lint {
             | Lint::NoOtherwise { span, .. }
             | Lint::ConstantCondition { span }
             | Lint::MixedAndOr { span, .. }
-            | Lint::FieldTypo { span, .. } => *span,
+            | Lint::FieldTypo { span, .. }
+            | Lint::NegligibleDecay { span, .. } => *span,
         }
     }
 }
@@ -142,10 +152,37 @@ pub fn run(sources: &SourceMap, rs: &Ruleset, mut found: Vec<Lint>) -> Vec<Lint>
     arms(sources, rs, &mut found);
     unused_lets(sources, rs, &mut found);
     group_maxes(sources, rs, &mut found);
+    negligible_decays(rs, &mut found);
     let allows = allow::Allows::new(sources);
     found.retain(|l| !allows.allowed(l.span(), l.code()));
     found.sort_by_key(|l| (l.span().file, l.span().start));
     found
+}
+
+/// `negligible_decay`: a decay whose weight one day after the event is
+/// below 1%.
+fn negligible_decays(rs: &Ruleset, found: &mut Vec<Lint>) {
+    fn walk(e: &TExpr, found: &mut Vec<Lint>) {
+        if let crate::rules::TExprKind::Decay(_, d) = &e.kind {
+            let after_a_day = d.weight_after(86_400.0);
+            if after_a_day.is_some_and(|w| w < 0.01) {
+                found.push(Lint::NegligibleDecay {
+                    span: e.span,
+                    after_a_day: after_a_day.unwrap_or(0.0),
+                });
+            }
+        }
+        e.children().into_iter().for_each(|c| walk(c, found));
+    }
+    let lets = rs.lets.iter().map(|l| &l.value);
+    let rules = rs
+        .rules
+        .iter()
+        .flat_map(|r| r.when.iter().chain([&r.points]));
+    let arms = rs.labels.iter().flat_map(|l| l.arms.iter());
+    lets.chain(rules)
+        .chain(arms.filter_map(|a| a.when.as_ref()))
+        .for_each(|e| walk(e, found));
 }
 
 /// `never_fires` and `duplicate_condition`.

@@ -230,14 +230,4 @@ impl Checker<'_> {
             None => any(re.span).kind,
         }
     }
-
-    pub(super) fn within(&mut self, t: &Expr, d: &Expr) -> TExprKind {
-        let t = self.expect(t, &Type::Datetime, Role::Within);
-        let ExprKind::Duration { amount, unit } = &d.kind else {
-            return self
-                .not_the_literal(d, Expected::Duration, Role::Within)
-                .kind;
-        };
-        TExprKind::Within(Box::new(t), amount * unit.seconds())
-    }
 }

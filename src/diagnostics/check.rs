@@ -22,14 +22,16 @@
 //! | `leadscore::no_otherwise` (lint) | a label block without `otherwise` | `label tier { hot when score > 80 }` |
 //! | `leadscore::constant_condition` (lint) | a condition that reads nothing of the lead | `when "Job Title" contains "title" add 5` |
 //! | `leadscore::mixed_and_or` (lint) | `and` inside `or` without parentheses | `when a or b and c add 5` |
+//! | `leadscore::negligible_decay` (lint) | a `decay` whose weight falls below 1% within a day | `decay(at, half_life: 2 hours)` |
 //! | `leadscore::field_typo` (lint) | without a schema, a field read once that looks like another | `titel` beside `title` |
 //! | `leadscore::bare_word` | a bare word on the value side of a comparison that is no field (without a schema: that nothing else reads) | `when title contains VP add 50` |
 //! | `leadscore::quoted_date` | a date in quotes compared with a date or number | `when created_at > "2026-01-01" add 5` |
+//! | `leadscore::bad_duration` | a decay length of 0, a half-life or lifespan in months, a fraction of a month, a decay percentage outside (0, 100] | `decay(at, half_life: 1 month)` |
 //! | `leadscore::bad_limit` | `up to N` with N <= 0; a group whose `min` is above its `max` | `group fit max 10 min 20 { ... }` |
 
 use super::{Diagnostic, ToDiagnostic};
 use crate::check::lints::{Lint, Never};
-use crate::check::{Builtin, Expected, Literal, NameKind, Problem, Role, Total};
+use crate::check::{Builtin, Expected, Literal, NameKind, Problem, Role, TimeFault, Total};
 use crate::rules::Type;
 use crate::syntax::ast::StrOp;
 
@@ -75,7 +77,7 @@ impl ToDiagnostic for Problem {
         )
         .with_help(suggest(
             suggestion,
-            "the functions are `count`, `any`, `all`, `none`, `sum`, `days_since`, `len`, `min` and `max`",
+            "the functions are `count`, `any`, `all`, `none`, `sum`, `days_since`, `len`, `min`, `max` and `decay`",
         )),
         Problem::WrongArity { span, func, expected, found } => {
             let name = func.name();
@@ -199,6 +201,7 @@ impl ToDiagnostic for Problem {
         )
         .with_note(*max_span, format!("max {}", num(*max)))
         .with_help("the group total is clamped to the range [min, max]; make `min` no greater than `max`"),
+        Problem::BadTime { span, fault } => bad_time(*span, *fault),
         };
         if self.is_warning() {
             d.warning()
@@ -378,6 +381,48 @@ fn quoted_list(values: &[String]) -> String {
     }
 }
 
+/// A share as a percentage with up to two significant decimals: `0.39%`.
+fn percent(x: f64) -> String {
+    let p = x * 100.0;
+    if p >= 0.01 {
+        format!("{}%", num((p * 100.0).round() / 100.0))
+    } else {
+        "below 0.01%".to_string()
+    }
+}
+
+/// A length of time or a decay rate that cannot work.
+fn bad_time(span: crate::syntax::ast::Span, fault: TimeFault) -> Diagnostic {
+    let (title, label, help) = match fault {
+        TimeFault::NotPositive => (
+            "a decay needs a length above 0".to_string(),
+            "not above 0",
+            "write how long the points take to fade, e.g. `half_life: 30 days`",
+        ),
+        TimeFault::FractionalCalendar => (
+            "months and years are counted whole".to_string(),
+            "a fraction of a month",
+            "write a whole number of months (`2 months`), or the length in days or weeks (`45 days`)",
+        ),
+        TimeFault::CalendarRate => (
+            "a half-life or lifespan needs a fixed length".to_string(),
+            "months have no fixed length",
+            "write it in hours, days or weeks (`half_life: 30 days`); to lose a share at each calendar month, write `50% per month`",
+        ),
+        TimeFault::NoRate => (
+            "`decay` needs a rate".to_string(),
+            "no rate after the time",
+            "say how the points fade: `decay(at, half_life: 30 days)`, `decay(at, lifespan: 90 days)` or `decay(at, 50% per month)`",
+        ),
+        TimeFault::Percent(p) => (
+            format!("a decay of {}% per period cannot work", num(p)),
+            "not above 0 and at most 100",
+            "write the share lost at the end of each period, above 0 and at most 100: `50% per month`",
+        ),
+    };
+    Diagnostic::error("leadscore::bad_duration", title, span, label).with_help(help)
+}
+
 /// How to call each built-in function.
 fn usage(func: Builtin) -> &'static str {
     match func {
@@ -385,7 +430,7 @@ fn usage(func: Builtin) -> &'static str {
         Builtin::Any => "any(LIST)",
         Builtin::All => "all(LIST where CONDITION)",
         Builtin::None => "none(LIST)",
-        Builtin::Sum => "sum(LIST.field)",
+        Builtin::Sum => "sum(LIST.field)` or `sum(LIST, AMOUNT)",
         Builtin::DaysSince => "days_since(DATETIME)",
         Builtin::Len => "len(TEXT or LIST)",
         Builtin::Min => "min(A, B)",
@@ -435,6 +480,7 @@ fn role_help(role: Role, expected: &Expected) -> String {
         Role::Filtered => "`where` filters a list of records, e.g. `events where type == \"demo\"`".into(),
         Role::Argument(f) => format!("call it as `{}`", usage(f)),
         Role::Projected => "only a record, or a list of records, has fields to pick with `.`".into(),
+        Role::Decayed => "`decay` weighs a `datetime` by its age, e.g. `decay(at, half_life: 30 days)`".into(),
     }
 }
 
@@ -553,6 +599,13 @@ impl ToDiagnostic for Lint {
                 "a field no other rule reads",
             )
             .with_help(format!("did you mean `{suggestion}`? Without a schema every name is a field, so a typo reads a field no lead has{allow}")),
+            Lint::NegligibleDecay { span, after_a_day } => Diagnostic::error(
+                self.code(),
+                "this decay leaves almost nothing after a day",
+                *span,
+                format!("weight {} one day after the event", percent(*after_a_day)),
+            )
+            .with_help(format!("points that fade within hours change with the hour the file is scored; a longer half-life or lifespan (`half_life: 30 days`) suits engagement that builds over days{allow}")),
             Lint::NoOtherwise { span, name } => Diagnostic::error(
                 self.code(),
                 format!("the label `{name}` has no `otherwise` arm"),

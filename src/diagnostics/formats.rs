@@ -254,6 +254,7 @@ fn describe(code: &str) -> String {
         "invalid_regex" => "A regex the engine rejects",
         "unreachable_arm" => "A label arm that can never be chosen",
         "bad_limit" => "A cap or group bound that cannot work",
+        "bad_duration" => "A length of time or a decay rate that cannot work",
         "never_fires" => "A rule whose condition can never hold",
         "duplicate_condition" => "A rule with the same condition as an earlier rule",
         "unused_let" => "A `let` that nothing uses",

@@ -6,7 +6,7 @@
 use super::lead::{Shape, ROOT};
 use super::value::{fold, parse_datetime, Instant, ListRef, Val};
 pub use crate::rules::Quant;
-use crate::rules::{FieldRef, Func, Ruleset, Scope, TExpr, TExprKind, Type};
+use crate::rules::{Decay, FieldRef, Func, Period, Ruleset, Scope, TExpr, TExprKind, Type};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
 use regex::Regex;
 
@@ -107,6 +107,37 @@ pub enum Node {
     IsPresent(Box<Node>, bool),
     /// `t within d`, `d` in nanoseconds.
     Within(Box<Node>, i128),
+    /// `t within N months`.
+    WithinMonths(Box<Node>, u32),
+    /// `decay(t, RATE)`.
+    Decay(Box<Node>, Fade),
+    /// `sum(C, EXPR)`: `EXPR` per element of `C`, added up.
+    SumEach(Box<Node>, Box<Node>),
+}
+
+/// A decay rate with its lengths in nanoseconds.
+#[derive(Clone, Copy, Debug)]
+pub enum Fade {
+    /// `0.5 ^ (age / half_life)`.
+    HalfLife(f64),
+    /// `1 - age / lifespan`, at least 0.
+    Linear(f64),
+    /// `keep ^ (whole periods of age)`.
+    Step {
+        /// The fraction kept per period.
+        keep: f64,
+        /// The period.
+        period: Every,
+    },
+}
+
+/// The period of a [`Fade::Step`].
+#[derive(Clone, Copy, Debug)]
+pub enum Every {
+    /// Nanoseconds.
+    Nanos(i128),
+    /// Calendar months.
+    Months(u32),
 }
 
 /// A constant list's members, case-folded, for `in`.
@@ -251,6 +282,26 @@ struct Compiler<'r> {
 
 type Compiled1 = (Node, Option<usize>);
 
+/// Seconds as whole nanoseconds.
+fn nanos(secs: f64) -> i128 {
+    (secs * 1e9).round() as i128
+}
+
+/// A decay rate in the units evaluation works in.
+fn fade(d: Decay) -> Fade {
+    match d {
+        Decay::HalfLife(secs) => Fade::HalfLife(secs * 1e9),
+        Decay::Linear(secs) => Fade::Linear(secs * 1e9),
+        Decay::Step { keep, period } => Fade::Step {
+            keep,
+            period: match period {
+                Period::Seconds(secs) => Every::Nanos(nanos(secs)),
+                Period::Months(n) => Every::Months(n),
+            },
+        },
+    }
+}
+
 fn bx(n: Node) -> Box<Node> {
     Box::new(n)
 }
@@ -330,7 +381,14 @@ impl<'r> Compiler<'r> {
             } => self.str_test(*op, *any, value, needle),
             K::Matches(x, re) => Node::Matches(self.node(x), re.regex().clone()),
             K::IsPresent(x, present) => Node::IsPresent(self.node(x), *present),
-            K::Within(x, secs) => Node::Within(self.node(x), (secs * 1e9).round() as i128),
+            K::Within(x, secs) => Node::Within(self.node(x), nanos(*secs)),
+            K::WithinMonths(x, n) => Node::WithinMonths(self.node(x), *n),
+            K::Decay(x, d) => Node::Decay(self.node(x), fade(*d)),
+            K::SumEach(c, each) => {
+                let (c, origin) = self.expr(c);
+                let each = self.in_where(origin, each);
+                Node::SumEach(bx(c), bx(each))
+            }
         };
         (node, None)
     }

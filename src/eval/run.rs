@@ -2,9 +2,10 @@
 //! [`Slots`]. Plain recursion over the tree (its depth is bounded by the
 //! parser's nesting limit); `let`s are evaluated at most once per lead.
 
-use super::compile::{Compiled, Node, Quant, LEAD};
+use super::compile::{Compiled, Every, Fade, Node, Quant, LEAD};
 use super::lead::Slots;
 use super::value::{str_contains, str_eq, Instant, ListRef, Val};
+use crate::datetime::{months_before, whole_months};
 use crate::syntax::ast::{ArithOp, CmpOp, StrOp};
 use std::cmp::Ordering;
 
@@ -39,6 +40,7 @@ macro_rules! cold_bool {
             | Node::Matches(..)
             | Node::IsPresent(..)
             | Node::Within(..)
+            | Node::WithinMonths(..)
     };
 }
 
@@ -65,6 +67,8 @@ macro_rules! cold_val {
             | Node::MinMax(..)
             | Node::Neg(_)
             | Node::Arith(..)
+            | Node::Decay(..)
+            | Node::SumEach(..)
     };
 }
 
@@ -226,6 +230,13 @@ impl<'a> Ctx<'a> {
                 Val::Time(t) => self.as_of.minus(*d) < t && t <= self.as_of,
                 _ => false,
             },
+            Node::WithinMonths(x, n) => match self.val(x) {
+                Val::Time(t) => {
+                    let start = months_before(self.as_of.datetime(), *n);
+                    start.is_some_and(|s| s < t.datetime()) && t <= self.as_of
+                }
+                _ => false,
+            },
             hot_bool!() => self.test(n),
             hot_val!() | cold_val!() => matches!(self.val(n), Val::Bool(true)),
         }
@@ -274,6 +285,11 @@ impl<'a> Ctx<'a> {
             },
             Node::Neg(x) => self.num(x).map_or(Val::Missing, |x| Val::Num(-x)),
             Node::Arith(op, a, b) => self.arith(*op, a, b),
+            Node::Decay(x, fade) => match self.val(x) {
+                Val::Time(t) => Val::Num(weight(*fade, t, self.as_of)),
+                _ => Val::Missing,
+            },
+            Node::SumEach(c, each) => Val::Num(self.sum_each(c, each)),
             hot_val!() => self.val(n),
             hot_bool!() | cold_bool!() => Val::Bool(self.test(n)),
         }
@@ -465,6 +481,23 @@ impl<'a> Ctx<'a> {
             .sum()
     }
 
+    /// `sum(C, EXPR)`: a missing or non-finite value counts 0.
+    fn sum_each(&mut self, c: &Node, each: &Node) -> f64 {
+        let Some(l) = self.list_of(c) else {
+            return 0.0;
+        };
+        let mut total = 0.0;
+        for i in 0..self.len(l) {
+            let Some(frame) = self.frame(l, i) else {
+                continue;
+            };
+            self.frames.push(frame);
+            total += self.num(each).unwrap_or(0.0);
+            self.frames.pop();
+        }
+        total
+    }
+
     fn in_list(&mut self, value: &Node, list: &Node, negated: bool) -> bool {
         let v = self.val(value);
         if v == Val::Missing {
@@ -563,6 +596,26 @@ impl<'a> Ctx<'a> {
         };
         let v = self.val(value);
         self.str_const(op, v, &needles)
+    }
+}
+
+/// The weight of something that happened at `t`, seen from `as_of`: 1 at
+/// `as_of`, 0 in the future (it has not happened yet as of the clock).
+fn weight(fade: Fade, t: Instant, as_of: Instant) -> f64 {
+    let age = as_of.nanos() - t.nanos();
+    if age < 0 {
+        return 0.0;
+    }
+    match fade {
+        Fade::HalfLife(h) => 0.5f64.powf(age as f64 / h),
+        Fade::Linear(life) => (1.0 - age as f64 / life).max(0.0),
+        Fade::Step { keep, period } => {
+            let periods = match period {
+                Every::Nanos(p) => age / p,
+                Every::Months(n) => (whole_months(t.datetime(), as_of.datetime()) / n).into(),
+            };
+            keep.powi(i32::try_from(periods).unwrap_or(i32::MAX))
+        }
     }
 }
 

@@ -33,6 +33,12 @@ impl Instant {
         self.secs as i128 * NANOS + self.nanos as i128
     }
 
+    /// As a chrono time (the epoch for an instant outside chrono's range,
+    /// which the lead readers never produce).
+    pub fn datetime(self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(self.secs, self.nanos).unwrap_or_default()
+    }
+
     /// `self - d` for a duration `d` in nanoseconds.
     pub fn minus(self, d: i128) -> Instant {
         Instant::from_nanos(self.nanos() - d)

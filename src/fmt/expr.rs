@@ -258,6 +258,7 @@ impl<'s> Expr<'s> {
             ExprKind::List(items) => (self.list(e.span, items), ATOM),
             ExprKind::Path(parts) => (self.join_path(parts), ATOM),
             ExprKind::Call(name, args) => (format!("{}({})", name.node, self.args(args)), ATOM),
+            ExprKind::Decay(t, rate) => (self.decay(t, rate), ATOM),
             ExprKind::Field(base, name) => {
                 let name = &self.src[name.span.range()];
                 (format!("{}.{name}", self.field_base(base)), POSTFIX)
@@ -273,6 +274,19 @@ impl<'s> Expr<'s> {
             ExprKind::Arith(op, a, b) => self.arith(*op, a, b),
             _ => (self.comparison(e), CMP),
         }
+    }
+
+    /// `decay(at, half_life: 30 days)`, `decay(at, 50% per month)`.
+    fn decay(&self, t: &ast::Expr, rate: &ast::DecayRate) -> String {
+        let length = self.at(rate.length(), 0);
+        let rate = match rate {
+            ast::DecayRate::HalfLife(_) => format!("half_life: {length}"),
+            ast::DecayRate::Lifespan(_) => format!("lifespan: {length}"),
+            ast::DecayRate::Step { percent, .. } => {
+                format!("{}% per {length}", &self.src[percent.span.range()])
+            }
+        };
+        format!("decay({}, {rate})", self.at(t, 0))
     }
 
     fn comparison(&self, e: &ast::Expr) -> String {

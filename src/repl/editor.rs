@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 /// Words of the language, highlighted as keywords.
-const KEYWORDS: [&str; 36] = [
+const KEYWORDS: [&str; 41] = [
     "when",
     "add",
     "subtract",
@@ -44,6 +44,11 @@ const KEYWORDS: [&str; 36] = [
     "days",
     "hours",
     "weeks",
+    "months",
+    "years",
+    "half_life",
+    "lifespan",
+    "per",
     "otherwise",
     "any",
     "true",
@@ -52,7 +57,7 @@ const KEYWORDS: [&str; 36] = [
 ];
 
 /// Built-in functions, offered by completion.
-const FUNCTIONS: [&str; 9] = [
+const FUNCTIONS: [&str; 10] = [
     "count",
     "any",
     "all",
@@ -62,6 +67,7 @@ const FUNCTIONS: [&str; 9] = [
     "len",
     "min",
     "max",
+    "decay",
 ];
 
 /// The helper the line editor calls; reads names from the shared session.

@@ -401,7 +401,7 @@ pub enum ExprKind {
     /// A date or time literal, `2026-01-01` or `2026-01-01T09:00:00Z`, as
     /// written (the lowering has checked it with [`crate::datetime::parse`]).
     Datetime(String),
-    /// `N days|hours|weeks`, only valid after `within`.
+    /// `N days|hours|weeks|months|years`, only valid after `within` and in `decay`.
     Duration {
         /// How many units.
         amount: f64,
@@ -458,6 +458,36 @@ pub enum ExprKind {
     IsPresent(Box<Expr>, bool),
     /// `t within DURATION`.
     Within(Box<Expr>, Box<Expr>),
+    /// `decay(t, RATE)`: the weight, between 0 and 1, of something that
+    /// happened at `t` (see [`DecayRate`]).
+    Decay(Box<Expr>, DecayRate),
+}
+
+/// How fast a [`ExprKind::Decay`] weight fades. Each length is an
+/// [`ExprKind::Duration`] expression (the checker reads it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DecayRate {
+    /// `half_life: 30 days`: halves every 30 days, continuously.
+    HalfLife(Box<Expr>),
+    /// `lifespan: 90 days`: falls in a straight line to 0 at 90 days.
+    Lifespan(Box<Expr>),
+    /// `50% per month`: loses the percentage at the end of each whole period.
+    Step {
+        /// The percentage lost per period, as written (`50`).
+        percent: Spanned<f64>,
+        /// The period (`per month` is one month).
+        period: Box<Expr>,
+    },
+}
+
+impl DecayRate {
+    /// The duration expression the rate holds.
+    pub fn length(&self) -> &Expr {
+        match self {
+            DecayRate::HalfLife(d) | DecayRate::Lifespan(d) => d,
+            DecayRate::Step { period, .. } => period,
+        }
+    }
 }
 
 impl Expr {
@@ -471,6 +501,7 @@ impl Expr {
             K::Field(x, _) | K::Neg(x) | K::Not(x) | K::IsPresent(x, _) => vec![x],
             K::Where(a, b) | K::Arith(_, a, b) | K::Compare(_, a, b) => vec![a, b],
             K::Matches(a, b) | K::Within(a, b) => vec![a, b],
+            K::Decay(t, rate) => vec![t, rate.length()],
             K::In { value, list, .. } => vec![value, list],
             K::Between(a, b, c) => vec![a, b, c],
             K::StrTest { value, needle, .. } => vec![value, needle],
@@ -507,15 +538,30 @@ pub enum DurationUnit {
     Days,
     /// `weeks` / `week`
     Weeks,
+    /// `months` / `month`: calendar months, of no fixed length
+    Months,
+    /// `years` / `year`: twelve calendar months
+    Years,
 }
 
 impl DurationUnit {
-    /// Length of one unit in seconds.
-    pub fn seconds(self) -> f64 {
+    /// Length of one unit in seconds; `None` for the calendar units, whose
+    /// length depends on where in the calendar they are counted.
+    pub fn seconds(self) -> Option<f64> {
         match self {
-            DurationUnit::Hours => 3600.0,
-            DurationUnit::Days => 86400.0,
-            DurationUnit::Weeks => 7.0 * 86400.0,
+            DurationUnit::Hours => Some(3600.0),
+            DurationUnit::Days => Some(86400.0),
+            DurationUnit::Weeks => Some(7.0 * 86400.0),
+            DurationUnit::Months | DurationUnit::Years => None,
+        }
+    }
+
+    /// Calendar months in one unit; `None` for the fixed-length units.
+    pub fn months(self) -> Option<u32> {
+        match self {
+            DurationUnit::Months => Some(1),
+            DurationUnit::Years => Some(12),
+            DurationUnit::Hours | DurationUnit::Days | DurationUnit::Weeks => None,
         }
     }
 }

@@ -627,6 +627,7 @@ impl Lower {
                     .collect::<Result<_>>()?,
             ),
             Rule::call => self.call(pair)?,
+            Rule::decay => self.decay(pair)?,
             Rule::path => ExprKind::Path(
                 pair.into_inner()
                     .map(|p| self.name(p))
@@ -640,13 +641,19 @@ impl Lower {
     fn duration(&self, pair: Pair<Rule>) -> Result<ExprKind> {
         let mut inner = pair.into_inner();
         let amount = self.number(&inner.next().expect("amount"))?;
-        let unit = match inner.next().expect("unit").as_str().trim_end_matches('s') {
+        let unit = self.unit(inner.next().expect("unit").as_str());
+        Ok(ExprKind::Duration { amount, unit })
+    }
+
+    fn unit(&self, word: &str) -> DurationUnit {
+        match word.trim_end_matches('s') {
             "hour" => DurationUnit::Hours,
             "day" => DurationUnit::Days,
             "week" => DurationUnit::Weeks,
+            "month" => DurationUnit::Months,
+            "year" => DurationUnit::Years,
             other => unreachable!("the grammar's `unit` rule allows no unit {other:?}"),
-        };
-        Ok(ExprKind::Duration { amount, unit })
+        }
     }
 
     fn regex(&self, pair: Pair<Rule>) -> ExprKind {
@@ -660,6 +667,48 @@ impl Lower {
             flags,
             pattern_span: self.span(&body),
         }
+    }
+
+    /// `decay(t, half_life: D)`, `decay(t, lifespan: D)`, `decay(t, P% per D)`.
+    fn decay(&self, pair: Pair<Rule>) -> Result<ExprKind> {
+        let mut inner = pair.into_inner();
+        let at = Box::new(self.expr(inner.next().expect("decay time"))?);
+        let rate = inner.next().expect("decay rate");
+        let mut parts = rate.clone().into_inner();
+        let rate = match rate.as_rule() {
+            Rule::decay_span => {
+                let kind = parts.next().expect("decay kind");
+                let length = Box::new(self.primary(parts.next().expect("length"))?);
+                match kind.as_str() {
+                    "half_life" => DecayRate::HalfLife(length),
+                    _ => DecayRate::Lifespan(length),
+                }
+            }
+            _ => {
+                let n = parts.next().expect("percent");
+                let percent = Spanned {
+                    span: self.span(&n),
+                    node: self.number(&n)?,
+                };
+                let period = parts.nth(1).expect("period");
+                let span = self.span(&period);
+                let period = match period.as_rule() {
+                    Rule::unit => Expr {
+                        kind: ExprKind::Duration {
+                            amount: 1.0,
+                            unit: self.unit(period.as_str()),
+                        },
+                        span,
+                    },
+                    _ => self.primary(period)?,
+                };
+                DecayRate::Step {
+                    percent,
+                    period: Box::new(period),
+                }
+            }
+        };
+        Ok(ExprKind::Decay(at, rate))
     }
 
     fn call(&self, pair: Pair<Rule>) -> Result<ExprKind> {
