@@ -712,10 +712,6 @@ fn score_at(rules: &str, lead: &str, as_of: &str) -> f64 {
         .score
 }
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() < 1e-9
-}
-
 /// A lead with one event per time.
 fn events_at(times: &[&str]) -> String {
     let events: Vec<String> = times
@@ -735,7 +731,8 @@ fn half_life_halves_at_exactly_one_half_life() {
     assert_eq!(one("2026-09-02T00:00:00Z"), 2.0);
     assert_eq!(one("2026-11-01T00:00:00Z"), 8.0);
     assert_eq!(one("2026-11-01T00:00:01Z"), 0.0);
-    assert!(close(one("2026-10-17T00:00:00Z"), 8.0 * 0.5f64.sqrt()));
+    // 15 days: 8 * 0.5^0.5 = 5.65685424..., rounded to millionths as all points are.
+    assert_eq!(one("2026-10-17T00:00:00Z"), 5.656854);
     let all = events_at(&[
         "2026-10-02T00:00:00Z",
         "2026-09-02T00:00:00Z",
@@ -756,9 +753,9 @@ fn percent_per_month_steps_at_each_whole_calendar_month() {
     assert_eq!(one("2026-11-05T00:00:00Z"), 0.0, "future");
     // Periods of 3, 6 and 12 months.
     let q = "add sum(events, 10 * decay(at, 20% per 3 months))";
-    assert!(close(score(q, &events_at(&["2026-08-01"])), 8.0));
+    assert_eq!(score(q, &events_at(&["2026-08-01"])), 8.0);
     assert_eq!(score(q, &events_at(&["2026-08-02"])), 10.0);
-    assert!(close(score(q, &events_at(&["2026-05-01"])), 6.4));
+    assert_eq!(score(q, &events_at(&["2026-05-01"])), 6.4);
     let h = "add sum(events, 10 * decay(at, 50% per 6 months))";
     assert_eq!(score(h, &events_at(&["2026-05-01"])), 5.0);
     assert_eq!(score(h, &events_at(&["2026-05-02"])), 10.0);
@@ -795,7 +792,7 @@ fn lifespan_falls_in_a_straight_line() {
     // MadKudu: 9 points, a 90-day lifespan, 3 days old -> 8.7.
     let rules = "add sum(events, 9 * decay(at, lifespan: 90 days))";
     let one = |t: &str| score(rules, &events_at(&[t]));
-    assert!(close(one("2026-10-29T00:00:00Z"), 8.7));
+    assert_eq!(one("2026-10-29T00:00:00Z"), 8.7);
     assert_eq!(one("2026-09-17T00:00:00Z"), 4.5, "45 days");
     assert_eq!(one("2026-08-03T00:00:00Z"), 0.0, "exactly 90 days");
     assert_eq!(one("2026-01-01T00:00:00Z"), 0.0, "older");
