@@ -29,6 +29,7 @@ fn main() {
         rules: vec![rules.clone()],
         as_of: "2026-11-01T00:00:00Z".parse().unwrap(),
         color: false,
+        zone: None,
     });
     session.eval_line(r#":lead {"id": "L1", "email": "a@b.io", "title": "VP Sales", "company": {"name": "B", "size": 800, "industry": "SaaS", "revenue": 1}, "source": "web", "unsubscribed": false, "created_at": "2026-10-01T00:00:00Z", "events": []}"#);
     let session = Arc::new(Mutex::new(session));

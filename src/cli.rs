@@ -278,6 +278,10 @@ pub struct LeadsArgs {
     /// or Windows-1252 when the file is not UTF-8).
     #[arg(long, value_name = "NAME", value_parser = input::parse_encoding)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The time zone of lead times written without an offset, for datetime
+    /// fields that declare no `zone:` (an IANA name like `Europe/Berlin`); default UTC.
+    #[arg(long, value_name = "ZONE", value_parser = crate::cli::parse_timezone)]
+    pub timezone: Option<jiff::tz::TimeZone>,
 }
 
 impl LeadsArgs {
@@ -381,6 +385,13 @@ pub enum OutputFormat {
     Jsonl,
     /// CSV with a header row `id,score,<outputs...>,error`.
     Csv,
+}
+
+/// Parses `--timezone`: a zone of the bundled time-zone database.
+pub(crate) fn parse_timezone(text: &str) -> Result<jiff::tz::TimeZone, String> {
+    crate::datetime::zone::lookup(text).map_err(|suggestion| {
+        crate::diagnostics::cli::unknown_timezone(text, suggestion.as_deref())
+    })
 }
 
 /// Parses `--as-of`: RFC 3339, or a plain date meaning midnight UTC.

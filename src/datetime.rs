@@ -11,8 +11,21 @@
 //! Everything else is refused rather than guessed: one-digit months or days
 //! (`2026-1-2`), signed or five-digit years (`+2026-10-02`), surrounding or
 //! inner spaces, a time without a time zone, a time without seconds.
+//!
+//! Only a lead's datetime field may declare other forms: the formats it is
+//! written in, Unix times, and the zone of its local times ([`Reader`]);
+//! `pattern` checks declared formats, `zone` looks zones up and reads local
+//! times in them.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+
+mod instant;
+pub mod pattern;
+mod read;
+pub mod zone;
+
+pub use instant::{parse_instant, Instant};
+pub use read::{formats_accepting, Format, Reader};
 
 /// Why a text is not a datetime.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

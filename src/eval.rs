@@ -186,7 +186,7 @@ pub enum DataErrorKind {
     PointsOverflow,
 }
 
-/// What would read a datetime text that could not be read.
+/// What would read a datetime that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatetimeHint {
     /// The schema declares these formats (none of them, nor RFC 3339, read it).
@@ -194,6 +194,9 @@ pub enum DatetimeHint {
     /// No format is declared; these common CRM formats read it (none, one,
     /// or several when the text is ambiguous).
     Accepting(Vec<String>),
+    /// A number in a field without formats: a Unix time needs `epoch_s` or
+    /// `epoch_ms` declared.
+    Epoch,
 }
 
 /// A JSON value found where another was expected, as a message shows it.
@@ -248,6 +251,15 @@ impl Program {
             code,
             texts: render::Texts::new(rules),
             fields,
+        }
+    }
+
+    /// Compiles a checked ruleset whose datetime fields without a zone of
+    /// their own read local times in `zone` (`--timezone`), or UTC for `None`.
+    pub fn compile_in(rules: &Ruleset, zone: Option<&jiff::tz::TimeZone>) -> Program {
+        match zone {
+            Some(zone) => Program::compile(&rules.in_zone(zone)),
+            None => Program::compile(rules),
         }
     }
 

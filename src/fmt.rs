@@ -342,9 +342,19 @@ fn type_text(src: &str, t: &TypeExpr) -> String {
         TypeExprKind::Int => "int".to_string(),
         TypeExprKind::Number => "number".to_string(),
         TypeExprKind::Bool => "bool".to_string(),
-        TypeExprKind::Datetime(formats) if formats.is_empty() => "datetime".to_string(),
-        TypeExprKind::Datetime(formats) => {
-            let texts: Vec<&str> = formats.iter().map(|f| &src[f.span.range()]).collect();
+        TypeExprKind::Datetime {
+            formats,
+            zone: None,
+        } if formats.is_empty() => "datetime".to_string(),
+        TypeExprKind::Datetime { formats, zone } => {
+            let mut texts: Vec<String> = formats
+                .iter()
+                .map(|f| src[f.span.range()].to_string())
+                .collect();
+            texts.extend(
+                zone.iter()
+                    .map(|z| format!("zone: {}", &src[z.span.range()])),
+            );
             format!("datetime({})", texts.join(", "))
         }
         TypeExprKind::List(e) => format!("list<{}>", type_text(src, e)),

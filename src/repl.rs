@@ -36,6 +36,8 @@ pub struct ReplConfig {
     pub leads: Option<String>,
     /// The clock; default now.
     pub as_of: Option<DateTime<Utc>>,
+    /// The zone of local times in datetime fields without one; default UTC.
+    pub timezone: Option<jiff::tz::TimeZone>,
     /// Keep the input history across sessions (`--no-history` turns it off).
     pub history: bool,
     /// Also keep lines that paste lead data (`:lead {json}`, `:set`) in the
@@ -56,6 +58,10 @@ pub struct ReplArgs {
     /// The evaluation time (RFC 3339, or a date for midnight UTC); default now.
     #[arg(long, value_name = "TIME", value_parser = crate::cli::parse_as_of)]
     pub as_of: Option<DateTime<Utc>>,
+    /// The time zone of lead times written without an offset, for datetime
+    /// fields that declare no `zone:` (an IANA name like `Europe/Berlin`); default UTC.
+    #[arg(long, value_name = "ZONE", value_parser = crate::cli::parse_timezone)]
+    pub timezone: Option<jiff::tz::TimeZone>,
     /// Do not read or save the input history (also: `LEADSCORE_HISTORY=0`).
     #[arg(long)]
     pub no_history: bool,
@@ -71,6 +77,7 @@ impl ReplArgs {
             rules: self.rules.clone(),
             leads: self.leads.clone(),
             as_of: self.as_of,
+            timezone: self.timezone.clone(),
             history: !self.no_history,
             history_leads: self.history_leads,
         }
@@ -90,6 +97,7 @@ pub fn run(cfg: ReplConfig) -> ExitCode {
         rules: cfg.rules.clone(),
         as_of: cfg.as_of.unwrap_or_else(Utc::now),
         color,
+        zone: cfg.timezone.clone(),
     });
     print!("{}", out.text);
     if let Some(leads) = &cfg.leads {

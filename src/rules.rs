@@ -31,6 +31,9 @@ pub struct Ruleset {
     pub labels: Vec<LabelDef>,
     /// The group and label output columns, interleaved in declaration order.
     pub outputs: Vec<Output>,
+    /// `--timezone`: the zone of local times in datetime fields that declare
+    /// none (set by [`Ruleset::in_zone`]; `None`: such times are UTC).
+    pub zone: Option<jiff::tz::TimeZone>,
 }
 
 /// One output column after `id` and `score`.
@@ -149,6 +152,59 @@ pub struct FieldType {
     /// `datetime("%m/%d/%Y", ...)`: the formats the field (or, for a list,
     /// each element) is written in, tried in order before RFC 3339.
     pub formats: Vec<String>,
+    /// `datetime(..., zone: "Europe/Berlin")`, or `--timezone`: the zone
+    /// its times without an offset are in (`None`: UTC).
+    pub zone: Option<jiff::tz::TimeZone>,
+}
+
+impl Ruleset {
+    /// The same rules reading local times in `zone` wherever a datetime
+    /// field declares no zone of its own (`--timezone`).
+    pub fn in_zone(&self, zone: &jiff::tz::TimeZone) -> Ruleset {
+        let mut rules = self.clone();
+        set_default_zone(&mut rules.lead_type, zone);
+        rules.zone = Some(zone.clone());
+        rules
+    }
+}
+
+/// Gives every datetime field of `ty` without a zone `zone`.
+fn set_default_zone(ty: &mut Type, zone: &jiff::tz::TimeZone) {
+    match ty {
+        Type::Record(fields) => {
+            for f in fields.values_mut() {
+                if f.zone.is_none() && holds_datetimes(&f.ty) {
+                    f.zone = Some(zone.clone());
+                }
+                set_default_zone(&mut f.ty, zone);
+            }
+        }
+        Type::List(inner) => set_default_zone(inner, zone),
+        Type::String
+        | Type::Int
+        | Type::Number
+        | Type::Bool
+        | Type::Datetime
+        | Type::Duration
+        | Type::Regex
+        | Type::Any => {}
+    }
+}
+
+/// A datetime, or a list (of lists) of them: what a field's zone applies to.
+fn holds_datetimes(ty: &Type) -> bool {
+    match ty {
+        Type::Datetime => true,
+        Type::List(inner) => holds_datetimes(inner),
+        Type::String
+        | Type::Int
+        | Type::Number
+        | Type::Bool
+        | Type::Duration
+        | Type::Regex
+        | Type::Record(_)
+        | Type::Any => false,
+    }
 }
 
 impl FieldType {
@@ -159,7 +215,13 @@ impl FieldType {
             optional,
             sources: Vec::new(),
             formats: Vec::new(),
+            zone: None,
         }
+    }
+
+    /// The reader of this field's datetimes (or its list's).
+    pub fn datetime_reader(&self) -> crate::datetime::Reader {
+        crate::datetime::Reader::new(&self.formats, self.zone.clone())
     }
 
     /// Whether a lead key names this field `name`: one of its sources or the name itself.

@@ -71,6 +71,8 @@ pub struct RunConfig {
     pub filter: Option<String>,
     /// The clock of tests without `as_of`.
     pub default_as_of: DateTime<Utc>,
+    /// `--timezone`: the zone of local times in datetime fields without one.
+    pub zone: Option<jiff::tz::TimeZone>,
 }
 
 /// What happened to one test.

@@ -272,3 +272,107 @@ fn the_bundled_crm_exports_score_as_they_come() {
     assert_eq!(run(&["examples/crm/salesforce_leads.csv"]).len(), 3);
     assert!(comma.iter().any(|s| s != "0"), "{comma:?}");
 }
+
+const ZONED: &str = r#"schema {
+  id: string
+  created: datetime("%Y-%m-%d %H:%M")? from "Create Date"
+  utc_created: datetime("%Y-%m-%d %H:%M", zone: "UTC")? from "Create Date"
+}
+when created == 2026-03-29T01:30:00Z add 1 as "gap"
+when created == 2026-10-25T00:30:00Z add 2 as "fold"
+when created == 2026-10-05T12:03:00Z add 4 as "summer"
+when utc_created == 2026-10-05T14:03:00Z add 8 as "declared utc"
+"#;
+
+/// Berlin, 2026: the clocks skip 02:00-03:00 on 29 March and show
+/// 02:00-03:00 twice on 25 October. A skipped time reads with the offset
+/// before the change (02:30 is 01:30 UTC), a repeated one as the first
+/// (summer time: 02:30 is 00:30 UTC); a field's own zone beats `--timezone`.
+#[test]
+fn naive_times_read_in_the_timezone_across_daylight_saving() {
+    let csv =
+        "id,Create Date\ngap,2026-03-29 02:30\nfold,2026-10-25 02:30\nsummer,2026-10-05 14:03\n";
+    let jsonl = r#"{"id":"gap","Create Date":"2026-03-29 02:30"}
+{"id":"fold","Create Date":"2026-10-25 02:30"}
+{"id":"summer","Create Date":"2026-10-05 14:03"}
+"#;
+    let dir = folder(&[("z.csv", csv.as_bytes()), ("z.jsonl", jsonl.as_bytes())]);
+    std::fs::write(dir.path().join("crm.rules"), ZONED).unwrap();
+    let berlin = ["--timezone", "Europe/Berlin"];
+    let (out, err, status) = score(dir.path(), &[&berlin[..], &["z.csv"]].concat());
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(scores(&out), ["1", "2", "12"], "{out}");
+    let (json, _, _) = score(dir.path(), &[&berlin[..], &["z.jsonl"]].concat());
+    assert_eq!(json, out);
+    // Without a zone, times without an offset are UTC, as documented.
+    let (utc, err, status) = score(dir.path(), &["z.csv"]);
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(scores(&utc), ["0", "0", "8"], "{utc}");
+}
+
+#[test]
+fn an_unknown_timezone_is_refused_with_the_closest_name() {
+    let dir = folder(&[("a.csv", COMMA.as_bytes())]);
+    let (out, err, status) = score(dir.path(), &["--timezone", "Europe/Berln", "a.csv"]);
+    assert_eq!(status, 2, "{out}");
+    assert!(err.contains("did you mean `Europe/Berlin`?"), "{err}");
+    let (_, err, status) = run_in(dir.path(), &["test", "crm.rules", "--timezone", "Berlin"]);
+    assert_eq!(status, 2);
+    assert!(err.contains("did you mean `Europe/Berlin`?"), "{err}");
+}
+
+const EPOCH: &str = r#"schema {
+  id: string
+  s: datetime("epoch_s")?
+  ms: datetime("epoch_ms")? from "Created (ms)"
+  plain: datetime?
+}
+when s == 2026-10-05T12:03:00Z add 1
+when ms == 2026-10-05T12:03:00Z add 2
+when plain is present add 4
+"#;
+
+/// Unix times in seconds and milliseconds, as CSV cells, JSON numbers and
+/// JSON strings; a number in a field without an epoch format is a data
+/// error that names the fix.
+#[test]
+fn epoch_seconds_and_milliseconds() {
+    let csv = "id,s,Created (ms)\nc,1791201780,1791201780000\n";
+    let jsonl = r#"{"id":"n","s":1791201780,"Created (ms)":1791201780000}
+{"id":"t","s":"1791201780","Created (ms)":"1791201780000"}
+{"id":"unit","s":1791201780000}
+{"id":"plain","plain":1791201780}
+"#;
+    let dir = folder(&[("e.csv", csv.as_bytes()), ("e.jsonl", jsonl.as_bytes())]);
+    std::fs::write(dir.path().join("crm.rules"), EPOCH).unwrap();
+    let (out, err, status) = score(dir.path(), &["e.csv"]);
+    assert_eq!((status, scores(&out)), (0, vec!["3".to_string()]), "{err}");
+    let (out, _, status) = score(dir.path(), &["e.jsonl"]);
+    assert_eq!(status, 3);
+    assert_eq!(scores(&out), ["3", "3", "E", "E"], "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[2].contains("s: expected datetime, found number 1791201780000"),
+        "{}",
+        lines[2]
+    );
+    let fix = r#"declare its unit in the schema: datetime(\"epoch_s\") or datetime(\"epoch_ms\")"#;
+    assert!(
+        lines[3].contains("plain: expected datetime, found number") && lines[3].contains(fix),
+        "{}",
+        lines[3]
+    );
+}
+
+/// Without a declared format, a text two common formats read differently
+/// is a data error naming the field and both formats.
+#[test]
+fn an_ambiguous_date_without_a_format_names_the_field_and_the_formats() {
+    let rules = "schema {\n  id: string\n  seen: datetime? from \"Last Seen\"\n}\nwhen seen is present add 1\n";
+    let dir = folder(&[("a.csv", b"id,Last Seen\nx,05/10/2026\n")]);
+    std::fs::write(dir.path().join("crm.rules"), rules).unwrap();
+    let (out, _, status) = score(dir.path(), &["a.csv"]);
+    assert_eq!(status, 3);
+    let want = r#"seen: expected datetime, found string \"05/10/2026\"; it is ambiguous: declare which format it is in the schema, one of datetime(\"%m/%d/%Y\", \"%d/%m/%Y\")"#;
+    assert!(out.contains(want), "{out}");
+}

@@ -277,3 +277,54 @@ fn threads_give_the_same_bytes_with_bad_lines() {
     assert_eq!(status, 3);
     assert!(summary.starts_with("scored 3,006 leads, "), "{summary}");
 }
+
+/// Epoch numbers (JSON numbers and numeric strings) and local times in a
+/// declared zone read the same on both paths, and the fast path takes them.
+#[test]
+fn fast_path_agrees_on_epoch_and_zoned_datetimes() {
+    let rules = r#"schema {
+  s: datetime("epoch_s")?
+  ms: datetime("%d.%m.%Y %H:%M", "epoch_ms")?
+  local: datetime("%Y-%m-%d %H:%M", zone: "Europe/Berlin")?
+  ny: datetime("%m/%d/%Y %I:%M %p", zone: "America/New_York")?
+  utc: datetime("%Y-%m-%d %H:%M")?
+}
+when s == 2026-10-05T12:03:00Z add 1
+when ms == 2026-10-05T12:03:00Z add 2
+when local == 2026-10-05T12:03:00Z add 4
+when ny == 2026-10-05T12:03:00Z add 8
+when utc == 2026-10-05T12:03:00Z add 16
+when local == 2026-10-04T22:00:00Z add 32
+"#;
+    let loaded = leadscore::load_str("t.rules", rules, &MemReader::default());
+    let prog = Program::compile(loaded.ruleset.as_ref().unwrap());
+    let mut scratch = Scratch::default();
+    // 2026-10-05T12:03:00Z is 1791201780 s; 14:03 in Berlin (CEST, +02:00)
+    // and 08:03 in New York (EDT, -04:00).
+    let cases = [
+        (
+            r#"{"id":1,"s":1791201780,"ms":1791201780000,"local":"2026-10-05 14:03","ny":"10/05/2026 08:03 AM","utc":"2026-10-05 12:03"}"#,
+            "31",
+        ),
+        (r#"{"id":2,"s":"1791201780","ms":"1791201780000"}"#, "3"),
+        (r#"{"id":3,"s":1791201780.0,"ms":"05.10.2026 12:03"}"#, "3"),
+        (r#"{"id":4,"s":1791201780.5,"ms":1791201780000.4}"#, "0"),
+        (r#"{"id":5,"local":"2026-10-05T12:03:00Z"}"#, "4"),
+        (r#"{"id":6,"local":"2026-10-05"}"#, "32"),
+        (r#"{"id":7,"s":1791201780000}"#, "error"),
+        (r#"{"id":8,"utc":1791201780}"#, "error"),
+        (r#"{"id":9,"s":"17912O1780"}"#, "error"),
+        (r#"{"id":10,"ms":"1791201780000.5e3"}"#, "error"),
+    ];
+    for (line, want) in cases {
+        let (slow, fast) = both_ways(&prog, line, &id_path(), &mut scratch);
+        let got = if slow.starts_with("error") {
+            "error".to_string()
+        } else {
+            assert!(fast, "the fast path gave up on {line}");
+            let score = slow.split("score: ").nth(1).unwrap();
+            score.split([',', '.']).next().unwrap().to_string()
+        };
+        assert_eq!(got, want, "{line}: {slow}");
+    }
+}

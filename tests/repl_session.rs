@@ -19,6 +19,7 @@ fn session(rules: &[&Path]) -> (Session, String) {
         rules: rules.iter().map(|p| p.to_path_buf()).collect(),
         as_of: as_of(),
         color: false,
+        zone: None,
     });
     (session, out.text)
 }

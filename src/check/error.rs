@@ -19,6 +19,24 @@ pub enum Problem {
         /// The closest type name, if one is close.
         suggestion: Option<String>,
     },
+    /// `datetime(zone: "...")` with a name the time-zone database lacks.
+    UnknownZone {
+        /// The quoted name.
+        span: Span,
+        /// The name.
+        name: String,
+        /// The closest zone name, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A declared datetime format that cannot read complete datetimes.
+    BadDatetimeFormat {
+        /// The quoted format, or the directive within it.
+        span: Span,
+        /// The format text.
+        format: String,
+        /// What is wrong.
+        fault: crate::datetime::pattern::Fault,
+    },
     /// A field that the schema (or a record) does not declare.
     UnknownField {
         /// The unknown segment.

@@ -19,6 +19,7 @@ pub(super) fn build(c: &mut Checker, items: &[Item]) -> Option<Ruleset> {
         rules: Vec::new(),
         labels: Vec::new(),
         outputs: Vec::new(),
+        zone: None,
     };
     for item in items {
         c.item(item, &mut rs);

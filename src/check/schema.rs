@@ -2,8 +2,10 @@
 
 use super::error::{NameKind, Problem};
 use super::suggest::did_you_mean;
+use crate::datetime::pattern::{self, Fault};
 use crate::rules::{FieldType, Type};
-use crate::syntax::ast::{FieldDecl, Schema, TypeExpr, TypeExprKind};
+use crate::syntax::ast::{FieldDecl, Schema, Span, Spanned, TypeExpr, TypeExprKind};
+use jiff::tz::TimeZone;
 use std::collections::{BTreeMap, HashMap};
 
 /// The type names a schema may use.
@@ -33,24 +35,80 @@ fn record(fields: &[FieldDecl], problems: &mut Vec<Problem>) -> BTreeMap<String,
             ty: type_of(&f.ty, problems),
             optional: f.ty.optional,
             sources: f.sources.iter().map(|s| s.node.clone()).collect(),
-            formats: formats(&f.ty),
+            formats: formats(&f.ty, problems),
+            zone: zone(&f.ty, problems),
         };
         out.insert(f.name.node.clone(), ft);
     }
     out
 }
 
-/// The formats of a `datetime("...")` field, or of the elements of a list of them.
-fn formats(t: &TypeExpr) -> Vec<String> {
+/// The formats of a `datetime("...")` field, or of the elements of a list
+/// of them; each one that cannot read complete datetimes is a problem.
+fn formats(t: &TypeExpr, problems: &mut Vec<Problem>) -> Vec<String> {
+    let Some((formats, _)) = datetime_args(t) else {
+        return Vec::new();
+    };
+    for f in formats {
+        if let Err(fault) = pattern::inspect(&f.node) {
+            problems.push(Problem::BadDatetimeFormat {
+                span: fault_span(f, &fault),
+                format: f.node.clone(),
+                fault,
+            });
+        }
+    }
+    formats.iter().map(|f| f.node.clone()).collect()
+}
+
+/// Where a format's fault is: the directive, when the format is written
+/// without escapes (so its text and the source line up), else the string.
+fn fault_span(format: &Spanned<String>, fault: &Fault) -> Span {
+    let at = match fault {
+        Fault::UnknownDirective { at, .. } | Fault::ZoneName { at } => at,
+        Fault::NoDirective | Fault::Missing(_) | Fault::NoRoundTrip => return format.span,
+    };
+    let plain = (format.span.end - format.span.start) as usize == format.node.len() + 2;
+    match plain {
+        true => {
+            let start = format.span.start as usize + 1;
+            Span::new(format.span.file, start + at.start, start + at.end)
+        }
+        false => format.span,
+    }
+}
+
+/// The zone of a `datetime(..., zone: "...")` field (or list of them); an
+/// unknown name is a problem.
+fn zone(t: &TypeExpr, problems: &mut Vec<Problem>) -> Option<TimeZone> {
+    let name = datetime_args(t)?.1?;
+    match crate::datetime::zone::lookup(&name.node) {
+        Ok(zone) => Some(zone),
+        Err(suggestion) => {
+            problems.push(Problem::UnknownZone {
+                span: name.span,
+                name: name.node.clone(),
+                suggestion,
+            });
+            None
+        }
+    }
+}
+
+/// A `datetime(...)` type's formats and zone.
+type DatetimeArgs<'a> = (&'a [Spanned<String>], Option<&'a Spanned<String>>);
+
+/// The formats and zone of a `datetime(...)` type, or of a list's element type.
+fn datetime_args(t: &TypeExpr) -> Option<DatetimeArgs<'_>> {
     match &t.kind {
-        TypeExprKind::Datetime(formats) => formats.iter().map(|f| f.node.clone()).collect(),
-        TypeExprKind::List(inner) => formats(inner),
+        TypeExprKind::Datetime { formats, zone } => Some((formats, zone.as_ref())),
+        TypeExprKind::List(inner) => datetime_args(inner),
         TypeExprKind::String
         | TypeExprKind::Int
         | TypeExprKind::Number
         | TypeExprKind::Bool
         | TypeExprKind::Record(_)
-        | TypeExprKind::Unknown(_) => Vec::new(),
+        | TypeExprKind::Unknown(_) => None,
     }
 }
 
@@ -61,7 +119,7 @@ fn type_of(t: &TypeExpr, problems: &mut Vec<Problem>) -> Type {
         TypeExprKind::Int => Type::Int,
         TypeExprKind::Number => Type::Number,
         TypeExprKind::Bool => Type::Bool,
-        TypeExprKind::Datetime(_) => Type::Datetime,
+        TypeExprKind::Datetime { .. } => Type::Datetime,
         TypeExprKind::List(inner) => Type::List(Box::new(type_of(inner, problems))),
         TypeExprKind::Record(fields) => Type::Record(record(fields, problems)),
         TypeExprKind::Unknown(name) => {

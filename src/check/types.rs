@@ -32,6 +32,7 @@ fn merge_records(
                 optional: fx.optional || fy.optional,
                 sources: fx.sources.clone(),
                 formats: fx.formats.clone(),
+                zone: fx.zone.clone(),
             },
             None => fy.clone(),
         };

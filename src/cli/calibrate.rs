@@ -131,7 +131,7 @@ pub fn run_with(args: &CalibrateArgs, progress: &mut dyn Progress) -> Result<Sta
         return Err(trouble(E::NoOutcomes));
     }
     refuse_overwrite(args).map_err(trouble)?;
-    let program = load::program(&args.rules)?;
+    let program = load::program(&args.rules, args.input.timezone.as_ref())?;
     let mut outcomes = match &args.outcomes {
         Some(path) => Some(outcomes::read(path, &args.input.id).map_err(trouble)?),
         None => None,

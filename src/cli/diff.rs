@@ -36,6 +36,10 @@ pub struct DiffArgs {
     /// The lead field that identifies a lead (a dotted path is allowed).
     #[arg(long, value_name = "FIELD", default_value = "id")]
     pub id: String,
+    /// The time zone of lead times written without an offset, for datetime
+    /// fields that declare no `zone:` (an IANA name like `Europe/Berlin`); default UTC.
+    #[arg(long, value_name = "ZONE", value_parser = super::parse_timezone)]
+    pub timezone: Option<jiff::tz::TimeZone>,
     /// How many of the leads that moved most to show.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub sample: usize,
@@ -61,8 +65,8 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     for spec in [&args.old, &args.new] {
         super::swap::check_pair(spec, std::slice::from_ref(&args.leads), usage)?;
     }
-    let old = program(&args.old);
-    let new = program(&args.new);
+    let old = program(&args.old, args.timezone.as_ref());
+    let new = program(&args.new, args.timezone.as_ref());
     let (old, new) = (old?, new?);
     let leads = read_leads(args, &new)?;
     let config = diff::Config {
@@ -86,7 +90,7 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
 }
 
 /// Loads one version of the rules: a file, or `REV:path` through `git show`.
-fn program(spec: &str) -> Result<Program, Stop> {
+fn program(spec: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<Program, Stop> {
     let loaded = match git_spec(spec) {
         Some((rev, path)) => crate::load(
             path,
@@ -99,7 +103,7 @@ fn program(spec: &str) -> Result<Program, Stop> {
     };
     print_diagnostics(&loaded);
     match &loaded.ruleset {
-        Some(rs) if !loaded.has_errors() => Ok(Program::compile(rs)),
+        Some(rs) if !loaded.has_errors() => Ok(Program::compile_in(rs, zone)),
         _ => {
             note(&summary(Path::new(spec), &loaded.diagnostics));
             Err(Stop::RulesInvalid)

@@ -30,7 +30,7 @@ use std::io::{self, BufWriter, Write};
 /// with the `--id` given, when one is).
 pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
     super::swap::check_score(&args.rules, &args.input.leads)?;
-    let program = load::program(&args.rules)?;
+    let program = load::program(&args.rules, args.input.timezone.as_ref())?;
     let ctx = Context::new(&program, &args.input);
     let mut out = BufWriter::new(io::stdout());
     let mut report = Report::default();

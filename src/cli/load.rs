@@ -33,13 +33,14 @@ pub fn unreadable_rules(path: &Path, e: &io::Error) -> Stop {
     Stop::Trouble(cannot_read("rules file", path, &FileProblem::of(path, e)))
 }
 
-/// Loads and compiles the rules for scoring. Diagnostics (warnings too) go to
+/// Loads and compiles the rules for scoring, reading local times in `zone`
+/// where a datetime field declares none. Diagnostics (warnings too) go to
 /// stderr; rules with errors stop the command before any lead is read.
-pub fn program(path: &Path) -> Result<Program, Stop> {
+pub fn program(path: &Path, zone: Option<&jiff::tz::TimeZone>) -> Result<Program, Stop> {
     let loaded = rules(path)?;
     print_diagnostics(&loaded);
     match &loaded.ruleset {
-        Some(ruleset) if !loaded.has_errors() => Ok(Program::compile(ruleset)),
+        Some(ruleset) if !loaded.has_errors() => Ok(Program::compile_in(ruleset, zone)),
         _ => {
             note(&summary(path, &loaded.diagnostics));
             Err(Stop::RulesInvalid)

@@ -29,7 +29,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     super::swap::check_score(&args.rules, &args.input.leads)?;
     refuse_overwrite(args)?;
     let started = Instant::now();
-    let program = load::program(&args.rules)?;
+    let program = load::program(&args.rules, args.input.timezone.as_ref())?;
     let read = ByteCount::default();
     let sources = open_all(&args.input.leads)?;
     let sources: Vec<Source> = sources.into_iter().map(|s| s.counted(&read)).collect();

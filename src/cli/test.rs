@@ -41,6 +41,10 @@ pub struct TestArgs {
     /// The clock of tests without `as_of` (RFC 3339 or a date); default now.
     #[arg(long, value_name = "TIME", value_parser = super::parse_as_of)]
     pub as_of: Option<DateTime<Utc>>,
+    /// The time zone of lead times written without an offset, for datetime
+    /// fields that declare no `zone:` (an IANA name like `Europe/Berlin`); default UTC.
+    #[arg(long, value_name = "ZONE", value_parser = crate::cli::parse_timezone)]
+    pub timezone: Option<jiff::tz::TimeZone>,
 }
 
 fn parse_percent(text: &str) -> Result<f64, String> {
@@ -63,6 +67,7 @@ pub fn run(args: &TestArgs) -> Result<Status, Stop> {
     let config = RunConfig {
         filter: args.filter.clone(),
         default_as_of: args.as_of.unwrap_or_else(Utc::now),
+        zone: args.timezone.clone(),
     };
     let mut run = Run::new();
     let progress = Progress::counting("files", Some(files.len() as u64));
@@ -132,7 +137,7 @@ impl Run {
             return Ok(());
         }
         let program = match &suite.loaded.ruleset {
-            Some(rs) if !suite.loaded.has_errors() => Program::compile(rs),
+            Some(rs) if !suite.loaded.has_errors() => Program::compile_in(rs, config.zone.as_ref()),
             _ => {
                 print_diagnostics(&suite.loaded);
                 note(&summary(file, &suite.loaded.diagnostics));

@@ -3,6 +3,8 @@
 //! | code | triggered by | example |
 //! |---|---|---|
 //! | `leadscore::unknown_type` | a schema type name that is not a type | `size: integer` |
+//! | `leadscore::unknown_zone` | a `zone:` of a datetime field that the time-zone database does not know | `datetime(zone: "Europe/Berln")` |
+//! | `leadscore::bad_datetime_format` | a datetime format with an unknown directive, `%Z`, no directive, or one that never reads a whole date (or a 12-hour time without AM/PM) | `datetime("%m/%d %H:%M")` |
 //! | `leadscore::unknown_field` | with a schema: a field it does not declare; any record's unknown field | `when company.sise > 10 add 5` |
 //! | `leadscore::undefined_name` | a name that is neither a field nor a `let` but looks like a misspelt `let`; a `let` used above (or inside) its definition; a label read in its own arms or above its block | `when title contains any executiv add 5` |
 //! | `leadscore::inconsistent_field` | without a schema: a field used as two different types | `when title contains "VP" add 5` then `when title > 3 add 1` |
@@ -32,6 +34,7 @@
 use super::{Diagnostic, ToDiagnostic};
 use crate::check::lints::{Lint, Never};
 use crate::check::{Builtin, Expected, Literal, NameKind, Problem, Role, TimeFault, Total};
+use crate::datetime::pattern::{Fault, Part};
 use crate::rules::Type;
 use crate::syntax::ast::StrOp;
 
@@ -50,6 +53,17 @@ impl ToDiagnostic for Problem {
             suggestion,
             "the types are `string`, `int`, `number`, `bool`, `datetime`, `list<T>` and `{ field: T, ... }`",
         )),
+        Problem::UnknownZone { span, name, suggestion } => Diagnostic::error(
+            "leadscore::unknown_zone",
+            format!("unknown time zone `{name}`"),
+            *span,
+            "not in the time-zone database",
+        )
+        .with_help(suggest(
+            suggestion,
+            "write an IANA zone name such as `Europe/Berlin`, `America/New_York` or `UTC`",
+        )),
+        Problem::BadDatetimeFormat { span, format, fault } => bad_datetime_format(*span, format, fault),
         Problem::UnknownField { span, name, parent, suggestion } => unknown_field(*span, name, parent, suggestion),
         Problem::UndefinedName { span, name, suggestion, no_schema } => {
             let mut help = suggest(suggestion, "define it with `let` above its first use");
@@ -221,6 +235,55 @@ fn suggest(suggestion: &Option<String>, fallback: &str) -> String {
     match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
         None => fallback.to_string(),
+    }
+}
+
+fn bad_datetime_format(span: crate::syntax::ast::Span, format: &str, fault: &Fault) -> Diagnostic {
+    let (message, label, help) = match fault {
+        Fault::UnknownDirective { directive, .. } => (
+            format!("`{directive}` is not a datetime directive"),
+            "unknown directive",
+            "the directives are chrono's strftime ones: `%Y` year, `%m` month, `%d` day, \
+             `%H` hour, `%M` minute, `%S` second, `%I` and `%p` 12-hour clock, `%b` month name, \
+             `%z` offset; write `%%` for a percent sign"
+                .to_string(),
+        ),
+        Fault::ZoneName { .. } => (
+            "`%Z` cannot be read: zone abbreviations are skipped".to_string(),
+            "zone abbreviation",
+            "abbreviations like `CET` or `EST` are ambiguous; read the offset with `%z`, \
+             or drop `%Z` from the format (and the text) and declare the zone: `zone: \"Europe/Berlin\"`"
+                .to_string(),
+        ),
+        Fault::NoDirective => (
+            format!("`{format}` is not a datetime format"),
+            "no `%` directive",
+            "write the format with directives, e.g. `%m/%d/%Y %H:%M`; Unix times are `epoch_s` or `epoch_ms`"
+                .to_string(),
+        ),
+        Fault::Missing(part) => (
+            format!("the format `{format}` never reads a whole datetime"),
+            "incomplete format",
+            missing_help(*part).to_string(),
+        ),
+        Fault::NoRoundTrip => (
+            format!("the format `{format}` cannot read back what it writes"),
+            "unreadable format",
+            "two numeric directives run into each other; put a separator between them (`%Y-%m-%d`)".to_string(),
+        ),
+    };
+    Diagnostic::error("leadscore::bad_datetime_format", message, span, label).with_help(help)
+}
+
+fn missing_help(part: Part) -> &'static str {
+    match part {
+        Part::Year => "it has no year: add `%Y` (or `%y`), e.g. `%m/%d/%Y`",
+        Part::Month => "it has no month: add `%m` (or `%b`), or read the day of the year with `%j`",
+        Part::Day => "it has no day of the month: add `%d`",
+        Part::Meridiem => {
+            "`%I` is a 12-hour clock: add `%p` for AM/PM, or use `%H` for a 24-hour clock"
+        }
+        Part::Hour => "it has minutes but no hour: add `%H`",
     }
 }
 

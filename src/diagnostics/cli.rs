@@ -109,6 +109,17 @@ pub fn no_lead_with_id(field: &str, id: &str, leads: u64) -> String {
     )
 }
 
+/// A `--timezone` that names no zone, with the closest zone name.
+pub fn unknown_timezone(name: &str, suggestion: Option<&str>) -> String {
+    let fix = match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => {
+            "write an IANA zone name such as `Europe/Berlin`, `America/New_York` or `UTC`".into()
+        }
+    };
+    format!("`{name}` is not a time zone of the time-zone database; {fix}")
+}
+
 /// `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

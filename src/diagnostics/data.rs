@@ -61,6 +61,9 @@ fn datetime_hint(hint: &DatetimeHint) -> String {
                 quoted(formats)
             ),
         },
+        DatetimeHint::Epoch => {
+            "; if it is a Unix time, declare its unit in the schema: datetime(\"epoch_s\") or datetime(\"epoch_ms\")".into()
+        }
     }
 }
 

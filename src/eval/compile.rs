@@ -4,7 +4,8 @@
 //! `where` filter.
 
 use super::lead::{Shape, ROOT};
-use super::value::{fold, parse_datetime, Instant, ListRef, Val};
+use super::value::{fold, Instant, ListRef, Val};
+use crate::datetime::parse_instant;
 pub use crate::rules::Quant;
 use crate::rules::{Decay, FieldRef, Func, Period, Ruleset, Scope, TExpr, TExprKind, Type};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
@@ -415,7 +416,7 @@ impl<'r> Compiler<'r> {
         if *other == Type::Datetime {
             if let Some(Lit::Str(s)) = self.lit(e) {
                 return bx(Node::Const(
-                    parse_datetime(s).map_or(Val::Missing, Val::Time),
+                    parse_instant(s).map_or(Val::Missing, Val::Time),
                 ));
             }
         }

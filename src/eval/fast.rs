@@ -19,7 +19,7 @@
 //! handed to the same filler as the slow path.
 
 use super::lead::{Filler, Kind, Shape, Slots, ROOT};
-use super::value::{parse_datetime_in, ListRef, Val};
+use super::value::{ListRef, Val};
 use crate::rules::Type;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -173,6 +173,10 @@ impl NodeVisitor<'_, '_> {
             Type::Int if !self.0.f.shape.is_strict() || x.fract() == 0.0 => {
                 self.scalar(Val::Num(x))
             }
+            Type::Datetime => match self.0.f.shape.node(self.0.node).read_number(x) {
+                Some(t) => self.scalar(t),
+                None => Err(give_up()),
+            },
             _ => Err(give_up()),
         }
     }
@@ -193,7 +197,7 @@ impl<'de> Visitor<'de> for NodeVisitor<'_, '_> {
                 self.scalar(Val::Str(t))
             }
             _ if node.blank_is_missing(s) => self.0.f.absent(self.0.node),
-            Type::Datetime => match parse_datetime_in(s, &node.formats) {
+            Type::Datetime => match node.datetime.read_text(s) {
                 Some(t) => self.scalar(Val::Time(t)),
                 None => Err(give_up()),
             },

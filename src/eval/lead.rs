@@ -16,8 +16,9 @@
 //! directly) only has to produce the same table.
 
 use super::text;
-use super::value::{fold, formats_accepting, parse_datetime_in, str_eq, ListRef, TextRef, Val};
+use super::value::{fold, str_eq, ListRef, TextRef, Val};
 use super::{DataError, DataErrorKind, DatetimeHint, Found, PathSeg};
+use crate::datetime::{formats_accepting, Reader};
 use crate::rules::{FieldType, Type};
 use serde_json::{Map, Value};
 
@@ -45,6 +46,8 @@ pub(super) struct Node {
     sources: Vec<String>,
     /// The formats a datetime (or each datetime of a list) is written in.
     pub(super) formats: Vec<String>,
+    /// Reads a datetime by those formats and the field's zone.
+    pub(super) datetime: Reader,
     /// The declared or inferred type.
     pub(super) ty: Type,
     /// May be missing or null.
@@ -83,6 +86,11 @@ impl Node {
             Type::Bool => text::parse_bool(s).map(Val::Bool),
             _ => None,
         }
+    }
+
+    /// A JSON number in a datetime field declared `epoch_s` or `epoch_ms`.
+    pub(super) fn read_number(&self, x: f64) -> Option<Val> {
+        self.datetime.read_number(x).map(Val::Time)
     }
 
     /// The keys this field is read from, in order of preference.
@@ -179,6 +187,7 @@ impl Shape {
             key: String::new(),
             sources: Vec::new(),
             formats: Vec::new(),
+            datetime: Reader::default(),
             ty: lead_type.clone(),
             optional: false,
             kind: Kind::Record,
@@ -278,6 +287,7 @@ impl Shape {
             key,
             sources: field.sources.clone(),
             formats: field.formats.clone(),
+            datetime: field.datetime_reader(),
             ty: field.ty.clone(),
             optional: field.optional,
             kind,
@@ -295,6 +305,7 @@ impl Shape {
         self.frame_sizes.push(0);
         let elem_field = FieldType {
             formats: field.formats.clone(),
+            zone: field.zone.clone(),
             ..FieldType::new(elem_ty, true)
         };
         let elem = self.add(String::new(), elem_field, elem_frame);
@@ -482,10 +493,16 @@ impl Filler<'_> {
                     None => return self.mismatch(node, v),
                 }
             }
-            (Type::Datetime, Value::String(s)) => match parse_datetime_in(s, &node.formats) {
+            (Type::Datetime, Value::String(s)) => match node.datetime.read_text(s) {
                 Some(t) => Val::Time(t),
                 None => return self.mismatch(node, v),
             },
+            (Type::Datetime, Value::Number(n)) => {
+                match node.read_number(n.as_f64().unwrap_or(f64::NAN)) {
+                    Some(t) => t,
+                    None => return self.mismatch(node, v),
+                }
+            }
             (Type::Any, _) => Val::Other,
             _ => return self.mismatch(node, v),
         };
@@ -498,6 +515,12 @@ impl Filler<'_> {
         }
         let hint = match (&node.ty, v) {
             (Type::Datetime, Value::String(s)) => Some(datetime_hint(s, &node.formats)),
+            (Type::Datetime, Value::Number(_)) if node.formats.is_empty() => {
+                Some(DatetimeHint::Epoch)
+            }
+            (Type::Datetime, Value::Number(_)) => {
+                Some(DatetimeHint::Declared(node.formats.clone()))
+            }
             _ => None,
         };
         let problem = DataErrorKind::WrongType {

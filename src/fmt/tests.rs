@@ -170,6 +170,14 @@ fn datetime_formats_round_trip() {
 }
 
 #[test]
+fn datetime_zones_round_trip() {
+    let src = "schema {\n  a: datetime( \"%Y-%m-%d %H:%M\" ,zone:\"Europe/Berlin\")\n  b: list<datetime(zone : \"UTC\")>?\n}\n";
+    let want = "schema {\n  a: datetime(\"%Y-%m-%d %H:%M\", zone: \"Europe/Berlin\")\n  b: list<datetime(zone: \"UTC\")>?\n}\n";
+    assert_eq!(fmt(src), want);
+    assert_eq!(fmt(want), want);
+}
+
+#[test]
 fn broken_files_are_not_formatted() {
     assert!(format("when x == add 1\n").is_err());
 }

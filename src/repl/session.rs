@@ -29,6 +29,8 @@ pub struct SessionConfig {
     pub as_of: DateTime<Utc>,
     /// Colours in diagnostics.
     pub color: bool,
+    /// `--timezone`: the zone of local times in datetime fields without one.
+    pub zone: Option<jiff::tz::TimeZone>,
 }
 
 /// What a line gave: text to print, and whether the session is over.
@@ -70,6 +72,7 @@ pub struct Session {
     /// Files `:save` wrote in this session (it may write them again).
     pub(super) saved: Vec<PathBuf>,
     color: bool,
+    zone: Option<jiff::tz::TimeZone>,
 }
 
 impl Session {
@@ -94,6 +97,7 @@ impl Session {
             },
             saved: Vec::new(),
             color: config.color,
+            zone: config.zone,
         };
         let out = if session.files.is_empty() {
             Output::default()
@@ -159,7 +163,7 @@ impl Session {
             return format!("{text}{names}: {summary}; the last good rules stay in force").into();
         }
         let warnings = self.render(&loaded, |_| true);
-        let program = compile(&loaded);
+        let program = compile(&loaded, self.zone.as_ref());
         let change = show::change(self.program(), &program, self.lead.as_ref(), &self.opts);
         self.good = Good {
             program,
@@ -209,7 +213,7 @@ impl Session {
         // A `let` typed now is used by what is typed next: no unused warning.
         let shown = |d: &Diagnostic| Some(d.span.file) == input && d.code != UNUSED_LET;
         let warnings = self.render(&loaded, shown);
-        let program = compile(&loaded);
+        let program = compile(&loaded, self.zone.as_ref());
         let change = show::change(self.program(), &program, self.lead.as_ref(), &self.opts);
         self.items.push(text.to_string());
         self.good.program = program;
@@ -251,7 +255,7 @@ impl Session {
             unwrap_probe(&mut loaded, wrapper.len() as u32, text);
             return Err(self.render(&loaded, Diagnostic::is_error));
         }
-        let program = compile(&loaded);
+        let program = compile(&loaded, self.zone.as_ref());
         let index = program.ruleset().lets.iter().position(|l| l.name == PROBE);
         Ok((program, index.expect("the probe let is in the ruleset")))
     }
@@ -309,8 +313,11 @@ fn unwrap_probe(loaded: &mut Loaded, cut: u32, text: &str) {
     }
 }
 
-fn compile(loaded: &Loaded) -> Program {
-    Program::compile(loaded.ruleset.as_ref().expect("a clean load has a ruleset"))
+fn compile(loaded: &Loaded, zone: Option<&jiff::tz::TimeZone>) -> Program {
+    Program::compile_in(
+        loaded.ruleset.as_ref().expect("a clean load has a ruleset"),
+        zone,
+    )
 }
 
 impl Session {

@@ -134,9 +134,14 @@ pub enum TypeExprKind {
     Number,
     /// `bool`
     Bool,
-    /// `datetime`, or `datetime("%m/%d/%Y", ...)` with the formats (chrono
-    /// strftime syntax) a lead writes it in.
-    Datetime(Vec<Spanned<String>>),
+    /// `datetime`, or `datetime("%m/%d/%Y", ..., zone: "Europe/Berlin")`.
+    Datetime {
+        /// The formats (chrono strftime syntax, or `epoch_s` / `epoch_ms`)
+        /// a lead writes it in.
+        formats: Vec<Spanned<String>>,
+        /// The zone its times without an offset are in.
+        zone: Option<Spanned<String>>,
+    },
     /// `list<T>`
     List(Box<TypeExpr>),
     /// `{ a: T, ... }`

@@ -121,17 +121,16 @@ impl Lower {
                 TypeExprKind::List(Box::new(self.type_expr(elem)?))
             }
             Rule::record_type => TypeExprKind::Record(self.fields(ty)?),
-            Rule::datetime_type => TypeExprKind::Datetime(
-                ty.into_inner()
-                    .map(|f| self.string(f))
-                    .collect::<Result<_>>()?,
-            ),
+            Rule::datetime_type => self.datetime_type(ty)?,
             _ => match ty.as_str() {
                 "string" => TypeExprKind::String,
                 "int" => TypeExprKind::Int,
                 "number" => TypeExprKind::Number,
                 "bool" => TypeExprKind::Bool,
-                "datetime" => TypeExprKind::Datetime(Vec::new()),
+                "datetime" => TypeExprKind::Datetime {
+                    formats: Vec::new(),
+                    zone: None,
+                },
                 other => TypeExprKind::Unknown(other.to_string()),
             },
         };
@@ -140,6 +139,20 @@ impl Lower {
             optional,
             span,
         })
+    }
+
+    /// `datetime("fmt", ..., zone: "Europe/Berlin")`.
+    fn datetime_type(&self, pair: Pair<Rule>) -> Result<TypeExprKind> {
+        let (mut formats, mut zone) = (Vec::new(), None);
+        for arg in pair.into_inner() {
+            match arg.as_rule() {
+                Rule::datetime_zone => {
+                    zone = Some(self.string(arg.into_inner().next().expect("zone name"))?)
+                }
+                _ => formats.push(self.string(arg)?),
+            }
+        }
+        Ok(TypeExprKind::Datetime { formats, zone })
     }
 
     fn let_item(&self, pair: Pair<Rule>) -> Result<Let> {

@@ -39,6 +39,7 @@ fn results(tests: &str) -> (Suite, Vec<CaseResult>) {
     let config = RunConfig {
         filter: None,
         default_as_of: parse_time("2026-01-01").unwrap(),
+        zone: None,
     };
     let cases = run(&suite, &program, &reader, &config);
     (suite, cases)
@@ -107,6 +108,7 @@ fn the_filter_selects_tests_by_name_and_as_of_sets_the_clock() {
     let config = RunConfig {
         filter: Some("new".into()),
         default_as_of: parse_time("2026-01-01").unwrap(),
+        zone: None,
     };
     let names: Vec<_> = run(&suite, &program, &reader, &config)
         .into_iter()
