@@ -142,6 +142,8 @@ struct Checker<'a> {
     broken_lets: HashSet<String>,
     /// Each `let`'s name and the names its value reads.
     let_reads: HashMap<String, Vec<String>>,
+    /// The `score` keyword of the first `score max N min N` item.
+    limits_at: Option<Span>,
 }
 
 impl<'a> Checker<'a> {
@@ -167,6 +169,7 @@ impl<'a> Checker<'a> {
             lints: Vec::new(),
             broken_lets: HashSet::new(),
             let_reads: HashMap::new(),
+            limits_at: None,
         }
     }
 

@@ -94,11 +94,12 @@ pub enum Bound {
     Min,
 }
 
-/// A clamp that changed a group's total.
+/// A clamp that changed a group's total or the score.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cap {
-    /// Index into [`Ruleset::groups`].
-    pub group: usize,
+    /// Index into [`Ruleset::groups`]; `None` for the score's own limits
+    /// (`score max N min N`).
+    pub group: Option<usize>,
     /// Which bound applied.
     pub bound: Bound,
     /// The bound's value (`60` for `max 60`).
@@ -401,30 +402,13 @@ impl Program {
         out.caps.clear();
         let mut total = 0.0;
         for (g, def) in self.rules.groups.iter().enumerate() {
-            let sum = out.groups[g];
-            let mut t = sum;
-            if let Some(max) = def.max.filter(|&m| t > m) {
-                out.caps.push(Cap {
-                    group: g,
-                    bound: Bound::Max,
-                    limit: max,
-                    points: points::add(max, -t),
-                });
-                t = max;
-            }
-            if let Some(min) = def.min.filter(|&m| t < m) {
-                out.caps.push(Cap {
-                    group: g,
-                    bound: Bound::Min,
-                    limit: min,
-                    points: points::add(min, -t),
-                });
-                t = min;
-            }
+            let t = clamp(out.groups[g], def.max, def.min, Some(g), &mut out.caps);
             out.groups[g] = t;
             total = points::add(total, t);
         }
-        out.score = points::add(out.score, total);
+        let score = points::add(out.score, total);
+        let (max, min) = (self.rules.score_max, self.rules.score_min);
+        out.score = clamp(score, max, min, None, &mut out.caps);
     }
 
     /// The reasons behind an outcome of this program: each rule that gave
@@ -488,6 +472,35 @@ pub fn id_as_written(id: serde_json::Value, text: &[u8], path: &[String]) -> ser
         Some(written) if written != n.to_string() => serde_json::Value::from(written),
         _ => id,
     }
+}
+
+/// `sum` held to at most `max`, then at least `min`; each bound that changed
+/// it is recorded in `caps`.
+fn clamp(
+    sum: f64,
+    max: Option<f64>,
+    min: Option<f64>,
+    group: Option<usize>,
+    caps: &mut Vec<Cap>,
+) -> f64 {
+    let mut t = sum;
+    for (bound, limit) in [(Bound::Max, max), (Bound::Min, min)] {
+        let Some(limit) = limit else { continue };
+        let beyond = match bound {
+            Bound::Max => t > limit,
+            Bound::Min => t < limit,
+        };
+        if beyond {
+            caps.push(Cap {
+                group,
+                bound,
+                limit,
+                points: points::add(limit, -t),
+            });
+            t = limit;
+        }
+    }
+    t
 }
 
 /// Finite points can still add up past the f64 range (two rules of 1e308):

@@ -135,6 +135,15 @@ impl Printer<'_> {
                 self.leaf(i.span, &text);
             }
             Item::Test(t) => self.test_block(t),
+            Item::Limits(l) => {
+                let mut text = "score".to_string();
+                for (word, n) in [("max", &l.max), ("min", &l.min)] {
+                    if let Some(n) = n {
+                        text += &format!(" {word} {}", self.snippet(n.span));
+                    }
+                }
+                self.leaf(l.span, &text);
+            }
         }
     }
 

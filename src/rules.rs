@@ -34,6 +34,10 @@ pub struct Ruleset {
     /// `--timezone`: the zone of local times in datetime fields that declare
     /// none (set by [`Ruleset::in_zone`]; `None`: such times are UTC).
     pub zone: Option<jiff::tz::TimeZone>,
+    /// `score max N`: upper limit of the total, applied after the groups'.
+    pub score_max: Option<f64>,
+    /// `score min N`: lower limit of the total.
+    pub score_min: Option<f64>,
 }
 
 /// One output column after `id` and `score`.

@@ -121,9 +121,10 @@ fn the_one_line_form_ignores_layout() {
 }
 
 #[test]
-fn decay_and_calendar_durations() {
+fn score_limits_decay_and_calendar_durations() {
     let after = snapshot("time", "tests/data/fmt/time.rules");
-    let want = "add sum(events where type == \"email_open\", 10 * decay(at, half_life: 30 days)) up to 20 as \"opens\"\n\
+    let want = "score max 100 min 0\n\
+                add sum(events where type == \"email_open\", 10 * decay(at, half_life: 30 days)) up to 20 as \"opens\"\n\
                 add sum(events, 10 * decay(at, 50% per month)) as \"forms\"\n\
                 add sum(events, 10 * decay(at, 20% per 3 months)) as \"quarterly\"\n\
                 add 9 * decay(created_at, lifespan: 90 days)\n\

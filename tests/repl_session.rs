@@ -409,3 +409,16 @@ fn decay_evaluates_and_has_a_type() {
         .text;
     assert!(out.contains("datetime"), "{out}");
 }
+
+#[test]
+fn score_limits_typed_in_the_session_hold_the_score() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    s.load_leads(LEADS);
+    s.eval_line(":lead 1");
+    let before = s.eval_line(":score").text;
+    let out = s.eval_line("score max 5").text;
+    let after = s.eval_line(":score").text;
+    assert_eq!(before.trim(), "score 66  tier hot");
+    assert!(out.contains("score 66 → 5, tier hot → cold"), "{out}");
+    assert_eq!(after.trim(), "score 5  tier cold");
+}

@@ -265,7 +265,7 @@ fn group_max_clamps_after_summing_and_is_recorded() {
     assert_eq!(
         o.caps,
         vec![Cap {
-            group: 0,
+            group: Some(0),
             bound: Bound::Max,
             limit: 60.0,
             points: -20.0
@@ -285,7 +285,7 @@ fn group_min_clamps_and_is_recorded() {
     assert_eq!(
         o.caps,
         vec![Cap {
-            group: 1,
+            group: Some(1),
             bound: Bound::Min,
             limit: -10.0,
             points: 20.0
@@ -860,4 +860,81 @@ fn within_months_counts_calendar_months() {
         "t within 12 months",
         r#"{"t":"2025-11-01T00:00:00Z"}"#
     ));
+}
+
+// ---- total limits ----
+
+const LIMITED: &str = r#"score max 100 min 0
+group fit max 60 {
+  when a add 50 as "a"
+  when b add 30 as "b"
+}
+group engagement max 50 {
+  when c add 40 as "c"
+}
+when d add 25 as "d"
+when e subtract 200 as "e"
+label tier {
+  top when score == 100
+  other otherwise
+}
+"#;
+
+#[test]
+fn score_max_applies_after_the_group_caps() {
+    // fit 80 -> 60, engagement 40, d 25: 125 -> max 100 (-25).
+    let o = outcome(LIMITED, r#"{"a":true,"b":true,"c":true,"d":true}"#);
+    assert_eq!(o.groups, vec![60.0, 40.0]);
+    assert_eq!(o.score, 100.0);
+    assert_eq!(
+        o.caps,
+        vec![
+            Cap {
+                group: Some(0),
+                bound: Bound::Max,
+                limit: 60.0,
+                points: -20.0
+            },
+            Cap {
+                group: None,
+                bound: Bound::Max,
+                limit: 100.0,
+                points: -25.0
+            }
+        ]
+    );
+    // Labels read the limited score.
+    assert_eq!(o.labels, vec![Some(0)]);
+    let rec = record(LIMITED, r#"{"a":true,"b":true,"c":true,"d":true}"#, true);
+    assert!(
+        rec.ends_with(r#"{"rule":"max 60","group":"fit","points":-20},{"rule":"score max 100","group":null,"points":-25}]}
+"#),
+        "{rec}"
+    );
+    let prog = program(LIMITED);
+    let sum: f64 = prog.reasons(&o).iter().map(|r| r.points).sum();
+    assert_eq!(sum, 100.0);
+}
+
+#[test]
+fn score_min_raises_and_boundaries_change_nothing() {
+    // a 50, e -200: -150 -> min 0 (+150).
+    let o = outcome(LIMITED, r#"{"a":true,"e":true}"#);
+    assert_eq!(o.score, 0.0);
+    assert_eq!(o.caps.len(), 1);
+    assert_eq!((o.caps[0].group, o.caps[0].points), (None, 150.0));
+    // Exactly 100 (fit 60 capped, engagement 40): the score limit changes nothing.
+    let o = outcome(LIMITED, r#"{"a":true,"b":true,"c":true}"#);
+    assert_eq!(o.score, 100.0);
+    assert!(o.caps.iter().all(|c| c.group.is_some()), "{:?}", o.caps);
+    // Exactly 0: nothing recorded.
+    let o = outcome(LIMITED, r#"{}"#);
+    assert_eq!((o.score, o.caps.len()), (0.0, 0));
+}
+
+#[test]
+fn a_score_with_only_a_max_lets_a_negative_total_through() {
+    let rules = "score max 10\nwhen a subtract 30";
+    assert_eq!(score(rules, r#"{"a":true}"#), -30.0);
+    assert_eq!(score("score min 5\nwhen a add 30", r#"{"a":true}"#), 30.0);
 }

@@ -127,7 +127,7 @@ fn two_significant(x: f64) -> f64 {
 /// per-event rule's amount is its points per unit times the uncapped count,
 /// held under the cap the file gets ([`scaled_cap`]); each rule's points are
 /// rounded to whole millionths and added up exactly, group caps applied
-/// ([`crate::eval::points`]). So the holdout AUC reported is the one the
+/// ([`crate::eval::points`]), then the score's own limits. So the holdout AUC reported is the one the
 /// written file gets, ties included.
 pub fn rescore(rules: &Ruleset, sample: &Sample, i: usize, points: &[f64]) -> f64 {
     let mut groups = vec![0.0; rules.groups.len()];
@@ -155,7 +155,9 @@ pub fn rescore(rules: &Ruleset, sample: &Sample, i: usize, points: &[f64]) -> f6
         }
         total = points::add(total, t);
     }
-    points::add(score, total)
+    let score = points::add(score, total);
+    let score = rules.score_max.map_or(score, |m| score.min(m));
+    rules.score_min.map_or(score, |m| score.max(m))
 }
 
 /// One rule's points in the suggested file for a lead whose feature value

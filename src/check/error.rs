@@ -245,6 +245,8 @@ pub enum Problem {
         max_span: Span,
         /// The `max`.
         max: f64,
+        /// The limits of the score (`score min N max N`), not of a group.
+        score: bool,
     },
     /// A length of time or a decay rate that cannot work, e.g.
     /// `decay(at, half_life: 1 month)` or `within 1.5 months`.
@@ -417,6 +419,8 @@ pub enum NameKind {
     Field,
     /// The `schema` block itself.
     Schema,
+    /// The `score max N min N` limits.
+    Limits,
 }
 
 impl Problem {

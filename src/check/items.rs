@@ -4,7 +4,7 @@
 use super::error::{NameKind, Problem, Role};
 use super::Checker;
 use crate::rules::{ArmDef, GroupDef, LabelDef, LetDef, Output, RuleDef, Ruleset, Type};
-use crate::syntax::ast::{Group, Item, LabelBlock, Let, Rule, Span};
+use crate::syntax::ast::{Group, Item, LabelBlock, Let, Limits, Rule, Span, Spanned};
 use std::collections::HashMap;
 
 /// Checks every item and builds the ruleset (errors or not; the caller drops it on errors).
@@ -20,6 +20,8 @@ pub(super) fn build(c: &mut Checker, items: &[Item]) -> Option<Ruleset> {
         labels: Vec::new(),
         outputs: Vec::new(),
         zone: None,
+        score_max: None,
+        score_min: None,
     };
     for item in items {
         c.item(item, &mut rs);
@@ -90,7 +92,11 @@ impl Checker<'_> {
                     self.labels.entry(l.name.node.clone()).or_insert(info);
                     labels += 1;
                 }
-                Item::Schema(_) | Item::Rule(_) | Item::Include(_) | Item::Test(_) => {}
+                Item::Schema(_)
+                | Item::Rule(_)
+                | Item::Include(_)
+                | Item::Test(_)
+                | Item::Limits(_) => {}
             }
         }
     }
@@ -109,7 +115,47 @@ impl Checker<'_> {
                 rs.outputs.push(Output::Label(rs.labels.len()));
                 rs.labels.push(l);
             }
+            Item::Limits(l) => self.limits(l, rs),
             Item::Schema(_) | Item::Include(_) | Item::Test(_) => {}
+        }
+    }
+
+    /// `score max N min N`; a second one is a duplicate.
+    fn limits(&mut self, l: &Limits, rs: &mut Ruleset) {
+        self.min_above_max(&l.min, &l.max, true);
+        let head = keyword(l.span, "score");
+        if let Some(first) = self.limits_at.replace(head) {
+            self.report(Problem::DuplicateName {
+                span: head,
+                name: "score".to_string(),
+                kind: NameKind::Limits,
+                first,
+                first_kind: NameKind::Limits,
+            });
+            return;
+        }
+        rs.score_max = l.max.as_ref().map(|m| m.node);
+        rs.score_min = l.min.as_ref().map(|m| m.node);
+    }
+
+    /// A `min` above the `max` of a group or the score.
+    fn min_above_max(
+        &mut self,
+        min: &Option<Spanned<f64>>,
+        max: &Option<Spanned<f64>>,
+        score: bool,
+    ) {
+        if let (Some(min), Some(max)) = (min, max) {
+            if min.node > max.node {
+                let (span, min, max_span, max) = (min.span, min.node, max.span, max.node);
+                self.report(Problem::MinAboveMax {
+                    span,
+                    min,
+                    max_span,
+                    max,
+                    score,
+                });
+            }
         }
     }
 
@@ -164,17 +210,7 @@ impl Checker<'_> {
     }
 
     fn group(&mut self, g: &Group, rs: &mut Ruleset) {
-        if let (Some(min), Some(max)) = (&g.min, &g.max) {
-            if min.node > max.node {
-                let (span, min, max_span, max) = (min.span, min.node, max.span, max.node);
-                self.report(Problem::MinAboveMax {
-                    span,
-                    min,
-                    max_span,
-                    max,
-                });
-            }
-        }
+        self.min_above_max(&g.min, &g.max, false);
         let index = rs.groups.len();
         for r in &g.rules {
             let r = self.rule(r, Some(index));

@@ -177,7 +177,11 @@ fn title(id: &Value, at: Option<&str>) -> String {
 
 /// `  score 87  tier hot  grade A`: the score and each label.
 fn headline(rules: &Ruleset, outcome: &Outcome) -> String {
-    let mut line = format!("  score {}", format_number(outcome.score));
+    let mut line = format!(
+        "  score {}{}",
+        format_number(outcome.score),
+        cap_note(outcome, None, outcome.score)
+    );
     for (name, value) in outcome.label_values(rules) {
         let _ = write!(line, "  {name} {}", quoted_if_spaced(value.unwrap_or("-")));
     }
@@ -204,7 +208,7 @@ fn breakdown(rules: &Ruleset, outcome: &Outcome) -> String {
             "  {} {}{}",
             group.name,
             format_number(total),
-            cap_note(outcome, g, total)
+            cap_note(outcome, Some(g), total)
         );
         text.push_str(&fired_lines(rules, outcome, Some(g), width));
     }
@@ -227,8 +231,9 @@ fn breakdown(rules: &Ruleset, outcome: &Outcome) -> String {
     text
 }
 
-/// ` (max 60, capped from 75)` when a bound changed group `g`'s total.
-fn cap_note(outcome: &Outcome, g: usize, total: f64) -> String {
+/// ` (max 60, capped from 75)` when a bound changed group `g`'s total (`None`:
+/// the score's).
+fn cap_note(outcome: &Outcome, g: Option<usize>, total: f64) -> String {
     let Some(cap) = outcome.caps.iter().find(|c| c.group == g) else {
         return String::new();
     };

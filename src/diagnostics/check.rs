@@ -207,14 +207,14 @@ impl ToDiagnostic for Problem {
             format!("{} is not above 0", num(*value)),
         )
         .with_help("`up to N` caps what the rule gives at N points; use a positive N, or remove `up to`"),
-        Problem::MinAboveMax { span, min, max_span, max } => Diagnostic::error(
+        Problem::MinAboveMax { span, min, max_span, max, score } => Diagnostic::error(
             "leadscore::bad_limit",
-            "the group's `min` is above its `max`",
+            if *score { "the score's `min` is above its `max`" } else { "the group's `min` is above its `max`" },
             *span,
             format!("min {}", num(*min)),
         )
         .with_note(*max_span, format!("max {}", num(*max)))
-        .with_help("the group total is clamped to the range [min, max]; make `min` no greater than `max`"),
+        .with_help(if *score { "the score is clamped to the range [min, max]; make `min` no greater than `max`" } else { "the group total is clamped to the range [min, max]; make `min` no greater than `max`" }),
         Problem::BadTime { span, fault } => bad_time(*span, *fault),
         };
         if self.is_warning() {
@@ -559,6 +559,10 @@ fn duplicate_name(
             "more than one `schema` block".to_string(),
             "merge the fields into one `schema` block",
         ),
+        (NameKind::Limits, _) => (
+            "more than one `score` limits line".to_string(),
+            "keep one line, e.g. `score max 100 min 0`",
+        ),
         (NameKind::Field, _) => (
             format!("the field `{name}` is declared twice"),
             "remove one of the declarations",
@@ -593,6 +597,7 @@ fn kind_word(k: NameKind) -> &'static str {
         NameKind::Label => "label",
         NameKind::Field => "field",
         NameKind::Schema => "schema",
+        NameKind::Limits => "score limits",
     }
 }
 

@@ -26,6 +26,8 @@ pub(crate) struct Texts {
     columns: Vec<(String, Output, Vec<String>)>,
     /// Per group: `max N` and `min N` labels of its clamps.
     pub caps: Vec<(String, String)>,
+    /// `score max N` and `score min N`, the labels of the score's clamps.
+    pub score_caps: (String, String),
 }
 
 impl Texts {
@@ -47,19 +49,25 @@ impl Texts {
                 (format!(",{}:", json_str(name)), o, values)
             })
             .collect();
+        let label = |word: &str, n: Option<f64>| {
+            let mut s = format!("{word} ");
+            push_num(&mut s, n.unwrap_or(0.0));
+            s
+        };
         let caps = rules
             .groups
             .iter()
-            .map(|g| {
-                let label = |word: &str, n: Option<f64>| {
-                    let mut s = format!("{word} ");
-                    push_num(&mut s, n.unwrap_or(0.0));
-                    s
-                };
-                (label("max", g.max), label("min", g.min))
-            })
+            .map(|g| (label("max", g.max), label("min", g.min)))
             .collect();
-        Texts { columns, caps }
+        let score_caps = (
+            label("score max", rules.score_max),
+            label("score min", rules.score_min),
+        );
+        Texts {
+            columns,
+            caps,
+            score_caps,
+        }
     }
 }
 
@@ -91,7 +99,8 @@ pub fn push_num(out: &mut String, x: f64) {
     }
 }
 
-/// The reasons behind `outcome`, in rule order, then clamps in group order.
+/// The reasons behind `outcome`, in rule order, then clamps in group order,
+/// then the score's own clamp (`score max 100`, with a null group).
 pub(crate) fn reasons<'a>(
     rules: &'a Ruleset,
     texts: &'a Texts,
@@ -110,11 +119,11 @@ pub(crate) fn reasons<'a>(
         })
         .collect();
     out.extend(outcome.caps.iter().map(|c| {
-        let (max, min) = &texts.caps[c.group];
+        let (max, min) = c.group.map_or(&texts.score_caps, |g| &texts.caps[g]);
         let rule = if c.bound == Bound::Max { max } else { min };
         Reason {
             rule,
-            group: Some(group(c.group)),
+            group: c.group.map(group),
             points: c.points,
         }
     }));

@@ -56,7 +56,8 @@ pub const COMMANDS: [(&str, &str, &str); 15] = [
     (":q", "", "leave"),
 ];
 
-/// Words that start an item; anything else that is not a command is an expression.
+/// Words that start an item (and `score max`/`score min`); anything else
+/// that is not a command is an expression.
 const ITEM_WORDS: [&str; 9] = [
     "when", "add", "subtract", "let", "group", "label", "schema", "include", "test",
 ];
@@ -120,7 +121,9 @@ pub fn parse(line: &str) -> Result<Line<'_>, String> {
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .next()
         .unwrap_or("");
-    if ITEM_WORDS.contains(&first) {
+    let mut words = text.split_whitespace();
+    let limits = words.next() == Some("score") && matches!(words.next(), Some("max" | "min"));
+    if ITEM_WORDS.contains(&first) || limits {
         Ok(Line::Item(text))
     } else {
         Ok(Line::Expr(text))

@@ -87,6 +87,20 @@ pub enum Item {
     Include(Include),
     /// `test "name" { ... }`: a test of the rules, never a rule itself.
     Test(TestBlock),
+    /// `score [max N] [min N]`: limits of the total score.
+    Limits(Limits),
+}
+
+/// `score max 100 min 0`: the total is held between these, after the group
+/// limits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limits {
+    /// `max N`.
+    pub max: Option<Spanned<f64>>,
+    /// `min N`.
+    pub min: Option<Spanned<f64>>,
+    /// The whole item.
+    pub span: Span,
 }
 
 /// `schema { field: type ... }`: the declared shape of a lead.

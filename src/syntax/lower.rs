@@ -63,6 +63,7 @@ impl Lower {
             Rule::label_block => Item::Label(self.label_block(pair)?),
             Rule::include => Item::Include(self.include(pair)?),
             Rule::test_block => Item::Test(self.test_block(pair)?),
+            Rule::score_limits => Item::Limits(self.limits(pair)?),
             Rule::rule => Item::Rule(self.rule(pair)?),
             r => unreachable!("not an item: {r:?}"),
         })
@@ -220,7 +221,7 @@ impl Lower {
         };
         for part in inner {
             match part.as_rule() {
-                Rule::group_bound => self.group_bound(part, &mut group)?,
+                Rule::group_bound => self.bound(part, &mut group.max, &mut group.min)?,
                 Rule::rule => group.rules.push(self.rule(part)?),
                 r => unreachable!("not part of a group: {r:?}"),
             }
@@ -228,13 +229,29 @@ impl Lower {
         Ok(group)
     }
 
-    fn group_bound(&self, pair: Pair<Rule>, group: &mut Group) -> Result<()> {
+    /// `score max N min N`.
+    fn limits(&self, pair: Pair<Rule>) -> Result<Limits> {
+        let span = self.span(&pair);
+        let (mut max, mut min) = (None, None);
+        for part in pair.into_inner().skip(1) {
+            self.bound(part, &mut max, &mut min)?;
+        }
+        Ok(Limits { max, min, span })
+    }
+
+    /// `max N` or `min N` into its place (a repeated bound: the last wins).
+    fn bound(
+        &self,
+        pair: Pair<Rule>,
+        max: &mut Option<Spanned<f64>>,
+        min: &mut Option<Spanned<f64>>,
+    ) -> Result<()> {
         let is_max = pair.clone().into_inner().next().map(|p| p.as_rule()) == Some(Rule::kw_max);
         let n = self.number_of(pair)?;
         if is_max {
-            group.max = Some(n);
+            *max = Some(n);
         } else {
-            group.min = Some(n);
+            *min = Some(n);
         }
         Ok(())
     }
