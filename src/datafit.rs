@@ -56,6 +56,14 @@ pub enum Finding {
         /// The closest field the rules read that no column supplies.
         suggestion: Option<String>,
     },
+    /// A key of a test block's lead that no rule reads, close to a field
+    /// the rules read that the lead does not have (a likely typo).
+    UnreadKey {
+        /// The key's dotted path in the lead.
+        key: String,
+        /// The field the rules read that it is close to.
+        suggestion: String,
+    },
     /// No lead had the `--id` field.
     NoId {
         /// The `--id` path, dotted.
@@ -96,6 +104,99 @@ pub fn report(program: &Program, census: &Census, facts: &RunFacts) -> Vec<Findi
         });
     }
     out
+}
+
+/// What a finding is about, when a command scores with more than one
+/// ruleset or lead set.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scope {
+    /// The run: `score`'s leads, or `diff`'s leads under the new rules.
+    Run,
+    /// `diff`'s leads under the old rules (a finding the new rules do not share).
+    OldRules,
+    /// The lead of one `test` block.
+    Test {
+        /// The test's name.
+        name: String,
+        /// Where the test is (`file:line`).
+        at: String,
+    },
+}
+
+/// A finding with what it is about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scoped {
+    /// The run, the old rules, or a test.
+    pub scope: Scope,
+    /// The finding.
+    pub finding: Finding,
+}
+
+/// `findings`, all about `scope`.
+pub fn scoped(findings: Vec<Finding>, scope: &Scope) -> Vec<Scoped> {
+    findings
+        .into_iter()
+        .map(|finding| Scoped {
+            scope: scope.clone(),
+            finding,
+        })
+        .collect()
+}
+
+/// The findings of `diff`: those of the new rules, then those of the old
+/// rules that the new rules do not share (each version counted its own
+/// census over the same leads).
+pub fn diff_report(
+    (old, old_census): (&Program, &Census),
+    (new, new_census): (&Program, &Census),
+    facts: &RunFacts,
+) -> Vec<Scoped> {
+    let found = report(new, new_census, facts);
+    let only_old: Vec<Finding> = report(old, old_census, facts)
+        .into_iter()
+        .filter(|f| !found.contains(f))
+        .collect();
+    let mut out = scoped(found, &Scope::Run);
+    out.extend(scoped(only_old, &Scope::OldRules));
+    out
+}
+
+/// The findings for the lead of one test block, counted alone in `census`.
+/// A test's lead is written to lack fields, so a missing field is not a
+/// finding; what is: a field of the wrong type (the tests on it were false,
+/// so the test checks something other than it seems to) and a key the rules
+/// do not read that is a typo away from a field the lead lacks (`titel` for
+/// `title`). Keys are the dotted paths of the lead's values (`company.sise`).
+pub fn test_lead(program: &Program, census: &Census, lead: &serde_json::Value) -> Vec<Finding> {
+    let mut out = wrong_types(program.fields(), census);
+    let mut keys = Vec::new();
+    leaf_keys(lead, "", &mut keys);
+    let fit = header_fit(program.fields(), &keys, &[]);
+    out.extend(fit.unread.into_iter().filter_map(|s| {
+        Some(Finding::UnreadKey {
+            key: s.name,
+            suggestion: s.suggestion?,
+        })
+    }));
+    out
+}
+
+/// The dotted paths of the values of `v` that are not objects (`company.size`,
+/// `events`), below `prefix`.
+fn leaf_keys(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+    match v.as_object() {
+        Some(map) if prefix.is_empty() || !map.is_empty() => {
+            for (k, child) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                leaf_keys(child, &path, out);
+            }
+        }
+        _ => out.push(prefix.to_string()),
+    }
 }
 
 /// A name with the closest name on the other side, if one is close.
@@ -223,7 +324,10 @@ fn covered(found: &[Finding], name: &str, missing: u64) -> bool {
         Finding::Missing {
             field, missing: m, ..
         } => *m == missing && is_below(name, field),
-        Finding::WrongType { .. } | Finding::UnreadColumn { .. } | Finding::NoId { .. } => false,
+        Finding::WrongType { .. }
+        | Finding::UnreadColumn { .. }
+        | Finding::UnreadKey { .. }
+        | Finding::NoId { .. } => false,
     })
 }
 
@@ -334,6 +438,30 @@ mod tests {
             }
         );
         assert_eq!(found.len(), 4);
+    }
+
+    #[test]
+    fn a_test_lead_reports_wrong_types_and_typo_keys_but_not_missing_fields() {
+        let p = program(RULES);
+        let lead = json!({"id": "t", "jobtitel": "VP", "company": {"sise": 3}, "name": "Ann"});
+        let c = census(&p, std::slice::from_ref(&lead));
+        let found = test_lead(&p, &c, &lead);
+        let key = |k: &str, s: &str| Finding::UnreadKey {
+            key: k.into(),
+            suggestion: s.into(),
+        };
+        assert_eq!(
+            found,
+            [
+                key("jobtitel", "jobtitle"),
+                key("company.sise", "company.size")
+            ]
+        );
+        let lead = json!({"jobtitle": 7, "company": {}});
+        let c = census(&p, std::slice::from_ref(&lead));
+        let found = test_lead(&p, &c, &lead);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(matches!(&found[0], Finding::WrongType { field, .. } if field == "jobtitle"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 pub mod render;
 
-use crate::eval::{EvalOptions, Outcome, Program};
+use crate::eval::{Census, EvalOptions, Outcome, Program};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -43,6 +43,9 @@ pub struct Report {
     pub rules: Vec<RuleFires>,
     /// The leads that moved most, largest change first.
     pub sample: Vec<Moved>,
+    /// Per version (old, new): how the leads met the fields its rules read,
+    /// for the run report of [`crate::datafit::diff_report`].
+    pub census: (Census, Census),
 }
 
 /// The transition matrix of one label.
@@ -105,9 +108,10 @@ pub fn compare(
     let mut acc = Acc::new(old, new);
     for (id, lead) in leads {
         acc.report.leads += 1;
+        let (census_old, census_new) = &mut acc.report.census;
         match (
-            old.score(&lead, &config.eval),
-            new.score(&lead, &config.eval),
+            old.score_counted(&lead, &config.eval, census_old),
+            new.score_counted(&lead, &config.eval, census_new),
         ) {
             (Ok(a), Ok(b)) => acc.add(old, new, id, &a, &b, config.sample),
             _ => acc.report.errors += 1,
@@ -177,6 +181,7 @@ impl Acc {
         let report = Report {
             rules,
             labels,
+            census: (old.census(), new.census()),
             ..Report::default()
         };
         Acc {

@@ -9,6 +9,7 @@
 //! files are read through the caller's [`SourceReader`].
 
 use crate::check::testblocks::{parse_time, value_text};
+use crate::datafit::Finding;
 use crate::eval::{EvalOptions, Outcome, Program};
 use crate::rules::Ruleset;
 use crate::syntax::ast::{
@@ -88,6 +89,10 @@ pub struct CaseResult {
     pub lead: Option<Value>,
     /// The lead's outcome, when it could be scored.
     pub outcome: Option<Outcome>,
+    /// Where the lead and the rules did not meet (see
+    /// [`crate::datafit::test_lead`]): a field of the wrong type, a key
+    /// that is a typo of a field the rules read.
+    pub misfits: Vec<Finding>,
 }
 
 /// A test's verdict.
@@ -159,6 +164,7 @@ fn run_one(
         verdict: Verdict::Passed,
         lead: None,
         outcome: None,
+        misfits: Vec::new(),
     };
     let lead = match lead_of(suite, reader, t) {
         Ok(lead) => lead,
@@ -174,7 +180,11 @@ fn run_one(
     let opts = EvalOptions {
         as_of: as_of.unwrap_or(config.default_as_of),
     };
-    let scored = program.score(&lead, &opts);
+    let mut census = program.census();
+    let scored = program.score_counted(&lead, &opts, &mut census);
+    if scored.is_ok() {
+        case.misfits = crate::datafit::test_lead(program, &census, &lead);
+    }
     case.lead = Some(lead);
     let outcome = match scored {
         Ok(outcome) => outcome,

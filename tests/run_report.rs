@@ -126,6 +126,104 @@ fn an_id_field_that_no_lead_has_is_reported() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// `diff` gives the same report as `score` for the new rules' fields, and
+/// names what only the old rules missed; `--strict` and `--summary-json`
+/// work as for `score`, and `--format json` carries the findings.
+#[test]
+fn diff_reports_a_field_nobody_has_like_score() {
+    let leads = "{\"id\":1,\"title\":\"VP\",\"company\":{\"size\":300},\"revenue\":5}\n\
+                 {\"id\":2,\"title\":\"CEO\",\"company\":{\"size\":\"big\"},\"revenue\":5}\n";
+    let old = RULES.replace("jobtitle", "title");
+    let dir = folder(&[("leads.jsonl", leads), ("old.rules", &old)]);
+    let diff = ["diff", "old.rules", "r.rules", "--leads", "leads.jsonl"];
+    let (out, err, code) = run_in(dir.path(), &diff);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("of 2 leads changed score"), "{out}");
+    let (_, score_err, _) = run_in(dir.path(), &["score", "r.rules", "leads.jsonl"]);
+    let line = "warning: `jobtitle`: missing or null in 2 of 2 leads — rules \"executive title\", \"intern\" never fired\n";
+    assert!(score_err.contains(line), "{score_err}");
+    assert!(err.contains(line), "{err}");
+    let wrong = "warning: `company.size`: not a number in 1 of 2 leads";
+    assert!(err.contains(wrong), "{err}");
+    assert!(
+        !err.contains("old rules: `company.size`"),
+        "shared findings once: {err}"
+    );
+    let mut strict = diff.to_vec();
+    strict.extend(["--strict", "--summary-json", "s.json", "--format", "json"]);
+    let (out, err, code) = run_in(dir.path(), &strict);
+    assert_eq!(code, 4, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["findings"][0]["field"], "jobtitle");
+    let s = summary(dir.path(), "s.json");
+    assert_eq!(s["compared"], 2);
+    assert_eq!(s["findings"], report["findings"]);
+    // Swapped, the field only the old rules read is named as theirs.
+    let (_, err, _) = run_in(
+        dir.path(),
+        &["diff", "r.rules", "old.rules", "--leads", "leads.jsonl"],
+    );
+    assert!(
+        err.contains("warning: with the old rules: `jobtitle`: missing or null in 2 of 2 leads"),
+        "{err}"
+    );
+}
+
+/// `diff` reads a CSV header like `score`: a column no rule reads gets a did-you-mean.
+#[test]
+fn diff_names_csv_columns_no_rule_reads() {
+    let csv = "id,job_title,company.size,revenue\nL1,VP,300,5\nL2,CEO,20,7\n";
+    let dir = folder(&[
+        ("leads.csv", csv),
+        ("new.rules", &RULES.replace("50", "60")),
+    ]);
+    let (_, err, code) = run_in(
+        dir.path(),
+        &[
+            "diff",
+            "r.rules",
+            "new.rules",
+            "--leads",
+            "leads.csv",
+            "--strict",
+        ],
+    );
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("warning: column `job_title` is read by no rule\n  help: did you mean the field `jobtitle` that the rules read?"), "{err}");
+}
+
+/// A test block's lead (inline or `lead from` a file) with a field of the
+/// wrong type, or a key a typo away from a field the rules read, is named
+/// with the test; a field the lead simply lacks is not (tests leave fields
+/// out on purpose). `--strict` exits 4 even though the tests pass.
+#[test]
+fn test_leads_that_do_not_meet_the_rules_are_named() {
+    let rules = format!(
+        "{RULES}\ntest \"from file\" {{\n  lead from \"vp.json\"\n  expect score == 50\n}}\n\
+         test \"typo\" {{\n  lead {{ \"id\": \"t\", \"jobtitel\": \"VP\" }}\n  expect score == 0\n}}\n\
+         test \"lacks fields\" {{\n  lead {{ \"id\": \"u\", \"name\": \"Ann\" }}\n  expect score == 0\n}}\n"
+    );
+    let vp = "{\"id\": \"f\", \"jobtitle\": \"VP\", \"company\": {\"size\": \"big\"}}";
+    let dir = folder(&[("t.rules", &rules), ("vp.json", vp)]);
+    let (out, err, code) = run_in(dir.path(), &["test", "t.rules"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("3 passed, 0 failed"), "{out}");
+    assert!(err.contains("warning: test \"from file\" at t.rules:6: `company.size`: not a number in 1 of 1 leads; the tests on it were false"), "{err}");
+    assert!(err.contains("warning: test \"typo\" at t.rules:10: the lead's `jobtitel` is read by no rule\n  help: did you mean `jobtitle`?"), "{err}");
+    assert!(!err.contains("lacks fields"), "{err}");
+    assert_eq!(err.matches("warning:").count(), 2, "{err}");
+    let (_, err, code) = run_in(
+        dir.path(),
+        &["test", "t.rules", "--strict", "--summary-json", "s.json"],
+    );
+    assert_eq!(code, 4, "{err}");
+    let s = summary(dir.path(), "s.json");
+    assert_eq!(s["passed"], 3);
+    assert_eq!(s["findings"][0]["scope"], "test");
+    assert_eq!(s["findings"][0]["test"], "from file");
+    assert_eq!(s["findings"][1]["kind"], "unread_key");
+}
+
 /// The counts are the same whether lines take the fast path or the
 /// `serde_json::Value` path, on one thread or several, in one chunk or many.
 #[test]

@@ -7,7 +7,9 @@ use super::input::{self, Lead};
 use super::load::{print_diagnostics, summary, unreadable_rules, FsReader};
 use super::progress::Progress;
 use super::score::written_id;
-use super::{note, parse_as_of, InputFormat, Status, Stop};
+use super::{fit, note, parse_as_of, FitArgs, InputFormat, Status, Stop};
+use crate::datafit::{self, RunFacts};
+use crate::diagnostics::datafit as wording;
 use crate::diff::{self, render};
 use crate::eval::{EvalOptions, Program};
 use crate::syntax::{normalize, SourceReader};
@@ -46,6 +48,9 @@ pub struct DiffArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+    /// `--strict` and `--summary-json`, as for `score`.
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 /// How `leadscore diff` prints its report.
@@ -68,7 +73,17 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     let old = program(&args.old, args.timezone.as_ref());
     let new = program(&args.new, args.timezone.as_ref());
     let (old, new) = (old?, new?);
-    let leads = read_leads(args, &new)?;
+    let Read {
+        leads,
+        columns,
+        without_id,
+    } = read_leads(args, &new)?;
+    let facts = RunFacts {
+        columns,
+        id: args.id.split('.').map(str::to_string).collect(),
+        leads: leads.len() as u64,
+        without_id,
+    };
     let config = diff::Config {
         eval: EvalOptions {
             as_of: args.as_of.unwrap_or_else(Utc::now),
@@ -79,14 +94,36 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     let leads = leads.into_iter().inspect(|_| progress.add(1));
     let report = diff::compare(&old, &new, leads, &config);
     progress.finish();
+    let findings = datafit::diff_report((&old, &report.census.0), (&new, &report.census.1), &facts);
     let text = match args.format {
         DiffFormat::Text => render::text(&report),
-        DiffFormat::Json => format!("{:#}\n", render::json(&report)),
+        DiffFormat::Json => {
+            let mut json = render::json(&report);
+            json["findings"] = findings.iter().map(wording::json).collect();
+            format!("{json:#}\n")
+        }
         DiffFormat::Markdown => render::markdown(&report),
     };
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes()).map_err(Stop::write)?;
-    Ok(Status::Success)
+    out.flush().map_err(Stop::write)?;
+    let counts = serde_json::json!({
+        "leads": report.leads,
+        "compared": report.compared,
+        "errors": report.errors,
+        "changed": report.changed,
+    });
+    fit::finish(&findings, counts, &args.fit)
+}
+
+/// The leads of `--leads`, and what the run report needs to know of them.
+struct Read {
+    /// Each readable lead with its id.
+    leads: Vec<(String, Value)>,
+    /// The CSV header row (empty for JSON).
+    columns: Vec<String>,
+    /// Leads without a value at the `--id` path.
+    without_id: u64,
 }
 
 /// Loads one version of the rules: a file, or `REV:path` through `git show`.
@@ -142,13 +179,17 @@ impl SourceReader for GitReader {
 }
 
 /// Every lead of `--leads` with its id; unreadable leads are counted out with a note.
-fn read_leads(args: &DiffArgs, new: &Program) -> Result<Vec<(String, Value)>, Stop> {
+fn read_leads(args: &DiffArgs, new: &Program) -> Result<Read, Stop> {
     let source = input::open(&args.leads).map_err(Stop::Trouble)?;
     let lead_type = &new.ruleset().lead_type;
     let read = input::Reading::new(InputFormat::Auto, lead_type);
-    let leads = input::leads(source, &read).map_err(Stop::Trouble)?;
+    let (leads, columns) = input::leads_with_header(source, &read).map_err(Stop::Trouble)?;
     let path: Vec<String> = args.id.split('.').map(str::to_string).collect();
-    let mut out = Vec::new();
+    let mut out = Read {
+        leads: Vec::new(),
+        columns,
+        without_id: 0,
+    };
     let mut bad = 0u64;
     for (n, lead) in leads.enumerate() {
         let lead: Lead =
@@ -156,7 +197,8 @@ fn read_leads(args: &DiffArgs, new: &Program) -> Result<Vec<(String, Value)>, St
         match lead.value {
             Ok(value) => {
                 let id = written_id(&value, lead.text.as_deref(), &path);
-                out.push((id_text(id, n + 1), value));
+                out.without_id += u64::from(id.is_null());
+                out.leads.push((id_text(id, n + 1), value));
             }
             Err(_) => bad += 1,
         }

@@ -1,9 +1,10 @@
-//! The end of a run that scored leads: the report on where the rules and the
-//! data did not meet (see [`crate::datafit`]) on stderr, optionally a JSON
-//! summary file, and under `--strict` a failing status.
+//! The end of a run that scored leads (`score`, `diff`, `test`): the report
+//! on where the rules and the data did not meet (see [`crate::datafit`]) on
+//! stderr, optionally a JSON summary file, and under `--strict` a failing
+//! status.
 
 use super::{FitArgs, Status, Stop};
-use crate::datafit::{self, RunFacts};
+use crate::datafit::{self, RunFacts, Scope, Scoped};
 use crate::diagnostics::datafit as wording;
 use crate::eval::{Census, Program};
 use serde_json::Value;
@@ -36,18 +37,16 @@ pub fn header_supplies_some(
     Err(Stop::Trouble(format!("{name}: {text}")))
 }
 
+/// The findings of a run that scored with one program.
+pub fn of_run(program: &Program, census: &Census, facts: &RunFacts) -> Vec<Scoped> {
+    datafit::scoped(datafit::report(program, census, facts), &Scope::Run)
+}
+
 /// Prints the report to stderr, writes `--summary-json` (the `counts`
 /// object with a `findings` array added), and says whether `--strict` fails
 /// the run.
-pub fn finish(
-    program: &Program,
-    census: &Census,
-    facts: &RunFacts,
-    mut counts: Value,
-    args: &FitArgs,
-) -> Result<Status, Stop> {
-    let findings = datafit::report(program, census, facts);
-    let mut text = wording::text(&findings);
+pub fn finish(findings: &[Scoped], mut counts: Value, args: &FitArgs) -> Result<Status, Stop> {
+    let mut text = wording::text(findings);
     if args.strict && !findings.is_empty() {
         text.push_str(&wording::strict_failure(findings.len()));
         text.push('\n');

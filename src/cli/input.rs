@@ -304,6 +304,15 @@ pub enum Stream {
     },
 }
 
+/// Like [`leads`], with the header row of a CSV input (empty for JSON).
+pub fn leads_with_header(source: Source, read: &Reading) -> Result<(Leads, Vec<String>), String> {
+    Ok(match stream(source, read)? {
+        Stream::Lines(reader) => (Box::new(JsonLines::new(reader)), Vec::new()),
+        Stream::Leads(leads) => (leads, Vec::new()),
+        Stream::Csv { header, leads } => (leads, header),
+    })
+}
+
 /// Like [`leads`], but JSON Lines come back as their raw text.
 pub fn stream(source: Source, read: &Reading) -> Result<Stream, String> {
     let failed = |e: io::Error| format!("cannot read {}: {e}", source.name);

@@ -107,7 +107,8 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
         "type_mismatches": tally.mismatches,
         "seconds": elapsed.as_secs_f64(),
     });
-    let fit = fit::finish(&program, &tally.census, &facts, counts, &args.fit)?;
+    let findings = fit::of_run(&program, &tally.census, &facts);
+    let fit = fit::finish(&findings, counts, &args.fit)?;
     Ok(tally.status().max(fit))
 }
 

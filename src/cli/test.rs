@@ -9,7 +9,8 @@ use super::explain::explanation;
 use super::load::{print_diagnostics, summary, unreadable_rules, FsReader};
 use super::output::{self, format_number, Scored};
 use super::progress::Progress;
-use super::{note, Status, Stop};
+use super::{fit, note, FitArgs, Status, Stop};
+use crate::datafit::{self, Scope, Scoped};
 use crate::diagnostics::cli::{cannot_read, FileProblem};
 use crate::eval::Program;
 use crate::syntax::SourceReader;
@@ -45,6 +46,10 @@ pub struct TestArgs {
     /// fields that declare no `zone:` (an IANA name like `Europe/Berlin`); default UTC.
     #[arg(long, value_name = "ZONE", value_parser = crate::cli::parse_timezone)]
     pub timezone: Option<jiff::tz::TimeZone>,
+    /// `--strict` (exit 4 when a test's lead does not meet the rules) and
+    /// `--summary-json`, as for `score`.
+    #[command(flatten)]
+    pub fit: FitArgs,
 }
 
 fn parse_percent(text: &str) -> Result<f64, String> {
@@ -95,7 +100,10 @@ pub fn run(args: &TestArgs) -> Result<Status, Stop> {
         write_junit(path, &run.junit)?;
     }
     writeln!(out, "{} passed, {} failed", run.passed, run.failed).map_err(Stop::write)?;
-    Ok(status)
+    out.flush().map_err(Stop::write)?;
+    let counts = serde_json::json!({"passed": run.passed, "failed": run.failed});
+    let fit = fit::finish(&run.findings, counts, &args.fit)?;
+    Ok(status.max(fit))
 }
 
 /// The state of a run across rulesets.
@@ -108,6 +116,8 @@ struct Run {
     /// Per rule (canonical file, offset): its label, location and whether a test fired it.
     rules: BTreeMap<(PathBuf, u32), (String, String, bool)>,
     junit: Vec<junit::SuiteReport>,
+    /// Where the tests' leads and the rules did not meet.
+    findings: Vec<Scoped>,
 }
 
 impl Run {
@@ -119,6 +129,7 @@ impl Run {
             seen: HashSet::new(),
             rules: BTreeMap::new(),
             junit: Vec::new(),
+            findings: Vec::new(),
         }
     }
 
@@ -169,6 +180,12 @@ impl Run {
                 write!(out, "FAIL {location} {}\n{text}\n", quoted(&case.name))
                     .map_err(Stop::write)?;
             }
+            let scope = Scope::Test {
+                name: case.name.clone(),
+                at: location.clone(),
+            };
+            self.findings
+                .extend(datafit::scoped(case.misfits.clone(), &scope));
             let (file, line) = report::place(sources, case);
             report.cases.push(junit::Case {
                 name: case.name.clone(),

@@ -8,16 +8,21 @@
 //! | `missing_field` | a field the rules read is missing or null in most leads (a list element's field: in every element) |
 //! | `wrong_type` | a field held a value of another type than the rules expect (no schema) |
 //! | `unread_column` | a CSV column that no rule reads |
+//! | `unread_key` | a key of a test's lead that no rule reads, a typo away from a field the lead lacks |
 //! | `no_id` | no lead has the `--id` field |
+//!
+//! A finding about `diff`'s old rules starts `with the old rules:`, one about
+//! a test's lead names the test and its place; in JSON they carry
+//! `"scope": "old_rules"` or `"scope": "test"` with `test` and `at`.
 
-use crate::datafit::Finding;
+use crate::datafit::{Finding, Scope, Scoped};
 use serde_json::{json, Value};
 
 /// The report as text for stderr: a line per finding (and help lines).
-pub fn text(findings: &[Finding]) -> String {
+pub fn text(findings: &[Scoped]) -> String {
     let mut out = String::new();
-    for f in findings {
-        out.push_str(&format!("warning: {}\n", message(f)));
+    for Scoped { scope, finding: f } in findings {
+        out.push_str(&format!("warning: {}{}\n", about(scope), message(f)));
         if let Some(help) = help(f) {
             out.push_str(&format!("  help: {help}\n"));
         }
@@ -29,6 +34,15 @@ pub fn text(findings: &[Finding]) -> String {
 pub fn strict_failure(findings: usize) -> String {
     let noun = if findings == 1 { "problem" } else { "problems" };
     format!("error: --strict: {findings} data {noun} above (exit status 4)")
+}
+
+/// What a finding is about, before its sentence: nothing for the run.
+fn about(scope: &Scope) -> String {
+    match scope {
+        Scope::Run => String::new(),
+        Scope::OldRules => "with the old rules: ".into(),
+        Scope::Test { name, at } => format!("test {} at {at}: ", quoted(name)),
+    }
 }
 
 /// One finding in one sentence.
@@ -69,6 +83,9 @@ pub fn message(f: &Finding) -> String {
         Finding::UnreadColumn { column, .. } => {
             format!("column `{column}` is read by no rule")
         }
+        Finding::UnreadKey { key, .. } => {
+            format!("the lead's `{key}` is read by no rule")
+        }
         Finding::NoId { field, leads } => {
             format!("no lead of {leads} has the id field `{field}`; the records' ids are null")
         }
@@ -95,14 +112,18 @@ pub fn help(f: &Finding) -> Option<String> {
         Finding::UnreadColumn {
             suggestion: None, ..
         } => None,
+        Finding::UnreadKey { suggestion, .. } => Some(format!(
+            "did you mean `{suggestion}`? The rules read it and the lead does not have it"
+        )),
         Finding::NoId { .. } => {
             Some("name the field that identifies a lead with --id FIELD".into())
         }
     }
 }
 
-/// A finding as a JSON object: `kind`, the data, and the `message`.
-pub fn json(f: &Finding) -> Value {
+/// A finding as a JSON object: `kind`, the data, the `message`, and its
+/// scope when it is not the run.
+pub fn json(Scoped { scope, finding: f }: &Scoped) -> Value {
     let mut v = match f {
         Finding::Missing {
             field,
@@ -130,9 +151,21 @@ pub fn json(f: &Finding) -> Value {
         Finding::UnreadColumn { column, suggestion } => json!({
             "kind": "unread_column", "column": column, "did_you_mean_field": suggestion,
         }),
+        Finding::UnreadKey { key, suggestion } => json!({
+            "kind": "unread_key", "key": key, "did_you_mean_field": suggestion,
+        }),
         Finding::NoId { field, leads } => json!({"kind": "no_id", "field": field, "leads": leads}),
     };
     v["message"] = Value::from(message(f));
+    match scope {
+        Scope::Run => {}
+        Scope::OldRules => v["scope"] = "old_rules".into(),
+        Scope::Test { name, at } => {
+            v["scope"] = "test".into();
+            v["test"] = name.as_str().into();
+            v["at"] = at.as_str().into();
+        }
+    }
     v
 }
 
@@ -182,7 +215,13 @@ mod tests {
             "`jobtitle`: missing or null in 200 of 200 leads — rules \"executive title\", \"no title\" never fired"
         );
         assert!(help(&f).unwrap().contains("`job_title`"));
-        assert_eq!(json(&f)["kind"], "missing_field");
+        let scoped = Scoped {
+            scope: Scope::OldRules,
+            finding: f,
+        };
+        assert_eq!(json(&scoped)["kind"], "missing_field");
+        assert_eq!(json(&scoped)["scope"], "old_rules");
+        assert!(text(&[scoped]).starts_with("warning: with the old rules: `jobtitle`"));
     }
 
     #[test]
