@@ -422,3 +422,35 @@ fn score_limits_typed_in_the_session_hold_the_score() {
     assert!(out.contains("score 66 → 5, tier hot → cold"), "{out}");
     assert_eq!(after.trim(), "score 5  tier cold");
 }
+
+/// `--timezone` reaches the REPL: a local time in a field without a zone of
+/// its own reads in the session's zone, also after a reload.
+#[test]
+fn the_session_zone_reads_local_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("t.rules");
+    let text = "schema {\n  created: datetime(\"%Y-%m-%d %H:%M\")\n}\nwhen created == 2026-10-28T16:45:00Z add 1\n";
+    fs::write(&rules, text).unwrap();
+    let (mut s, _) = Session::new(SessionConfig {
+        rules: vec![rules.clone()],
+        as_of: as_of(),
+        color: false,
+        zone: Some(jiff::tz::TimeZone::get("Europe/Berlin").unwrap()),
+    });
+    // 28 October 2026 is after the change back to CET (+01:00).
+    s.eval_line(r#":lead {"created": "2026-10-28 17:45"}"#);
+    assert_eq!(
+        s.eval_line("created").text,
+        "2026-10-28T16:45:00Z : datetime\n"
+    );
+    fs::write(
+        &rules,
+        format!("{text}when created == 2026-10-28T17:45:00Z add 2\n"),
+    )
+    .unwrap();
+    assert!(s
+        .eval_line(":reload")
+        .text
+        .ends_with("score 1 (unchanged)\n"));
+    assert_eq!(s.eval_line(":score").text, "score 1\n");
+}

@@ -66,7 +66,7 @@ fn formats(t: &TypeExpr, problems: &mut Vec<Problem>) -> Vec<String> {
 fn fault_span(format: &Spanned<String>, fault: &Fault) -> Span {
     let at = match fault {
         Fault::UnknownDirective { at, .. } | Fault::ZoneName { at } => at,
-        Fault::NoDirective | Fault::Missing(_) | Fault::NoRoundTrip => return format.span,
+        Fault::NoDirective { .. } | Fault::Missing(_) | Fault::NoRoundTrip => return format.span,
     };
     let plain = (format.span.end - format.span.start) as usize == format.node.len() + 2;
     match plain {

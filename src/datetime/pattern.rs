@@ -24,8 +24,11 @@ pub enum Fault {
         /// Where, within the format text.
         at: Range<usize>,
     },
-    /// No `%` directive at all: the text is no format (a typo of `epoch_s`?).
-    NoDirective,
+    /// No `%` directive at all: the text is no format.
+    NoDirective {
+        /// `epoch_s` or `epoch_ms`, when the text is a typo of one.
+        suggestion: Option<&'static str>,
+    },
     /// Text written in the format lacks this part, so it never reads as a
     /// complete datetime.
     Missing(Part),
@@ -60,7 +63,8 @@ pub fn inspect(format: &str) -> Result<(), Fault> {
     }
     let directives = directives(format);
     if directives.is_empty() {
-        return Err(Fault::NoDirective);
+        let suggestion = crate::check::suggest::did_you_mean(format, ["epoch_s", "epoch_ms"]);
+        return Err(Fault::NoDirective { suggestion });
     }
     for at in directives {
         let text = &format[at.clone()];
@@ -203,6 +207,9 @@ mod tests {
             inspect("%d.%m.%Y %H:%M %Z"),
             Err(Fault::ZoneName { at: 15..17 })
         );
-        assert_eq!(inspect("epoch_sec"), Err(Fault::NoDirective));
+        let no_directive = |suggestion| Err(Fault::NoDirective { suggestion });
+        assert_eq!(inspect("epoch_sec"), no_directive(Some("epoch_s")));
+        assert_eq!(inspect("EPOCH_MS"), no_directive(Some("epoch_ms")));
+        assert_eq!(inspect("YYYY-MM-DD"), no_directive(None));
     }
 }

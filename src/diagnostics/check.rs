@@ -255,10 +255,15 @@ fn bad_datetime_format(span: crate::syntax::ast::Span, format: &str, fault: &Fau
              or drop `%Z` from the format (and the text) and declare the zone: `zone: \"Europe/Berlin\"`"
                 .to_string(),
         ),
-        Fault::NoDirective => (
+        Fault::NoDirective { suggestion: Some(s) } => (
             format!("`{format}` is not a datetime format"),
             "no `%` directive",
-            "write the format with directives, e.g. `%m/%d/%Y %H:%M`; Unix times are `epoch_s` or `epoch_ms`"
+            format!("did you mean `{s}`?"),
+        ),
+        Fault::NoDirective { suggestion: None } => (
+            format!("`{format}` is not a datetime format"),
+            "no `%` directive",
+            "write the format with directives, e.g. `%Y-%m-%d` for 2026-10-05; Unix times are `epoch_s` or `epoch_ms`"
                 .to_string(),
         ),
         Fault::Missing(part) => (
