@@ -195,8 +195,8 @@ pub enum DatetimeHint {
     /// No format is declared; these common CRM formats read it (none, one,
     /// or several when the text is ambiguous).
     Accepting(Vec<String>),
-    /// A number in a field without formats: a Unix time needs `epoch_s` or
-    /// `epoch_ms` declared.
+    /// A number in a field without an epoch format: a Unix time needs
+    /// `epoch_s` or `epoch_ms` declared.
     Epoch,
 }
 

@@ -73,6 +73,11 @@ impl Reader {
         epoch(x, unit)
     }
 
+    /// Whether an epoch format is declared, so JSON numbers are read.
+    pub fn reads_numbers(&self) -> bool {
+        self.formats.iter().any(|f| f.unit().is_some())
+    }
+
     fn read_with(&self, s: &str, format: &Format) -> Option<Instant> {
         match format {
             Format::Pattern(p) => self.read_pattern(s, p),

@@ -76,35 +76,38 @@ mod tests {
         local_instant(&lookup(zone).unwrap(), t).unwrap()
     }
 
-    // Europe/Berlin, 2026: CET (+01:00) until Sunday 29 March 02:00 local
-    // (01:00 UTC), then CEST (+02:00) until Sunday 25 October 03:00 local
-    // (01:00 UTC), when 02:00-03:00 local is shown twice.
-    #[test]
-    fn berlin_spring_gap_and_autumn_fold() {
-        let at = |m, d, h, mi| local("Europe/Berlin", 2026, m, d, h, mi);
-        assert_eq!(at(3, 29, 1, 30), utc("2026-03-29T00:30:00Z"));
-        assert_eq!(at(3, 29, 2, 30), utc("2026-03-29T01:30:00Z"), "gap");
-        assert_eq!(at(3, 29, 3, 30), utc("2026-03-29T01:30:00Z"));
-        assert_eq!(at(10, 25, 1, 30), utc("2026-10-24T23:30:00Z"));
-        assert_eq!(at(10, 25, 2, 30), utc("2026-10-25T00:30:00Z"), "fold");
-        assert_eq!(at(10, 25, 3, 30), utc("2026-10-25T02:30:00Z"));
-        assert_eq!(at(1, 15, 12, 0), utc("2026-01-15T11:00:00Z"));
-        assert_eq!(at(7, 15, 12, 0), utc("2026-07-15T10:00:00Z"));
-    }
+    /// Local times around the 2026 changes, and the instants they name.
+    ///
+    /// Europe/Berlin: CET (+01:00) until Sunday 29 March 02:00 local (01:00
+    /// UTC), then CEST (+02:00) until Sunday 25 October 03:00 local (01:00
+    /// UTC), when 02:00-03:00 local is shown twice.
+    /// America/New_York: EST (-05:00) until Sunday 8 March 02:00 local
+    /// (07:00 UTC), then EDT (-04:00) until Sunday 1 November 02:00 local
+    /// (06:00 UTC), when 01:00-02:00 local is shown twice.
+    const AROUND_CHANGES: [(&str, [u32; 4], &str); 15] = [
+        ("Europe/Berlin", [3, 29, 1, 30], "2026-03-29T00:30:00Z"),
+        ("Europe/Berlin", [3, 29, 2, 30], "2026-03-29T01:30:00Z"), // gap
+        ("Europe/Berlin", [3, 29, 3, 30], "2026-03-29T01:30:00Z"),
+        ("Europe/Berlin", [10, 25, 1, 30], "2026-10-24T23:30:00Z"),
+        ("Europe/Berlin", [10, 25, 2, 30], "2026-10-25T00:30:00Z"), // fold
+        ("Europe/Berlin", [10, 25, 3, 30], "2026-10-25T02:30:00Z"),
+        ("Europe/Berlin", [1, 15, 12, 0], "2026-01-15T11:00:00Z"),
+        ("Europe/Berlin", [7, 15, 12, 0], "2026-07-15T10:00:00Z"),
+        ("America/New_York", [3, 8, 1, 30], "2026-03-08T06:30:00Z"),
+        ("America/New_York", [3, 8, 2, 30], "2026-03-08T07:30:00Z"), // gap
+        ("America/New_York", [3, 8, 3, 30], "2026-03-08T07:30:00Z"),
+        ("America/New_York", [11, 1, 0, 30], "2026-11-01T04:30:00Z"),
+        ("America/New_York", [11, 1, 1, 30], "2026-11-01T05:30:00Z"), // fold
+        ("America/New_York", [11, 1, 2, 30], "2026-11-01T07:30:00Z"),
+        ("America/New_York", [7, 1, 12, 0], "2026-07-01T16:00:00Z"),
+    ];
 
-    // America/New_York, 2026: EST (-05:00) until Sunday 8 March 02:00 local
-    // (07:00 UTC), then EDT (-04:00) until Sunday 1 November 02:00 local
-    // (06:00 UTC), when 01:00-02:00 local is shown twice.
     #[test]
-    fn new_york_spring_gap_and_autumn_fold() {
-        let at = |m, d, h, mi| local("America/New_York", 2026, m, d, h, mi);
-        assert_eq!(at(3, 8, 1, 30), utc("2026-03-08T06:30:00Z"));
-        assert_eq!(at(3, 8, 2, 30), utc("2026-03-08T07:30:00Z"), "gap");
-        assert_eq!(at(3, 8, 3, 30), utc("2026-03-08T07:30:00Z"));
-        assert_eq!(at(11, 1, 0, 30), utc("2026-11-01T04:30:00Z"));
-        assert_eq!(at(11, 1, 1, 30), utc("2026-11-01T05:30:00Z"), "fold");
-        assert_eq!(at(11, 1, 2, 30), utc("2026-11-01T07:30:00Z"));
-        assert_eq!(at(7, 1, 12, 0), utc("2026-07-01T16:00:00Z"));
+    fn spring_gaps_and_autumn_folds_in_berlin_and_new_york() {
+        for (zone, [m, d, h, mi], want) in AROUND_CHANGES {
+            let got = local(zone, 2026, m, d, h, mi);
+            assert_eq!(got, utc(want), "{zone} 2026-{m:02}-{d:02} {h:02}:{mi:02}");
+        }
     }
 
     #[test]

@@ -515,7 +515,7 @@ impl Filler<'_> {
         }
         let hint = match (&node.ty, v) {
             (Type::Datetime, Value::String(s)) => Some(datetime_hint(s, &node.formats)),
-            (Type::Datetime, Value::Number(_)) if node.formats.is_empty() => {
+            (Type::Datetime, Value::Number(_)) if !node.datetime.reads_numbers() => {
                 Some(DatetimeHint::Epoch)
             }
             (Type::Datetime, Value::Number(_)) => {
