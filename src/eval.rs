@@ -14,7 +14,9 @@
 //!    a list of `n` elements takes `n` consecutive frames of the slot table.
 //!    Per lead, the JSON is walked once, only along the shape, filling a flat
 //!    table of small `Copy` values: numbers as `f64`, datetimes parsed once
-//!    (a hand-written fast path for `YYYY-MM-DDTHH:MM:SSZ`, chrono otherwise),
+//!    by the field's [`crate::datetime::Reader`] (declared formats, Unix
+//!    times, the field's zone; a hand-written fast path for
+//!    `YYYY-MM-DDTHH:MM:SSZ`, chrono otherwise),
 //!    strings copied into one text buffer with a case-folded copy (Unicode
 //!    full case folding, `value::fold`) made only when the text is not
 //!    already folded. Type checks happen here: with a
