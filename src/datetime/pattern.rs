@@ -50,6 +50,8 @@ pub enum Part {
     Meridiem,
     /// The hour (`%H`), needed with minutes.
     Hour,
+    /// The minutes (`%M`), needed with an hour.
+    Minute,
 }
 
 /// Checks a declared format text (`epoch_s`, `epoch_ms` and `%s` are always
@@ -143,14 +145,21 @@ fn date_part(p: &Parsed) -> Result<(), Fault> {
     Err(Fault::Missing(part))
 }
 
+/// A format with any part of a time must give the whole time (seconds
+/// may be left out), or reading would drop it and give midnight.
 fn time_part(p: &Parsed) -> Result<(), Fault> {
-    if p.hour_mod_12().is_some() && p.hour_div_12().is_none() {
-        return Err(Fault::Missing(Part::Meridiem));
+    let some_time = [p.hour_mod_12(), p.minute(), p.second()]
+        .iter()
+        .any(Option::is_some);
+    if !some_time || p.to_naive_time().is_ok() {
+        return Ok(());
     }
-    if p.minute().is_some() && p.hour_mod_12().is_none() {
-        return Err(Fault::Missing(Part::Hour));
-    }
-    Ok(())
+    let part = match (p.hour_mod_12(), p.hour_div_12(), p.minute()) {
+        (None, _, _) => Part::Hour,
+        (Some(_), None, _) => Part::Meridiem,
+        (Some(_), Some(_), _) => Part::Minute,
+    };
+    Err(Fault::Missing(part))
 }
 
 #[cfg(test)]
@@ -200,6 +209,9 @@ mod tests {
             ("%Y-%m", Day),
             ("%m/%d/%Y %I:%M", Meridiem),
             ("%Y-%m-%d %M", Hour),
+            ("%d/%m/%Y %H", Minute),
+            ("%d/%m/%Y %I %p", Minute),
+            ("%Y-%m-%d %S", Hour),
         ] {
             assert_eq!(inspect(f), Err(Fault::Missing(part)), "{f}");
         }
