@@ -59,6 +59,15 @@ pub fn local_instant(zone: &TimeZone, t: NaiveDateTime) -> Option<Instant> {
     Some(Instant::from_nanos(ts.as_nanosecond()))
 }
 
+/// The wall-clock time `t` shows in `zone` (UTC for `None`): the reverse
+/// of [`local_instant`], for reading the day, hour or weekday of an instant
+/// where the rules run (`Ruleset::zone`, from `--timezone`). `None`
+/// outside the years jiff holds.
+pub fn wall_clock(zone: Option<&TimeZone>, t: Instant) -> Option<civil::DateTime> {
+    let ts = jiff::Timestamp::from_nanosecond(t.nanos()).ok()?;
+    Some(zone.unwrap_or(&TimeZone::UTC).to_datetime(ts))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +117,25 @@ mod tests {
             let got = local(zone, 2026, m, d, h, mi);
             assert_eq!(got, utc(want), "{zone} 2026-{m:02}-{d:02} {h:02}:{mi:02}");
         }
+    }
+
+    #[test]
+    fn wall_clocks_reverse_local_times() {
+        for (zone, [m, d, h, mi], want) in AROUND_CHANGES {
+            let shown = wall_clock(Some(&lookup(zone).unwrap()), utc(want)).unwrap();
+            let gap = matches!((m, d, h), (3, 29, 2) | (3, 8, 2));
+            let hour = if gap { h + 1 } else { h };
+            assert_eq!(
+                shown.to_string(),
+                format!("2026-{m:02}-{d:02}T{hour:02}:{mi:02}:00"),
+                "{zone}"
+            );
+        }
+        let t = utc("2026-10-05T23:30:00Z");
+        assert_eq!(
+            wall_clock(None, t).unwrap().to_string(),
+            "2026-10-05T23:30:00"
+        );
     }
 
     #[test]

@@ -289,7 +289,9 @@ fn missing_help(part: Part) -> &'static str {
             "`%I` is a 12-hour clock: add `%p` for AM/PM, or use `%H` for a 24-hour clock"
         }
         Part::Hour => "it has minutes but no hour: add `%H`",
-        Part::Minute => "it has an hour but no minutes, so the hour would be dropped: add `%M` (`%H:%M`)",
+        Part::Minute => {
+            "it has an hour but no minutes, so the hour would be dropped: add `%M` (`%H:%M`)"
+        }
     }
 }
 
