@@ -378,3 +378,31 @@ fn an_ambiguous_date_without_a_format_names_the_field_and_the_formats() {
     let want = r#"seen: expected datetime, found string \"05/10/2026\"; it is ambiguous: declare which format it is in the schema, one of datetime(\"%m/%d/%Y\", \"%d/%m/%Y\")"#;
     assert!(out.contains(want), "{out}");
 }
+
+/// The bundled HubSpot exports write local times in the portal's zone
+/// (Europe/Berlin in `rules/hubspot.rules`) and the API writes UTC: read as
+/// declared, every contact's create date is the same instant in all three,
+/// on both sides of the change back to CET on 25 October 2026.
+#[test]
+fn the_bundled_exports_agree_on_each_instant() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hubspot = std::fs::read_to_string(root.join("rules/hubspot.rules")).unwrap();
+    let schema_end = hubspot.find("\n}\n").unwrap() + 3;
+    let rules = format!(
+        "{}when created == 2026-10-19T12:03:00Z add 1\nwhen created == 2026-10-28T16:45:00Z add 2\n",
+        &hubspot[..schema_end]
+    );
+    let dir = folder(&[]);
+    std::fs::write(dir.path().join("crm.rules"), rules).unwrap();
+    let crm = root.join("examples/crm");
+    let run = |file: &str| {
+        let path = crm.join(file);
+        let (out, err, status) = score(dir.path(), &[path.to_str().unwrap()]);
+        assert_eq!(status, 0, "{file}: {err}");
+        scores(&out)
+    };
+    let comma = run("hubspot_contacts.csv");
+    assert_eq!(&comma[..4], ["1", "0", "0", "2"], "{comma:?}");
+    assert_eq!(run("hubspot_contacts_eu.csv"), comma);
+    assert_eq!(run("hubspot_contacts.jsonl"), comma);
+}
