@@ -483,6 +483,46 @@ pub enum TExprKind {
     /// `sum(C, EXPR)`: `EXPR` worked out for each element of `C` (in its
     /// scope, as in `Where`) and added up; a missing value counts 0.
     SumEach(Box<TExpr>, Box<TExpr>),
+    /// `count(distinct L)`: how many different present values the list `L`
+    /// holds (text compared ignoring case, as `==` does).
+    CountDistinct(Box<TExpr>),
+    /// `count(distinct EXPR of C)`: how many different present values
+    /// `EXPR` takes over the elements of `C` (in their scope, as in `Where`).
+    CountDistinctOf(Box<TExpr>, Box<TExpr>),
+    /// A part of a datetime, in the evaluation time zone (UTC unless
+    /// `--timezone` gives one); missing when the datetime is.
+    TimePart(TimePart, Box<TExpr>),
+    /// `first(L)` / `last(L)`: the element at that end of the list, by
+    /// position; missing for an empty or missing list.
+    Pick(End, Box<TExpr>),
+    /// `max(L)`/`latest(L)` (`true`) or `min(L)`/`earliest(L)` (`false`):
+    /// the largest or smallest present number or datetime of the list;
+    /// missing when there is none.
+    Extreme(bool, Box<TExpr>),
+}
+
+/// Which end of a list [`TExprKind::Pick`] takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// `first(L)`.
+    First,
+    /// `last(L)`.
+    Last,
+}
+
+/// The parts of a datetime, for [`TExprKind::TimePart`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimePart {
+    /// `day(t)`: the start of its day (midnight), a datetime.
+    Day,
+    /// `week(t)`: the start of its week (Monday midnight, ISO 8601), a datetime.
+    Week,
+    /// `month(t)`: the start of its month (the 1st, midnight), a datetime.
+    Month,
+    /// `weekday(t)`: its day's English name, `Monday` to `Sunday`, a text.
+    Weekday,
+    /// `hour(t)`: its hour, 0 to 23, a number.
+    Hour,
 }
 
 /// How a [`TExprKind::Decay`] weight fades with age.
@@ -544,7 +584,10 @@ macro_rules! children {
                 vec![&$($m)? **x]
             }
             K::WithinMonths(x, _) | K::Decay(x, _) => vec![&$($m)? **x],
-            K::SumEach(a, b) => vec![&$($m)? **a, &$($m)? **b],
+            K::SumEach(a, b) | K::CountDistinctOf(a, b) => vec![&$($m)? **a, &$($m)? **b],
+            K::CountDistinct(x) | K::TimePart(_, x) | K::Pick(_, x) | K::Extreme(_, x) => {
+                vec![&$($m)? **x]
+            }
             K::Where(a, b) | K::Every { coll: a, cond: b, .. } | K::Overlaps(a, b) => {
                 vec![&$($m)? **a, &$($m)? **b]
             }
@@ -570,11 +613,15 @@ impl TExpr {
     }
 
     /// `true` for the kinds whose second child is in the scope of the first
-    /// child's element (`where`, `all` of a filter, and `sum(C, EXPR)`).
+    /// child's element (`where`, `all` of a filter, `sum(C, EXPR)` and
+    /// `count(distinct EXPR of C)`, whose collection is its first child).
     pub fn scopes_second_child(&self) -> bool {
         matches!(
             self.kind,
-            TExprKind::Where(..) | TExprKind::Every { .. } | TExprKind::SumEach(..)
+            TExprKind::Where(..)
+                | TExprKind::Every { .. }
+                | TExprKind::SumEach(..)
+                | TExprKind::CountDistinctOf(..)
         )
     }
 

@@ -128,6 +128,9 @@ fn score_limits_decay_and_calendar_durations() {
                 add sum(events, 10 * decay(at, 50% per month)) as \"forms\"\n\
                 add sum(events, 10 * decay(at, 20% per 3 months)) as \"quarterly\"\n\
                 add 9 * decay(created_at, lifespan: 90 days)\n\
-                when created_at within 2 years add 1\n";
+                when created_at within 2 years add 1\n\
+                add count(distinct day(at) of events where type == \"open\") as \"open days\"\n\
+                when any(events where type == \"demo\" and at > earliest((events where type == \"pricing\").at)) add 5\n\
+                when weekday(created_at) in [Saturday, Sunday] or hour(created_at) < 6 subtract 1\n";
     assert_eq!(after, want);
 }

@@ -454,3 +454,33 @@ fn the_session_zone_reads_local_times() {
         .ends_with("score 1 (unchanged)\n"));
     assert_eq!(s.eval_line(":score").text, "score 1\n");
 }
+
+#[test]
+fn time_parts_distinct_and_first_evaluate_and_have_types() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    s.load_leads(LEADS);
+    s.eval_line(":lead 1");
+    // Opens on Oct 1, 2 and 3 (midnight UTC): three days, one week start
+    // (Monday Sep 28 for Oct 1-3, 2026), Thursday first.
+    let eval = |s: &mut Session, line: &str| s.eval_line(line).text.trim().to_string();
+    assert_eq!(
+        eval(&mut s, "count(distinct day(at) of opens)"),
+        "3 : number"
+    );
+    assert_eq!(
+        eval(&mut s, "count(distinct week(at) of opens)"),
+        "1 : number"
+    );
+    assert_eq!(
+        eval(&mut s, "weekday(first(opens).at)"),
+        "\"Thursday\" : string"
+    );
+    assert_eq!(
+        eval(&mut s, ":type latest(opens.at)"),
+        "latest(opens.at) : datetime"
+    );
+    assert_eq!(
+        eval(&mut s, ":type hour(first(opens).at)"),
+        "hour(first(opens).at) : number"
+    );
+}

@@ -938,3 +938,169 @@ fn a_score_with_only_a_max_lets_a_negative_total_through() {
     assert_eq!(score(rules, r#"{"a":true}"#), -30.0);
     assert_eq!(score("score min 5\nwhen a add 30", r#"{"a":true}"#), 30.0);
 }
+
+// ---- time parts, distinct, first/last, max/min of a list, sequences ----
+
+#[test]
+fn time_parts_in_utc_at_their_boundaries() {
+    let lead = |t: &str| format!(r#"{{"t":"{t}"}}"#);
+    // 2026-10-26 is a Monday; 2026-11-01 a Sunday.
+    assert!(fires("day(t) == 2026-10-26", &lead("2026-10-26T00:00:00Z")));
+    assert!(fires("day(t) == 2026-10-26", &lead("2026-10-26T23:59:59Z")));
+    assert!(!fires(
+        "day(t) == 2026-10-26",
+        &lead("2026-10-27T00:00:00Z")
+    ));
+    assert!(fires(
+        "week(t) == 2026-10-26",
+        &lead("2026-11-01T23:59:59Z")
+    ));
+    assert!(fires(
+        "week(t) == 2026-11-02",
+        &lead("2026-11-02T00:00:00Z")
+    ));
+    assert!(fires(
+        "month(t) == 2026-10-01",
+        &lead("2026-10-31T23:59:59Z")
+    ));
+    assert!(fires(
+        "month(t) == 2026-11-01",
+        &lead("2026-11-01T00:00:00Z")
+    ));
+    assert!(fires(
+        "month(t) == 2024-02-01",
+        &lead("2024-02-29T12:00:00Z")
+    ));
+    assert!(fires("day(t) == 2024-02-29", &lead("2024-02-29T12:00:00Z")));
+    assert!(fires(
+        r#"weekday(t) == "Monday""#,
+        &lead("2026-10-26T00:00:00Z")
+    ));
+    assert!(fires(
+        "weekday(t) in [saturday, sunday]",
+        &lead("2026-11-01T23:59:59Z")
+    ));
+    assert!(fires("hour(t) == 0", &lead("2026-10-26T00:59:59Z")));
+    assert!(fires("hour(t) == 23", &lead("2026-10-26T23:00:00Z")));
+    // An offset in the lead is the same instant: 01:30+02:00 is 23:30 UTC the day before.
+    assert!(fires("hour(t) == 23", &lead("2026-10-27T01:30:00+02:00")));
+    assert!(fires(
+        "day(t) == 2026-10-26",
+        &lead("2026-10-27T01:30:00+02:00")
+    ));
+    // A missing time has no parts.
+    assert!(!fires("hour(t) >= 0", "{}"));
+    assert!(fires("weekday(t) is missing", "{}"));
+}
+
+#[test]
+fn time_parts_follow_the_evaluation_zone() {
+    let loaded = leadscore::load_str(
+        "z.rules",
+        "when hour(t) == 1 add 1\nwhen day(t) == day(2026-11-01) add 10\nwhen weekday(t) == \"Sunday\" add 100",
+        &MemReader::default(),
+    );
+    let rules = loaded.ruleset.expect("rules");
+    let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+    let prog = Program::compile_in(&rules, Some(&berlin));
+    // 00:30 UTC on Sunday 2026-11-01 is 01:30 in Berlin (CET, +01:00), same day.
+    let lead = serde_json::json!({"t": "2026-11-01T00:30:00Z"});
+    let as_of = leadscore::datetime::parse(AS_OF).unwrap();
+    let o = prog.score(&lead, &EvalOptions { as_of }).unwrap();
+    assert_eq!(o.score, 111.0);
+    // 23:30 UTC on Saturday 2026-10-31 is 00:30 on Sunday in Berlin.
+    let lead = serde_json::json!({"t": "2026-10-31T23:30:00Z"});
+    let o = prog.score(&lead, &EvalOptions { as_of }).unwrap();
+    assert_eq!(o.score, 110.0);
+    // In UTC it is still Saturday, hour 23.
+    assert_eq!(
+        score(
+            "when weekday(t) == \"Sunday\" add 100\nwhen hour(t) == 23 add 1",
+            r#"{"t":"2026-10-31T23:30:00Z"}"#
+        ),
+        1.0
+    );
+}
+
+#[test]
+fn count_distinct_of_values_and_per_element() {
+    let lead = r#"{"events":[
+        {"url":"/a","at":"2026-10-30T10:00:00Z"},
+        {"url":"/A","at":"2026-10-30T23:59:59Z"},
+        {"url":"/b","at":"2026-10-31T00:00:00Z"},
+        {"at":"2026-10-31T08:00:00Z"},
+        {"url":"/c"}
+    ]}"#;
+    // /a and /A are one value (text ignores case); a missing url is not a value.
+    assert_eq!(score("add count(distinct events.url)", lead), 3.0);
+    // Days: 10-30, 10-30, 10-31, 10-31, (missing) -> 2.
+    assert_eq!(score("add count(distinct day(at) of events)", lead), 2.0);
+    assert_eq!(
+        score(
+            "add count(distinct url of events where at within 2 days)",
+            lead
+        ),
+        2.0
+    );
+    assert_eq!(score("add count(distinct day(at) of events)", "{}"), 0.0);
+    assert_eq!(
+        score("add count(distinct events.url)", r#"{"events":[]}"#),
+        0.0
+    );
+    // Numbers: 1, 1.0, 2 -> 2.
+    assert_eq!(
+        score("add count(distinct xs)", r#"{"xs":[1, 1.0, 2]}"#),
+        2.0
+    );
+}
+
+#[test]
+fn first_last_earliest_latest_max_min_of_lists() {
+    let lead = r#"{"events":[
+        {"type":"open","at":"2026-10-20T00:00:00Z","n":3},
+        {"type":"click","at":"2026-10-10T00:00:00Z","n":-2},
+        {"type":"visit","at":"2026-10-25T00:00:00Z"}
+    ]}"#;
+    assert!(fires(r#"first(events).type == "open""#, lead));
+    assert!(fires(r#"last(events).type == "visit""#, lead));
+    assert!(fires("earliest(events.at) == 2026-10-10", lead));
+    assert!(fires("latest(events.at) == 2026-10-25", lead));
+    let typed = "schema { events: list<{ n: number? }> }\nwhen max(events.n) == 3 and min(events.n) == -2 add 1";
+    assert_eq!(score(typed, lead), 1.0);
+    // Empty or missing lists have no first element or extreme.
+    for empty in [r#"{"events":[]}"#, "{}"] {
+        assert!(fires("first(events).type is missing", empty));
+        assert!(fires("latest(events.at) is missing", empty));
+        assert!(!fires("earliest(events.at) <= 2026-11-01", empty));
+    }
+    assert!(fires(
+        "first(tags) == \"b2b\" and last(tags) == \"vip\"",
+        r#"{"tags":["b2b","x","vip"]}"#
+    ));
+}
+
+#[test]
+fn a_demo_request_after_the_first_pricing_visit() {
+    let rules = r#"let pricing = events where type == "pricing"
+when any(events where type == "demo" and at > earliest(pricing.at)) add 10"#;
+    let lead = |demo: &str| {
+        format!(
+            r#"{{"events":[{{"type":"pricing","at":"2026-10-20T00:00:00Z"}},{{"type":"pricing","at":"2026-10-05T00:00:00Z"}},{{"type":"demo","at":"{demo}"}}]}}"#
+        )
+    };
+    assert_eq!(score(rules, &lead("2026-10-06T00:00:00Z")), 10.0);
+    assert_eq!(
+        score(rules, &lead("2026-10-05T00:00:00Z")),
+        0.0,
+        "same moment is not after"
+    );
+    assert_eq!(score(rules, &lead("2026-10-01T00:00:00Z")), 0.0);
+    // No pricing visit: nothing to be after.
+    assert_eq!(
+        score(
+            rules,
+            r#"{"events":[{"type":"demo","at":"2026-10-06T00:00:00Z"}]}"#
+        ),
+        0.0
+    );
+}

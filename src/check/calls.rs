@@ -4,7 +4,7 @@ use super::error::{Builtin, Expected, Problem, Role};
 use super::expr::lit;
 use super::suggest::did_you_mean;
 use super::{any, Checker};
-use crate::rules::{Func, Quant, TExpr, TExprKind, Type};
+use crate::rules::{End, Func, Quant, TExpr, TExprKind, TimePart, Type};
 use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
 
 impl Checker<'_> {
@@ -30,6 +30,9 @@ impl Checker<'_> {
         };
         if func == Builtin::Sum && args.len() == 2 {
             return self.sum_each(&args[0], &args[1], span);
+        }
+        if matches!(func, Builtin::Min | Builtin::Max) && args.len() == 1 {
+            return self.extreme_of_list(func, &args[0], span);
         }
         if args.len() != func.arity() {
             let (expected, found) = (func.arity(), args.len());
@@ -71,6 +74,15 @@ impl Checker<'_> {
             ),
             Builtin::Min => self.min_max(Func::Min, args, role),
             Builtin::Max => self.min_max(Func::Max, args, role),
+            Builtin::First => self.pick(End::First, &args[0], role),
+            Builtin::Last => self.pick(End::Last, &args[0], role),
+            Builtin::Earliest => self.extreme(false, &args[0], func),
+            Builtin::Latest => self.extreme(true, &args[0], func),
+            Builtin::Day => self.time_part(TimePart::Day, &args[0], role),
+            Builtin::Week => self.time_part(TimePart::Week, &args[0], role),
+            Builtin::Month => self.time_part(TimePart::Month, &args[0], role),
+            Builtin::Weekday => self.time_part(TimePart::Weekday, &args[0], role),
+            Builtin::Hour => self.time_part(TimePart::Hour, &args[0], role),
         };
         lit(kind, ty, span)
     }
@@ -118,6 +130,14 @@ impl Checker<'_> {
     /// `sum(C.field)`: without a schema, `C` in a plain path is taken to be
     /// a list of records (that is what `sum` sums over), before `C.field` is typed.
     fn sum_arg(&mut self, arg: &Expr, role: Role) -> TExpr {
+        self.projected_list(arg);
+        self.expect(arg, &numbers(), role)
+    }
+
+    /// Without a schema, `C` in a plain path `C.field` given where a list is
+    /// wanted is taken to be a list of records (the path projects each
+    /// element's field), before `C.field` is typed.
+    fn projected_list(&mut self, arg: &Expr) {
         if let ExprKind::Path(segs) = &arg.kind {
             let plain = segs.len() >= 2 && segs[0].node != "lead";
             let known = self.let_index.contains_key(&segs[0].node) || !self.scopes.is_empty();
@@ -131,13 +151,93 @@ impl Checker<'_> {
                     .record(&parent, &super::types::list_of_records(), arg.span);
             }
         }
-        self.expect(arg, &numbers(), role)
     }
 
     /// `sum(C, EXPR)`: `EXPR` in the scope of each element of `C`, a list of
     /// records, as in `where`.
     fn sum_each(&mut self, coll: &Expr, each: &Expr, span: Span) -> TExpr {
         let role = Role::Argument(Builtin::Sum);
+        let (coll, each) = self.in_elements(coll, each, Some(&Type::Number), role);
+        let kind = TExprKind::SumEach(Box::new(coll), Box::new(each));
+        lit(kind, Type::Number, span)
+    }
+
+    /// `first(L)` / `last(L)`: an element of any list.
+    fn pick(&mut self, end: End, arg: &Expr, role: Role) -> (TExprKind, Type) {
+        self.projected_list(arg);
+        let list = self.expect(arg, &any_list(), role);
+        let ty = super::types::element(&list.ty);
+        (TExprKind::Pick(end, Box::new(list)), ty)
+    }
+
+    /// `latest(L)` / `earliest(L)`: a list of datetimes.
+    fn extreme(&mut self, max: bool, arg: &Expr, func: Builtin) -> (TExprKind, Type) {
+        let times = Type::List(Box::new(Type::Datetime));
+        self.projected_list(arg);
+        let list = self.expect(arg, &times, Role::Argument(func));
+        (TExprKind::Extreme(max, Box::new(list)), Type::Datetime)
+    }
+
+    /// `min(L)` / `max(L)`: only of a value already known to be a list (a
+    /// schema's list, a filter, a projection of one), so that `min(x)` meant
+    /// as `min(x, y)` without a schema is still a wrong number of arguments
+    /// rather than making `x` a list.
+    fn extreme_of_list(&mut self, func: Builtin, arg: &Expr, span: Span) -> TExpr {
+        let list = self.expr(arg);
+        let Type::List(elem) = &list.ty else {
+            self.report(Problem::WrongArity {
+                span,
+                func,
+                expected: 2,
+                found: 1,
+            });
+            return any(span);
+        };
+        let ty = match **elem {
+            Type::Datetime => Type::Datetime,
+            Type::Int => Type::Int,
+            _ => Type::Number,
+        };
+        let mut list = list;
+        let want = Type::List(Box::new(ty.clone()));
+        self.constrain(&mut list, &want, Role::Argument(func));
+        let kind = TExprKind::Extreme(func == Builtin::Max, Box::new(list));
+        lit(kind, ty, span)
+    }
+
+    /// `day(t)`, `week(t)`, `month(t)`, `weekday(t)`, `hour(t)`.
+    fn time_part(&mut self, part: TimePart, arg: &Expr, role: Role) -> (TExprKind, Type) {
+        let t = self.expect(arg, &Type::Datetime, role);
+        let ty = match part {
+            TimePart::Day | TimePart::Week | TimePart::Month => Type::Datetime,
+            TimePart::Weekday => Type::String,
+            TimePart::Hour => Type::Number,
+        };
+        (TExprKind::TimePart(part, Box::new(t)), ty)
+    }
+
+    /// `count(distinct L)` / `count(distinct VALUE of C)`.
+    pub(super) fn distinct(&mut self, value: &Expr, of: Option<&Expr>, span: Span) -> TExpr {
+        let role = Role::Argument(Builtin::Count);
+        let Some(coll) = of else {
+            self.projected_list(value);
+            let list = self.expect(value, &any_list(), role);
+            return lit(TExprKind::CountDistinct(Box::new(list)), Type::Number, span);
+        };
+        let (coll, each) = self.in_elements(coll, value, None, role);
+        let kind = TExprKind::CountDistinctOf(Box::new(coll), Box::new(each));
+        lit(kind, Type::Number, span)
+    }
+
+    /// Types `coll`, a list of records, then `each` in the scope of its
+    /// element (as `where` does), expecting `want` of it when given.
+    fn in_elements(
+        &mut self,
+        coll: &Expr,
+        each: &Expr,
+        want: Option<&Type>,
+        role: Role,
+    ) -> (TExpr, TExpr) {
         let mut coll = self.expr(coll);
         let ok = self.constrain(&mut coll, &super::types::list_of_records(), role);
         let origin = self.origin(&coll);
@@ -147,10 +247,12 @@ impl Checker<'_> {
             Type::Any
         };
         self.scopes.push(super::ElemScope { ty, origin });
-        let each = self.expect(each, &Type::Number, role);
+        let each = match want {
+            Some(want) => self.expect(each, want, role),
+            None => self.expr(each),
+        };
         self.scopes.pop();
-        let kind = TExprKind::SumEach(Box::new(coll), Box::new(each));
-        lit(kind, Type::Number, span)
+        (coll, each)
     }
 
     /// `len(x)`: a string or a list.

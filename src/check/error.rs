@@ -351,11 +351,29 @@ pub enum Builtin {
     Min,
     /// `max(a, b)`.
     Max,
+    /// `first(L)`.
+    First,
+    /// `last(L)`.
+    Last,
+    /// `earliest(L)`.
+    Earliest,
+    /// `latest(L)`.
+    Latest,
+    /// `day(t)`.
+    Day,
+    /// `week(t)`.
+    Week,
+    /// `month(t)`.
+    Month,
+    /// `weekday(t)`.
+    Weekday,
+    /// `hour(t)`.
+    Hour,
 }
 
 impl Builtin {
     /// Every built-in function.
-    pub const ALL: [Builtin; 9] = [
+    pub const ALL: [Builtin; 18] = [
         Builtin::Count,
         Builtin::Any,
         Builtin::All,
@@ -365,6 +383,15 @@ impl Builtin {
         Builtin::Len,
         Builtin::Min,
         Builtin::Max,
+        Builtin::First,
+        Builtin::Last,
+        Builtin::Earliest,
+        Builtin::Latest,
+        Builtin::Day,
+        Builtin::Week,
+        Builtin::Month,
+        Builtin::Weekday,
+        Builtin::Hour,
     ];
 
     /// The name a call uses.
@@ -379,6 +406,15 @@ impl Builtin {
             Builtin::Len => "len",
             Builtin::Min => "min",
             Builtin::Max => "max",
+            Builtin::First => "first",
+            Builtin::Last => "last",
+            Builtin::Earliest => "earliest",
+            Builtin::Latest => "latest",
+            Builtin::Day => "day",
+            Builtin::Week => "week",
+            Builtin::Month => "month",
+            Builtin::Weekday => "weekday",
+            Builtin::Hour => "hour",
         }
     }
 
@@ -392,7 +428,16 @@ impl Builtin {
             | Builtin::None
             | Builtin::Sum
             | Builtin::DaysSince
-            | Builtin::Len => 1,
+            | Builtin::Len
+            | Builtin::First
+            | Builtin::Last
+            | Builtin::Earliest
+            | Builtin::Latest
+            | Builtin::Day
+            | Builtin::Week
+            | Builtin::Month
+            | Builtin::Weekday
+            | Builtin::Hour => 1,
         }
     }
 }

@@ -31,6 +31,7 @@ impl Checker<'_> {
             ExprKind::Where(coll, cond) => return self.filter(coll, cond, span),
             ExprKind::Call(name, args) => return self.call(name, args, span),
             ExprKind::Decay(t, rate) => return self.decay(t, rate, span),
+            ExprKind::Distinct(v, of) => return self.distinct(v, of.as_deref(), span),
             ExprKind::Neg(x) => return self.neg(x, e),
             ExprKind::Arith(op, a, b) => return self.arith(*op, a, b, e),
             ExprKind::Not(x) => self.not(x),

@@ -91,7 +91,7 @@ impl ToDiagnostic for Problem {
         )
         .with_help(suggest(
             suggestion,
-            "the functions are `count`, `any`, `all`, `none`, `sum`, `days_since`, `len`, `min`, `max` and `decay`",
+            "the functions are `count`, `any`, `all`, `none`, `sum`, `days_since`, `len`, `min`, `max`, `first`, `last`, `earliest`, `latest`, `day`, `week`, `month`, `weekday`, `hour` and `decay`",
         )),
         Problem::WrongArity { span, func, expected, found } => {
             let name = func.name();
@@ -497,15 +497,24 @@ fn bad_time(span: crate::syntax::ast::Span, fault: TimeFault) -> Diagnostic {
 /// How to call each built-in function.
 fn usage(func: Builtin) -> &'static str {
     match func {
-        Builtin::Count => "count(LIST)",
+        Builtin::Count => "count(LIST)` or `count(distinct VALUE of LIST)",
         Builtin::Any => "any(LIST)",
         Builtin::All => "all(LIST where CONDITION)",
         Builtin::None => "none(LIST)",
         Builtin::Sum => "sum(LIST.field)` or `sum(LIST, AMOUNT)",
         Builtin::DaysSince => "days_since(DATETIME)",
         Builtin::Len => "len(TEXT or LIST)",
-        Builtin::Min => "min(A, B)",
-        Builtin::Max => "max(A, B)",
+        Builtin::Min => "min(A, B)` or `min(LIST)",
+        Builtin::Max => "max(A, B)` or `max(LIST)",
+        Builtin::First => "first(LIST)",
+        Builtin::Last => "last(LIST)",
+        Builtin::Earliest => "earliest(LIST.datetime_field)",
+        Builtin::Latest => "latest(LIST.datetime_field)",
+        Builtin::Day => "day(DATETIME)",
+        Builtin::Week => "week(DATETIME)",
+        Builtin::Month => "month(DATETIME)",
+        Builtin::Weekday => "weekday(DATETIME)",
+        Builtin::Hour => "hour(DATETIME)",
     }
 }
 

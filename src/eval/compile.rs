@@ -7,7 +7,9 @@ use super::lead::{Shape, ROOT};
 use super::value::{fold, Instant, ListRef, Val};
 use crate::datetime::parse_instant;
 pub use crate::rules::Quant;
-use crate::rules::{Decay, FieldRef, Func, Period, Ruleset, Scope, TExpr, TExprKind, Type};
+use crate::rules::{
+    Decay, End, FieldRef, Func, Period, Ruleset, Scope, TExpr, TExprKind, TimePart, Type,
+};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
 use regex::Regex;
 
@@ -114,6 +116,16 @@ pub enum Node {
     Decay(Box<Node>, Fade),
     /// `sum(C, EXPR)`: `EXPR` per element of `C`, added up.
     SumEach(Box<Node>, Box<Node>),
+    /// `count(distinct L)`.
+    CountDistinct(Box<Node>),
+    /// `count(distinct EXPR of C)`.
+    CountDistinctOf(Box<Node>, Box<Node>),
+    /// `day(t)`, `week(t)`, ... in the program's zone.
+    TimePart(TimePart, Box<Node>),
+    /// `first(L)` / `last(L)`; `true` when the elements are records.
+    Pick(End, bool, Box<Node>),
+    /// `max(L)` (`true`) / `min(L)`.
+    Extreme(bool, Box<Node>),
 }
 
 /// A decay rate with its lengths in nanoseconds.
@@ -195,6 +207,10 @@ pub struct Compiled {
     pub rule_fields: Vec<Vec<usize>>,
     /// Label blocks: each arm's value, a constant string (for later labels to read).
     pub label_values: Vec<Vec<Val>>,
+    /// The zone of `day`, `week`, `month`, `weekday` and `hour` (UTC unless `--timezone`).
+    pub zone: jiff::tz::TimeZone,
+    /// `Monday` to `Sunday`, constant strings, for `weekday`.
+    pub weekdays: Vec<Val>,
 }
 
 /// A constant found by looking through literals and `let`s.
@@ -254,6 +270,7 @@ pub fn compile(rules: &Ruleset) -> Compiled {
         .iter()
         .map(|l| l.arms.iter().map(|a| c.const_str(&a.value)).collect())
         .collect();
+    let weekdays = WEEKDAYS.iter().map(|d| c.const_str(d)).collect();
     Compiled {
         shape: c.shape,
         strs: c.strs,
@@ -263,6 +280,8 @@ pub fn compile(rules: &Ruleset) -> Compiled {
         labels,
         rule_fields,
         label_values,
+        zone: rules.zone.clone().unwrap_or(jiff::tz::TimeZone::UTC),
+        weekdays,
     }
 }
 
@@ -282,6 +301,17 @@ struct Compiler<'r> {
 }
 
 type Compiled1 = (Node, Option<usize>);
+
+/// What `weekday(t)` gives, Monday first.
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 /// Seconds as whole nanoseconds.
 fn nanos(secs: f64) -> i128 {
@@ -390,6 +420,19 @@ impl<'r> Compiler<'r> {
                 let each = self.in_where(origin, each);
                 Node::SumEach(bx(c), bx(each))
             }
+            K::CountDistinct(x) => Node::CountDistinct(self.node(x)),
+            K::CountDistinctOf(c, each) => {
+                let (c, origin) = self.expr(c);
+                let each = self.in_where(origin, each);
+                Node::CountDistinctOf(bx(c), bx(each))
+            }
+            K::TimePart(part, x) => Node::TimePart(*part, self.node(x)),
+            K::Pick(end, x) => {
+                let records = matches!(&x.ty, Type::List(t) if matches!(**t, Type::Record(_)));
+                let (list, origin) = self.expr(x);
+                return (Node::Pick(*end, records, bx(list)), origin);
+            }
+            K::Extreme(max, x) => Node::Extreme(*max, self.node(x)),
         };
         (node, None)
     }

@@ -6,6 +6,7 @@ use super::compile::{Compiled, Every, Fade, Node, Quant, LEAD};
 use super::lead::Slots;
 use super::value::{str_contains, str_eq, Instant, ListRef, Val};
 use crate::datetime::{months_before, whole_months};
+use crate::rules::{End, TimePart};
 use crate::syntax::ast::{ArithOp, CmpOp, StrOp};
 use std::cmp::Ordering;
 
@@ -69,6 +70,11 @@ macro_rules! cold_val {
             | Node::Arith(..)
             | Node::Decay(..)
             | Node::SumEach(..)
+            | Node::CountDistinct(_)
+            | Node::CountDistinctOf(..)
+            | Node::TimePart(..)
+            | Node::Pick(..)
+            | Node::Extreme(..)
     };
 }
 
@@ -87,6 +93,8 @@ pub struct Scratch {
     lets: Vec<Option<Val>>,
     /// Frames of the enclosing `where` elements, innermost last.
     frames: Vec<u32>,
+    /// Values gathered by `count(distinct ...)`.
+    seen: Vec<Val>,
 }
 
 /// One lead's evaluation.
@@ -97,6 +105,7 @@ pub struct Ctx<'a> {
     tmp: &'a mut Vec<u32>,
     lets: &'a mut Vec<Option<Val>>,
     frames: &'a mut Vec<u32>,
+    seen: &'a mut Vec<Val>,
     as_of: Instant,
     /// Tests made false by a value of the wrong type.
     pub mismatches: u32,
@@ -114,6 +123,7 @@ impl<'a> Ctx<'a> {
         scratch.picks.clear();
         scratch.frames.clear();
         scratch.tmp.clear();
+        scratch.seen.clear();
         scratch.lets.clear();
         scratch.lets.resize(prog.lets.len(), None);
         Ctx {
@@ -123,6 +133,7 @@ impl<'a> Ctx<'a> {
             tmp: &mut scratch.tmp,
             lets: &mut scratch.lets,
             frames: &mut scratch.frames,
+            seen: &mut scratch.seen,
             as_of,
             mismatches: 0,
             score: 0.0,
@@ -290,6 +301,14 @@ impl<'a> Ctx<'a> {
                 _ => Val::Missing,
             },
             Node::SumEach(c, each) => Val::Num(self.sum_each(c, each)),
+            Node::CountDistinct(x) => Val::Num(self.count_distinct(x, None)),
+            Node::CountDistinctOf(c, each) => Val::Num(self.count_distinct(c, Some(each))),
+            Node::TimePart(part, x) => match self.val(x) {
+                Val::Time(t) => self.time_part(*part, t),
+                _ => Val::Missing,
+            },
+            Node::Pick(end, records, x) => self.pick(*end, *records, x),
+            Node::Extreme(max, x) => self.extreme(*max, x),
             hot_val!() => self.val(n),
             hot_bool!() | cold_bool!() => Val::Bool(self.test(n)),
         }
@@ -479,6 +498,129 @@ impl<'a> Ctx<'a> {
                 _ => 0.0,
             })
             .sum()
+    }
+
+    /// `count(distinct L)` (no `each`) or `count(distinct EACH of L)`: the
+    /// present values are gathered above `base` on the `seen` stack (a nested
+    /// count gathers above them and pops its own), then sorted and counted.
+    fn count_distinct(&mut self, c: &Node, each: Option<&Node>) -> f64 {
+        let Some(l) = self.list_of(c) else {
+            return 0.0;
+        };
+        let base = self.seen.len();
+        for i in 0..self.len(l) {
+            let v = match (each, self.frame(l, i)) {
+                (None, _) => self.elem(l, i),
+                (Some(each), Some(frame)) => {
+                    self.frames.push(frame);
+                    let v = self.val(each);
+                    self.frames.pop();
+                    v
+                }
+                (Some(_), None) => Val::Missing,
+            };
+            if !matches!(v, Val::Missing | Val::Mismatch) {
+                self.seen.push(v);
+            }
+        }
+        let mut seen = std::mem::take(self.seen);
+        let run = &mut seen[base..];
+        run.sort_unstable_by(|a, b| self.key_order(*a, *b));
+        let distinct = 1 + run
+            .windows(2)
+            .filter(|w| self.key_order(w[0], w[1]) != Ordering::Equal)
+            .count();
+        let n = if run.is_empty() { 0 } else { distinct };
+        seen.truncate(base);
+        *self.seen = seen;
+        n as f64
+    }
+
+    /// A total order of values for `distinct`: by kind, then by value (text
+    /// by its case folding, so `Acme` and `ACME` are one value).
+    fn key_order(&self, a: Val, b: Val) -> Ordering {
+        let rank = |v: Val| match v {
+            Val::Bool(_) => 0,
+            Val::Num(_) => 1,
+            Val::Time(_) => 2,
+            Val::Str(_) | Val::CStr(_) => 3,
+            Val::Record(_) | Val::List(_) => 4,
+            Val::Missing | Val::Mismatch | Val::Other => 5,
+        };
+        rank(a).cmp(&rank(b)).then_with(|| match (a, b) {
+            (Val::Bool(a), Val::Bool(b)) => a.cmp(&b),
+            (Val::Num(a), Val::Num(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+            (Val::Time(a), Val::Time(b)) => a.cmp(&b),
+            (Val::Record(a), Val::Record(b)) => a.cmp(&b),
+            _ => self.low(a).cmp(&self.low(b)),
+        })
+    }
+
+    /// `day(t)`, `week(t)`, `month(t)` (the start of it, a datetime),
+    /// `weekday(t)` and `hour(t)`, in the program's zone.
+    fn time_part(&self, part: TimePart, t: Instant) -> Val {
+        let Ok(ts) = jiff::Timestamp::new(t.secs, t.nanos as i32) else {
+            return Val::Missing;
+        };
+        let zone = &self.prog.zone;
+        let local = ts.to_zoned_datetime(zone.clone());
+        let day = local.date();
+        let monday = i64::from(day.weekday().to_monday_zero_offset());
+        let start = match part {
+            TimePart::Hour => return Val::Num(f64::from(local.hour())),
+            TimePart::Weekday => return self.prog.weekdays[monday as usize],
+            TimePart::Day => Ok(day),
+            TimePart::Week => day.checked_sub(jiff::SignedDuration::from_hours(24 * monday)),
+            TimePart::Month => Ok(day.first_of_month()),
+        };
+        match start.and_then(|d| d.to_zoned_datetime(zone.clone())) {
+            Ok(z) => Val::Time(Instant {
+                secs: z.timestamp().as_second(),
+                nanos: 0,
+            }),
+            Err(_) => Val::Missing,
+        }
+    }
+
+    /// `first(L)` / `last(L)`: an element, or for records the element's frame.
+    fn pick(&mut self, end: End, records: bool, x: &Node) -> Val {
+        let Some(l) = self.list_of(x) else {
+            return Val::Missing;
+        };
+        let i = match (end, self.len(l)) {
+            (_, 0) => return Val::Missing,
+            (End::First, _) => 0,
+            (End::Last, n) => n - 1,
+        };
+        match (records, self.frame(l, i)) {
+            (true, Some(frame)) => Val::Record(frame),
+            _ => self.elem(l, i),
+        }
+    }
+
+    /// `max(L)` / `min(L)`: the largest / smallest present number or datetime.
+    fn extreme(&mut self, max: bool, x: &Node) -> Val {
+        let Some(l) = self.list_of(x) else {
+            return Val::Missing;
+        };
+        let want = if max {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        };
+        let mut best = Val::Missing;
+        for i in 0..self.len(l) {
+            let v = self.elem(l, i);
+            let better = match (v, best) {
+                (Val::Num(_) | Val::Time(_), Val::Missing) => true,
+                (Val::Num(_) | Val::Time(_), _) => self.order(v, best) == Some(want),
+                _ => false,
+            };
+            if better {
+                best = v;
+            }
+        }
+        best
     }
 
     /// `sum(C, EXPR)`: a missing or non-finite value counts 0.

@@ -259,6 +259,14 @@ impl<'s> Expr<'s> {
             ExprKind::Path(parts) => (self.join_path(parts), ATOM),
             ExprKind::Call(name, args) => (format!("{}({})", name.node, self.args(args)), ATOM),
             ExprKind::Decay(t, rate) => (self.decay(t, rate), ATOM),
+            ExprKind::Distinct(v, of) => {
+                let of = of.as_ref().map(|c| format!(" of {}", self.at(c, 0)));
+                let v = self.at(v, 0);
+                (
+                    format!("count(distinct {v}{})", of.unwrap_or_default()),
+                    ATOM,
+                )
+            }
             ExprKind::Field(base, name) => {
                 let name = &self.src[name.span.range()];
                 (format!("{}.{name}", self.field_base(base)), POSTFIX)

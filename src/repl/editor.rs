@@ -57,7 +57,7 @@ const KEYWORDS: [&str; 41] = [
 ];
 
 /// Built-in functions, offered by completion.
-const FUNCTIONS: [&str; 10] = [
+const FUNCTIONS: [&str; 19] = [
     "count",
     "any",
     "all",
@@ -68,6 +68,15 @@ const FUNCTIONS: [&str; 10] = [
     "min",
     "max",
     "decay",
+    "first",
+    "last",
+    "earliest",
+    "latest",
+    "day",
+    "week",
+    "month",
+    "weekday",
+    "hour",
 ];
 
 /// The helper the line editor calls; reads names from the shared session.

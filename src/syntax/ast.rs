@@ -480,6 +480,9 @@ pub enum ExprKind {
     /// `decay(t, RATE)`: the weight, between 0 and 1, of something that
     /// happened at `t` (see [`DecayRate`]).
     Decay(Box<Expr>, DecayRate),
+    /// `count(distinct VALUES)`, or `count(distinct VALUE of COLL)` with
+    /// `VALUE` in the scope of each element of `COLL`.
+    Distinct(Box<Expr>, Option<Box<Expr>>),
 }
 
 /// How fast a [`ExprKind::Decay`] weight fades. Each length is an
@@ -521,6 +524,8 @@ impl Expr {
             K::Where(a, b) | K::Arith(_, a, b) | K::Compare(_, a, b) => vec![a, b],
             K::Matches(a, b) | K::Within(a, b) => vec![a, b],
             K::Decay(t, rate) => vec![t, rate.length()],
+            K::Distinct(v, None) => vec![v],
+            K::Distinct(v, Some(c)) => vec![v, c],
             K::In { value, list, .. } => vec![value, list],
             K::Between(a, b, c) => vec![a, b, c],
             K::StrTest { value, needle, .. } => vec![value, needle],

@@ -658,6 +658,15 @@ impl Lower {
             ),
             Rule::call => self.call(pair)?,
             Rule::decay => self.decay(pair)?,
+            Rule::distinct => {
+                let mut inner = pair.into_inner().skip(1);
+                let value = Box::new(self.expr(inner.next().expect("value"))?);
+                let of = match inner.nth(1) {
+                    Some(c) => Some(Box::new(self.expr(c)?)),
+                    None => None,
+                };
+                ExprKind::Distinct(value, of)
+            }
             Rule::path => ExprKind::Path(
                 pair.into_inner()
                     .map(|p| self.name(p))
