@@ -229,7 +229,7 @@ enum Command {
 /// Options of `leadscore check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The rules files to check; `-` reads rules from standard input.
+    /// The rules files to check (a folder: every `*.rules` file under it); `-` reads rules from standard input.
     #[arg(required = true, value_name = "RULES")]
     pub rules: Vec<PathBuf>,
     /// Fail (exit 1) on warnings too.

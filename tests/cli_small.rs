@@ -35,7 +35,7 @@ fn folders_missing_and_unreadable_files_read_alike_in_every_command() {
     let cases: [(&[&str], &str); 7] = [
         (
             &["check", "folder.rules"],
-            "cannot read rules file folder.rules: it is a folder, not a file",
+            "no rules files in folder.rules: check looks for *.rules files",
         ),
         (
             &["check", "nope.rules"],
@@ -87,6 +87,36 @@ fn folders_missing_and_unreadable_files_read_alike_in_every_command() {
         err.contains("cannot read leads file leads.d: it is a folder, not a file"),
         "{err}"
     );
+}
+
+/// `check FOLDER` checks the `*.rules` files under it, as `test` and `fmt`
+/// do; a file of only `let`s that another file includes is checked through
+/// it (alone its `let`s would be unused), and an error in any file fails.
+#[test]
+fn check_on_a_folder_checks_the_rules_files_in_it() {
+    let dir = project();
+    let d = dir.path();
+    write(d, "models/shared/lists.rules", "let exec = [VP, CEO]\n");
+    write(
+        d,
+        "models/a.rules",
+        "include \"shared/lists.rules\"\nwhen title in exec add 10 as \"exec\"\n",
+    );
+    write(d, "models/sub/b.rules", RULES);
+    write(d, "models/notes.txt", "not rules");
+    let (_, err, code) = run_in(d, &["check", "models", "--deny-warnings"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("models/a.rules: no problems"), "{err}");
+    assert!(err.contains("models/sub/b.rules: no problems"), "{err}");
+    assert!(!err.contains("lists.rules"), "{err}");
+    assert!(!err.contains("notes.txt"), "{err}");
+    // Named by itself, the library file is checked (and its let is unused).
+    let (_, err, _) = run_in(d, &["check", "models/shared/lists.rules"]);
+    assert!(err.contains("never used"), "{err}");
+    write(d, "models/sub/c.rules", "when titel contans \"x\" add 1\n");
+    let (_, err, code) = run_in(d, &["check", "models"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("models/sub/c.rules: "), "{err}");
 }
 
 #[test]

@@ -4,35 +4,56 @@
 //! diagnostic, so the output stays well-formed).
 
 use super::load::{print_diagnostics, summary, FsReader};
+use super::test::rules_files;
 use super::{note, CheckArgs, CheckFormat, Status, Stop};
-use crate::diagnostics::cli::FileProblem;
+use crate::diagnostics::cli::{no_rules_in_folder, FileProblem};
 use crate::diagnostics::formats::{self, Entry};
 use crate::diagnostics::{Severity, ToDiagnostic};
 use crate::Loaded;
+use std::collections::HashSet;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Checks each rules file in turn. The exit status is the worst file's: an
-/// unreadable file (2) is worse than rules with errors (1), then clean (0).
+/// Checks each rules file in turn; a folder stands for the `*.rules` files
+/// under it, except those that only hold `let`s and a schema for another
+/// file of the folder to include (alone, their `let`s are unused; they are
+/// checked through the file that includes them). The exit status is the
+/// worst file's: an unreadable file (2) is worse than rules with errors (1),
+/// then clean (0).
 pub fn run(args: &CheckArgs) -> Result<Status, Stop> {
-    let names: Vec<String> = args.rules.iter().map(|p| p.display().to_string()).collect();
+    let paths = expand_folders(&args.rules)?;
+    let names: Vec<String> = paths.iter().map(|(p, _)| p.display().to_string()).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     super::swap::check_rules(&names, "leadscore check RULES...")?;
+    let loaded: Vec<(PathBuf, bool, io::Result<Loaded>)> = paths
+        .into_iter()
+        .map(|(path, found)| {
+            let result = load_rules(&path);
+            (path, found, result)
+        })
+        .collect();
+    let included = included_files(loaded.iter().filter_map(|(_, _, r)| r.as_ref().ok()));
     let mut status = Status::Success;
     let mut entries = Vec::new();
     let mut files = Vec::new();
-    for path in &args.rules {
+    for (path, found_in_folder, result) in loaded {
+        if found_in_folder
+            && is_library(&result)
+            && canonical(&path).is_some_and(|c| included.contains(&c))
+        {
+            continue;
+        }
         files.push(path.display().to_string());
-        let this = match load_rules(path) {
+        let this = match result {
             Ok(loaded) => {
                 report(&loaded, args, &mut entries);
                 if args.format == CheckFormat::Human {
-                    note(&summary(path, &loaded.diagnostics));
+                    note(&summary(&path, &loaded.diagnostics));
                 }
                 verdict(&loaded, args)
             }
             Err(e) => {
-                let problem = FileProblem::of(path, &e);
+                let problem = FileProblem::of(&path, &e);
                 let entry = Entry::unreadable(&path.display().to_string(), &problem);
                 if args.format == CheckFormat::Human {
                     note(&format!("error: {}", entry.message));
@@ -45,6 +66,48 @@ pub fn run(args: &CheckArgs) -> Result<Status, Stop> {
     }
     print_machine(args.format, &files, &entries)?;
     Ok(status)
+}
+
+/// Files that some loaded ruleset includes (not its entry file), canonical.
+fn included_files<'a>(loaded: impl Iterator<Item = &'a Loaded>) -> HashSet<PathBuf> {
+    loaded
+        .flat_map(|l| l.sources.files().skip(1).map(|(_, f)| f.name.clone()))
+        .filter_map(|name| canonical(Path::new(&name)))
+        .collect()
+}
+
+/// A file that checked without errors and holds no rules, labels or groups
+/// of its own: `let`s and a schema for other files to include.
+fn is_library(result: &io::Result<Loaded>) -> bool {
+    let Ok(loaded) = result else { return false };
+    let Some(rs) = loaded.ruleset.as_ref().filter(|_| !loaded.has_errors()) else {
+        return false;
+    };
+    rs.rules.is_empty() && rs.labels.is_empty() && rs.groups.is_empty()
+}
+
+fn canonical(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// The paths with each folder replaced by the `*.rules` files under it (in
+/// name order, as `test` and `fmt` find them), each marked `true` when it was
+/// found in a folder. A folder without any is an error, so `check rules/`
+/// never passes having checked nothing.
+fn expand_folders(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, Stop> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            out.push((path.clone(), false));
+            continue;
+        }
+        let found = rules_files(std::slice::from_ref(path))?;
+        if found.is_empty() {
+            return Err(Stop::Trouble(no_rules_in_folder(path)));
+        }
+        out.extend(found.into_iter().map(|f| (f, true)));
+    }
+    Ok(out)
 }
 
 /// Loads one rules file with its includes; `-` reads the rules from stdin

@@ -8,6 +8,10 @@
 //!   the bar and ETA follow the bytes read ([`ByteCount`]), the count and
 //!   rate follow the units.
 //!
+//! The rate is the units done over the time until the last of them was
+//! done, not until now: while a pipe is idle it holds at the rate the units
+//! came at, instead of falling toward zero as if the tool had slowed down.
+//!
 //! The bar is cleared when the [`Progress`] is finished or dropped, so the
 //! summary lines that follow stand alone.
 
@@ -15,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::io::{self, BufRead, IsTerminal, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often the bar is redrawn while nothing else happens.
 const TICK: Duration = Duration::from_millis(120);
@@ -80,6 +84,44 @@ pub struct Progress {
     bar: Option<ProgressBar>,
     done: Arc<AtomicU64>,
     bytes: Option<ByteCount>,
+    busy: Arc<Busy>,
+}
+
+/// When the bar started, and how long after that the last unit was done.
+#[derive(Debug)]
+struct Busy {
+    start: Instant,
+    last_nanos: AtomicU64,
+}
+
+impl Busy {
+    fn new() -> Busy {
+        Busy {
+            start: Instant::now(),
+            last_nanos: AtomicU64::new(0),
+        }
+    }
+
+    /// Notes that a unit was just done.
+    fn mark(&self) {
+        let nanos = u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_nanos.store(nanos, Ordering::Relaxed);
+    }
+
+    /// The time from the start to the last unit done.
+    fn until_last(&self) -> Duration {
+        Duration::from_nanos(self.last_nanos.load(Ordering::Relaxed))
+    }
+}
+
+/// Units per second: `done` over the time it took (0 before any time passed).
+fn rate(done: u64, busy: Duration) -> u64 {
+    let secs = busy.as_secs_f64();
+    if secs > 0.0 {
+        (done as f64 / secs) as u64
+    } else {
+        0
+    }
 }
 
 impl Progress {
@@ -87,15 +129,17 @@ impl Progress {
     /// it is known (a bar and an ETA), or a spinner with the count and rate.
     pub fn counting(unit: &'static str, total: Option<u64>) -> Progress {
         let done = Arc::new(AtomicU64::new(0));
+        let busy = Arc::new(Busy::new());
         let template = match total {
             Some(_) => "{spinner} {done} of {total} {unit} · {rate} {unit}/s  [{bar:30}] {percent}% · ETA {eta}",
             None => "{spinner} {done} {unit} · {rate} {unit}/s · {elapsed}",
         };
-        let bar = shown().then(|| draw(template, unit, &done, total.unwrap_or(0)));
+        let bar = shown().then(|| draw(template, unit, (&done, &busy), total.unwrap_or(0)));
         Progress {
             bar,
             done,
             bytes: None,
+            busy,
         }
     }
 
@@ -108,7 +152,8 @@ impl Progress {
         let mut progress = Progress::counting(unit, None);
         let template =
             "{spinner} {done} {unit} · {rate} {unit}/s  [{bar:30}] {percent}% · ETA {eta}";
-        progress.bar = shown().then(|| draw(template, unit, &progress.done, size));
+        let counts = (&progress.done, &progress.busy);
+        progress.bar = shown().then(|| draw(template, unit, counts, size));
         progress.bytes = Some(bytes.clone());
         progress
     }
@@ -117,6 +162,7 @@ impl Progress {
     pub fn add(&self, n: u64) {
         let Some(bar) = &self.bar else { return };
         let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        self.busy.mark();
         match &self.bytes {
             Some(bytes) => bar.set_position(bytes.get()),
             None => bar.set_position(done),
@@ -152,9 +198,14 @@ impl Drop for Progress {
 }
 
 /// A bar of length `len` on stderr with the keys `{done}`, `{total}`,
-/// `{unit}` and `{rate}` (units per second since the start).
-fn draw(template: &str, unit: &'static str, done: &Arc<AtomicU64>, len: u64) -> ProgressBar {
-    let (d1, d2) = (Arc::clone(done), Arc::clone(done));
+/// `{unit}` and `{rate}` (units per second until the last one was done).
+fn draw(
+    template: &str,
+    unit: &'static str,
+    (done, busy): (&Arc<AtomicU64>, &Arc<Busy>),
+    len: u64,
+) -> ProgressBar {
+    let (d1, d2, busy) = (Arc::clone(done), Arc::clone(done), Arc::clone(busy));
     let style = ProgressStyle::with_template(template)
         .unwrap_or_else(|_| ProgressStyle::default_spinner())
         .progress_chars("=> ")
@@ -180,14 +231,9 @@ fn draw(template: &str, unit: &'static str, done: &Arc<AtomicU64>, len: u64) -> 
         )
         .with_key(
             "rate",
-            move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let secs = s.elapsed().as_secs_f64();
-                let rate = if secs > 0.0 {
-                    d2.load(Ordering::Relaxed) as f64 / secs
-                } else {
-                    0.0
-                };
-                let _ = w.write_str(&crate::diagnostics::cli::thousands(rate as u64));
+            move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let rate = rate(d2.load(Ordering::Relaxed), busy.until_last());
+                let _ = w.write_str(&crate::diagnostics::cli::thousands(rate));
             },
         );
     let len = (len > 0).then_some(len);
@@ -195,4 +241,23 @@ fn draw(template: &str, unit: &'static str, done: &Arc<AtomicU64>, len: u64) -> 
     bar.set_style(style);
     bar.enable_steady_tick(TICK);
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rate counts the time until the last unit, so time spent waiting
+    /// on an idle input afterwards does not lower it.
+    #[test]
+    fn the_rate_holds_while_nothing_arrives() {
+        assert_eq!(rate(1_000, Duration::from_secs(2)), 500);
+        assert_eq!(rate(5, Duration::ZERO), 0);
+        let busy = Busy::new();
+        assert_eq!(busy.until_last(), Duration::ZERO);
+        busy.last_nanos.store(2_000_000_000, Ordering::Relaxed);
+        assert_eq!(rate(1_000, busy.until_last()), 500);
+        busy.mark();
+        assert!(busy.until_last() <= busy.start.elapsed());
+    }
 }

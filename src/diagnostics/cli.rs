@@ -53,6 +53,14 @@ pub fn cannot_read(what: &str, path: &Path, problem: &FileProblem) -> String {
     )
 }
 
+/// `check FOLDER` where the folder holds no `*.rules` file.
+pub fn no_rules_in_folder(path: &Path) -> String {
+    format!(
+        "no rules files in {}: check looks for *.rules files in a folder and its subfolders",
+        path.display()
+    )
+}
+
 /// `Is a directory (os error 21)` → `Is a directory`, lower-cased first letter.
 fn without_os_error(text: &str) -> String {
     let text = match text.rfind(" (os error ") {
