@@ -53,7 +53,15 @@ fn a_terminal_sees_the_progress_bar_then_the_summary() {
     fifo.flush().unwrap();
     // The bar is redrawn while the run waits for more leads. (rexpect reads
     // bytes as Latin-1, so the `·` between the fields is matched by `.+`.)
-    p.exp_regex("3 leads .+ [0-9]+ leads/s").unwrap();
+    let (_, first) = p.exp_regex("3 leads [^\r]+ leads/s").unwrap();
+    // While the pipe stays idle the rate holds: it counts the time until the
+    // last lead, not until now. (The elapsed field reads `2s` some redraws later.)
+    let (_, later) = p.exp_regex("3 leads [^\r]+ leads/s [^\r]+ 2s").unwrap();
+    let rate = |line: &str| {
+        let before = &line[..line.find(" leads/s").unwrap()];
+        before.rsplit(' ').next().unwrap().to_string()
+    };
+    assert_eq!(rate(&first), rate(&later), "{first:?} then {later:?}");
     drop(fifo);
     p.exp_string("scored 3 leads, 0 failed").unwrap();
     p.exp_regex("tier: hot 100.0% .+ cold 0.0%").unwrap();
