@@ -82,7 +82,7 @@ impl Stop {
         if e.kind() == io::ErrorKind::BrokenPipe {
             Stop::BrokenPipe
         } else {
-            Stop::Trouble(format!("cannot write output: {e}"))
+            Stop::Trouble(crate::diagnostics::io::output_failed(&e))
         }
     }
 }

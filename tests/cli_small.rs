@@ -80,6 +80,41 @@ fn folders_missing_and_unreadable_files_read_alike_in_every_command() {
         err.contains("cannot read rules file nope.rules: no such file"),
         "{err}"
     );
+    // Outcomes that are missing and outputs that cannot be written read alike.
+    let more: [(&[&str], &str); 3] = [
+        (
+            &[
+                "calibrate",
+                "m.rules",
+                "leads.jsonl",
+                "--outcomes",
+                "gone.csv",
+                as_of,
+            ],
+            "cannot read outcomes file gone.csv: no such file",
+        ),
+        (
+            &[
+                "score",
+                "m.rules",
+                "leads.jsonl",
+                "-o",
+                "no/such/out.jsonl",
+                as_of,
+            ],
+            "cannot write no/such/out.jsonl: its folder does not exist",
+        ),
+        (
+            &["test", "m.rules", "--junit", "no/such/j.xml"],
+            "cannot write no/such/j.xml: its folder does not exist",
+        ),
+    ];
+    for (args, want) in more {
+        let (_, err, code) = run_in(d, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!err.contains("os error"), "{args:?}: {err}");
+    }
     fs::create_dir(d.join("leads.d")).unwrap();
     let (_, err, code) = run_in(d, &["score", "m.rules", "leads.d", as_of]);
     assert_eq!(code, 2);

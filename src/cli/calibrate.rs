@@ -14,6 +14,7 @@ use super::score::open_all;
 use super::{note, parse_as_of, LeadsArgs, Status, Stop};
 use crate::calibrate::{self, render, DataCounts, Sample, Target};
 use crate::diagnostics::calibrate::{error, CalibrateError as E};
+use crate::diagnostics::io as io_words;
 use crate::eval::{value_at, EvalOptions, Program};
 use crate::rules::Type;
 use chrono::{DateTime, Utc};
@@ -257,7 +258,7 @@ impl<'a> Reader<'a> {
             let leads = input::leads(source, &reading).map_err(Stop::Trouble)?;
             for lead in leads {
                 let lead: Lead =
-                    lead.map_err(|e| Stop::Trouble(format!("cannot read {name}: {e}")))?;
+                    lead.map_err(|e| Stop::Trouble(io_words::read_failed(&name, &e)))?;
                 data.leads_read += 1;
                 progress.advance(1);
                 let Ok(mut value) = lead.value else {
@@ -407,7 +408,7 @@ fn write_suggested(
         return Err(Stop::Trouble(error(&E::SuggestedInvalid { file: name })));
     }
     output::write_file(path, new.text.as_bytes())
-        .map_err(|e| Stop::Trouble(format!("cannot write {name}: {e}")))
+        .map_err(|e| Stop::Trouble(io_words::cannot_write(path, &e)))
 }
 
 fn write_report(args: &CalibrateArgs, report: &calibrate::Report) -> Result<(), Stop> {
@@ -429,7 +430,7 @@ fn write_report(args: &CalibrateArgs, report: &calibrate::Report) -> Result<(), 
             .write_all(text.as_bytes())
             .map_err(Stop::write),
         Some(path) => output::write_file(path, text.as_bytes())
-            .map_err(|e| Stop::Trouble(format!("cannot write {}: {e}", path.display()))),
+            .map_err(|e| Stop::Trouble(io_words::cannot_write(path, &e))),
     }
 }
 

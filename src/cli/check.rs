@@ -6,8 +6,8 @@
 use super::load::{print_diagnostics, summary, FsReader};
 use super::test::rules_files;
 use super::{note, CheckArgs, CheckFormat, Status, Stop};
-use crate::diagnostics::cli::{no_rules_in_folder, FileProblem};
 use crate::diagnostics::formats::{self, Entry};
+use crate::diagnostics::io::{no_rules_in_folder, FileProblem};
 use crate::diagnostics::{Severity, ToDiagnostic};
 use crate::Loaded;
 use std::collections::HashSet;

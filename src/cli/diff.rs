@@ -10,6 +10,7 @@ use super::score::written_id;
 use super::{fit, note, parse_as_of, FitArgs, InputFormat, Status, Stop};
 use crate::datafit::{self, RunFacts};
 use crate::diagnostics::datafit as wording;
+use crate::diagnostics::io as io_words;
 use crate::diff::{self, render};
 use crate::eval::{EvalOptions, Program};
 use crate::syntax::{normalize, SourceReader};
@@ -135,7 +136,7 @@ fn program(spec: &str, zone: Option<&jiff::tz::TimeZone>) -> Result<Program, Sto
                 rev: rev.to_string(),
             },
         )
-        .map_err(|e| Stop::Trouble(format!("cannot read rules {spec}: {e}")))?,
+        .map_err(|e| Stop::Trouble(io_words::cannot_read_revision(spec, &e)))?,
         None => crate::load(spec, &FsReader).map_err(|e| unreadable_rules(Path::new(spec), &e))?,
     };
     print_diagnostics(&loaded);
@@ -192,8 +193,7 @@ fn read_leads(args: &DiffArgs, new: &Program) -> Result<Read, Stop> {
     };
     let mut bad = 0u64;
     for (n, lead) in leads.enumerate() {
-        let lead: Lead =
-            lead.map_err(|e| Stop::Trouble(format!("cannot read {}: {e}", args.leads)))?;
+        let lead: Lead = lead.map_err(|e| Stop::Trouble(io_words::read_failed(&args.leads, &e)))?;
         match lead.value {
             Ok(value) => {
                 let id = written_id(&value, lead.text.as_deref(), &path);

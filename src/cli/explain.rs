@@ -20,6 +20,7 @@ use super::output::{bound_word, format_number, Scored};
 use super::score::{lead_id, open_all, score_one, written_id, Context};
 use super::{ExplainArgs, Status, Stop};
 use crate::diagnostics::cli::no_lead_with_id;
+use crate::diagnostics::io::read_failed;
 use crate::eval::{Bound, Outcome};
 use crate::rules::Ruleset;
 use serde_json::Value;
@@ -69,7 +70,7 @@ fn explain_inputs(
         let reading = args.input.reading(ctx.program.ruleset());
         let leads = input::leads(source, &reading).map_err(Stop::Trouble)?;
         for lead in leads {
-            let lead = lead.map_err(|e| Stop::Trouble(format!("cannot read {name}: {e}")))?;
+            let lead = lead.map_err(|e| Stop::Trouble(read_failed(&name, &e)))?;
             read += 1;
             if !wanted(&ctx, &lead, args.only.as_deref()) {
                 continue;

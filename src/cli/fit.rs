@@ -56,7 +56,7 @@ pub fn finish(findings: &[Scoped], mut counts: Value, args: &FitArgs) -> Result<
         counts["findings"] = findings.iter().map(wording::json).collect();
         let text = format!("{counts:#}\n");
         super::output::write_file(path, text.as_bytes())
-            .map_err(|e| Stop::Trouble(format!("cannot write {}: {e}", path.display())))?;
+            .map_err(|e| Stop::Trouble(crate::diagnostics::io::cannot_write(path, &e)))?;
     }
     Ok(if args.strict && !findings.is_empty() {
         Status::DataMisfit

@@ -7,7 +7,7 @@ use super::load::plural;
 use super::output;
 use super::test::rules_files;
 use super::{note, stderr_color, Status, Stop};
-use crate::diagnostics::cli::{cannot_read, FileProblem};
+use crate::diagnostics::io::{cannot_read, cannot_write, FileProblem};
 use crate::diagnostics::{self, ToDiagnostic};
 use crate::source::SourceMap;
 use clap::Args;
@@ -147,6 +147,5 @@ fn print_diff(name: &str, old: &str, new: &str) -> Result<(), Stop> {
 /// it; through a symlink, the file it points to), or writes straight into
 /// anything that is not a regular file.
 fn write(path: &Path, text: &str) -> Result<(), Stop> {
-    output::write_file(path, text.as_bytes())
-        .map_err(|e| Stop::Trouble(format!("cannot write {}: {e}", path.display())))
+    output::write_file(path, text.as_bytes()).map_err(|e| Stop::Trouble(cannot_write(path, &e)))
 }

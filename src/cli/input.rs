@@ -11,7 +11,7 @@ pub use dialect::{parse_delimiter, parse_encoding, CsvOptions};
 
 use super::progress::ByteCount;
 use super::InputFormat;
-use crate::diagnostics::cli::{cannot_read, FileProblem};
+use crate::diagnostics::io::{cannot_read, read_failed, FileProblem};
 use crate::rules::Type;
 use serde_json::Value;
 use std::fmt;
@@ -167,7 +167,7 @@ impl<'a> Reading<'a> {
 /// The leads of `source`. Fails (with a one-line message) when the input as
 /// a whole cannot be read.
 pub fn leads(source: Source, read: &Reading) -> Result<Leads, String> {
-    let failed = |e: io::Error| format!("cannot read {}: {e}", source.name);
+    let failed = |e: io::Error| read_failed(&source.name, &e);
     let (format, reader) = match (read.format, source.by_name) {
         (InputFormat::Auto, Some(by_name)) => (by_name, source.reader),
         (InputFormat::Auto, None) => sniff(source.reader).map_err(failed)?,
@@ -315,7 +315,7 @@ pub fn leads_with_header(source: Source, read: &Reading) -> Result<(Leads, Vec<S
 
 /// Like [`leads`], but JSON Lines come back as their raw text.
 pub fn stream(source: Source, read: &Reading) -> Result<Stream, String> {
-    let failed = |e: io::Error| format!("cannot read {}: {e}", source.name);
+    let failed = |e: io::Error| read_failed(&source.name, &e);
     let (format, reader) = match (read.format, source.by_name) {
         (InputFormat::Auto, Some(by_name)) => (by_name, source.reader),
         (InputFormat::Auto, None) => sniff(source.reader).map_err(failed)?,
@@ -359,7 +359,7 @@ fn json_stream(name: &str, mut reader: Box<dyn BufRead + Send>) -> Result<Stream
     let mut text = Vec::new();
     reader
         .read_to_end(&mut text)
-        .map_err(|e| format!("cannot read {name}: {e}"))?;
+        .map_err(|e| read_failed(name, &e))?;
     let body = text.strip_prefix(BOM).unwrap_or(&text);
     match json_array::parse(body).map_err(|e| format!("{name}: {e}"))? {
         json_array::Parsed::Leads(leads) => Ok(Stream::Leads(Box::new(leads.into_iter().map(Ok)))),

@@ -1,7 +1,7 @@
 //! Reading rules from the file system, and reporting their diagnostics.
 
 use super::{note, stderr_color, Stop};
-use crate::diagnostics::cli::{cannot_read, FileProblem};
+use crate::diagnostics::io::{cannot_read, FileProblem};
 use crate::diagnostics::{self, Diagnostic};
 use crate::eval::Program;
 use crate::syntax::SourceReader;

@@ -8,6 +8,7 @@ use super::output::{self, OutputFile, Scored, Writer};
 use super::progress::{ByteCount, Progress};
 use super::{note, OutputFormat, ScoreArgs, Status, Stop};
 use crate::datafit::RunFacts;
+use crate::diagnostics::io as io_words;
 use crate::eval::{id_as_written, Census, EvalOptions, Program};
 use serde_json::Value;
 use std::io::{self, Write};
@@ -86,7 +87,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     sink.out.finish().map_err(Stop::write)?;
     if let Some(file) = file {
         file.commit()
-            .map_err(|e| Stop::Trouble(format!("cannot write output: {e}")))?;
+            .map_err(|e| Stop::Trouble(io_words::output_failed(&e)))?;
     }
     let elapsed = started.elapsed();
     let mut tally = sink.tally;
@@ -158,7 +159,7 @@ enum Failure {
 
 fn read_error(name: &str, failure: Failure) -> Stop {
     match failure {
-        Failure::Read(e) => Stop::Trouble(format!("cannot read {name}: {e}")),
+        Failure::Read(e) => Stop::Trouble(io_words::read_failed(name, &e)),
         Failure::Write(e) => Stop::write(e),
     }
 }
@@ -250,7 +251,7 @@ fn destination(path: Option<&Path>) -> Result<(Box<dyn Write + Send>, Option<Out
         None => Ok((Box::new(io::stdout()), None)),
         Some(p) if p == Path::new("-") => Ok((Box::new(io::stdout()), None)),
         Some(p) => {
-            let cannot = |e| Stop::Trouble(format!("cannot write {}: {e}", p.display()));
+            let cannot = |e| Stop::Trouble(io_words::cannot_write(p, &e));
             let file = OutputFile::create(p).map_err(cannot)?;
             let handle = file.handle().map_err(cannot)?;
             Ok((Box::new(handle), Some(file)))

@@ -11,7 +11,7 @@ use super::output::{self, format_number, Scored};
 use super::progress::Progress;
 use super::{fit, note, FitArgs, Status, Stop};
 use crate::datafit::{self, Scope, Scoped};
-use crate::diagnostics::cli::{cannot_read, FileProblem};
+use crate::diagnostics::io::{cannot_read, cannot_write, FileProblem};
 use crate::eval::Program;
 use crate::syntax::SourceReader;
 use crate::testing::{self, junit, report, CaseResult, RunConfig, Suite};
@@ -285,8 +285,7 @@ fn canonical(name: &str) -> PathBuf {
 }
 
 fn write_junit(path: &Path, suites: &[junit::SuiteReport]) -> Result<(), Stop> {
-    let trouble =
-        |e: std::io::Error| Stop::Trouble(format!("cannot write {}: {e}", path.display()));
+    let trouble = |e: std::io::Error| Stop::Trouble(cannot_write(path, &e));
     output::write_file(path, junit::render(suites).as_bytes()).map_err(trouble)
 }
 

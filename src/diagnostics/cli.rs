@@ -1,78 +1,9 @@
-//! Wording of the command line's own messages: files that cannot be read,
-//! arguments in the wrong place, and the lines of the closing summaries.
-//! The command line gathers the facts; this module only words them.
+//! Wording of the command line's own messages: arguments in the wrong place,
+//! notes, and the lines of the closing summaries (files that cannot be read
+//! or written are worded in [`super::io`]). The command line gathers the
+//! facts; this module only words them.
 
 use std::fmt::Write as _;
-use std::io;
-use std::path::Path;
-
-/// Why a file named on the command line (or included) could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FileProblem {
-    /// Nothing exists at the path.
-    Missing,
-    /// The path is a folder.
-    Folder,
-    /// The file exists but may not be read.
-    Denied,
-    /// Any other I/O error, as the system words it (without `(os error N)`).
-    Other(String),
-}
-
-impl FileProblem {
-    /// Classifies an I/O error on `path` (which is looked at to tell a folder).
-    pub fn of(path: &Path, e: &io::Error) -> FileProblem {
-        if path.is_dir() {
-            return FileProblem::Folder;
-        }
-        match e.kind() {
-            io::ErrorKind::NotFound => FileProblem::Missing,
-            io::ErrorKind::PermissionDenied => FileProblem::Denied,
-            _ => FileProblem::Other(without_os_error(&e.to_string())),
-        }
-    }
-
-    /// The reason alone: `no such file`, `it is a folder, not a file`, ...
-    pub fn reason(&self) -> String {
-        match self {
-            FileProblem::Missing => "no such file".into(),
-            FileProblem::Folder => "it is a folder, not a file".into(),
-            FileProblem::Denied => "permission denied".into(),
-            FileProblem::Other(text) => text.clone(),
-        }
-    }
-}
-
-/// `cannot read rules file x.rules: no such file`: one line for every command.
-/// `what` names the kind of file (`rules file`, `leads file`, `file`).
-pub fn cannot_read(what: &str, path: &Path, problem: &FileProblem) -> String {
-    format!(
-        "cannot read {what} {}: {}",
-        path.display(),
-        problem.reason()
-    )
-}
-
-/// `check FOLDER` where the folder holds no `*.rules` file.
-pub fn no_rules_in_folder(path: &Path) -> String {
-    format!(
-        "no rules files in {}: check looks for *.rules files in a folder and its subfolders",
-        path.display()
-    )
-}
-
-/// `Is a directory (os error 21)` → `Is a directory`, lower-cased first letter.
-fn without_os_error(text: &str) -> String {
-    let text = match text.rfind(" (os error ") {
-        Some(i) => &text[..i],
-        None => text,
-    };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
 
 /// A leads file given where the rules go (or rules where the leads go).
 pub fn swapped(rules: &str, leads: &str, usage: &str) -> String {
@@ -189,14 +120,6 @@ mod tests {
         assert_eq!(count(2500, "lead", "leads"), "2,500 leads");
         assert_eq!(percent(1, 3), "33.3%");
         assert_eq!(percent(0, 0), "0%");
-    }
-
-    #[test]
-    fn os_error_numbers_are_dropped() {
-        assert_eq!(
-            without_os_error("Is a directory (os error 21)"),
-            "is a directory"
-        );
     }
 
     #[test]

@@ -63,11 +63,11 @@ impl Entry {
     }
 
     /// A rules file that could not be read, placed at its first line.
-    pub fn unreadable(file: &str, problem: &super::cli::FileProblem) -> Entry {
+    pub fn unreadable(file: &str, problem: &super::io::FileProblem) -> Entry {
         Entry {
             code: IO_CODE,
             severity: Severity::Error,
-            message: super::cli::cannot_read("rules file", std::path::Path::new(file), problem),
+            message: super::io::cannot_read("rules file", std::path::Path::new(file), problem),
             file: file.to_string(),
             start: (1, 1),
             end: (1, 1),

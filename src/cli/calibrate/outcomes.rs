@@ -60,7 +60,7 @@ pub fn read(path: &Path, id: &str) -> Result<Outcomes, E> {
     let name = path.display().to_string();
     let unreadable = |e: std::io::Error| E::OutcomesUnreadable {
         file: name.clone(),
-        reason: e.to_string(),
+        reason: crate::diagnostics::io::FileProblem::of(path, &e).reason(),
     };
     let mut reader = BufReader::new(File::open(path).map_err(unreadable)?);
     let first = reader.fill_buf().map_err(unreadable)?;
