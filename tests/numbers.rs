@@ -172,3 +172,23 @@ fn explain_and_diff_echo_ids_as_written() {
         assert_eq!(ids, ["7", "1e2"], "{name}: {out}");
     }
 }
+
+/// `diff` prints scores and points as `score` does: `0.1 → 0.2`, and a
+/// change of a thousandth is shown, never rounded away to `0.00`.
+#[test]
+fn diff_prints_fractional_points_like_score() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rules"), "add 0.1 as \"base\"\n").unwrap();
+    std::fs::write(dir.path().join("b.rules"), "add 0.101 as \"base\"\n").unwrap();
+    std::fs::write(dir.path().join("l.jsonl"), "{\"id\":\"L1\"}\n").unwrap();
+    let (out, err, code) = run_in(
+        dir.path(),
+        &["diff", "a.rules", "b.rules", "--leads", "l.jsonl"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("mean change +0.001\n"), "{out}");
+    assert!(out.contains("largest rise: +0.001 (L1)"), "{out}");
+    assert!(out.contains("points 0.1 → 0.101 (+0.001)"), "{out}");
+    assert!(out.contains("lead L1: 0.1 → 0.101"), "{out}");
+    assert!(!out.contains("0.00 "), "{out}");
+}

@@ -5,8 +5,10 @@ use crate::diagnostics::cli::{count as noun_count, thousands};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
-/// A number as written: integers without a fraction (with thousands
-/// separators), others to two decimals.
+/// A score or points as written: integers without a fraction (with
+/// thousands separators), others as `score` prints them (up to six
+/// fraction digits, the most points hold), so a change of 0.001 never
+/// shows as `0.00`.
 fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         let digits = thousands(x.abs() as u64);
@@ -15,6 +17,21 @@ fn num(x: f64) -> String {
         } else {
             digits
         }
+    } else {
+        let mut text = String::new();
+        crate::eval::push_num(&mut text, x);
+        text
+    }
+}
+
+/// The mean change, an average rather than points: to two decimals unless
+/// whole, or smaller than a hundredth (then as points, so it never reads `0.00`).
+fn mean(x: f64) -> String {
+    if x.fract() == 0.0 || (x * 100.0).round() == 0.0 {
+        return signed(x);
+    }
+    if x > 0.0 {
+        format!("+{x:.2}")
     } else {
         format!("{x:.2}")
     }
@@ -44,7 +61,7 @@ fn summary(r: &Report) -> Vec<String> {
         "{} of {} changed score; mean change {}",
         leads_n(r.changed),
         noun_count(r.compared as u64, "lead", "leads"),
-        signed(r.mean_change)
+        mean(r.mean_change)
     )];
     if let Some((id, c)) = &r.largest_rise {
         lines.push(format!("largest rise: {} ({id})", signed(*c)));
