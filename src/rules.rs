@@ -543,8 +543,9 @@ pub enum Decay {
 }
 
 impl Decay {
-    /// The weight after `age` seconds, for the rates of a fixed length
-    /// (`None` for a period of calendar months, whose length varies).
+    /// The weight after `age` seconds (not negative), for the rates of a
+    /// fixed length (`None` for a period of calendar months, whose length
+    /// depends on the dates; evaluation counts those on the calendar).
     pub fn weight_after(&self, age: f64) -> Option<f64> {
         match *self {
             Decay::HalfLife(h) => Some(0.5f64.powf(age / h)),

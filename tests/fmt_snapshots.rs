@@ -46,6 +46,7 @@ fn shipped_rules_files() {
         "b2b_saas.test",
         "bench",
         "bench.test",
+        "bench_decay",
         "fit_only",
         "shared/lists",
     ] {

@@ -141,6 +141,7 @@ fn the_shipped_rules_are_lint_clean() {
         "rules/bench.rules",
         "rules/b2b_saas.test.rules",
         "rules/bench.test.rules",
+        "rules/bench_decay.rules",
     ] {
         let loaded = leadscore::load(path, &FsReader).unwrap();
         let warnings: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();

@@ -7,9 +7,7 @@ use super::lead::{Shape, ROOT};
 use super::value::{fold, Instant, ListRef, Val};
 use crate::datetime::parse_instant;
 pub use crate::rules::Quant;
-use crate::rules::{
-    Decay, End, FieldRef, Func, Period, Ruleset, Scope, TExpr, TExprKind, TimePart, Type,
-};
+use crate::rules::{Decay, End, FieldRef, Func, Ruleset, Scope, TExpr, TExprKind, TimePart, Type};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
 use regex::Regex;
 
@@ -113,7 +111,7 @@ pub enum Node {
     /// `t within N months`.
     WithinMonths(Box<Node>, u32),
     /// `decay(t, RATE)`.
-    Decay(Box<Node>, Fade),
+    Decay(Box<Node>, Decay),
     /// `sum(C, EXPR)`: `EXPR` per element of `C`, added up.
     SumEach(Box<Node>, Box<Node>),
     /// `count(distinct L)`.
@@ -126,31 +124,6 @@ pub enum Node {
     Pick(End, bool, Box<Node>),
     /// `max(L)` (`true`) / `min(L)`.
     Extreme(bool, Box<Node>),
-}
-
-/// A decay rate with its lengths in nanoseconds.
-#[derive(Clone, Copy, Debug)]
-pub enum Fade {
-    /// `0.5 ^ (age / half_life)`.
-    HalfLife(f64),
-    /// `1 - age / lifespan`, at least 0.
-    Linear(f64),
-    /// `keep ^ (whole periods of age)`.
-    Step {
-        /// The fraction kept per period.
-        keep: f64,
-        /// The period.
-        period: Every,
-    },
-}
-
-/// The period of a [`Fade::Step`].
-#[derive(Clone, Copy, Debug)]
-pub enum Every {
-    /// Nanoseconds.
-    Nanos(i128),
-    /// Calendar months.
-    Months(u32),
 }
 
 /// A constant list's members, case-folded, for `in`.
@@ -318,21 +291,6 @@ fn nanos(secs: f64) -> i128 {
     (secs * 1e9).round() as i128
 }
 
-/// A decay rate in the units evaluation works in.
-fn fade(d: Decay) -> Fade {
-    match d {
-        Decay::HalfLife(secs) => Fade::HalfLife(secs * 1e9),
-        Decay::Linear(secs) => Fade::Linear(secs * 1e9),
-        Decay::Step { keep, period } => Fade::Step {
-            keep,
-            period: match period {
-                Period::Seconds(secs) => Every::Nanos(nanos(secs)),
-                Period::Months(n) => Every::Months(n),
-            },
-        },
-    }
-}
-
 fn bx(n: Node) -> Box<Node> {
     Box::new(n)
 }
@@ -414,7 +372,7 @@ impl<'r> Compiler<'r> {
             K::IsPresent(x, present) => Node::IsPresent(self.node(x), *present),
             K::Within(x, secs) => Node::Within(self.node(x), nanos(*secs)),
             K::WithinMonths(x, n) => Node::WithinMonths(self.node(x), *n),
-            K::Decay(x, d) => Node::Decay(self.node(x), fade(*d)),
+            K::Decay(x, d) => Node::Decay(self.node(x), *d),
             K::SumEach(c, each) => {
                 let (c, origin) = self.expr(c);
                 let each = self.in_where(origin, each);

@@ -2,11 +2,11 @@
 //! [`Slots`]. Plain recursion over the tree (its depth is bounded by the
 //! parser's nesting limit); `let`s are evaluated at most once per lead.
 
-use super::compile::{Compiled, Every, Fade, Node, Quant, LEAD};
+use super::compile::{Compiled, Node, Quant, LEAD};
 use super::lead::Slots;
 use super::value::{str_contains, str_eq, Instant, ListRef, Val};
 use crate::datetime::{months_before, whole_months};
-use crate::rules::{End, TimePart};
+use crate::rules::{Decay, End, Period, TimePart};
 use crate::syntax::ast::{ArithOp, CmpOp, StrOp};
 use std::cmp::Ordering;
 
@@ -296,8 +296,8 @@ impl<'a> Ctx<'a> {
             },
             Node::Neg(x) => self.num(x).map_or(Val::Missing, |x| Val::Num(-x)),
             Node::Arith(op, a, b) => self.arith(*op, a, b),
-            Node::Decay(x, fade) => match self.val(x) {
-                Val::Time(t) => Val::Num(weight(*fade, t, self.as_of)),
+            Node::Decay(x, decay) => match self.val(x) {
+                Val::Time(t) => Val::Num(weight(*decay, t, self.as_of)),
                 _ => Val::Missing,
             },
             Node::SumEach(c, each) => Val::Num(self.sum_each(c, each)),
@@ -743,22 +743,23 @@ impl<'a> Ctx<'a> {
 
 /// The weight of something that happened at `t`, seen from `as_of`: 1 at
 /// `as_of`, 0 in the future (it has not happened yet as of the clock).
-fn weight(fade: Fade, t: Instant, as_of: Instant) -> f64 {
+fn weight(decay: Decay, t: Instant, as_of: Instant) -> f64 {
     let age = as_of.nanos() - t.nanos();
     if age < 0 {
         return 0.0;
     }
-    match fade {
-        Fade::HalfLife(h) => 0.5f64.powf(age as f64 / h),
-        Fade::Linear(life) => (1.0 - age as f64 / life).max(0.0),
-        Fade::Step { keep, period } => {
-            let periods = match period {
-                Every::Nanos(p) => age / p,
-                Every::Months(n) => (whole_months(t.datetime(), as_of.datetime()) / n).into(),
-            };
-            keep.powi(i32::try_from(periods).unwrap_or(i32::MAX))
-        }
+    if let Some(w) = decay.weight_after(age as f64 / 1e9) {
+        return w;
     }
+    let Decay::Step {
+        keep,
+        period: Period::Months(n),
+    } = decay
+    else {
+        return 0.0;
+    };
+    let periods = whole_months(t.datetime(), as_of.datetime()) / n;
+    keep.powi(i32::try_from(periods).unwrap_or(i32::MAX))
 }
 
 fn str_op(op: StrOp, s: &str, needle: &str) -> bool {
