@@ -320,12 +320,25 @@ pub struct ScoreArgs {
     /// Add a `reasons` array to each record: the points of each rule and cap.
     #[arg(long)]
     pub explain: bool,
-    /// The output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
-    pub format: OutputFormat,
+    /// The output format (default: by the `-o` file's extension, `.csv` CSV,
+    /// `.tsv` TSV, else JSON Lines).
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
     /// Write the records to this file (replaced only once the run is complete).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Copy these input fields into each record, after the id (e.g.
+    /// `--keep Email,"First Name"`); a field a lead lacks is left empty.
+    #[arg(long, value_name = "FIELD,...")]
+    pub keep: Vec<String>,
+    /// Name output columns as the import expects, e.g.
+    /// `--rename score="Lead Score",tier="Lead Tier"`.
+    #[arg(long, value_name = "OLD=NEW,...")]
+    pub rename: Vec<String>,
+    /// Write CSV cells as they are: without it, a cell a spreadsheet would run
+    /// as a formula (`=`, `+`, `-`, `@` first; plain numbers aside) gets a leading `'`.
+    #[arg(long)]
+    pub csv_raw: bool,
     /// Worker threads for JSON Lines input (default: all cores); the output
     /// is the same for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -385,6 +398,8 @@ pub enum OutputFormat {
     Jsonl,
     /// CSV with a header row `id,score,<outputs...>,error`.
     Csv,
+    /// Like CSV, separated by tabs.
+    Tsv,
 }
 
 /// Parses `--timezone`: a zone of the bundled time-zone database.

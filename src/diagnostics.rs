@@ -20,6 +20,7 @@ pub mod datafit;
 pub mod formats;
 pub mod input;
 pub mod io;
+pub mod output;
 mod syntax;
 mod testing;
 

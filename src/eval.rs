@@ -54,7 +54,7 @@ mod value;
 
 pub use census::{Census, Field, FieldCount, Fields};
 pub use probe::Shown;
-pub use render::{push_num, Reason};
+pub use render::{push_num, Head, Reason, RecordKeys, RecordNames};
 pub use run::Scratch;
 pub use text::{bool_spellings, decimal_point, parse_bool, parse_int, parse_number};
 
@@ -430,14 +430,32 @@ impl Program {
         outcome: &Outcome,
         explain: bool,
     ) {
+        let head = Head {
+            keys: &self.texts.keys,
+            id,
+            kept: &[],
+        };
+        self.render_record_as(out, &head, outcome, explain);
+    }
+
+    /// Like [`Program::render_record`], with the copied fields after the id
+    /// and each member under its name in `head.keys`.
+    pub fn render_record_as(
+        &self,
+        out: &mut String,
+        head: &Head,
+        outcome: &Outcome,
+        explain: bool,
+    ) {
         let why = explain.then(|| self.reasons(outcome));
-        render::record(out, &self.texts, id, outcome, why.as_deref());
+        render::record(out, &self.texts, head, outcome, why.as_deref());
     }
 
     /// Appends the record of a lead that could not be scored, as one line of
-    /// compact JSON ending in `\n`: `{"id": ..., "error": "..."}`.
-    pub fn render_error(out: &mut String, id: &serde_json::Value, message: &str) {
-        render::error(out, id, message);
+    /// compact JSON ending in `\n`: `{"id": ..., "error": "..."}` (the
+    /// copied fields after the id, each member under its name in `head.keys`).
+    pub fn render_error(out: &mut String, head: &Head, message: &str) {
+        render::error(out, head, message);
     }
 }
 

@@ -111,6 +111,7 @@ fn score_text(ctx: &Context, text: &str) -> Result<Scored, Stop> {
     }
     Ok(Scored {
         id: lead_id(&value, &ctx.id),
+        kept: Vec::new(),
         result: ctx
             .program
             .score(&value, &ctx.opts)

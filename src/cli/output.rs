@@ -1,8 +1,13 @@
-//! Writing records: JSON Lines or CSV, to stdout or to a file that is only
-//! put in place once the run is complete.
+//! Writing records: JSON Lines, CSV or TSV, to stdout or to a file that is
+//! only put in place once the run is complete; `shape.rs` names the columns
+//! and neutralises formulas.
+
+mod shape;
+
+pub use shape::{Asked, Keep, Shape};
 
 use super::OutputFormat;
-use crate::eval::{push_num, Bound, Outcome, Program};
+use crate::eval::{push_num, Bound, Head, Outcome, Program};
 use crate::rules::{Output, Ruleset};
 use serde_json::Value;
 use std::fs::File;
@@ -14,6 +19,8 @@ use std::path::{Path, PathBuf};
 pub struct Scored {
     /// The lead's id (null when absent or unreadable).
     pub id: Value,
+    /// The fields copied from the lead (`--keep`), in order; empty when none are.
+    pub kept: Vec<Value>,
     /// The outcome, or a one-line error.
     pub result: Result<Outcome, String>,
 }
@@ -21,16 +28,41 @@ pub struct Scored {
 /// How records are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// JSON Lines or CSV.
+    /// JSON Lines, CSV or TSV.
     pub format: OutputFormat,
     /// Add the `reasons` array (JSON Lines only).
     pub explain: bool,
+}
+
+/// The output format: `--format` when given, else by the `-o` file's
+/// extension (`.csv` CSV, `.tsv`/`.tab` TSV, anything else JSON Lines). A
+/// spreadsheet name (`.xlsx`, `.ods`, ...) is refused: it is not written.
+pub fn format_for(
+    given: Option<OutputFormat>,
+    path: Option<&Path>,
+) -> Result<OutputFormat, String> {
+    if let Some(format) = given {
+        return Ok(format);
+    }
+    let ext = path
+        .and_then(Path::extension)
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => Ok(OutputFormat::Csv),
+        Some("tsv" | "tab") => Ok(OutputFormat::Tsv),
+        Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods") => Err(
+            crate::diagnostics::output::spreadsheet_output(path.unwrap_or(Path::new(""))),
+        ),
+        _ => Ok(OutputFormat::Jsonl),
+    }
 }
 
 /// Writes records in one format to one destination.
 pub struct Writer {
     sink: Sink,
     config: Config,
+    shape: Shape,
     line: String,
 }
 
@@ -40,17 +72,22 @@ enum Sink {
 }
 
 impl Writer {
-    /// A writer to `out`; CSV starts with its header row.
-    pub fn new(
-        out: Box<dyn Write + Send>,
-        program: &Program,
-        config: Config,
-    ) -> io::Result<Writer> {
-        let sink = match config.format {
-            OutputFormat::Jsonl => Sink::Jsonl(BufWriter::with_capacity(1 << 16, out)),
-            OutputFormat::Csv => {
-                let mut csv = csv::Writer::from_writer(out);
-                csv.write_record(csv_header(program.ruleset()))
+    /// A writer to `out` of records with the columns of `shape`; CSV and
+    /// TSV start with their header row.
+    pub fn new(out: Box<dyn Write + Send>, shape: Shape, config: Config) -> io::Result<Writer> {
+        let delimiter = match config.format {
+            OutputFormat::Jsonl => None,
+            OutputFormat::Csv => Some(b','),
+            OutputFormat::Tsv => Some(b'\t'),
+        };
+        let sink = match delimiter {
+            None => Sink::Jsonl(BufWriter::with_capacity(1 << 16, out)),
+            Some(delimiter) => {
+                let mut csv = csv::WriterBuilder::new()
+                    .delimiter(delimiter)
+                    .from_writer(out);
+                let header = shape.names.columns();
+                csv.write_record(header.iter().map(|c| shape.cell(c).into_owned()))
                     .map_err(io::Error::from)?;
                 Sink::Csv(Box::new(csv))
             }
@@ -58,8 +95,19 @@ impl Writer {
         Ok(Writer {
             sink,
             config,
+            shape,
             line: String::new(),
         })
+    }
+
+    /// Whether records are written as JSON Lines.
+    pub fn is_jsonl(&self) -> bool {
+        matches!(self.sink, Sink::Jsonl(_))
+    }
+
+    /// The columns of the records.
+    pub fn shape(&self) -> &Shape {
+        &self.shape
     }
 
     /// Writes one record.
@@ -67,20 +115,20 @@ impl Writer {
         match &mut self.sink {
             Sink::Jsonl(out) => {
                 self.line.clear();
-                match &scored.result {
-                    Ok(outcome) => program.render_record(
-                        &mut self.line,
-                        &scored.id,
-                        outcome,
-                        self.config.explain,
-                    ),
-                    Err(message) => Program::render_error(&mut self.line, &scored.id, message),
-                }
+                render_jsonl(
+                    program,
+                    &self.shape,
+                    &mut self.line,
+                    scored,
+                    self.config.explain,
+                );
                 out.write_all(self.line.as_bytes())
             }
-            Sink::Csv(csv) => csv
-                .write_record(csv_row(program.ruleset(), scored))
-                .map_err(io::Error::from),
+            Sink::Csv(csv) => {
+                let row = csv_row(program.ruleset(), scored);
+                csv.write_record(row.iter().map(|c| self.shape.cell(c).into_owned()))
+                    .map_err(io::Error::from)
+            }
         }
     }
 
@@ -140,19 +188,29 @@ pub fn format_number(x: f64) -> String {
     text
 }
 
-fn csv_header(rules: &Ruleset) -> Vec<String> {
-    let outputs = rules.outputs.iter().map(|&o| match o {
-        Output::Group(g) => rules.groups[g].name.clone(),
-        Output::Label(l) => rules.labels[l].name.clone(),
-    });
-    let mut header = vec!["id".to_string(), "score".to_string()];
-    header.extend(outputs);
-    header.push("error".into());
-    header
+/// Appends the JSON Lines record of `scored` with the columns of `shape`.
+pub fn render_jsonl(
+    program: &Program,
+    shape: &Shape,
+    out: &mut String,
+    scored: &Scored,
+    explain: bool,
+) {
+    let head = Head {
+        keys: &shape.keys,
+        id: &scored.id,
+        kept: &scored.kept,
+    };
+    match &scored.result {
+        Ok(outcome) => program.render_record_as(out, &head, outcome, explain),
+        Err(message) => Program::render_error(out, &head, message),
+    }
 }
 
+/// One CSV row: id, copied fields, score, outputs, error.
 fn csv_row(rules: &Ruleset, scored: &Scored) -> Vec<String> {
     let mut row = vec![csv_cell(&scored.id)];
+    row.extend(scored.kept.iter().map(csv_cell));
     match &scored.result {
         Ok(outcome) => {
             row.push(format_number(outcome.score));

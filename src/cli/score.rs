@@ -4,12 +4,12 @@
 use super::fit;
 use super::input::{self, Lead, Leads, Source, Stream};
 use super::load;
-use super::output::{self, OutputFile, Scored, Writer};
+use super::output::{self, Keep, OutputFile, Scored, Shape, Writer};
 use super::progress::{ByteCount, Progress};
 use super::{note, OutputFormat, ScoreArgs, Status, Stop};
 use crate::datafit::RunFacts;
 use crate::diagnostics::io as io_words;
-use crate::eval::{id_as_written, Census, EvalOptions, Program};
+use crate::eval::{id_as_written, Census, EvalOptions, Program, RecordNames};
 use serde_json::Value;
 use std::io::{self, Write};
 use std::path::Path;
@@ -22,32 +22,35 @@ use tally::Tally;
 
 /// Scores every lead of every input and writes the records.
 pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
-    if args.explain && args.format == OutputFormat::Csv {
+    let format = output::format_for(args.format, args.output.as_deref()).map_err(Stop::Trouble)?;
+    if args.explain && format != OutputFormat::Jsonl {
         return Err(Stop::Trouble(
-            "--explain needs --format jsonl: reasons do not fit in a CSV cell".into(),
+            crate::diagnostics::output::explain_needs_jsonl(),
         ));
     }
     super::swap::check_score(&args.rules, &args.input.leads)?;
     refuse_overwrite(args)?;
     let started = Instant::now();
     let program = load::program(&args.rules, args.input.timezone.as_ref())?;
+    let shape = shape(&program, args)?;
     let read = ByteCount::default();
     let sources = open_all(&args.input.leads)?;
     let sources: Vec<Source> = sources.into_iter().map(|s| s.counted(&read)).collect();
     let size = sources.iter().map(|s| s.size).sum::<Option<u64>>();
     let (out, file) = destination(args.output.as_deref())?;
     let config = output::Config {
-        format: args.format,
+        format,
         explain: args.explain,
     };
-    let writer = Writer::new(out, &program, config).map_err(Stop::write)?;
+    let mut ctx = Context::new(&program, &args.input);
+    ctx.keep = shape.keep.clone();
+    let writer = Writer::new(out, shape, config).map_err(Stop::write)?;
     let mut sink = Sink {
         out: writer,
         tally: Tally::new(&program),
         progress: Progress::reading("leads", &read, size),
         flush_each: false,
     };
-    let mut ctx = Context::new(&program, &args.input);
     let mut columns = Vec::new();
     let many = sources.len() > 1;
     let pipeline = lines::Config {
@@ -76,7 +79,8 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
             Stream::Leads(leads) => score_stream(&ctx, leads, &mut sink),
             Stream::Csv { header, leads } => {
                 fit::header_supplies_some(&program, &header, &ctx.id, &name)?;
-                fit::add_columns(&mut columns, header);
+                let unkept = header.into_iter().filter(|c| !ctx.keep.reads_column(c));
+                fit::add_columns(&mut columns, unkept.collect());
                 score_stream(&ctx, leads, &mut sink)
             }
             Stream::Lines(reader) => lines::score(&ctx, reader, &chunks, &mut sink),
@@ -111,6 +115,17 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     let findings = fit::of_run(&program, &tally.census, &facts);
     let fit = fit::finish(&findings, counts, &args.fit)?;
     Ok(tally.status().max(fit))
+}
+
+/// The output columns `--keep`, `--rename` and `--csv-raw` ask for.
+fn shape(program: &Program, args: &ScoreArgs) -> Result<Shape, Stop> {
+    let asked = output::Asked {
+        keep: &args.keep,
+        rename: &args.rename,
+        csv_raw: args.csv_raw,
+    };
+    let names = RecordNames::of(program.ruleset());
+    Shape::new(names, &program.ruleset().lead_type, asked).map_err(Stop::Trouble)
 }
 
 /// Where scored leads go: the writer, the counts for the summary, the
@@ -174,6 +189,8 @@ pub struct Context<'p> {
     pub id: Vec<String>,
     /// The input's name, shown in error messages when there are several inputs.
     pub file: Option<String>,
+    /// The fields copied into each record (`--keep`).
+    pub keep: Keep,
 }
 
 impl<'p> Context<'p> {
@@ -186,6 +203,7 @@ impl<'p> Context<'p> {
             },
             id: args.id_path(),
             file: None,
+            keep: Keep::default(),
         }
     }
 
@@ -202,13 +220,25 @@ impl<'p> Context<'p> {
 /// not be read or scored gives an error record (with its id when it has one).
 pub fn score_one(ctx: &Context, lead: Lead, census: &mut Census) -> Scored {
     let place = ctx.place(lead.at);
+    let kept = |lead: &Value| {
+        if ctx.keep.is_empty() {
+            Vec::new()
+        } else {
+            ctx.keep.values(lead)
+        }
+    };
     match lead.value {
         Err(bad) => Scored {
-            id: bad.partial.map_or(Value::Null, |p| lead_id(&p, &ctx.id)),
+            id: bad
+                .partial
+                .as_ref()
+                .map_or(Value::Null, |p| lead_id(p, &ctx.id)),
+            kept: kept(bad.partial.as_ref().unwrap_or(&Value::Null)),
             result: Err(format!("{place}: {}", bad.message)),
         },
         Ok(value) => Scored {
             id: written_id(&value, lead.text.as_deref(), &ctx.id),
+            kept: kept(&value),
             result: ctx
                 .program
                 .score_counted(&value, &ctx.opts, census)

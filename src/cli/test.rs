@@ -256,6 +256,7 @@ fn failure_text(
             .unwrap_or_default();
         let scored = Scored {
             id,
+            kept: Vec::new(),
             result: Ok(outcome.clone()),
         };
         for line in explanation(program.ruleset(), &scored, None).lines() {

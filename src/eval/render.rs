@@ -22,12 +22,100 @@ pub struct Reason<'a> {
 /// Pre-rendered constant text of a program's records.
 #[derive(Clone, Debug)]
 pub(crate) struct Texts {
-    /// Per output column: `,"name":` and, for labels, each arm's value as JSON.
-    columns: Vec<(String, Output, Vec<String>)>,
+    /// Per output column: which output it is and, for labels, each arm's value as JSON.
+    columns: Vec<(Output, Vec<String>)>,
+    /// The member names of records as the rules name them.
+    pub keys: RecordKeys,
     /// Per group: `max N` and `min N` labels of its clamps.
     pub caps: Vec<(String, String)>,
     /// `score max N` and `score min N`, the labels of the score's clamps.
     pub score_caps: (String, String),
+}
+
+/// The names of the members of an output record, in record order: `id`,
+/// the fields copied from the lead (`--keep`), `score`, each group total
+/// and label, `reasons`, and `error` for a lead that could not be scored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordNames {
+    /// The lead's id.
+    pub id: String,
+    /// Fields copied from the lead, in the order asked for.
+    pub kept: Vec<String>,
+    /// The score.
+    pub score: String,
+    /// Group totals and labels, in declaration order.
+    pub outputs: Vec<String>,
+    /// The reasons (JSON Lines with `--explain`).
+    pub reasons: String,
+    /// Why the lead has no score.
+    pub error: String,
+}
+
+impl RecordNames {
+    /// The names the rules give: `id`, `score`, the group and label names,
+    /// `reasons`, `error`; no copied fields.
+    pub fn of(rules: &Ruleset) -> RecordNames {
+        let outputs = rules.outputs.iter().map(|&o| match o {
+            Output::Group(g) => rules.groups[g].name.clone(),
+            Output::Label(l) => rules.labels[l].name.clone(),
+        });
+        RecordNames {
+            id: "id".into(),
+            kept: Vec::new(),
+            score: "score".into(),
+            outputs: outputs.collect(),
+            reasons: "reasons".into(),
+            error: "error".into(),
+        }
+    }
+
+    /// Every name in record order (`reasons` left out: it is no CSV column).
+    pub fn columns(&self) -> Vec<&str> {
+        let mut all = vec![self.id.as_str()];
+        all.extend(self.kept.iter().map(String::as_str));
+        all.push(&self.score);
+        all.extend(self.outputs.iter().map(String::as_str));
+        all.push(&self.error);
+        all
+    }
+}
+
+/// [`RecordNames`] JSON-escaped once, each with its quotes and colon
+/// (`"id":`) and, after the first, a leading comma.
+#[derive(Clone, Debug)]
+pub struct RecordKeys {
+    id: String,
+    kept: Vec<String>,
+    score: String,
+    outputs: Vec<String>,
+    reasons: String,
+    error: String,
+}
+
+impl RecordKeys {
+    /// The keys for `names`.
+    pub fn new(names: &RecordNames) -> RecordKeys {
+        let key = |name: &str| format!(",{}:", json_str(name));
+        RecordKeys {
+            id: format!("{{{}:", json_str(&names.id)),
+            kept: names.kept.iter().map(|n| key(n)).collect(),
+            score: key(&names.score),
+            outputs: names.outputs.iter().map(|n| key(n)).collect(),
+            reasons: format!("{}[", key(&names.reasons)),
+            error: key(&names.error),
+        }
+    }
+
+    /// `{"id":<id>` and the copied fields (missing ones as `null`).
+    fn open(&self, out: &mut String, id: &serde_json::Value, kept: &[serde_json::Value]) {
+        write!(out, "{}{id}", self.id).unwrap();
+        for (key, value) in self.kept.iter().zip(kept) {
+            write!(out, "{key}{value}").unwrap();
+        }
+        for key in self.kept.iter().skip(kept.len()) {
+            write!(out, "{key}null").unwrap();
+        }
+    }
 }
 
 impl Texts {
@@ -36,17 +124,14 @@ impl Texts {
             .outputs
             .iter()
             .map(|&o| {
-                let (name, values) = match o {
-                    Output::Group(g) => (&rules.groups[g].name, vec![]),
+                let values = match o {
+                    Output::Group(_) => vec![],
                     Output::Label(l) => {
                         let label = &rules.labels[l];
-                        (
-                            &label.name,
-                            label.arms.iter().map(|a| json_str(&a.value)).collect(),
-                        )
+                        label.arms.iter().map(|a| json_str(&a.value)).collect()
                     }
                 };
-                (format!(",{}:", json_str(name)), o, values)
+                (o, values)
             })
             .collect();
         let label = |word: &str, n: Option<f64>| {
@@ -65,6 +150,7 @@ impl Texts {
         );
         Texts {
             columns,
+            keys: RecordKeys::new(&RecordNames::of(rules)),
             caps,
             score_caps,
         }
@@ -130,17 +216,30 @@ pub(crate) fn reasons<'a>(
     out
 }
 
+/// What one record holds besides the outcome: the lead's id, the fields
+/// copied from it, and the member names.
+pub struct Head<'a> {
+    /// The member names.
+    pub keys: &'a RecordKeys,
+    /// The lead's id (null when it has none).
+    pub id: &'a serde_json::Value,
+    /// The copied fields, in the order of `keys`.
+    pub kept: &'a [serde_json::Value],
+}
+
 /// Appends one record (and a newline) for a scored lead.
 pub(crate) fn record(
     out: &mut String,
     texts: &Texts,
-    id: &serde_json::Value,
+    head: &Head,
     outcome: &Outcome,
     why: Option<&[Reason]>,
 ) {
-    write!(out, "{{\"id\":{id},\"score\":").unwrap();
+    let keys = head.keys;
+    keys.open(out, head.id, head.kept);
+    out.push_str(&keys.score);
     push_num(out, outcome.score);
-    for (key, column, values) in &texts.columns {
+    for ((column, values), key) in texts.columns.iter().zip(&keys.outputs) {
         out.push_str(key);
         match *column {
             Output::Group(g) => push_num(out, outcome.groups[g]),
@@ -151,7 +250,7 @@ pub(crate) fn record(
         }
     }
     if let Some(why) = why {
-        out.push_str(",\"reasons\":[");
+        out.push_str(&keys.reasons);
         for (i, r) in why.iter().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -171,8 +270,9 @@ pub(crate) fn record(
 }
 
 /// Appends one error record (and a newline).
-pub(crate) fn error(out: &mut String, id: &serde_json::Value, message: &str) {
-    writeln!(out, "{{\"id\":{id},\"error\":{}}}", json_str(message)).unwrap();
+pub(crate) fn error(out: &mut String, head: &Head, message: &str) {
+    head.keys.open(out, head.id, head.kept);
+    writeln!(out, "{}{}}}", head.keys.error, json_str(message)).unwrap();
 }
 
 #[cfg(test)]
@@ -204,7 +304,23 @@ mod tests {
     #[test]
     fn error_records_escape() {
         let mut s = String::new();
-        error(&mut s, &serde_json::json!("a\"b"), "x: \"big\"");
-        assert_eq!(s, "{\"id\":\"a\\\"b\",\"error\":\"x: \\\"big\\\"\"}\n");
+        let names = RecordNames {
+            id: "id".into(),
+            kept: vec!["e-mail".into()],
+            score: "score".into(),
+            outputs: vec![],
+            reasons: "reasons".into(),
+            error: "Error \"why\"".into(),
+        };
+        let keys = RecordKeys::new(&names);
+        let id = serde_json::json!("a\"b");
+        let head = Head {
+            keys: &keys,
+            id: &id,
+            kept: &[],
+        };
+        error(&mut s, &head, "x: \"big\"");
+        let want = r#"{"id":"a\"b","e-mail":null,"Error \"why\"":"x: \"big\""}"#;
+        assert_eq!(s, format!("{want}\n"));
     }
 }

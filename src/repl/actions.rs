@@ -22,6 +22,7 @@ impl Session {
             Command::Explain => self.with_lead(|s, lead| {
                 let scored = Scored {
                     id: lead.get("id").cloned().unwrap_or(Value::Null),
+                    kept: Vec::new(),
                     result: s.program().score(lead, &s.opts).map_err(|e| e.to_string()),
                 };
                 explanation(s.program().ruleset(), &scored, None)

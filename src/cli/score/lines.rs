@@ -15,8 +15,8 @@
 
 use super::{score_one, Context, Failure, Sink, Tally};
 use crate::cli::input::{self, Lead, Loc};
-use crate::cli::output::{Scored, Writer};
-use crate::eval::{id_as_written, Outcome, Program, Scratch};
+use crate::cli::output::{self, Scored, Shape, Writer};
+use crate::eval::{id_as_written, Head, Outcome, Program, Scratch};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -90,7 +90,7 @@ fn score_here(
     sink: &mut Sink,
 ) -> Result<(), Failure> {
     let mut chunks = Chunker::new(config.chunk_bytes);
-    let mut worker = Worker::new(sink.out.jsonl_sink().is_some(), config.explain);
+    let mut worker = Worker::new(&sink.out, config.explain);
     while let Some(chunk) = chunks
         .next(&mut reader, Vec::new())
         .map_err(Failure::Read)?
@@ -116,12 +116,13 @@ fn score_parallel(
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(pool_size);
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
-    let jsonl = sink.out.jsonl_sink().is_some();
+    let worker = Worker::new(&sink.out, config.explain);
     std::thread::scope(|s| {
         let reading = s.spawn(move || read_all(&mut reader, config.chunk_bytes, pool_rx, work_tx));
         for _ in 0..config.threads {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
-            s.spawn(move || work(ctx, Worker::new(jsonl, config.explain), work_rx, done_tx));
+            let worker = worker.clone();
+            s.spawn(move || work(ctx, worker, work_rx, done_tx));
         }
         drop(done_tx);
         write_in_order(ctx.program, sink, done_rx, pool_tx)?;
@@ -280,19 +281,23 @@ impl Chunker {
 }
 
 /// One thread's buffers for scoring chunks.
+#[derive(Clone)]
 struct Worker {
     scratch: Scratch,
     outcome: Outcome,
+    /// The output columns (JSON Lines records are rendered here).
+    shape: Shape,
     jsonl: bool,
     explain: bool,
 }
 
 impl Worker {
-    fn new(jsonl: bool, explain: bool) -> Worker {
+    fn new(out: &Writer, explain: bool) -> Worker {
         Worker {
             scratch: Scratch::default(),
             outcome: Outcome::default(),
-            jsonl,
+            shape: out.shape().clone(),
+            jsonl: out.is_jsonl(),
             explain,
         }
     }
@@ -341,31 +346,43 @@ impl Worker {
             };
             let mut scored = score_one(ctx, lead, &mut tally.census);
             scored.id = id_as_written(scored.id, text, &ctx.id);
-            tally.add(&scored.id, scored.result.as_ref().ok());
-            match records {
-                Records::Jsonl(out) => render(program, out, &scored, self.explain),
-                Records::Csv(out) => out.push(scored),
-            }
+            self.push(program, records, scored, tally);
             return;
         };
         let id = id_as_written(id, text, &ctx.id);
         program.count(&mut tally.census, &self.scratch, outcome);
-        tally.add(&id, Some(outcome));
-        match records {
-            Records::Jsonl(out) => program.render_record(out, &id, outcome, self.explain),
-            Records::Csv(out) => out.push(Scored {
-                id,
-                result: Ok(outcome.clone()),
-            }),
+        let kept = if ctx.keep.is_empty() {
+            Vec::new()
+        } else {
+            ctx.keep.values_of_json(text)
+        };
+        if let Records::Jsonl(out) = records {
+            tally.add(&id, Some(outcome));
+            let head = Head {
+                keys: &self.shape.keys,
+                id: &id,
+                kept: &kept,
+            };
+            program.render_record_as(out, &head, outcome, self.explain);
+            return;
         }
+        let scored = Scored {
+            id,
+            kept,
+            result: Ok(outcome.clone()),
+        };
+        self.push(program, records, scored, tally);
     }
-}
 
-/// Renders a record the way [`Writer::write`] does for JSON Lines.
-fn render(program: &Program, out: &mut String, scored: &Scored, explain: bool) {
-    match &scored.result {
-        Ok(outcome) => program.render_record(out, &scored.id, outcome, explain),
-        Err(message) => Program::render_error(out, &scored.id, message),
+    /// Counts a record and adds it to `records`.
+    fn push(&self, program: &Program, records: &mut Records, scored: Scored, tally: &mut Tally) {
+        tally.add(&scored.id, scored.result.as_ref().ok());
+        match records {
+            Records::Jsonl(out) => {
+                output::render_jsonl(program, &self.shape, out, &scored, self.explain);
+            }
+            Records::Csv(out) => out.push(scored),
+        }
     }
 }
 
