@@ -280,3 +280,16 @@ fn the_salesforce_recipe_writes_the_import_columns() {
     assert_eq!(rows[1][..2], ["00Q5g00000AbCdE", "grace@cobol.example"]);
     assert!(rows[1..].iter().all(|r| r[6].is_empty()), "{rows:?}");
 }
+
+/// examples/crm/ is what scripts/make_crm_examples.py writes, byte for byte.
+#[test]
+fn the_crm_examples_are_what_their_generator_writes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("python3")
+        .args(["scripts/make_crm_examples.py", "--check"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+}
