@@ -256,7 +256,7 @@ pub enum CheckFormat {
 /// Where leads come from and how they are read; shared by `score` and `explain`.
 #[derive(Debug, Args)]
 pub struct LeadsArgs {
-    /// Lead files (.jsonl/.ndjson, .json array, .csv); `-` or none reads stdin.
+    /// Lead files (.jsonl/.ndjson, .json array, .csv, .xlsx, .ods); `-` or none reads stdin.
     #[arg(value_name = "LEADS")]
     pub leads: Vec<String>,
     /// The format of the lead files; `auto` decides by extension, then by content.
@@ -278,6 +278,9 @@ pub struct LeadsArgs {
     /// or Windows-1252 when the file is not UTF-8).
     #[arg(long, value_name = "NAME", value_parser = input::parse_encoding)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The sheet of .xlsx/.ods lead files to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// The time zone of lead times written without an offset, for datetime
     /// fields that declare no `zone:` (an IANA name like `Europe/Berlin`); default UTC.
     #[arg(long, value_name = "ZONE", value_parser = crate::cli::parse_timezone)]
@@ -291,7 +294,7 @@ impl LeadsArgs {
     }
 
     /// How to read the lead files for `rules`.
-    pub fn reading<'a>(&self, rules: &'a crate::rules::Ruleset) -> input::Reading<'a> {
+    pub fn reading<'a>(&'a self, rules: &'a crate::rules::Ruleset) -> input::Reading<'a> {
         input::Reading {
             format: self.input_format,
             lead_type: &rules.lead_type,
@@ -300,6 +303,7 @@ impl LeadsArgs {
                 decimal_comma: self.decimal_comma,
                 encoding: self.encoding,
             },
+            sheet: self.sheet.as_deref(),
         }
     }
 
@@ -389,6 +393,10 @@ pub enum InputFormat {
     Json,
     /// CSV with a header row; dotted headers make nested objects.
     Csv,
+    /// An Excel workbook (`.xlsx`): one sheet, its first row the header.
+    Xlsx,
+    /// An OpenDocument spreadsheet (`.ods`): one sheet, its first row the header.
+    Ods,
 }
 
 /// How records are written.

@@ -75,7 +75,7 @@ fn explain_inputs(
             if !wanted(&ctx, &lead, args.only.as_deref()) {
                 continue;
             }
-            let at = ctx.place(lead.at);
+            let at = ctx.place(lead.at.clone());
             report.add(
                 out,
                 ctx.program.ruleset(),

@@ -6,6 +6,7 @@
 mod csv_leads;
 mod dialect;
 mod json_array;
+mod sheet;
 
 pub use dialect::{parse_delimiter, parse_encoding, CsvOptions};
 
@@ -18,6 +19,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, IsTerminal, Read, Write as _};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The leads of one input, in order.
 pub type Leads = Box<dyn Iterator<Item = io::Result<Lead>> + Send>;
@@ -35,12 +37,19 @@ pub struct Lead {
 }
 
 /// Where a lead was in its input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Loc {
     /// A line (JSON Lines, CSV), 1-based.
     Line(u64),
     /// An element of a JSON array, 1-based.
     Element(u64),
+    /// A row of a spreadsheet, numbered as the spreadsheet numbers it.
+    Row {
+        /// The sheet's name.
+        sheet: Arc<str>,
+        /// The row number, 1-based.
+        row: u64,
+    },
 }
 
 impl fmt::Display for Loc {
@@ -48,6 +57,7 @@ impl fmt::Display for Loc {
         match self {
             Loc::Line(n) => write!(f, "line {n}"),
             Loc::Element(n) => write!(f, "element {n}"),
+            Loc::Row { sheet, row } => write!(f, "sheet {sheet} row {row}"),
         }
     }
 }
@@ -151,6 +161,8 @@ pub struct Reading<'a> {
     pub lead_type: &'a Type,
     /// `--delimiter`, `--decimal-comma`, `--encoding`.
     pub csv: CsvOptions,
+    /// `--sheet`: the spreadsheet's sheet to read (default: the first).
+    pub sheet: Option<&'a str>,
 }
 
 impl<'a> Reading<'a> {
@@ -160,6 +172,7 @@ impl<'a> Reading<'a> {
             format,
             lead_type,
             csv: CsvOptions::default(),
+            sheet: None,
         }
     }
 }
@@ -167,18 +180,40 @@ impl<'a> Reading<'a> {
 /// The leads of `source`. Fails (with a one-line message) when the input as
 /// a whole cannot be read.
 pub fn leads(source: Source, read: &Reading) -> Result<Leads, String> {
-    let failed = |e: io::Error| read_failed(&source.name, &e);
-    let (format, reader) = match (read.format, source.by_name) {
-        (InputFormat::Auto, Some(by_name)) => (by_name, source.reader),
-        (InputFormat::Auto, None) => sniff(source.reader).map_err(failed)?,
-        (format, _) => (format, source.reader),
-    };
+    let (format, reader) = resolve(&source.name, source.by_name, source.reader, read)?;
     let in_file = |e: String| format!("{}: {e}", source.name);
     match format {
         InputFormat::Jsonl | InputFormat::Auto => Ok(Box::new(JsonLines::new(reader))),
         InputFormat::Json => json_array(reader).map_err(in_file),
         InputFormat::Csv => csv_leads::leads(reader, read).map_err(in_file),
+        InputFormat::Xlsx | InputFormat::Ods => sheet::leads_with_header(reader, read)
+            .map(|(leads, _)| leads)
+            .map_err(in_file),
     }
+}
+
+/// The format of an input (as given, else by its name, else by its first
+/// bytes) and a reader that still yields all of them. `--sheet` on an
+/// input that is no spreadsheet is an error: it would be ignored.
+fn resolve(
+    name: &str,
+    by_name: Option<InputFormat>,
+    reader: Box<dyn BufRead + Send>,
+    read: &Reading,
+) -> Result<(InputFormat, Box<dyn BufRead + Send>), String> {
+    let failed = |e: io::Error| read_failed(name, &e);
+    let (format, reader) = match (read.format, by_name) {
+        (InputFormat::Auto, Some(by_name)) => (by_name, reader),
+        (InputFormat::Auto, None) => sniff(reader).map_err(failed)?,
+        (format, _) => (format, reader),
+    };
+    let spreadsheet = matches!(format, InputFormat::Xlsx | InputFormat::Ods);
+    if let (Some(sheet), false) = (read.sheet, spreadsheet) {
+        return Err(crate::diagnostics::input::sheet_of_no_spreadsheet(
+            sheet, name,
+        ));
+    }
+    Ok((format, reader))
 }
 
 fn format_by_extension(name: &str) -> Option<InputFormat> {
@@ -190,18 +225,27 @@ fn format_by_extension(name: &str) -> Option<InputFormat> {
         "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
         "json" => Some(InputFormat::Json),
         "csv" => Some(InputFormat::Csv),
+        "xlsx" | "xlsm" => Some(InputFormat::Xlsx),
+        "ods" => Some(InputFormat::Ods),
         _ => None,
     }
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Decides the format by the first non-blank byte: `[` a JSON array, `{` JSON
-/// Lines, anything else CSV. Returns a reader that still yields every byte
+/// A zip archive starts so: a spreadsheet (`.xlsx`, `.ods`).
+const ZIP: &[u8] = b"PK\x03\x04";
+
+/// Decides the format by the first bytes: a zip archive is a spreadsheet;
+/// else by the first non-blank byte: `[` a JSON array, `{` JSON Lines,
+/// anything else CSV. Returns a reader that still yields every byte
 /// (except a leading byte order mark), so line numbers stay right.
 fn sniff(
     mut reader: Box<dyn BufRead + Send>,
 ) -> io::Result<(InputFormat, Box<dyn BufRead + Send>)> {
+    if reader.fill_buf()?.starts_with(ZIP) {
+        return Ok((InputFormat::Xlsx, reader));
+    }
     if reader.fill_buf()?.starts_with(BOM) {
         reader.consume(BOM.len());
     }
@@ -295,8 +339,8 @@ pub enum Stream {
     Lines(Box<dyn BufRead + Send>),
     /// Leads read by [`leads`] (a JSON array).
     Leads(Leads),
-    /// CSV rows read as leads, and the header row's column names.
-    Csv {
+    /// CSV or spreadsheet rows read as leads, and the header row's column names.
+    Table {
         /// The header row, each name trimmed.
         header: Vec<String>,
         /// The rows.
@@ -315,12 +359,7 @@ pub fn leads_with_header(source: Source, read: &Reading) -> Result<(Leads, Vec<S
 
 /// Like [`leads`], but JSON Lines come back as their raw text.
 pub fn stream(source: Source, read: &Reading) -> Result<Stream, String> {
-    let failed = |e: io::Error| read_failed(&source.name, &e);
-    let (format, reader) = match (read.format, source.by_name) {
-        (InputFormat::Auto, Some(by_name)) => (by_name, source.reader),
-        (InputFormat::Auto, None) => sniff(source.reader).map_err(failed)?,
-        (format, _) => (format, source.reader),
-    };
+    let (format, reader) = resolve(&source.name, source.by_name, source.reader, read)?;
     if matches!(format, InputFormat::Jsonl | InputFormat::Auto) {
         return Ok(Stream::Lines(reader));
     }
@@ -330,7 +369,12 @@ pub fn stream(source: Source, read: &Reading) -> Result<Stream, String> {
     if format == InputFormat::Csv {
         let (leads, header) = csv_leads::leads_with_header(reader, read)
             .map_err(|e| format!("{}: {e}", source.name))?;
-        return Ok(Stream::Csv { header, leads });
+        return Ok(Stream::Table { header, leads });
+    }
+    if matches!(format, InputFormat::Xlsx | InputFormat::Ods) {
+        let (leads, header) =
+            sheet::leads_with_header(reader, read).map_err(|e| format!("{}: {e}", source.name))?;
+        return Ok(Stream::Table { header, leads });
     }
     let source = Source {
         reader,
@@ -469,5 +513,7 @@ mod tests {
         assert_eq!(format_by_extension("a/b.NDJSON"), Some(InputFormat::Jsonl));
         assert_eq!(format_by_extension("b.csv"), Some(InputFormat::Csv));
         assert_eq!(format_by_extension("b.txt"), None);
+        assert_eq!(format_by_extension("b.XLSX"), Some(InputFormat::Xlsx));
+        assert_eq!(format_by_extension("b.ods"), Some(InputFormat::Ods));
     }
 }

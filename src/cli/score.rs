@@ -77,7 +77,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
         let stream = input::stream(source, &read).map_err(Stop::Trouble)?;
         match stream {
             Stream::Leads(leads) => score_stream(&ctx, leads, &mut sink),
-            Stream::Csv { header, leads } => {
+            Stream::Table { header, leads } => {
                 fit::header_supplies_some(&program, &header, &ctx.id, &name)?;
                 let unkept = header.into_iter().filter(|c| !ctx.keep.reads_column(c));
                 fit::add_columns(&mut columns, unkept.collect());

@@ -1,5 +1,6 @@
 //! The wording of problems with lead files as a whole: command-line CSV
-//! options, and a CSV header that supplies none of the fields the rules read.
+//! options, a CSV header that supplies none of the fields the rules read,
+//! and spreadsheets (the sheet, and cells that give no value).
 
 use crate::datafit::Suggested;
 
@@ -36,4 +37,55 @@ pub fn no_column_for_any(unsupplied: &[Suggested], header: &[String]) -> String 
         );
     }
     text
+}
+
+/// `--sheet NAME` names no sheet of the workbook.
+pub fn unknown_sheet(name: &str, sheets: &[String]) -> String {
+    let hint = crate::check::suggest::did_you_mean(name, sheets.iter().map(String::as_str))
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    format!(
+        "no sheet `{name}` in the workbook; {hint}its sheets are: {}",
+        sheets.join(", ")
+    )
+}
+
+/// A workbook without any sheet.
+pub fn no_sheets() -> String {
+    "the workbook has no sheets".into()
+}
+
+/// calamine could not read the sheet.
+pub fn unreadable_sheet(sheet: &str, why: &str) -> String {
+    format!("cannot read sheet `{sheet}`: {why}")
+}
+
+/// The bytes are no workbook calamine reads.
+pub fn not_a_spreadsheet(why: &str) -> String {
+    format!("not a readable .xlsx or .ods workbook ({why})")
+}
+
+/// The chosen sheet has no cell with a value, so not even a header row.
+pub fn empty_sheet(sheet: &str) -> String {
+    format!("sheet `{sheet}` is empty: it has no header row")
+}
+
+/// A cell holding a spreadsheet error such as `#N/A`.
+pub fn error_cell(cell: &str, error: &str) -> String {
+    format!("cell {cell} holds the error {error}; fix it in the spreadsheet or clear the cell")
+}
+
+/// A text cell that does not convert to its field's type.
+pub fn bad_cell(cell: &str, column: &str, expected: &str, found: &serde_json::Value) -> String {
+    format!("cell {cell} (column `{column}`): expected {expected}, found {found}")
+}
+
+/// A value right of the header row's last name.
+pub fn cell_without_header(cell: &str) -> String {
+    format!("cell {cell} has a value, but its column has no header; name the column or clear it")
+}
+
+/// `--sheet` given for an input that is no spreadsheet.
+pub fn sheet_of_no_spreadsheet(sheet: &str, input: &str) -> String {
+    format!("--sheet `{sheet}` applies to .xlsx and .ods files, and {input} is not one")
 }

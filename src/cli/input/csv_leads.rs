@@ -30,7 +30,7 @@ pub fn leads_with_header(reader: Reader, read: &Reading) -> Result<(Leads, Vec<S
         .delimiter(delimiter)
         .from_reader(counting);
     let headers = csv.headers().map_err(|e| e.to_string())?;
-    let columns = columns(headers, read.lead_type)?;
+    let columns = columns(headers.iter(), read.lead_type)?;
     let header = columns.iter().map(|c| c.name.clone()).collect();
     let rows = Box::new(Rows {
         rows: csv.into_records(),
@@ -43,10 +43,13 @@ pub fn leads_with_header(reader: Reader, read: &Reading) -> Result<(Leads, Vec<S
 
 /// One column: its header, the field path it sets, and that field's type.
 #[derive(Clone, Debug)]
-struct Column {
-    name: String,
-    path: Vec<String>,
-    ty: Type,
+pub(super) struct Column {
+    /// The header, trimmed.
+    pub name: String,
+    /// The field path it sets.
+    pub path: Vec<String>,
+    /// The field's type (`Any` when the rules do not know it).
+    pub ty: Type,
 }
 
 struct Rows {
@@ -100,9 +103,11 @@ impl Rows {
 }
 
 /// The columns of a header row, checked: no empty names, no field set twice.
-fn columns(headers: &StringRecord, lead_type: &Type) -> Result<Vec<Column>, String> {
+pub(super) fn columns<'h>(
+    headers: impl Iterator<Item = &'h str>,
+    lead_type: &Type,
+) -> Result<Vec<Column>, String> {
     let columns = headers
-        .iter()
         .map(|h| column(h, lead_type))
         .collect::<Result<Vec<_>, _>>()?;
     for (i, a) in columns.iter().enumerate() {
@@ -185,7 +190,7 @@ fn convert(row: &StringRecord, columns: &[Column], decimal_comma: bool) -> Resul
 }
 
 /// A cell converted to a field type, or what was expected.
-fn cell_value(cell: &str, ty: &Type, decimal_comma: bool) -> Result<Value, String> {
+pub(super) fn cell_value(cell: &str, ty: &Type, decimal_comma: bool) -> Result<Value, String> {
     let text = cell.trim();
     let number_text = if decimal_comma {
         eval::decimal_point(text)
@@ -231,7 +236,7 @@ fn bool(text: &str) -> Option<Value> {
 }
 
 /// Sets `path` in `lead`, making nested objects on the way.
-fn insert(lead: &mut Map<String, Value>, path: &[String], value: Value) {
+pub(super) fn insert(lead: &mut Map<String, Value>, path: &[String], value: Value) {
     let Some((last, parents)) = path.split_last() else {
         return;
     };
