@@ -348,12 +348,12 @@ pub enum Stream {
     },
 }
 
-/// Like [`leads`], with the header row of a CSV input (empty for JSON).
+/// Like [`leads`], with the header row of a CSV or spreadsheet input (empty for JSON).
 pub fn leads_with_header(source: Source, read: &Reading) -> Result<(Leads, Vec<String>), String> {
     Ok(match stream(source, read)? {
         Stream::Lines(reader) => (Box::new(JsonLines::new(reader)), Vec::new()),
         Stream::Leads(leads) => (leads, Vec::new()),
-        Stream::Csv { header, leads } => (leads, header),
+        Stream::Table { header, leads } => (leads, header),
     })
 }
 
