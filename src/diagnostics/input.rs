@@ -41,13 +41,18 @@ pub fn no_column_for_any(unsupplied: &[Suggested], header: &[String]) -> String 
 
 /// `--sheet NAME` names no sheet of the workbook.
 pub fn unknown_sheet(name: &str, sheets: &[String]) -> String {
-    let hint = crate::check::suggest::did_you_mean(name, sheets.iter().map(String::as_str))
+    format!(
+        "no sheet `{name}` in the workbook; {}",
+        choices(name, sheets, "its sheets are")
+    )
+}
+
+/// `did you mean `x`? ` (when one is close to `name`), then `LABEL: a, b, c`.
+pub(super) fn choices(name: &str, names: &[String], label: &str) -> String {
+    let hint = crate::check::suggest::did_you_mean(name, names.iter().map(String::as_str))
         .map(|s| format!("did you mean `{s}`? "))
         .unwrap_or_default();
-    format!(
-        "no sheet `{name}` in the workbook; {hint}its sheets are: {}",
-        sheets.join(", ")
-    )
+    format!("{hint}{label}: {}", names.join(", "))
 }
 
 /// A workbook without any sheet.

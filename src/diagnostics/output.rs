@@ -20,12 +20,9 @@ pub fn rename_without_equals(item: &str) -> String {
 
 /// A `--rename` of a column the output does not have.
 pub fn rename_unknown(old: &str, columns: &[String]) -> String {
-    let hint = crate::check::suggest::did_you_mean(old, columns.iter().map(String::as_str))
-        .map(|c| format!("did you mean `{c}`? "))
-        .unwrap_or_default();
     format!(
-        "--rename `{old}`: the output has no such column; {hint}the columns are: {}",
-        columns.join(", ")
+        "--rename `{old}`: the output has no such column; {}",
+        super::input::choices(old, columns, "the columns are")
     )
 }
 
