@@ -7,6 +7,7 @@
 
 mod calibrate;
 mod check;
+mod compile;
 mod diff;
 pub(crate) mod explain;
 mod fit;
@@ -42,6 +43,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Compile(args) => compile::run(args),
         Command::Repl(args) => return crate::repl::run(args.config()),
         Command::Completions(args) => shell::completions(args),
         Command::Man(args) => shell::man(args),
@@ -209,6 +211,11 @@ enum Command {
         after_help = "Examples:\n  leadscore fmt rules\n  leadscore fmt --check rules\n  leadscore fmt - < draft.rules > tidy.rules"
     )]
     Fmt(fmt::FmtArgs),
+    /// Compile the rules to one SQL query that scores a table of leads in DuckDB, PostgreSQL or Spark.
+    #[command(
+        after_help = "Examples:\n  leadscore compile rules/b2b_saas.rules --target duckdb --as-of 2026-11-01 > score.sql\n  leadscore compile rules/b2b_saas.rules --target postgres --table crm.leads --view scored_leads\n  leadscore compile rules/b2b_saas.rules --target spark --ddl"
+    )]
+    Compile(compile::CompileArgs),
     /// Try rules and leads interactively; rules files reload when saved.
     #[command(
         after_help = "Example:\n  leadscore repl rules/b2b_saas.rules --leads examples/leads.jsonl"

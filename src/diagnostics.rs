@@ -21,6 +21,7 @@ pub mod formats;
 pub mod input;
 pub mod io;
 pub mod output;
+pub mod sql;
 mod syntax;
 mod testing;
 

@@ -27,6 +27,7 @@ pub mod fmt;
 pub mod repl;
 pub mod rules;
 pub mod source;
+pub mod sql;
 pub mod syntax;
 pub mod testing;
 

@@ -1,0 +1,106 @@
+//! What differs between SQL engines, as one trait; `duckdb.rs`,
+//! `postgres.rs` and `spark.rs` implement it.
+//!
+//! Values have one representation in every dialect, so the shared emitter
+//! can combine them freely: numbers are `DOUBLE`, datetimes are `BIGINT`
+//! microseconds since the epoch, text is text, bools are `BOOLEAN`, and SQL
+//! `NULL` is a missing value. A condition is a `BOOLEAN` that is never `NULL`.
+
+use crate::rules::Type;
+
+/// A field access before it is turned into a value: a column, a record
+/// field or a list element, as the engine stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Raw {
+    /// The SQL expression.
+    pub sql: String,
+    /// It is a `JSONB` value (PostgreSQL records and lists).
+    pub json: bool,
+}
+
+/// The regex parts whose spelling differs between engines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReAssert {
+    /// `^` without the multi-line flag: start of the text.
+    Start,
+    /// `$` without the multi-line flag: end of the text.
+    End,
+    /// `\b`.
+    WordBoundary,
+    /// `\B`.
+    NotWordBoundary,
+}
+
+/// One SQL dialect.
+pub trait Dialect: Sync {
+    /// A quoted identifier (a column or field name).
+    fn ident(&self, name: &str) -> String;
+    /// A table or view name as given (dots separate schema and table).
+    fn table_name(&self, name: &str) -> String {
+        name.split('.')
+            .map(|p| self.ident(p))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+    /// A string literal.
+    fn string(&self, s: &str) -> String {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+    /// The `DOUBLE` type's name.
+    fn double(&self) -> &'static str;
+    /// A number literal of type `DOUBLE`, exactly `x`.
+    fn number(&self, x: f64) -> String {
+        format!("CAST('{x:?}' AS {})", self.double())
+    }
+    /// A top-level column of the lead table holding a value of type `ty`.
+    fn column(&self, name: &str, ty: &Type) -> Raw;
+    /// Field `name` (of type `ty`) of the record `base`.
+    fn field(&self, base: &Raw, name: &str, ty: &Type) -> Raw;
+    /// The element variable of a list comprehension.
+    fn elem(&self, var: &str, ty: &Type) -> Raw;
+    /// A scalar of type `ty` in the shared representation (`NULL` when missing).
+    fn leaf(&self, raw: &Raw, ty: &Type) -> String;
+    /// The value is present (not missing, not null): never `NULL`.
+    fn present(&self, raw: &Raw) -> String;
+    /// The value is a list (present): never `NULL`.
+    fn is_list(&self, raw: &Raw) -> String;
+    /// The number of elements `var` of `list` for which `cond` holds (all
+    /// when `None`), as an integer; 0 for a missing list.
+    fn count(&self, list: &Raw, var: &str, elem_ty: &Type, cond: Option<&str>) -> String;
+    /// The sum, left to right, of `value` over the elements `var` of `list`
+    /// for which `cond` holds, as a `DOUBLE`; 0 for a missing list. `value`
+    /// is never `NULL`.
+    fn sum(&self, list: &Raw, var: &str, elem_ty: &Type, cond: Option<&str>, value: &str)
+        -> String;
+    /// Microseconds since the epoch of the engine's clock.
+    fn now_micros(&self) -> String;
+    /// `hay` contains `needle` (both already lowered).
+    fn contains(&self, hay: &str, needle: &str) -> String {
+        format!("(strpos({hay}, {needle}) > 0)")
+    }
+    /// `hay` starts with `needle`.
+    fn starts_with(&self, hay: &str, needle: &str) -> String {
+        format!("starts_with({hay}, {needle})")
+    }
+    /// `hay` ends with `needle`.
+    fn ends_with(&self, hay: &str, needle: &str) -> String;
+    /// Text ordered by code point (as the interpreter orders folded text).
+    fn ordered(&self, text: &str) -> String {
+        text.to_string()
+    }
+    /// Characters (code points) in a text.
+    fn length(&self, text: &str) -> String {
+        format!("length({text})")
+    }
+    /// A regex assertion in the engine's syntax.
+    fn assertion(&self, a: ReAssert) -> &'static str;
+    /// `.` (any character but a newline).
+    fn any_char(&self) -> &'static str {
+        "."
+    }
+    /// `subject` matches the translated `pattern` anywhere (never `NULL`
+    /// when `subject` is not).
+    fn matches(&self, subject: &str, pattern: &str, case_insensitive: bool) -> String;
+    /// The column type of a value of type `ty` in the lead table.
+    fn column_type(&self, ty: &Type) -> Option<String>;
+}

@@ -1,0 +1,975 @@
+//! The shared emitter: every IR node to SQL, the same for every dialect.
+//!
+//! Each dispatch on [`TExprKind`] names every variant, so a new node fails
+//! to compile until it is translated here (or refused). Conditions are
+//! emitted never `NULL` (every leaf is wrapped in `COALESCE(…, FALSE)`), so
+//! `NOT`, `AND` and `OR` are two-valued as in the interpreter.
+
+use super::dialect::{Dialect, Raw};
+use super::{Refusal, RefusalKind, SqlOptions, Target};
+use crate::rules::{FieldRef, Func, Quant, RuleDef, Ruleset, Scope, TExpr, TExprKind, Type};
+use crate::syntax::ast::{ArithOp, CmpOp, Sign, Span, StrOp};
+
+/// Microseconds per day.
+const DAY_MICROS: i64 = 86_400_000_000;
+
+/// An emitted value.
+enum V {
+    /// A scalar in the shared representation (`NULL` when missing).
+    Scalar(String),
+    /// A record, or a value of unknown type: not yet a scalar.
+    Raw(Raw, Type),
+    /// A list read from the lead (possibly filtered or projected).
+    List(ListV),
+    /// A list literal.
+    Lit(Vec<TExpr>),
+}
+
+/// A list read from the lead: `base`'s elements, named `var`, kept when
+/// every one of `conds` holds, each seen through the fields `proj`.
+#[derive(Clone)]
+struct ListV {
+    base: Raw,
+    var: String,
+    /// The element type of `base`.
+    raw_elem: Type,
+    conds: Vec<String>,
+    proj: Vec<String>,
+}
+
+/// An enclosing `where` element: how to read it and its type.
+struct Elem {
+    raw: Raw,
+    ty: Type,
+}
+
+/// How two operands compare, from their types.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cmp {
+    Num,
+    Time,
+    Text,
+    Bool,
+    /// Values of these types are never equal nor ordered.
+    Never,
+}
+
+struct Emitter<'a> {
+    rules: &'a Ruleset,
+    d: &'static dyn Dialect,
+    target: Target,
+    as_of: String,
+    scopes: Vec<Elem>,
+    vars: usize,
+    refusals: Vec<Refusal>,
+}
+
+/// The whole query (without the final `;`).
+pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Refusal>> {
+    let d = opts.target.dialect();
+    let as_of = match opts.as_of {
+        Some(t) => format!("CAST({} AS BIGINT)", t.timestamp_micros()),
+        None => d.now_micros(),
+    };
+    let mut em = Emitter {
+        rules,
+        d,
+        target: opts.target,
+        as_of,
+        scopes: Vec::new(),
+        vars: 0,
+        refusals: Vec::new(),
+    };
+    let points: Vec<String> = rules.rules.iter().map(|r| em.rule(r)).collect();
+    let labels: Vec<String> = (0..rules.labels.len()).map(|l| em.label(l)).collect();
+    if !em.refusals.is_empty() {
+        return Err(em.refusals);
+    }
+    Ok(em.assemble(&points, &labels, &opts.table))
+}
+
+impl<'a> Emitter<'a> {
+    fn refuse(&mut self, kind: RefusalKind, span: Span) -> String {
+        self.refusals.push(Refusal {
+            kind,
+            span,
+            target: self.target,
+        });
+        "NULL".to_string()
+    }
+
+    fn fresh(&mut self) -> String {
+        self.vars += 1;
+        format!("e{}", self.vars)
+    }
+
+    fn zero(&self) -> String {
+        self.d.number(0.0)
+    }
+
+    // ---- the query ----
+
+    fn assemble(&self, points: &[String], labels: &[String], table: &str) -> String {
+        let rules = self.rules;
+        let d = self.d;
+        let cols =
+            |xs: Vec<String>| -> String { xs.iter().map(|x| format!(",\n    {x}")).collect() };
+        let mut sql = String::from("WITH __ls_points AS (\n  SELECT *");
+        sql += &cols(
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| format!("{p} AS __p{i}"))
+                .collect(),
+        );
+        sql += &format!("\n  FROM {}\n)", d.table_name(table));
+        let sum = |pick: &dyn Fn(&RuleDef) -> bool| -> String {
+            let mut s = self.zero();
+            for (i, r) in rules.rules.iter().enumerate().filter(|(_, r)| pick(r)) {
+                let _ = r;
+                s += &format!(" + __p{i}");
+            }
+            format!("({s})")
+        };
+        let groups: Vec<String> = rules
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, def)| {
+                let mut t = sum(&|r: &RuleDef| r.group == Some(g));
+                if let Some(max) = def.max {
+                    let m = d.number(max);
+                    t = format!("(CASE WHEN {t} > {m} THEN {m} ELSE {t} END)");
+                }
+                if let Some(min) = def.min {
+                    let m = d.number(min);
+                    t = format!("(CASE WHEN {t} < {m} THEN {m} ELSE {t} END)");
+                }
+                format!("{t} AS __g{g}")
+            })
+            .collect();
+        sql += ", __ls_groups AS (\n  SELECT *";
+        sql += &cols(groups);
+        sql += "\n  FROM __ls_points\n)";
+        let mut totals = self.zero();
+        for g in 0..rules.groups.len() {
+            totals += &format!(" + __g{g}");
+        }
+        sql += &format!(
+            ", __ls_score AS (\n  SELECT *,\n    {} + ({totals}) AS __score\n  FROM __ls_groups\n)",
+            sum(&|r: &RuleDef| r.group.is_none())
+        );
+        let mut from = "__ls_score".to_string();
+        for (l, case) in labels.iter().enumerate() {
+            sql += &format!(
+                ",\n__ls_label{l} AS (\n  SELECT *,\n    {case} AS __l{l}\n  FROM {from}\n)"
+            );
+            from = format!("__ls_label{l}");
+        }
+        let mut out = vec![
+            format!("{} AS {}", d.ident("id"), d.ident("id")),
+            format!("__score AS {}", d.ident("score")),
+        ];
+        for o in &rules.outputs {
+            out.push(match *o {
+                crate::rules::Output::Group(g) => {
+                    format!("__g{g} AS {}", d.ident(&rules.groups[g].name))
+                }
+                crate::rules::Output::Label(l) => {
+                    format!("__l{l} AS {}", d.ident(&rules.labels[l].name))
+                }
+            });
+        }
+        sql += &format!("\nSELECT\n  {}\nFROM {from}", out.join(",\n  "));
+        sql
+    }
+
+    /// A rule's points: `up to` applied, then the sign; 0 when its condition
+    /// does not hold or the points are missing.
+    fn rule(&mut self, r: &'a RuleDef) -> String {
+        let x = self.scalar(&r.points);
+        let capped = match r.up_to {
+            Some(cap) => {
+                let c = self.d.number(cap);
+                format!("(CASE WHEN {x} > {c} THEN {c} ELSE {x} END)")
+            }
+            None => x,
+        };
+        let signed = match r.sign {
+            Sign::Add => capped,
+            Sign::Subtract => format!("(-{capped})"),
+        };
+        let value = format!("COALESCE({signed}, {})", self.zero());
+        match &r.when {
+            Some(w) => {
+                let c = self.cond(w);
+                format!("CASE WHEN {c} THEN {value} ELSE {} END", self.zero())
+            }
+            None => value,
+        }
+    }
+
+    /// A label block: the first arm whose condition holds.
+    fn label(&mut self, l: usize) -> String {
+        let rules: &'a Ruleset = self.rules;
+        let mut case = String::from("CASE");
+        for arm in &rules.labels[l].arms {
+            let value = self.d.string(&arm.value);
+            match &arm.when {
+                Some(w) => {
+                    let c = self.cond(w);
+                    case += &format!(" WHEN {c} THEN {value}");
+                }
+                None => {
+                    case += &format!(" ELSE {value}");
+                    break;
+                }
+            }
+        }
+        case + " END"
+    }
+
+    // ---- values ----
+
+    /// The literal `e` is, looking through `let`s.
+    fn resolve(&self, e: &'a TExpr) -> &'a TExpr {
+        match &e.kind {
+            TExprKind::Let(i) => self.resolve(&self.rules.lets[*i].value),
+            _ => e,
+        }
+    }
+
+    fn value(&mut self, e: &'a TExpr) -> V {
+        use TExprKind as K;
+        match &e.kind {
+            K::Number(x) => V::Scalar(self.d.number(*x)),
+            K::String(s) => V::Scalar(self.d.string(s)),
+            K::Bool(b) => V::Scalar(bool_sql(*b).to_string()),
+            K::List(items) => V::Lit(items.clone()),
+            K::Datetime(t) => V::Scalar(self.micros(t, e.span)),
+            K::Field(f) => self.field(f, e.span),
+            K::Let(i) => self.value(&self.rules.lets[*i].value),
+            K::Score => V::Scalar("__score".into()),
+            K::GroupTotal(g) => V::Scalar(format!("__g{g}")),
+            K::Label(l) => V::Scalar(format!("__l{l}")),
+            K::Project(x, name) => self.project(x, name, e.span),
+            K::Where(c, cond) => self.filter(c, cond, e.span),
+            K::Call(f, args) => V::Scalar(self.call(*f, args, e.span)),
+            K::Neg(x) => V::Scalar(format!("(-{})", self.scalar(x))),
+            K::Arith(op, a, b) => V::Scalar(self.arith(*op, a, b)),
+            K::NonEmpty(..)
+            | K::Truth(..)
+            | K::Every { .. }
+            | K::Not(_)
+            | K::And(_)
+            | K::Or(_)
+            | K::Compare(..)
+            | K::In { .. }
+            | K::Between(..)
+            | K::Overlaps(..)
+            | K::StrTest { .. }
+            | K::Matches(..)
+            | K::IsPresent(..)
+            | K::Within(..) => V::Scalar(self.cond(e)),
+        }
+    }
+
+    /// A scalar value (`NULL` when missing).
+    fn scalar(&mut self, e: &'a TExpr) -> String {
+        match self.value(e) {
+            V::Scalar(s) => s,
+            V::Raw(raw, ty) => self.leaf(&raw, &ty, e.span),
+            // A list is no scalar: comparisons and arithmetic on it are false / missing.
+            V::List(_) | V::Lit(_) => "NULL".into(),
+        }
+    }
+
+    fn leaf(&mut self, raw: &Raw, ty: &Type, span: Span) -> String {
+        match ty {
+            Type::String | Type::Int | Type::Number | Type::Bool | Type::Datetime => {
+                self.d.leaf(raw, ty)
+            }
+            Type::Any => self.refuse(RefusalKind::Untyped, span),
+            Type::Duration | Type::Regex | Type::List(_) | Type::Record(_) => "NULL".into(),
+        }
+    }
+
+    fn micros(&mut self, t: &chrono::DateTime<chrono::Utc>, span: Span) -> String {
+        if !t.timestamp_subsec_nanos().is_multiple_of(1000) {
+            return self.refuse(RefusalKind::SubMicrosecond, span);
+        }
+        format!("CAST({} AS BIGINT)", t.timestamp_micros())
+    }
+
+    fn field(&mut self, f: &FieldRef, span: Span) -> V {
+        let (raw, ty) = match f.scope {
+            Scope::Lead => (None, self.rules.lead_type.clone()),
+            Scope::Element(k) => match self.scopes.len().checked_sub(1 + k as usize) {
+                Some(at) => (
+                    Some(self.scopes[at].raw.clone()),
+                    self.scopes[at].ty.clone(),
+                ),
+                None => return V::Scalar("NULL".into()),
+            },
+        };
+        self.walk(raw, ty, &f.path, span)
+    }
+
+    /// Follows `path` from `raw` (the lead's columns when `None`).
+    fn walk(&mut self, mut raw: Option<Raw>, mut ty: Type, path: &[String], span: Span) -> V {
+        for (i, seg) in path.iter().enumerate() {
+            match &ty {
+                Type::Record(fields) => {
+                    let Some(ft) = fields.get(seg) else {
+                        return V::Scalar("NULL".into());
+                    };
+                    if !ft.sources.is_empty() {
+                        self.refuse(RefusalKind::FieldSources(seg.clone()), span);
+                    }
+                    if !ft.formats.is_empty() {
+                        self.refuse(RefusalKind::DatetimeFormats(seg.clone()), span);
+                    }
+                    raw = Some(match raw {
+                        None => self.d.column(seg, &ft.ty),
+                        Some(r) => self.d.field(&r, seg, &ft.ty),
+                    });
+                    ty = ft.ty.clone();
+                }
+                Type::List(inner) => {
+                    let Some(base) = raw else {
+                        return V::Scalar("NULL".into());
+                    };
+                    let l = ListV {
+                        base,
+                        var: self.fresh(),
+                        raw_elem: (**inner).clone(),
+                        conds: Vec::new(),
+                        proj: Vec::new(),
+                    };
+                    return self.project_all(l, &path[i..], span);
+                }
+                Type::Any => {
+                    self.refuse(RefusalKind::UntypedField(path.join(".")), span);
+                    return V::Scalar("NULL".into());
+                }
+                Type::String
+                | Type::Int
+                | Type::Number
+                | Type::Bool
+                | Type::Datetime
+                | Type::Duration
+                | Type::Regex => return V::Scalar("NULL".into()),
+            }
+        }
+        match raw {
+            Some(raw) => self.finish(raw, ty, span),
+            None => V::Raw(
+                Raw {
+                    sql: "NULL".into(),
+                    json: false,
+                },
+                ty,
+            ),
+        }
+    }
+
+    /// A value read from the lead, by its type.
+    fn finish(&mut self, raw: Raw, ty: Type, span: Span) -> V {
+        match &ty {
+            Type::String | Type::Int | Type::Number | Type::Bool | Type::Datetime => {
+                V::Scalar(self.d.leaf(&raw, &ty))
+            }
+            Type::List(inner) => V::List(ListV {
+                base: raw,
+                var: self.fresh(),
+                raw_elem: (**inner).clone(),
+                conds: Vec::new(),
+                proj: Vec::new(),
+            }),
+            Type::Record(_) | Type::Any => V::Raw(raw, ty),
+            Type::Duration | Type::Regex => V::Scalar(self.refuse(RefusalKind::Untyped, span)),
+        }
+    }
+
+    /// `list.a.b`: each element seen through the fields `path`.
+    fn project_all(&mut self, mut l: ListV, path: &[String], span: Span) -> V {
+        for seg in path {
+            l.proj.push(seg.clone());
+            let (_, ty) = self.elem_raw(&l);
+            match ty {
+                Type::List(_) => {
+                    let what = l.proj.join(".");
+                    self.refuse(RefusalKind::ListOfLists(what), span);
+                    return V::Scalar("NULL".into());
+                }
+                Type::Any => {
+                    self.refuse(RefusalKind::UntypedField(l.proj.join(".")), span);
+                    return V::Scalar("NULL".into());
+                }
+                Type::String
+                | Type::Int
+                | Type::Number
+                | Type::Bool
+                | Type::Datetime
+                | Type::Duration
+                | Type::Regex
+                | Type::Record(_) => {}
+            }
+        }
+        V::List(l)
+    }
+
+    /// An element of `l` as stored, and its type.
+    fn elem_raw(&self, l: &ListV) -> (Raw, Type) {
+        let mut raw = self.d.elem(&l.var, &l.raw_elem);
+        let mut ty = l.raw_elem.clone();
+        for seg in &l.proj {
+            let Type::Record(fields) = &ty else {
+                return (raw, Type::Any);
+            };
+            let Some(ft) = fields.get(seg) else {
+                return (raw, Type::Any);
+            };
+            raw = self.d.field(&raw, seg, &ft.ty);
+            ty = ft.ty.clone();
+        }
+        (raw, ty)
+    }
+
+    /// An element of `l` as a scalar of its type.
+    fn elem_scalar(&mut self, l: &ListV, span: Span) -> (String, Type) {
+        let (raw, ty) = self.elem_raw(l);
+        (self.leaf(&raw, &ty, span), ty)
+    }
+
+    fn project(&mut self, x: &'a TExpr, name: &str, span: Span) -> V {
+        match self.value(x) {
+            V::Raw(raw, ty) => {
+                self.walk(Some(raw), ty, std::slice::from_ref(&name.to_string()), span)
+            }
+            V::List(l) => self.project_all(l, &[name.to_string()], span),
+            V::Scalar(_) | V::Lit(_) => V::Scalar("NULL".into()),
+        }
+    }
+
+    fn filter(&mut self, c: &'a TExpr, cond: &'a TExpr, span: Span) -> V {
+        let Some(mut l) = self.list(c, span) else {
+            return V::Scalar("NULL".into());
+        };
+        let c = self.in_scope(&l, cond);
+        l.conds.push(c);
+        V::List(l)
+    }
+
+    /// `cond` evaluated with `l`'s element as the innermost `where` element.
+    fn in_scope(&mut self, l: &ListV, cond: &'a TExpr) -> String {
+        let (raw, ty) = self.elem_raw(l);
+        self.scopes.push(Elem { raw, ty });
+        let c = self.cond(cond);
+        self.scopes.pop();
+        c
+    }
+
+    /// A list read from the lead; `None` (after a refusal) for a literal.
+    fn list(&mut self, e: &'a TExpr, span: Span) -> Option<ListV> {
+        match self.value(e) {
+            V::List(l) => Some(l),
+            V::Lit(_) => {
+                self.refuse(RefusalKind::LiteralFilter, span);
+                None
+            }
+            V::Scalar(_) | V::Raw(..) => None,
+        }
+    }
+
+    /// The SQL count of the elements of `l` kept by its filters and `extra`.
+    fn count(&self, l: &ListV, extra: Option<String>) -> String {
+        let mut conds = l.conds.clone();
+        conds.extend(extra);
+        let cond = (!conds.is_empty()).then(|| conds.join(" AND "));
+        self.d.count(&l.base, &l.var, &l.raw_elem, cond.as_deref())
+    }
+
+    /// Some element of the list value `v` satisfies `pred` (given the
+    /// element's SQL and type); a missing list has none.
+    fn some(
+        &mut self,
+        v: V,
+        span: Span,
+        pred: &mut dyn FnMut(&mut Self, &str, &Type) -> String,
+    ) -> String {
+        match v {
+            V::List(l) => {
+                let (elem, ty) = self.elem_scalar(&l, span);
+                let p = pred(self, &elem, &ty);
+                format!("({} > 0)", self.count(&l, Some(p)))
+            }
+            V::Lit(items) => {
+                let mut ors = Vec::new();
+                for item in &items {
+                    let (sql, ty) = (self.scalar_lit(item), item.ty.clone());
+                    ors.push(pred(self, &sql, &ty));
+                }
+                or_all(&ors)
+            }
+            V::Scalar(_) | V::Raw(..) => "FALSE".into(),
+        }
+    }
+
+    fn scalar_lit(&mut self, e: &TExpr) -> String {
+        match &e.kind {
+            TExprKind::Number(x) => self.d.number(*x),
+            TExprKind::String(s) => self.d.string(s),
+            TExprKind::Bool(b) => bool_sql(*b).into(),
+            TExprKind::Datetime(t) => self.micros(t, e.span),
+            _ => "NULL".into(),
+        }
+    }
+
+    fn call(&mut self, f: Func, args: &'a [TExpr], span: Span) -> String {
+        let d = self.d;
+        match f {
+            Func::Count => {
+                let n = self.len_of(&args[0], true);
+                format!("CAST({n} AS {})", d.double())
+            }
+            Func::Sum => self.sum(&args[0], span),
+            Func::DaysSince => {
+                let t = self.scalar(&args[0]);
+                let x = format!("({} - {t})", self.as_of);
+                let m = DAY_MICROS;
+                format!(
+                    "CAST(({x} - ((({x} % {m}) + {m}) % {m})) / {m} AS {})",
+                    d.double()
+                )
+            }
+            Func::Len => match &args[0].ty {
+                Type::String => {
+                    let s = self.scalar(&args[0]);
+                    format!("CAST({} AS {})", d.length(&s), d.double())
+                }
+                _ => {
+                    let n = self.len_of(&args[0], false);
+                    format!("CAST({n} AS {})", d.double())
+                }
+            },
+            Func::Min | Func::Max => {
+                let a = self.scalar(&args[0]);
+                let b = self.scalar(&args[1]);
+                let op = if f == Func::Min { "<=" } else { ">=" };
+                format!("(CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL WHEN {a} {op} {b} THEN {a} ELSE {b} END)")
+            }
+        }
+    }
+
+    /// The number of elements of a list value; of a value that is no list
+    /// (a missing one), 0 when `zero_when_missing`, else `NULL`.
+    fn len_of(&mut self, e: &'a TExpr, zero_when_missing: bool) -> String {
+        let missing = if zero_when_missing { "0" } else { "NULL" };
+        match self.value(e) {
+            V::List(l) if zero_when_missing => self.count(&l, None),
+            V::List(l) => {
+                let n = self.count(&l, None);
+                format!("(CASE WHEN {} THEN {n} END)", self.d.is_list(&l.base))
+            }
+            V::Lit(items) => items.len().to_string(),
+            V::Scalar(_) | V::Raw(..) => missing.to_string(),
+        }
+    }
+
+    fn sum(&mut self, e: &'a TExpr, span: Span) -> String {
+        match self.value(e) {
+            V::List(l) => {
+                let (elem, ty) = self.elem_scalar(&l, span);
+                let value = match ty.is_numeric() {
+                    true => format!("COALESCE({elem}, {})", self.zero()),
+                    false => self.zero(),
+                };
+                let cond = (!l.conds.is_empty()).then(|| l.conds.join(" AND "));
+                self.d
+                    .sum(&l.base, &l.var, &l.raw_elem, cond.as_deref(), &value)
+            }
+            V::Lit(items) => {
+                let total = items.iter().fold(0.0, |s, i| match i.kind {
+                    TExprKind::Number(x) => s + x,
+                    _ => s,
+                });
+                self.d.number(total)
+            }
+            V::Scalar(_) | V::Raw(..) => self.zero(),
+        }
+    }
+
+    fn arith(&mut self, op: ArithOp, a: &'a TExpr, b: &'a TExpr) -> String {
+        let (a, b) = (self.scalar(a), self.scalar(b));
+        match op {
+            ArithOp::Add => format!("({a} + {b})"),
+            ArithOp::Sub => format!("({a} - {b})"),
+            ArithOp::Mul => format!("({a} * {b})"),
+            ArithOp::Div => format!("(CASE WHEN {b} = 0 THEN NULL ELSE {a} / {b} END)"),
+        }
+    }
+
+    // ---- conditions ----
+
+    /// A condition: a `BOOLEAN` that is never `NULL`.
+    fn cond(&mut self, e: &'a TExpr) -> String {
+        use TExprKind as K;
+        match &e.kind {
+            K::NonEmpty(x, want) => {
+                let n = self.len_of(x, true);
+                let op = if *want { ">" } else { "=" };
+                format!("({n} {op} 0)")
+            }
+            K::Truth(q, x) => self.truth(*q, x, e.span),
+            K::Every { coll, cond, .. } => match self.list(coll, e.span) {
+                Some(l) => {
+                    let c = self.in_scope(&l, cond);
+                    format!("({} = 0)", self.count(&l, Some(format!("NOT {c}"))))
+                }
+                None => "TRUE".into(),
+            },
+            K::Not(x) => format!("(NOT {})", self.cond(x)),
+            K::And(xs) => {
+                let parts: Vec<String> = xs.iter().map(|x| self.cond(x)).collect();
+                format!("({})", parts.join(" AND "))
+            }
+            K::Or(xs) => {
+                let parts: Vec<String> = xs.iter().map(|x| self.cond(x)).collect();
+                or_all(&parts)
+            }
+            K::Compare(op, a, b) => self.compare(*op, a, b, e.span),
+            K::In {
+                value,
+                list,
+                negated,
+            } => self.in_list(value, list, *negated, e.span),
+            K::Between(x, lo, hi) => {
+                let kind = self
+                    .kind(&x.ty, lo, e.span)
+                    .min_kind(self.kind(&x.ty, hi, e.span));
+                let v = self.operand(x, &lo.ty);
+                let (l, h) = (self.operand(lo, &x.ty), self.operand(hi, &x.ty));
+                match self.ordered(kind, &v, &l, &h) {
+                    Some((v, l, h)) => format!("COALESCE({v} >= {l} AND {v} <= {h}, FALSE)"),
+                    None => "FALSE".into(),
+                }
+            }
+            K::Overlaps(l, n) => {
+                let lv = self.value(l);
+                let nv = self.value(n);
+                let span = e.span;
+                self.some(nv, span, &mut |em, needle, nty| {
+                    let lv = match &lv {
+                        V::List(l) => V::List(l.clone()),
+                        V::Lit(items) => V::Lit(items.clone()),
+                        V::Scalar(_) | V::Raw(..) => V::Scalar("NULL".into()),
+                    };
+                    let (needle, nty) = (needle.to_string(), nty.clone());
+                    let found = em.some(lv, span, &mut |em, elem, ety| {
+                        em.equal(&needle, &nty, elem, ety, span)
+                    });
+                    format!("({needle} IS NOT NULL AND {found})")
+                })
+            }
+            K::StrTest {
+                op,
+                any,
+                value,
+                needle,
+            } => self.str_test(*op, *any, value, needle, e.span),
+            K::Matches(x, re) => {
+                let s = self.scalar(x);
+                match super::regex::translate(re, self.d) {
+                    Ok(p) => format!(
+                        "COALESCE({}, FALSE)",
+                        self.d.matches(&s, &self.d.string(&p), re.case_insensitive)
+                    ),
+                    Err((what, instead)) => {
+                        self.refuse(RefusalKind::Regex { what, instead }, e.span)
+                    }
+                }
+            }
+            K::IsPresent(x, present) => {
+                let p = match self.value(x) {
+                    V::Scalar(s) => format!("({s} IS NOT NULL)"),
+                    V::Raw(raw, _) => self.d.present(&raw),
+                    V::List(l) => self.d.present(&l.base),
+                    V::Lit(_) => "TRUE".into(),
+                };
+                match present {
+                    true => p,
+                    false => format!("(NOT {p})"),
+                }
+            }
+            K::Within(x, secs) => {
+                let micros = secs * 1e6;
+                if micros.fract() != 0.0 {
+                    return self.refuse(RefusalKind::SubMicrosecond, e.span);
+                }
+                let t = self.scalar(x);
+                let a = &self.as_of;
+                format!(
+                    "COALESCE({t} > {a} - CAST({} AS BIGINT) AND {t} <= {a}, FALSE)",
+                    micros as i64
+                )
+            }
+            K::Number(_)
+            | K::String(_)
+            | K::Bool(_)
+            | K::List(_)
+            | K::Datetime(_)
+            | K::Field(_)
+            | K::Let(_)
+            | K::Score
+            | K::GroupTotal(_)
+            | K::Label(_)
+            | K::Project(..)
+            | K::Where(..)
+            | K::Call(..)
+            | K::Neg(_)
+            | K::Arith(..) => match &e.ty {
+                Type::Bool => format!("COALESCE({}, FALSE)", self.scalar(e)),
+                Type::Any => self.refuse(RefusalKind::Untyped, e.span),
+                _ => "FALSE".into(),
+            },
+        }
+    }
+
+    fn truth(&mut self, q: Quant, x: &'a TExpr, span: Span) -> String {
+        let (trues, all) = match self.value(x) {
+            V::List(l) => {
+                let (elem, _) = self.elem_scalar(&l, span);
+                let t = self.count(&l, Some(format!("COALESCE({elem}, FALSE)")));
+                (t, self.count(&l, None))
+            }
+            V::Lit(items) => {
+                let t = items
+                    .iter()
+                    .filter(|i| i.kind == TExprKind::Bool(true))
+                    .count();
+                (t.to_string(), items.len().to_string())
+            }
+            V::Scalar(_) | V::Raw(..) => ("0".into(), "0".into()),
+        };
+        match q {
+            Quant::Any => format!("({trues} > 0)"),
+            Quant::None => format!("({trues} = 0)"),
+            Quant::All => format!("({trues} = {all})"),
+        }
+    }
+
+    /// How values of types `a` and `b` compare (`b_expr` of type `b`: a
+    /// string literal compared with a datetime is a datetime).
+    fn kind(&mut self, a: &Type, b_expr: &'a TExpr, span: Span) -> Cmp {
+        let b = &b_expr.ty;
+        let lit_str = matches!(self.resolve(b_expr).kind, TExprKind::String(_));
+        match (a, b) {
+            (Type::Any, _) | (_, Type::Any) => {
+                self.refuse(RefusalKind::Untyped, span);
+                Cmp::Never
+            }
+            (x, y) if x.is_numeric() && y.is_numeric() => Cmp::Num,
+            (Type::Datetime, Type::Datetime) => Cmp::Time,
+            (Type::Datetime, Type::String) if lit_str => Cmp::Time,
+            (Type::String, Type::Datetime) => Cmp::Time,
+            (Type::String, Type::String) => Cmp::Text,
+            (Type::Bool, Type::Bool) => Cmp::Bool,
+            _ => Cmp::Never,
+        }
+    }
+
+    /// An operand compared with a value of type `other`: a string literal
+    /// compared with a datetime is read as a datetime here.
+    fn operand(&mut self, e: &'a TExpr, other: &Type) -> String {
+        if *other == Type::Datetime {
+            if let TExprKind::String(s) = &self.resolve(e).kind {
+                return match crate::datetime::parse(s) {
+                    Ok(t) => self.micros(&t, e.span),
+                    Err(_) => "NULL".into(),
+                };
+            }
+        }
+        self.scalar(e)
+    }
+
+    /// The operands as the engine must order them, or `None` when values
+    /// of this kind are never ordered.
+    fn ordered(&self, kind: Cmp, a: &str, b: &str, c: &str) -> Option<(String, String, String)> {
+        let text = |s: &str| self.d.ordered(&format!("lower({s})"));
+        match kind {
+            Cmp::Num | Cmp::Time => Some((a.into(), b.into(), c.into())),
+            Cmp::Text => Some((text(a), text(b), text(c))),
+            Cmp::Bool | Cmp::Never => None,
+        }
+    }
+
+    fn compare(&mut self, op: CmpOp, a: &'a TExpr, b: &'a TExpr, span: Span) -> String {
+        let kind = self
+            .kind(&a.ty, b, span)
+            .min_kind(self.kind(&b.ty, a, span));
+        let (x, y) = (self.operand(a, &b.ty), self.operand(b, &a.ty));
+        let sym = match op {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "<>",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        };
+        let equality = matches!(op, CmpOp::Eq | CmpOp::Ne);
+        let (x, y) = match (kind, equality) {
+            (Cmp::Text, true) => (format!("lower({x})"), format!("lower({y})")),
+            (Cmp::Bool, true) => (x, y),
+            (Cmp::Bool | Cmp::Never, _) => return "FALSE".into(),
+            (k, _) => match self.ordered(k, &x, &y, "") {
+                Some((x, y, _)) => (x, y),
+                None => return "FALSE".into(),
+            },
+        };
+        format!("COALESCE({x} {sym} {y}, FALSE)")
+    }
+
+    /// `a` equals `b` as `in` compares (never `NULL`).
+    fn equal(&mut self, a: &str, ta: &Type, b: &str, tb: &Type, span: Span) -> String {
+        let kind = match (ta, tb) {
+            (Type::Any, _) | (_, Type::Any) => {
+                self.refuse(RefusalKind::Untyped, span);
+                Cmp::Never
+            }
+            (x, y) if x.is_numeric() && y.is_numeric() => Cmp::Num,
+            (Type::Datetime, Type::Datetime) => Cmp::Time,
+            (Type::String, Type::String) => Cmp::Text,
+            (Type::Bool, Type::Bool) => Cmp::Bool,
+            _ => Cmp::Never,
+        };
+        match kind {
+            Cmp::Num | Cmp::Time | Cmp::Bool => format!("COALESCE({a} = {b}, FALSE)"),
+            Cmp::Text => format!("COALESCE(lower({a}) = lower({b}), FALSE)"),
+            Cmp::Never => "FALSE".into(),
+        }
+    }
+
+    fn in_list(&mut self, value: &'a TExpr, list: &'a TExpr, negated: bool, span: Span) -> String {
+        let v = self.scalar(value);
+        let lv = self.value(list);
+        let ty = value.ty.clone();
+        if let V::Lit(items) = &lv {
+            return self.in_constants(&v, &ty, items, negated, span);
+        }
+        let is_list = match &lv {
+            V::List(l) => self.d.is_list(&l.base),
+            V::Lit(_) => "TRUE".into(),
+            V::Scalar(_) | V::Raw(..) => "FALSE".into(),
+        };
+        let found = self.some(lv, span, &mut |em, elem, ety| {
+            em.equal(&v, &ty, elem, ety, span)
+        });
+        let found = if negated {
+            format!("NOT {found}")
+        } else {
+            found
+        };
+        format!("({v} IS NOT NULL AND {is_list} AND {found})")
+    }
+
+    /// `v [not] in [constants]`: only the constants of `v`'s kind can match.
+    fn in_constants(
+        &mut self,
+        v: &str,
+        ty: &Type,
+        items: &[TExpr],
+        negated: bool,
+        span: Span,
+    ) -> String {
+        let mut consts = Vec::new();
+        for item in items {
+            let same = match (ty, &item.ty) {
+                (Type::Any, _) => {
+                    self.refuse(RefusalKind::Untyped, span);
+                    false
+                }
+                (a, b) if a.is_numeric() && b.is_numeric() => true,
+                (a, b) => a == b,
+            };
+            if same {
+                let sql = self.scalar_lit(item);
+                consts.push(match ty {
+                    Type::String => format!("lower({sql})"),
+                    _ => sql,
+                });
+            }
+        }
+        let v = match ty {
+            Type::String => format!("lower({v})"),
+            _ => v.to_string(),
+        };
+        match (consts.is_empty(), negated) {
+            (true, false) => "FALSE".into(),
+            (true, true) => format!("({v} IS NOT NULL)"),
+            (false, false) => format!("COALESCE({v} IN ({}), FALSE)", consts.join(", ")),
+            (false, true) => format!("COALESCE({v} NOT IN ({}), FALSE)", consts.join(", ")),
+        }
+    }
+
+    fn str_test(
+        &mut self,
+        op: StrOp,
+        any: bool,
+        value: &'a TExpr,
+        needle: &'a TExpr,
+        span: Span,
+    ) -> String {
+        match &value.ty {
+            Type::String => {}
+            Type::Any => return self.refuse(RefusalKind::Untyped, span),
+            _ => return "FALSE".into(),
+        }
+        let hay = format!("lower({})", self.scalar(value));
+        let d = self.d;
+        let test = move |n: &str| -> String {
+            let n = format!("lower({n})");
+            match op {
+                StrOp::Contains => d.contains(&hay, &n),
+                StrOp::StartsWith => d.starts_with(&hay, &n),
+                StrOp::EndsWith => d.ends_with(&hay, &n),
+            }
+        };
+        if !any {
+            let n = self.scalar(needle);
+            return format!("COALESCE({}, FALSE)", test(&n));
+        }
+        let nv = self.value(needle);
+        let found = self.some(nv, span, &mut |_, n, nty| match nty {
+            Type::String => format!("COALESCE({}, FALSE)", test(n)),
+            _ => "FALSE".into(),
+        });
+        format!("COALESCE({found}, FALSE)")
+    }
+}
+
+impl Cmp {
+    /// The stricter of two kinds (`Never` wins).
+    fn min_kind(self, other: Cmp) -> Cmp {
+        if self == other {
+            self
+        } else {
+            Cmp::Never
+        }
+    }
+}
+
+fn bool_sql(b: bool) -> &'static str {
+    if b {
+        "TRUE"
+    } else {
+        "FALSE"
+    }
+}
+
+fn or_all(parts: &[String]) -> String {
+    match parts.is_empty() {
+        true => "FALSE".into(),
+        false => format!("({})", parts.join(" OR ")),
+    }
+}

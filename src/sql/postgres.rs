@@ -1,0 +1,144 @@
+//! PostgreSQL: the schema's scalars are columns, records and lists are
+//! `JSONB` (read with `->`, typed with `jsonb_typeof` so a JSON value of
+//! another type reads as missing); lists are walked with
+//! `jsonb_array_elements` in scalar subqueries; text is ordered with
+//! `COLLATE "C"` (code points, as the interpreter); regexes are POSIX AREs,
+//! where a word boundary is `\y` (`\b` is a backspace there) and `.` also
+//! matches a newline, so it becomes `[^\n]`.
+
+use super::dialect::{Dialect, Raw, ReAssert};
+use crate::rules::Type;
+
+/// The PostgreSQL dialect.
+pub struct Postgres;
+
+/// Whether values of this type are stored as `JSONB`.
+fn is_json(ty: &Type) -> bool {
+    matches!(ty, Type::List(_) | Type::Record(_) | Type::Any)
+}
+
+impl Dialect for Postgres {
+    fn ident(&self, name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    fn double(&self) -> &'static str {
+        "DOUBLE PRECISION"
+    }
+
+    fn column(&self, name: &str, ty: &Type) -> Raw {
+        Raw {
+            sql: self.ident(name),
+            json: is_json(ty),
+        }
+    }
+
+    fn field(&self, base: &Raw, name: &str, _ty: &Type) -> Raw {
+        Raw {
+            sql: format!("({} -> {})", base.sql, self.string(name)),
+            json: true,
+        }
+    }
+
+    fn elem(&self, var: &str, _ty: &Type) -> Raw {
+        Raw {
+            sql: var.to_string(),
+            json: true,
+        }
+    }
+
+    fn leaf(&self, raw: &Raw, ty: &Type) -> String {
+        let x = &raw.sql;
+        if !raw.json {
+            return match ty {
+                Type::Int | Type::Number => format!("CAST({x} AS DOUBLE PRECISION)"),
+                Type::Datetime => {
+                    format!("CAST(EXTRACT(EPOCH FROM {x}) * 1000000 AS BIGINT)")
+                }
+                _ => x.clone(),
+            };
+        }
+        let text = format!("({x} #>> '{{}}')");
+        match ty {
+            Type::Int | Type::Number => format!(
+                "(CASE WHEN jsonb_typeof({x}) = 'number' THEN CAST({text} AS DOUBLE PRECISION) END)"
+            ),
+            Type::Bool => format!(
+                "(CASE WHEN jsonb_typeof({x}) = 'boolean' THEN CAST({text} AS BOOLEAN) END)"
+            ),
+            Type::Datetime => format!(
+                "(CASE WHEN jsonb_typeof({x}) = 'string' THEN CAST(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000 AS BIGINT) END)"
+            ),
+            _ => format!("(CASE WHEN jsonb_typeof({x}) = 'string' THEN {text} END)"),
+        }
+    }
+
+    fn present(&self, raw: &Raw) -> String {
+        match raw.json {
+            true => format!("COALESCE(jsonb_typeof({}) <> 'null', FALSE)", raw.sql),
+            false => format!("({} IS NOT NULL)", raw.sql),
+        }
+    }
+
+    fn is_list(&self, raw: &Raw) -> String {
+        format!("COALESCE(jsonb_typeof({}) = 'array', FALSE)", raw.sql)
+    }
+
+    fn count(&self, list: &Raw, var: &str, _ty: &Type, cond: Option<&str>) -> String {
+        let l = &list.sql;
+        let filter = cond.map(|c| format!(" WHERE {c}")).unwrap_or_default();
+        format!(
+            "(SELECT count(*) FROM jsonb_array_elements(CASE WHEN jsonb_typeof({l}) = 'array' THEN {l} END) AS {var}_t({var}){filter})"
+        )
+    }
+
+    fn sum(&self, list: &Raw, var: &str, _ty: &Type, cond: Option<&str>, value: &str) -> String {
+        let l = &list.sql;
+        let filter = cond.map(|c| format!(" WHERE {c}")).unwrap_or_default();
+        format!(
+            "(SELECT COALESCE(sum({value} ORDER BY {var}_t.n), CAST(0 AS DOUBLE PRECISION)) FROM jsonb_array_elements(CASE WHEN jsonb_typeof({l}) = 'array' THEN {l} END) WITH ORDINALITY AS {var}_t({var}, n){filter})"
+        )
+    }
+
+    fn now_micros(&self) -> String {
+        "CAST(EXTRACT(EPOCH FROM now()) * 1000000 AS BIGINT)".into()
+    }
+
+    fn ends_with(&self, hay: &str, needle: &str) -> String {
+        format!("(right({hay}, length({needle})) = {needle})")
+    }
+
+    fn ordered(&self, text: &str) -> String {
+        format!("({text} COLLATE \"C\")")
+    }
+
+    fn assertion(&self, a: ReAssert) -> &'static str {
+        match a {
+            ReAssert::Start => "^",
+            ReAssert::End => "$",
+            ReAssert::WordBoundary => "\\y",
+            ReAssert::NotWordBoundary => "\\Y",
+        }
+    }
+
+    fn any_char(&self) -> &'static str {
+        "[^\\n]"
+    }
+
+    fn matches(&self, subject: &str, pattern: &str, case_insensitive: bool) -> String {
+        let op = if case_insensitive { "~*" } else { "~" };
+        format!("({subject} {op} {pattern})")
+    }
+
+    fn column_type(&self, ty: &Type) -> Option<String> {
+        Some(match ty {
+            Type::String => "TEXT".into(),
+            Type::Int => "BIGINT".into(),
+            Type::Number => "DOUBLE PRECISION".into(),
+            Type::Bool => "BOOLEAN".into(),
+            Type::Datetime => "TIMESTAMPTZ".into(),
+            Type::List(_) | Type::Record(_) => "JSONB".into(),
+            Type::Any | Type::Duration | Type::Regex => return None,
+        })
+    }
+}

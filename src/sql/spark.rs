@@ -1,0 +1,139 @@
+//! Spark SQL: records are `STRUCT`s and lists `ARRAY`s, as `spark.read.json`
+//! infers them (datetimes stay strings there: they are cast here, and a
+//! `TIMESTAMP` column works as well); higher-order functions `filter` and
+//! `aggregate`; regexes are Java's, so the pattern gets the flags that make
+//! `\b` Unicode-aware (`U`) and `.` stop only at `\n` (`d`), and `$` is `\z`.
+
+use super::dialect::{Dialect, Raw, ReAssert};
+use crate::rules::Type;
+
+/// The Spark SQL dialect.
+pub struct Spark;
+
+impl Dialect for Spark {
+    fn ident(&self, name: &str) -> String {
+        format!("`{}`", name.replace('`', "``"))
+    }
+
+    fn string(&self, s: &str) -> String {
+        // Spark reads backslash escapes in string literals.
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+
+    fn double(&self) -> &'static str {
+        "DOUBLE"
+    }
+
+    fn column(&self, name: &str, _ty: &Type) -> Raw {
+        Raw {
+            sql: self.ident(name),
+            json: false,
+        }
+    }
+
+    fn field(&self, base: &Raw, name: &str, _ty: &Type) -> Raw {
+        Raw {
+            sql: format!("{}.{}", base.sql, self.ident(name)),
+            json: false,
+        }
+    }
+
+    fn elem(&self, var: &str, _ty: &Type) -> Raw {
+        Raw {
+            sql: var.to_string(),
+            json: false,
+        }
+    }
+
+    fn leaf(&self, raw: &Raw, ty: &Type) -> String {
+        let x = &raw.sql;
+        match ty {
+            Type::Int | Type::Number => format!("CAST({x} AS DOUBLE)"),
+            Type::Datetime => format!("unix_micros(CAST({x} AS TIMESTAMP))"),
+            Type::String => format!("CAST({x} AS STRING)"),
+            _ => x.clone(),
+        }
+    }
+
+    fn present(&self, raw: &Raw) -> String {
+        format!("({} IS NOT NULL)", raw.sql)
+    }
+
+    fn is_list(&self, raw: &Raw) -> String {
+        self.present(raw)
+    }
+
+    fn count(&self, list: &Raw, var: &str, _ty: &Type, cond: Option<&str>) -> String {
+        let l = &list.sql;
+        match cond {
+            None => format!("(CASE WHEN {l} IS NULL THEN 0 ELSE size({l}) END)"),
+            Some(c) => {
+                format!("(CASE WHEN {l} IS NULL THEN 0 ELSE size(filter({l}, {var} -> {c})) END)")
+            }
+        }
+    }
+
+    fn sum(&self, list: &Raw, var: &str, _ty: &Type, cond: Option<&str>, value: &str) -> String {
+        let l = &list.sql;
+        let kept = match cond {
+            None => l.clone(),
+            Some(c) => format!("filter({l}, {var} -> {c})"),
+        };
+        format!(
+            "(CASE WHEN {l} IS NULL THEN CAST(0 AS DOUBLE) ELSE aggregate({kept}, CAST(0 AS DOUBLE), (__acc, {var}) -> __acc + {value}) END)"
+        )
+    }
+
+    fn now_micros(&self) -> String {
+        "unix_micros(current_timestamp())".into()
+    }
+
+    fn contains(&self, hay: &str, needle: &str) -> String {
+        format!("(instr({hay}, {needle}) > 0)")
+    }
+
+    fn starts_with(&self, hay: &str, needle: &str) -> String {
+        format!("startswith({hay}, {needle})")
+    }
+
+    fn ends_with(&self, hay: &str, needle: &str) -> String {
+        format!("endswith({hay}, {needle})")
+    }
+
+    fn assertion(&self, a: ReAssert) -> &'static str {
+        match a {
+            ReAssert::Start => "^",
+            ReAssert::End => "\\z",
+            ReAssert::WordBoundary => "\\b",
+            ReAssert::NotWordBoundary => "\\B",
+        }
+    }
+
+    fn matches(&self, subject: &str, pattern: &str, case_insensitive: bool) -> String {
+        let flags = if case_insensitive { "(?idU)" } else { "(?dU)" };
+        format!("({subject} RLIKE concat('{flags}', {pattern}))")
+    }
+
+    fn column_type(&self, ty: &Type) -> Option<String> {
+        Some(match ty {
+            Type::String => "STRING".into(),
+            Type::Int => "BIGINT".into(),
+            Type::Number => "DOUBLE".into(),
+            Type::Bool => "BOOLEAN".into(),
+            Type::Datetime => "TIMESTAMP".into(),
+            Type::List(t) => format!("ARRAY<{}>", self.column_type(t)?),
+            Type::Record(fields) => {
+                let mut parts = Vec::new();
+                for (name, ft) in fields {
+                    parts.push(format!(
+                        "{}: {}",
+                        self.ident(name),
+                        self.column_type(&ft.ty)?
+                    ));
+                }
+                format!("STRUCT<{}>", parts.join(", "))
+            }
+            Type::Any | Type::Duration | Type::Regex => return None,
+        })
+    }
+}

@@ -1,0 +1,51 @@
+"""Shared by the engine drivers of tests/sql_engines.rs.
+
+A driver is a small server: it reads one job per line on stdin (JSON:
+{"ddl", "query", "leads", "out", "infer"}), loads the JSON Lines file
+`leads` into a table `leads` (with the `--ddl` table, or as the engine
+infers it when "infer" is true), runs the compiled query and writes one JSON
+object per result row to `out`, numbers formatted as `leadscore score`
+prints them. It answers each job with one line: {"ok": true} or
+{"error": "..."}. End of input stops it (and the engine it started).
+"""
+import json
+import math
+import sys
+import traceback
+
+
+def number(x):
+    """A number as `leadscore score` prints it (eval/render.rs push_num)."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return None
+    x = float(x)
+    if x == int(x) and abs(x) < 1e15:
+        return int(x)
+    return x
+
+
+def record(names, row, numeric):
+    out = {}
+    for name, value, is_num in zip(names, row, numeric):
+        out[name] = number(value) if is_num and name != "id" else value
+    return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
+
+
+def columns_of_ddl(ddl):
+    """The column list between the parentheses of `CREATE TABLE t (...);`."""
+    return ddl[ddl.index("(") + 1 : ddl.rindex(")")].strip()
+
+
+def serve(run_job):
+    """Runs `run_job(job)` for each line of stdin, answering on stdout."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        try:
+            run_job(job)
+            answer = {"ok": True}
+        except Exception as e:  # the test prints it
+            answer = {"error": "".join(traceback.format_exception_only(type(e), e)).strip()}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()

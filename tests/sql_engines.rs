@@ -1,0 +1,674 @@
+//! `leadscore compile` checked against real engines: DuckDB (Python wheel),
+//! PostgreSQL (a private server started by the driver) and Spark SQL
+//! (pyspark, `local[1]`, one session for the whole run).
+//!
+//! Each engine is driven by a small Python server in `tests/sql/` that loads
+//! a JSON Lines file into a `leads` table, runs the compiled query and
+//! writes the rows as `leadscore score` writes records. Every case of the
+//! semantics table runs through the interpreter and every engine; the golden
+//! tests score 100,000 generated leads with the bundled models.
+//!
+//! `LEADSCORE_SKIP_ENGINES=spark,postgres` skips engines locally (`all`
+//! skips every one); an engine that is not installed is skipped with a note.
+//! Under `CI=true` nothing is skipped: a missing engine fails the tests.
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+const AS_OF: &str = "2026-11-01T00:00:00Z";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Engine {
+    DuckDb,
+    Postgres,
+    Spark,
+}
+
+impl Engine {
+    fn name(self) -> &'static str {
+        match self {
+            Engine::DuckDb => "duckdb",
+            Engine::Postgres => "postgres",
+            Engine::Spark => "spark",
+        }
+    }
+
+    /// The Python module the driver needs, and the programs beside it.
+    fn needs(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Engine::DuckDb => ("duckdb", &[]),
+            Engine::Postgres => ("pg8000", &["initdb", "pg_ctl"]),
+            Engine::Spark => ("pyspark", &["java"]),
+        }
+    }
+
+    fn slot(self) -> &'static OnceLock<Option<Mutex<Driver>>> {
+        static SLOTS: [OnceLock<Option<Mutex<Driver>>>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        &SLOTS[self as usize]
+    }
+}
+
+/// A running engine driver.
+struct Driver {
+    _child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn found(program: &str) -> bool {
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+        .unwrap_or(false);
+    on_path || Path::new("/usr/local/bin").join(program).is_file()
+}
+
+/// Why `engine` cannot run here, if it cannot.
+fn missing(engine: Engine) -> Option<String> {
+    let (module, programs) = engine.needs();
+    let import = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .stderr(Stdio::null())
+        .status();
+    if !import.is_ok_and(|s| s.success()) {
+        return Some(format!("python3 cannot import {module}"));
+    }
+    programs
+        .iter()
+        .find(|p| !found(p))
+        .map(|p| format!("`{p}` not found"))
+}
+
+/// The driver of `engine`, started on first use; `None` when skipped.
+fn driver(engine: Engine) -> Option<&'static Mutex<Driver>> {
+    engine
+        .slot()
+        .get_or_init(|| {
+            let skip = std::env::var("LEADSCORE_SKIP_ENGINES").unwrap_or_default();
+            let skipped = skip
+                .split(',')
+                .any(|s| s.trim() == engine.name() || s.trim() == "all");
+            if skipped && !in_ci() {
+                eprintln!("note: {} skipped (LEADSCORE_SKIP_ENGINES)", engine.name());
+                return None;
+            }
+            if let Some(why) = missing(engine) {
+                assert!(
+                    !in_ci(),
+                    "{} is required under CI=true: {why}",
+                    engine.name()
+                );
+                eprintln!("note: {} skipped: {why}", engine.name());
+                return None;
+            }
+            let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/sql")
+                .join(format!("{}_driver.py", engine.name()));
+            let mut child = Command::new("python3")
+                .arg(&script)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start the driver");
+            let stdin = child.stdin.take().unwrap();
+            let stdout = BufReader::new(child.stdout.take().unwrap());
+            Some(Mutex::new(Driver {
+                _child: child,
+                stdin,
+                stdout,
+            }))
+        })
+        .as_ref()
+}
+
+/// `leadscore ARGS` from the crate root; panics unless it succeeds.
+fn leadscore(args: &[&str]) -> String {
+    let (out, err, code) = common::run(args);
+    assert_eq!(code, 0, "leadscore {args:?} failed:\n{err}");
+    out
+}
+
+/// Records by id (each id once).
+fn by_id(text: &str) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let id = v["id"].to_string();
+        assert!(out.insert(id.clone(), v).is_none(), "id {id} twice");
+    }
+    out
+}
+
+/// Runs `rules` on `leads` in `engine`; the records by id, or `None` when skipped.
+fn run_engine(
+    engine: Engine,
+    rules: &Path,
+    leads: &Path,
+    infer: bool,
+) -> Option<BTreeMap<String, Value>> {
+    let driver = driver(engine)?;
+    let r = rules.to_str().unwrap();
+    let t = engine.name();
+    let query = leadscore(&["compile", r, "--target", t, "--as-of", AS_OF]);
+    let ddl = leadscore(&["compile", r, "--target", t, "--ddl"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.jsonl");
+    let job = serde_json::json!({
+        "ddl": ddl, "query": query, "leads": leads, "out": out, "infer": infer,
+    });
+    let mut d = driver.lock().unwrap_or_else(|e| e.into_inner());
+    writeln!(d.stdin, "{job}").unwrap();
+    d.stdin.flush().unwrap();
+    let mut answer = String::new();
+    d.stdout.read_line(&mut answer).unwrap();
+    drop(d);
+    let answer: Value = serde_json::from_str(&answer)
+        .unwrap_or_else(|_| panic!("{t} driver stopped (answer {answer:?})"));
+    assert_eq!(answer["ok"], true, "{t} failed on {r}: {}", answer["error"]);
+    Some(by_id(&std::fs::read_to_string(out).unwrap()))
+}
+
+/// The interpreter's records by id.
+fn interpreter(rules: &Path, leads: &Path) -> BTreeMap<String, Value> {
+    let (r, l) = (rules.to_str().unwrap(), leads.to_str().unwrap());
+    by_id(&leadscore(&["score", r, l, "--as-of", AS_OF, "-q"]))
+}
+
+/// The ids whose records differ, with both records, for a message.
+fn differences(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for id in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+        let (x, y) = (a.get(id), b.get(id));
+        if x != y {
+            out.push(format!("{id}: interpreter {x:?}, engine {y:?}"));
+        }
+    }
+    out
+}
+
+// ---- the semantics table ----
+
+/// One semantics case: rules, leads (JSON Lines), and the interpreter's
+/// scores (`id=score` pairs). `differs` pins, per engine, the leads whose
+/// score that engine gives differently (and what it gives), each a
+/// documented difference (docs/sql.md).
+struct Case {
+    name: &'static str,
+    rules: &'static str,
+    leads: &'static str,
+    scores: &'static str,
+    differs: &'static [(&'static str, &'static str)],
+}
+
+const SCHEMA: &str = "schema {
+  id: string
+  title: string?
+  name: string?
+  size: int?
+  revenue: number?
+  flag: bool?
+  at: datetime?
+  tags: list<string>?
+  events: list<{ type: string, at: datetime, url: string?, n: number? }>?
+  company: { name: string?, size: int? }?
+}
+";
+
+const CASES: &[Case] = &[
+    Case {
+        name: "missing and null make every comparison false",
+        rules: "when title == \"VP\" add 1\nwhen title != \"VP\" add 10\nwhen title not in [VP, CEO] add 100\nwhen size != 5 add 1000\nwhen size < 5 add 10000\n",
+        leads: r#"{"id":"a"}
+{"id":"b","title":null,"size":null}
+{"id":"c","title":"vp","size":5}
+{"id":"d","title":"Intern","size":3}"#,
+        scores: "a=0 b=0 c=1 d=11110",
+        differs: &[],
+    },
+    Case {
+        name: "text compares ignoring case",
+        rules: "when title contains \"vp\" add 1\nwhen title starts with \"SENIOR\" add 10\nwhen title ends with \"Sales\" add 100\nwhen title in [\"senior vp sales\"] add 1000\nwhen name == \"ACME\" add 10000\n",
+        leads: r#"{"id":"a","title":"Senior VP Sales","name":"acme"}
+{"id":"b","title":"vp","name":"Acme Inc"}
+{"id":"c","title":"","name":""}"#,
+        scores: "a=11111 b=1 c=0",
+        differs: &[],
+    },
+    Case {
+        name: "empty needles, empty text",
+        rules: "when title contains \"\" add 1\nwhen title starts with \"\" add 10\nwhen title ends with \"\" add 100\nwhen title == \"\" add 1000\n",
+        leads: r#"{"id":"a","title":""}
+{"id":"b","title":"x"}
+{"id":"c"}"#,
+        scores: "a=1111 b=111 c=0",
+        differs: &[],
+    },
+    Case {
+        name: "within: the start is excluded, as_of included, the future excluded",
+        rules: "when at within 30 days add 1\nwhen days_since(at) >= 30 add 10\nwhen at > 2026-10-02T02:00:00+02:00 add 100\n",
+        leads: r#"{"id":"a","at":"2026-10-02T00:00:00Z"}
+{"id":"b","at":"2026-10-02T00:00:01Z"}
+{"id":"c","at":"2026-11-01T00:00:00Z"}
+{"id":"d","at":"2026-11-01T00:00:01Z"}
+{"id":"e","at":"2026-10-01T23:59:59Z"}
+{"id":"f"}"#,
+        scores: "a=10 b=101 c=101 d=100 e=10 f=0",
+        differs: &[],
+    },
+    Case {
+        name: "days_since rounds down, also before the epoch and in the future",
+        rules: "add days_since(at) as \"days\"\n",
+        leads: r#"{"id":"a","at":"2026-10-31T00:00:01Z"}
+{"id":"b","at":"1969-12-31T12:00:00Z"}
+{"id":"c","at":"2026-11-02T12:00:00Z"}
+{"id":"d"}"#,
+        scores: "a=0 b=20758 c=-2 d=0",
+        differs: &[],
+    },
+    Case {
+        name: "group caps, min floors and up to",
+        rules: "group g max 15 min -5 {\n  when flag add 10 as \"one\"\n  when flag add 10 as \"two\"\n  when not flag subtract 30\n}\nadd 2 * count(events) up to 5 as \"events\"\nadd size up to 3 as \"size\"\n",
+        leads: r#"{"id":"a","flag":true,"events":[{"type":"x","at":"2026-01-01T00:00:00Z"}],"size":2}
+{"id":"b","flag":false,"events":[{"type":"x","at":"2026-01-01T00:00:00Z"},{"type":"x","at":"2026-01-01T00:00:00Z"},{"type":"x","at":"2026-01-01T00:00:00Z"}],"size":9}
+{"id":"c"}"#,
+        scores: "a=19 b=3 c=-5",
+        differs: &[],
+    },
+    Case {
+        name: "labels take the first arm that holds; no arm is null",
+        rules: "when flag add 50\nlabel tier {\n  hot when score >= 40\n  warm when score >= 10\n}\nlabel again {\n  same when tier == \"HOT\"\n  other otherwise\n}\n",
+        leads: r#"{"id":"a","flag":true}
+{"id":"b","flag":false}"#,
+        scores: "a=50 b=0",
+        differs: &[],
+    },
+    Case {
+        name: "division by zero gives 0 points, 7/2 is 3.5",
+        rules: "add 10 / size as \"ten over size\"\nadd 7 / 2 as \"seven halves\"\nadd revenue / 2 as \"half\"\n",
+        leads: r#"{"id":"a","size":0,"revenue":7}
+{"id":"b","size":4,"revenue":0.1}
+{"id":"c"}"#,
+        scores: "a=7 b=6.05 c=3.5",
+        differs: &[],
+    },
+    Case {
+        name: "fractions add up as the interpreter adds them",
+        rules: "group g {\n  add revenue as \"r\"\n  add 0.2 as \"a\"\n}\nadd 0.1 as \"b\"\n",
+        leads: r#"{"id":"a","revenue":0.1}
+{"id":"b","revenue":1e-7}"#,
+        scores: "a=0.4 b=0.3000001",
+        differs: &[],
+    },
+    Case {
+        name: "regex word boundaries and the case flag",
+        rules: "when name matches /\\b(test|example)\\b/i add 1\nwhen name matches /^Acme$/ add 10\nwhen name matches /a.c/ add 100\nwhen name matches /[0-9]{3}/ add 1000\n",
+        leads: r#"{"id":"a","name":"Test Co"}
+{"id":"b","name":"Contest"}
+{"id":"c","name":"Acme"}
+{"id":"d","name":"acme"}
+{"id":"e","name":"a\nc"}
+{"id":"f","name":"abc 123"}
+{"id":"g","name":"Acme\n"}"#,
+        scores: "a=1 b=0 c=10 d=0 e=0 f=1100 g=0",
+        differs: &[],
+    },
+    Case {
+        name: "regex word boundary next to a non-ASCII letter",
+        rules: "when name matches /\\bexample\\b/ add 1\n",
+        leads: r#"{"id":"a","name":"éexample"}
+{"id":"b","name":"example é"}"#,
+        scores: "a=0 b=1",
+        differs: &[("duckdb", "a=1")],
+    },
+    Case {
+        name: "lists: any, all, none, count, sum over filters",
+        rules: "when any(events where type == \"demo\") add 1\nwhen all(events where n > 0) add 10\nwhen none(events where url contains \"/careers\") add 100\nadd count(events where at within 30 days) as \"recent\"\nadd sum(events.n) as \"n\"\n",
+        leads: r#"{"id":"a","events":[{"type":"Demo","at":"2026-10-30T00:00:00Z","n":1.5},{"type":"x","at":"2026-01-01T00:00:00Z","url":"/careers","n":null}]}
+{"id":"b","events":[]}
+{"id":"c"}
+{"id":"d","events":[{"type":"x","at":"2026-10-30T00:00:00Z","n":-2}]}"#,
+        scores: "a=3.5 b=110 c=110 d=99",
+        differs: &[],
+    },
+    Case {
+        name: "lists of text: membership, overlap, not in a missing list",
+        rules: "when tags contains \"VIP\" add 1\nwhen tags contains any [partner, Reseller] add 10\nwhen \"gold\" not in tags add 100\nwhen title in tags add 1000\nwhen len(tags) == 2 add 10000\n",
+        leads: r#"{"id":"a","tags":["vip","gold"],"title":"GOLD"}
+{"id":"b","tags":["reseller"]}
+{"id":"c"}
+{"id":"d","tags":[]}"#,
+        scores: "a=11001 b=110 c=0 d=100",
+        differs: &[],
+    },
+    Case {
+        name: "records: fields, presence",
+        rules: "when company.size > 10 add 1\nwhen company is missing add 10\nwhen company.name is present add 100\nwhen company.name == name add 1000\n",
+        leads: r#"{"id":"a","company":{"name":"Acme","size":20},"name":"ACME"}
+{"id":"b"}
+{"id":"c","company":{"name":null}}"#,
+        scores: "a=1101 b=10 c=0",
+        differs: &[],
+    },
+    Case {
+        name: "numbers: between, min, max, negation, bools",
+        rules: "when size between 10 and 20 add 1\nadd max(size, 3) as \"max\"\nadd -min(size, 100) as \"neg min\"\nwhen flag == false add 1000\nwhen not flag add 10000\n",
+        leads: r#"{"id":"a","size":10,"flag":false}
+{"id":"b","size":21,"flag":true}
+{"id":"c"}"#,
+        scores: "a=11001 b=0 c=10000",
+        differs: &[],
+    },
+    Case {
+        name: "text length in characters",
+        rules: "when len(title) == 3 add 100\nadd len(title) as \"length\"\n",
+        leads: r#"{"id":"a","title":"Kim"}
+{"id":"b","title":"zed"}
+{"id":"c","title":"Émile"}
+{"id":"d","title":"ßen"}"#,
+        scores: "a=103 b=103 c=5 d=103",
+        differs: &[],
+    },
+    Case {
+        name: "case folding of sharp s and final sigma",
+        rules: "when name == \"Straße\" add 1\nwhen name == \"ΟΔΟΣ\" add 10\nwhen name contains \"ss\" add 100\n",
+        leads: r#"{"id":"a","name":"STRASSE"}
+{"id":"b","name":"straße"}
+{"id":"c","name":"οδος"}
+{"id":"d","name":"ΟΔΟΣ"}"#,
+        scores: "a=101 b=101 c=10 d=10",
+        differs: &[
+            ("duckdb", "a=100 b=1 c=0"),
+            ("postgres", "a=100 b=1 c=0"),
+            ("spark", "a=100 b=1"),
+        ],
+    },
+];
+
+/// `id=score` pairs as a map.
+fn scores(text: &str) -> BTreeMap<String, Value> {
+    text.split_whitespace()
+        .map(|p| {
+            let (id, s) = p.split_once('=').unwrap();
+            (format!("\"{id}\""), serde_json::from_str(s).unwrap())
+        })
+        .collect()
+}
+
+fn case_files(case: &Case, dir: &Path) -> (PathBuf, PathBuf) {
+    let rules = dir.join("case.rules");
+    std::fs::write(&rules, format!("{SCHEMA}\n{}", case.rules)).unwrap();
+    let leads = dir.join("case.jsonl");
+    std::fs::write(&leads, format!("{}\n", case.leads)).unwrap();
+    (rules, leads)
+}
+
+/// The scores of `records`, for comparing with a case's pairs.
+fn score_column(records: &BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+    records
+        .iter()
+        .map(|(id, r)| (id.clone(), r["score"].clone()))
+        .collect()
+}
+
+#[test]
+fn semantics_cases_on_the_interpreter() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let dir = tempfile::tempdir().unwrap();
+        let (rules, leads) = case_files(case, dir.path());
+        let got = score_column(&interpreter(&rules, &leads));
+        if got != scores(case.scores) {
+            failures.push(format!("{}: {got:?}", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+fn semantics_on(engine: Engine) {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let dir = tempfile::tempdir().unwrap();
+        let (rules, leads) = case_files(case, dir.path());
+        let expected = interpreter(&rules, &leads);
+        let Some(got) = run_engine(engine, &rules, &leads, false) else {
+            return;
+        };
+        let pinned = case
+            .differs
+            .iter()
+            .find(|(e, _)| *e == engine.name())
+            .map(|(_, s)| scores(s))
+            .unwrap_or_default();
+        let mut want = expected.clone();
+        for (id, score) in &pinned {
+            want.get_mut(id).unwrap()["score"] = score.clone();
+        }
+        // A pinned difference changes the score alone; the rest must agree.
+        let strip = |m: &BTreeMap<String, Value>| -> BTreeMap<String, Value> {
+            m.iter()
+                .map(|(id, r)| {
+                    let mut r = r.clone();
+                    if pinned.contains_key(id) {
+                        r.as_object_mut()
+                            .unwrap()
+                            .retain(|k, _| k == "id" || k == "score");
+                    }
+                    (id.clone(), r)
+                })
+                .collect()
+        };
+        let diffs = differences(&strip(&want), &strip(&got));
+        if !diffs.is_empty() {
+            failures.push(format!("{}: {diffs:#?}", case.name));
+        }
+        // Every pinned difference is real: the interpreter gives another score.
+        for (id, score) in &pinned {
+            assert_ne!(
+                &expected[id]["score"], score,
+                "{}: {id} pinned in vain",
+                case.name
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}: {failures:#?}", engine.name());
+}
+
+#[test]
+fn semantics_cases_on_duckdb() {
+    semantics_on(Engine::DuckDb);
+}
+
+#[test]
+fn semantics_cases_on_postgres() {
+    semantics_on(Engine::Postgres);
+}
+
+#[test]
+fn semantics_cases_on_spark() {
+    semantics_on(Engine::Spark);
+}
+
+// ---- the golden test ----
+
+/// 100,000 leads from the shared generator (made once per run), or `None`
+/// when the generator is not there (it is beside the repository).
+fn golden_leads() -> &'static (tempfile::TempDir, PathBuf) {
+    static LEADS: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    LEADS.get_or_init(|| {
+        let gen = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_leads.py");
+        let gen = if gen.is_file() {
+            gen
+        } else {
+            PathBuf::from("/work/shared/bench/gen_leads.py")
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.jsonl");
+        let n = std::env::var("LEADSCORE_GOLDEN_LEADS").unwrap_or_else(|_| "100000".into());
+        let out = Command::new("python3")
+            .arg(&gen)
+            .args([&n, "--seed", "7", "--as-of", AS_OF])
+            .output()
+            .expect("run gen_leads.py");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(&path, out.stdout).unwrap();
+        (dir, path)
+    })
+}
+
+/// The interpreter's records for a bundled model, computed once per run.
+fn golden_expected(model: &str) -> &'static BTreeMap<String, Value> {
+    static CACHE: OnceLock<Mutex<BTreeMap<String, &'static BTreeMap<String, Value>>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+    c.entry(model.to_string()).or_insert_with(|| {
+        let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join(model);
+        Box::leak(Box::new(interpreter(&rules, &golden_leads().1)))
+    })
+}
+
+/// The bundled models that compile for every target (hubspot.rules reads
+/// fields from other keys and in declared formats: it is refused, see below).
+const MODELS: [&str; 3] = [
+    "rules/bench.rules",
+    "rules/b2b_saas.rules",
+    "rules/fit_only.rules",
+];
+
+fn golden_on(engine: Engine) {
+    if driver(engine).is_none() {
+        return;
+    }
+    let leads = &golden_leads().1;
+    for model in MODELS {
+        let expected = golden_expected(model);
+        let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join(model);
+        // DuckDB and Spark read the file as their JSON readers infer it.
+        let infer = engine != Engine::Postgres;
+        let Some(got) = run_engine(engine, &rules, leads, infer) else {
+            return;
+        };
+        assert!(expected.len() >= 1000, "{} leads only", expected.len());
+        let diffs = differences(expected, &got);
+        assert!(
+            diffs.is_empty(),
+            "{} on {model}: {} of {} leads differ, e.g. {:#?}",
+            engine.name(),
+            diffs.len(),
+            expected.len(),
+            &diffs[..diffs.len().min(3)]
+        );
+    }
+}
+
+#[test]
+fn golden_100k_on_duckdb() {
+    golden_on(Engine::DuckDb);
+}
+
+#[test]
+fn golden_100k_on_postgres() {
+    golden_on(Engine::Postgres);
+}
+
+#[test]
+fn golden_100k_on_spark() {
+    golden_on(Engine::Spark);
+}
+
+// ---- refusals (no engine needed) ----
+
+fn refusal(rules: &str, target: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.rules");
+    std::fs::write(&path, rules).unwrap();
+    let (out, err, code) = common::run_in(dir.path(), &["compile", "r.rules", "--target", target]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, "", "nothing is printed when a part is refused");
+    err
+}
+
+#[test]
+fn regex_classes_that_differ_are_refused() {
+    let err = refusal(
+        "schema { id: string, name: string }\nwhen name matches /\\d+ \\w/ add 5\n",
+        "postgres",
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn hubspot_model_is_refused_with_the_fields_named() {
+    let (out, err, code) = common::run(&["compile", "rules/hubspot.rules", "--target", "duckdb"]);
+    assert_eq!((out.as_str(), code), ("", 1));
+    for field in ["title", "employees", "created"] {
+        assert!(
+            err.contains(&format!("`{field}` is read from other keys")),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("`created` is a datetime in declared formats"),
+        "{err}"
+    );
+}
+
+#[test]
+fn explain_is_refused() {
+    let (out, err, code) = common::run(&[
+        "compile",
+        "rules/bench.rules",
+        "--target",
+        "spark",
+        "--explain",
+    ]);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(
+        err.contains("`--explain` (the reasons array) is not emitted for spark"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ddl_and_view() {
+    let ddl = leadscore(&[
+        "compile",
+        "rules/fit_only.rules",
+        "--target",
+        "postgres",
+        "--ddl",
+        "--table",
+        "crm.leads",
+    ]);
+    insta::assert_snapshot!(ddl);
+    let view = leadscore(&[
+        "compile",
+        "rules/fit_only.rules",
+        "--target",
+        "duckdb",
+        "--view",
+        "scored",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(
+        view.starts_with("CREATE OR REPLACE VIEW \"scored\" AS\nWITH "),
+        "{view}"
+    );
+    assert!(view.contains("FROM \"leads\""), "{view}");
+}
