@@ -176,6 +176,17 @@ calibrate_1m() { "$ls" calibrate rules/bench.rules "$work/1m.jsonl" --outcomes "
 calibrate_time=$(best_of calibrate_1m)
 rss_calibrate=$(peak_mb "$ls" calibrate rules/bench.rules "$work/1m.jsonl" --outcomes "$work/o.csv" --as-of "$as_of" --format json)
 
+# SQL engines (docs/sql.md): the compiled rules/bench.rules query on the
+# same files, each engine once (start, load, query + writing the rows out),
+# next to `score` of this run; engines that are not installed are skipped.
+sql_engine() { # engine file -> "start load query" or "-"
+  python3 scripts/bench_sql.py "$1" rules/bench.rules "$2" "$as_of" infer 2>/dev/null || echo "-"
+}
+sql_duckdb=$(sql_engine duckdb "$work/100k.jsonl")
+sql_duckdb_1m=$(sql_engine duckdb "$work/1m.jsonl")
+sql_postgres=$(sql_engine postgres "$work/100k.jsonl")
+sql_spark=$(sql_engine spark "$work/100k.jsonl")
+
 # Peers and the oracle, on the same 10k leads.
 if [ -f "$bench/reference_score.py" ]; then
   python3 "$bench/reference_score.py" < "$work/10k.jsonl" > "$work/10k.expected"
@@ -225,6 +236,21 @@ printf '%-58s %12s %10s\n' "peak RSS, score 1M, $threads threads" "${rss_1m} MB"
 printf '%-58s %12s %10s\n' "peak RSS, score 1M, 1 thread" "${rss_1m_one} MB" ""
 printf '%-58s %12s %10s\n' "calibrate 1M leads with outcomes" "${calibrate_time} s" ""
 printf '%-58s %12s %10s\n' "peak RSS, calibrate 1M leads with outcomes" "${rss_calibrate} MB" ""
+sql_row() { # label "start load query" score-seconds
+  if [ "$2" = "-" ]; then
+    printf '%-58s %12s %10s\n' "$1: not installed" "" ""
+    return
+  fi
+  read -r start load query <<< "$2"
+  printf '%-58s %12s %10s\n' "$1: start (server or JVM)" "${start} s" ""
+  printf '%-58s %12s %10s\n' "$1: load the JSON Lines file" "${load} s" ""
+  printf '%-58s %12s %10s\n' "$1: compiled query (vs score, $threads threads)" "${query} s" "$(ratio "$query" "$3")"
+}
+all_1m=$(best_of "$ls" score rules/bench.rules "$work/1m.jsonl" --as-of "$as_of" --threads "$threads")
+sql_row "DuckDB, 100k" "$sql_duckdb" "$all"
+sql_row "DuckDB, 1M" "$sql_duckdb_1m" "$all_1m"
+sql_row "PostgreSQL 15, 100k" "$sql_postgres" "$all"
+sql_row "Spark SQL local[1], 100k" "$sql_spark" "$all"
 echo
 echo "ratio: how many times faster leadscore is than the row's reference (higher is better);"
 echo "the baselines are built in bench/baseline's own workspace, with serde_json's default features."

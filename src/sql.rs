@@ -82,6 +82,13 @@ pub enum RefusalKind {
     LiteralFilter,
     /// A value of a type the comparison or function cannot take in SQL.
     Untyped,
+    /// A group bound that is not a whole number of millionths below 4e9.
+    Bound(f64),
+    /// Constant points of 4e9 or more (where the interpreter adds floats).
+    HugePoints,
+    /// A decay whose weights the engine cannot compute bit for bit as the
+    /// interpreter does (what, and why).
+    Decay(&'static str),
     /// `--explain` (the reasons array) is not emitted for this target.
     Explain,
 }

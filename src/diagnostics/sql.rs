@@ -11,6 +11,9 @@
 //! | `leadscore::sql_regex` | a regex construct whose meaning differs between engines | `matches /\d+/` |
 //! | `leadscore::sql_sub_microsecond` | a time or duration finer than a microsecond | `within 0.0000001 seconds` |
 //! | `leadscore::sql_literal_filter` | `where` on a list literal | `[1, 2] where x > 1` |
+//! | `leadscore::sql_bound` | a group `max`/`min` that is not whole millionths below 4e9 | `group g max 0.0000001 { ... }` |
+//! | `leadscore::sql_huge_points` | constant points of 4e9 or more | `add 5000000000` |
+//! | `leadscore::sql_decay` | a decay the engine cannot work out bit for bit | `decay(at, 10% per week)`; `half_life:` on Spark |
 //! | `leadscore::sql_explain` | `--explain` for a target without a reasons array | `compile --explain` |
 
 use super::{Diagnostic, ToDiagnostic};
@@ -70,6 +73,27 @@ impl ToDiagnostic for Refusal {
                 format!("`where` on a list literal compiles to no {target} SQL (its elements have no fields)"),
                 "a list literal".to_string(),
                 "filter a list of the lead instead".to_string(),
+            ),
+            RefusalKind::Bound(b) => (
+                "leadscore::sql_bound",
+                format!("the group limit {b} is not a whole number of millionths below 4e9, which {target} SQL cannot clamp exactly"),
+                "group limit".to_string(),
+                "round the limit to at most six decimals".to_string(),
+            ),
+            RefusalKind::HugePoints => (
+                "leadscore::sql_huge_points",
+                format!("points of 4e9 or more are added as floats by leadscore, which {target} SQL does not reproduce"),
+                "4e9 points or more".to_string(),
+                "use smaller points".to_string(),
+            ),
+            RefusalKind::Decay(what) => (
+                "leadscore::sql_decay",
+                format!("{target} cannot work out this `{what}` decay bit for bit as leadscore does"),
+                "decay not translated exactly".to_string(),
+                match *what {
+                    "step" => "use a percentage that keeps a power of 1/2 per period (50%, 75%, 100%), or another target".to_string(),
+                    _ => "use `P% per PERIOD` or `lifespan:`, or the duckdb or postgres target (they share leadscore's C library `pow`)".to_string(),
+                },
             ),
             RefusalKind::Explain => (
                 "leadscore::sql_explain",

@@ -101,6 +101,24 @@ pub trait Dialect: Sync {
     /// `subject` matches the translated `pattern` anywhere (never `NULL`
     /// when `subject` is not).
     fn matches(&self, subject: &str, pattern: &str, case_insensitive: bool) -> String;
+    /// Microseconds `us` moved `k` calendar months on (clamped to the
+    /// month's last day), in UTC.
+    fn add_months(&self, us: &str, k: &str) -> String;
+    /// `year * 12 + month - 1` of the UTC date of microseconds `us`.
+    fn month_index(&self, us: &str) -> String;
+    /// `a ^ b` with the C library's `pow` (the one `leadscore` calls), when
+    /// the engine uses it; `None` when its power function may round differently.
+    fn libm_power(&self, a: &str, b: &str) -> Option<String> {
+        Some(format!("power({a}, {b})"))
+    }
+    /// A `DOUBLE` expression that stops the query with `message` (a text
+    /// expression that reads a column, so that no planner folds it early).
+    fn fail(&self, message: &str) -> String;
+    /// The keyword that keeps a step of the query from being inlined into
+    /// the next (whose clamps and roundings read a column several times).
+    fn materialized(&self) -> &'static str {
+        " MATERIALIZED"
+    }
     /// The column type of a value of type `ty` in the lead table.
     fn column_type(&self, ty: &Type) -> Option<String>;
 }

@@ -98,6 +98,18 @@ impl Dialect for DuckDb {
         format!("regexp_matches({subject}, {pattern}, {flags})")
     }
 
+    fn add_months(&self, us: &str, k: &str) -> String {
+        format!("epoch_us(make_timestamp({us}) + to_months(CAST({k} AS INTEGER)))")
+    }
+
+    fn month_index(&self, us: &str) -> String {
+        format!("(year(make_timestamp({us})) * 12 + month(make_timestamp({us})) - 1)")
+    }
+
+    fn fail(&self, message: &str) -> String {
+        format!("CAST(error({message}) AS DOUBLE)")
+    }
+
     fn column_type(&self, ty: &Type) -> Option<String> {
         Some(match ty {
             Type::String => "VARCHAR".into(),

@@ -7,11 +7,26 @@
 
 use super::dialect::{Dialect, Raw};
 use super::{Refusal, RefusalKind, SqlOptions, Target};
-use crate::rules::{FieldRef, Func, Quant, RuleDef, Ruleset, Scope, TExpr, TExprKind, Type};
+use crate::eval::points;
+use crate::rules::{
+    Decay, FieldRef, Func, Period, Quant, RuleDef, Ruleset, Scope, TExpr, TExprKind, Type,
+};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, Span, StrOp};
 
 /// Microseconds per day.
 const DAY_MICROS: i64 = 86_400_000_000;
+
+/// Points are whole millionths while below this size ([`points`]); the
+/// query stops with an error past it (the interpreter adds floats there).
+const EXACT: f64 = 4.0e9;
+
+/// A rule in SQL: its amount (a `DOUBLE`, `NULL` when the rule does not
+/// fire or the amount is missing; `None` for constant points) and its
+/// points in whole millionths (a `BIGINT` read from the amount's column).
+struct RuleSql {
+    amount: Option<String>,
+    units: String,
+}
 
 /// An emitted value.
 enum V {
@@ -59,6 +74,8 @@ struct Emitter<'a> {
     d: &'static dyn Dialect,
     target: Target,
     as_of: String,
+    /// The evaluation time, when it is a literal.
+    as_of_literal: Option<chrono::DateTime<chrono::Utc>>,
     scopes: Vec<Elem>,
     vars: usize,
     refusals: Vec<Refusal>,
@@ -76,16 +93,23 @@ pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Re
         d,
         target: opts.target,
         as_of,
+        as_of_literal: opts.as_of,
         scopes: Vec::new(),
         vars: 0,
         refusals: Vec::new(),
     };
-    let points: Vec<String> = rules.rules.iter().map(|r| em.rule(r)).collect();
+    let points: Vec<RuleSql> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| em.rule(i, r))
+        .collect();
+    let bounds = em.bounds();
     let labels: Vec<String> = (0..rules.labels.len()).map(|l| em.label(l)).collect();
     if !em.refusals.is_empty() {
         return Err(em.refusals);
     }
-    Ok(em.assemble(&points, &labels, &opts.table))
+    Ok(em.assemble(&points, &bounds, &labels, &opts.table))
 }
 
 impl<'a> Emitter<'a> {
@@ -109,66 +133,81 @@ impl<'a> Emitter<'a> {
 
     // ---- the query ----
 
-    fn assemble(&self, points: &[String], labels: &[String], table: &str) -> String {
+    /// The query: amounts, points in millionths, clamped group totals, the
+    /// score, then one step per label (a label may read the ones before it).
+    fn assemble(
+        &self,
+        points: &[RuleSql],
+        bounds: &[(Option<i64>, Option<i64>)],
+        labels: &[String],
+        table: &str,
+    ) -> String {
         let rules = self.rules;
         let d = self.d;
-        let cols =
-            |xs: Vec<String>| -> String { xs.iter().map(|x| format!(",\n    {x}")).collect() };
-        let mut sql = String::from("WITH __ls_points AS (\n  SELECT *");
-        sql += &cols(
-            points
-                .iter()
-                .enumerate()
-                .map(|(i, p)| format!("{p} AS __p{i}"))
-                .collect(),
-        );
-        sql += &format!("\n  FROM {}\n)", d.table_name(table));
+        let amounts = points.iter().enumerate().filter_map(|(i, p)| {
+            let a = p.amount.as_ref()?;
+            Some(format!("{a} AS __x{i}"))
+        });
+        let mut sql = step("__ls_amounts", amounts.collect(), &d.table_name(table))
+            .replacen(" AS (", &format!(" AS{} (", d.materialized()), 1);
+        let units = points.iter().enumerate().map(|(i, p)| format!("{} AS __u{i}", p.units));
+        sql += &format!(",\n{}", step("__ls_points", units.collect(), "__ls_amounts"));
         let sum = |pick: &dyn Fn(&RuleDef) -> bool| -> String {
-            let mut s = self.zero();
-            for (i, r) in rules.rules.iter().enumerate().filter(|(_, r)| pick(r)) {
-                let _ = r;
-                s += &format!(" + __p{i}");
+            let mut s = String::from("0");
+            for (i, _) in rules.rules.iter().enumerate().filter(|(_, r)| pick(r)) {
+                s += &format!(" + __u{i}");
             }
             format!("({s})")
         };
-        let groups: Vec<String> = rules
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(g, def)| {
-                let mut t = sum(&|r: &RuleDef| r.group == Some(g));
-                if let Some(max) = def.max {
-                    let m = d.number(max);
-                    t = format!("(CASE WHEN {t} > {m} THEN {m} ELSE {t} END)");
-                }
-                if let Some(min) = def.min {
-                    let m = d.number(min);
-                    t = format!("(CASE WHEN {t} < {m} THEN {m} ELSE {t} END)");
-                }
-                format!("{t} AS __g{g}")
-            })
-            .collect();
-        sql += ", __ls_groups AS (\n  SELECT *";
-        sql += &cols(groups);
-        sql += "\n  FROM __ls_points\n)";
-        let mut totals = self.zero();
-        for g in 0..rules.groups.len() {
-            totals += &format!(" + __g{g}");
+        let mut groups = Vec::new();
+        for (g, (max, min)) in bounds.iter().enumerate() {
+            let mut t = sum(&|r: &RuleDef| r.group == Some(g));
+            if let Some(m) = max {
+                t = format!("(CASE WHEN {t} > {m} THEN {m} ELSE {t} END)");
+            }
+            if let Some(m) = min {
+                t = format!("(CASE WHEN {t} < {m} THEN {m} ELSE {t} END)");
+            }
+            groups.push(format!("{t} AS __gu{g}"));
         }
-        sql += &format!(
-            ", __ls_score AS (\n  SELECT *,\n    {} + ({totals}) AS __score\n  FROM __ls_groups\n)",
-            sum(&|r: &RuleDef| r.group.is_none())
-        );
+        sql += &format!(",\n{}", step("__ls_groups", groups, "__ls_points"));
+        let mut total = sum(&|r: &RuleDef| r.group.is_none());
+        for g in 0..rules.groups.len() {
+            total += &format!(" + __gu{g}");
+        }
+        let mut size = bounds
+            .iter()
+            .flat_map(|(a, b)| [a.unwrap_or(0).abs(), b.unwrap_or(0).abs()])
+            .sum::<i64>()
+            .to_string();
+        let mut missing = vec!["FALSE".to_string()];
+        for i in 0..rules.rules.len() {
+            size += &format!(" + abs(__u{i})");
+            missing.push(format!("__u{i} IS NULL"));
+        }
+        let double = d.double();
+        let mut totals: Vec<String> = (0..rules.groups.len())
+            .map(|g| format!("CAST(__gu{g} AS {double}) / 1000000 AS __g{g}"))
+            .collect();
+        totals.push(format!("CAST({total} AS {double}) / 1000000 AS __score"));
+        totals.push(format!(
+            "({} OR {size} >= {}) AS __big",
+            missing.join(" OR "),
+            (EXACT * 1e6) as i64
+        ));
+        sql += &format!(",\n{}", step("__ls_score", totals, "__ls_groups"));
         let mut from = "__ls_score".to_string();
         for (l, case) in labels.iter().enumerate() {
-            sql += &format!(
-                ",\n__ls_label{l} AS (\n  SELECT *,\n    {case} AS __l{l}\n  FROM {from}\n)"
-            );
-            from = format!("__ls_label{l}");
+            let name = format!("__ls_label{l}");
+            sql += &format!(",\n{}", step(&name, vec![format!("{case} AS __l{l}")], &from));
+            from = name;
         }
+        let id = d.ident("id");
+        let message = d.string("leadscore: points of 4e9 or more (or not finite) for the lead with id ");
+        let fail = d.fail(&format!("concat({message}, {id})"));
         let mut out = vec![
-            format!("{} AS {}", d.ident("id"), d.ident("id")),
-            format!("__score AS {}", d.ident("score")),
+            format!("{id} AS {id}"),
+            format!("CASE WHEN __big THEN {fail} ELSE __score END AS {}", d.ident("score")),
         ];
         for o in &rules.outputs {
             out.push(match *o {
@@ -180,32 +219,71 @@ impl<'a> Emitter<'a> {
                 }
             });
         }
-        sql += &format!("\nSELECT\n  {}\nFROM {from}", out.join(",\n  "));
-        sql
+        format!("WITH\n{sql}\nSELECT\n  {}\nFROM {from}", out.join(",\n  "))
     }
 
-    /// A rule's points: `up to` applied, then the sign; 0 when its condition
-    /// does not hold or the points are missing.
-    fn rule(&mut self, r: &'a RuleDef) -> String {
+    /// Each group's `max` and `min` in whole millionths; a bound that is not
+    /// a whole number of millionths below 4e9 in size is refused.
+    fn bounds(&mut self) -> Vec<(Option<i64>, Option<i64>)> {
+        let rules: &'a Ruleset = self.rules;
+        let mut out = Vec::new();
+        for g in &rules.groups {
+            let mut units = |b: Option<f64>| -> Option<i64> {
+                let b = b?;
+                let u = (b * 1e6).round();
+                if b.abs() >= EXACT || u / 1e6 != b {
+                    self.refuse(RefusalKind::Bound(b), g.span);
+                }
+                Some(u as i64)
+            };
+            out.push((units(g.max), units(g.min)));
+        }
+        out
+    }
+
+    /// A rule's amount and points. Constant points are worked out here, as
+    /// the interpreter works them out.
+    fn rule(&mut self, i: usize, r: &'a RuleDef) -> RuleSql {
+        let when = r.when.as_ref().map(|w| self.cond(w));
+        let sign = match r.sign {
+            Sign::Add => 1.0,
+            Sign::Subtract => -1.0,
+        };
+        if let TExprKind::Number(x) = self.resolve(&r.points).kind {
+            let x = r.up_to.map_or(x, |cap| x.min(cap).max(0.0));
+            let p = sign * x;
+            let p = if p.is_finite() { points::round(p) } else { 0.0 };
+            if p.abs() >= EXACT {
+                self.refuse(RefusalKind::HugePoints, r.span);
+            }
+            let units = ((p * 1e6).round() as i64).to_string();
+            let units = match when {
+                Some(c) => format!("CASE WHEN {c} THEN {units} ELSE 0 END"),
+                None => units,
+            };
+            return RuleSql { amount: None, units };
+        }
         let x = self.scalar(&r.points);
+        let amount = match when {
+            Some(c) => format!("CASE WHEN {c} THEN {x} END"),
+            None => x,
+        };
+        let col = format!("__x{i}");
+        let zero = self.zero();
         let capped = match r.up_to {
             Some(cap) => {
                 let c = self.d.number(cap);
-                format!("(CASE WHEN {x} > {c} THEN {c} ELSE {x} END)")
+                format!("(CASE WHEN {col} > {c} THEN {c} WHEN {col} < {zero} THEN {zero} ELSE {col} END)")
             }
-            None => x,
+            None => col,
         };
-        let signed = match r.sign {
+        let p = match r.sign {
             Sign::Add => capped,
             Sign::Subtract => format!("(-{capped})"),
         };
-        let value = format!("COALESCE({signed}, {})", self.zero());
-        match &r.when {
-            Some(w) => {
-                let c = self.cond(w);
-                format!("CASE WHEN {c} THEN {value} ELSE {} END", self.zero())
-            }
-            None => value,
+        RuleSql {
+            amount: Some(amount),
+            units: units(&p),
         }
     }
 
@@ -257,6 +335,8 @@ impl<'a> Emitter<'a> {
             K::Call(f, args) => V::Scalar(self.call(*f, args, e.span)),
             K::Neg(x) => V::Scalar(format!("(-{})", self.scalar(x))),
             K::Arith(op, a, b) => V::Scalar(self.arith(*op, a, b)),
+            K::Decay(t, decay) => V::Scalar(self.decay(t, *decay, e.span)),
+            K::SumEach(c, each) => V::Scalar(self.sum_each(c, each, e.span)),
             K::NonEmpty(..)
             | K::Truth(..)
             | K::Every { .. }
@@ -270,7 +350,8 @@ impl<'a> Emitter<'a> {
             | K::StrTest { .. }
             | K::Matches(..)
             | K::IsPresent(..)
-            | K::Within(..) => V::Scalar(self.cond(e)),
+            | K::Within(..)
+            | K::WithinMonths(..) => V::Scalar(self.cond(e)),
         }
     }
 
@@ -600,6 +681,74 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// `sum(C, EXPR)`: `EXPR` per element, a missing amount counting 0.
+    fn sum_each(&mut self, c: &'a TExpr, each: &'a TExpr, span: Span) -> String {
+        let Some(l) = self.list(c, span) else {
+            return self.zero();
+        };
+        let (raw, ty) = self.elem_raw(&l);
+        self.scopes.push(Elem { raw, ty });
+        let x = self.scalar(each);
+        self.scopes.pop();
+        let value = format!("COALESCE({x}, {})", self.zero());
+        let cond = (!l.conds.is_empty()).then(|| l.conds.join(" AND "));
+        self.d
+            .sum(&l.base, &l.var, &l.raw_elem, cond.as_deref(), &value)
+    }
+
+    /// `decay(t, RATE)`: the weight by age in nanoseconds, as the interpreter
+    /// works it out (1 at `as_of`, 0 in the future, missing for a missing `t`).
+    fn decay(&mut self, t: &'a TExpr, decay: Decay, span: Span) -> String {
+        let t = self.scalar(t);
+        let age = format!("({} - {t})", self.as_of);
+        let nanos = format!("CAST({age} * 1000 AS {})", self.d.double());
+        let weight = match decay {
+            Decay::HalfLife(secs) => {
+                let h = self.d.number(secs * 1e9);
+                match self.d.libm_power(&self.d.number(0.5), &format!("{nanos} / {h}")) {
+                    Some(w) => w,
+                    None => return self.refuse(RefusalKind::Decay("half_life"), span),
+                }
+            }
+            Decay::Linear(secs) => {
+                let w = format!("({} - {nanos} / {})", self.d.number(1.0), self.d.number(secs * 1e9));
+                format!("(CASE WHEN {w} > 0 THEN {w} ELSE {} END)", self.zero())
+            }
+            Decay::Step { keep, period } => {
+                // powi: exact only when every power of `keep` is (0, 1 or a power of 1/2).
+                let exact = keep == 0.0 || (keep > 0.0 && keep.log2().fract() == 0.0);
+                if !exact {
+                    return self.refuse(RefusalKind::Decay("step"), span);
+                }
+                let n = match period {
+                    Period::Seconds(secs) => {
+                        let p = (secs * 1e9).round() as i64;
+                        let a = format!("({age} * 1000)");
+                        format!("(({a} - ({a} % {p})) / {p})")
+                    }
+                    Period::Months(k) => {
+                        let whole = self.whole_months(&t);
+                        format!("(({whole} - ({whole} % {k})) / {k})")
+                    }
+                };
+                format!("power({}, {n})", self.d.number(keep))
+            }
+        };
+        format!(
+            "(CASE WHEN {t} IS NULL THEN NULL WHEN {age} < 0 THEN {} ELSE {weight} END)",
+            self.zero()
+        )
+    }
+
+    /// Whole calendar months from `t` to `as_of` (0 when `as_of` is not after `t`).
+    fn whole_months(&self, t: &str) -> String {
+        let a = &self.as_of;
+        let d = self.d;
+        let k = format!("({} - {})", d.month_index(a), d.month_index(t));
+        let moved = d.add_months(t, &k);
+        format!("(CASE WHEN {a} <= {t} THEN 0 WHEN {moved} <= {a} THEN {k} ELSE {k} - 1 END)")
+    }
+
     fn arith(&mut self, op: ArithOp, a: &'a TExpr, b: &'a TExpr) -> String {
         let (a, b) = (self.scalar(a), self.scalar(b));
         match op {
@@ -714,6 +863,18 @@ impl<'a> Emitter<'a> {
                     micros as i64
                 )
             }
+            K::WithinMonths(x, n) => {
+                let t = self.scalar(x);
+                let a = self.as_of.clone();
+                let start = match self.as_of_literal {
+                    Some(at) => match crate::datetime::months_before(at, *n) {
+                        Some(s) => self.micros(&s, e.span),
+                        None => return "FALSE".into(),
+                    },
+                    None => self.d.add_months(&a, &format!("-{n}")),
+                };
+                format!("COALESCE({t} > {start} AND {t} <= {a}, FALSE)")
+            }
             K::Number(_)
             | K::String(_)
             | K::Bool(_)
@@ -728,7 +889,9 @@ impl<'a> Emitter<'a> {
             | K::Where(..)
             | K::Call(..)
             | K::Neg(_)
-            | K::Arith(..) => match &e.ty {
+            | K::Arith(..)
+            | K::Decay(..)
+            | K::SumEach(..) => match &e.ty {
                 Type::Bool => format!("COALESCE({}, FALSE)", self.scalar(e)),
                 Type::Any => self.refuse(RefusalKind::Untyped, e.span),
                 _ => "FALSE".into(),
@@ -957,6 +1120,25 @@ impl Cmp {
             Cmp::Never
         }
     }
+}
+
+/// One step of the query: `name AS (SELECT *, cols FROM from)`.
+fn step(name: &str, cols: Vec<String>, from: &str) -> String {
+    let cols: String = cols.iter().map(|c| format!(",\n    {c}")).collect();
+    format!("{name} AS (\n  SELECT *{cols}\n  FROM {from}\n)")
+}
+
+/// `p` (a `DOUBLE`, `NULL` when missing) in whole millionths as a `BIGINT`,
+/// rounded half away from zero as Rust's `f64::round` (exactly: the
+/// fraction `y - floor(y)` of a number below 2^52 is exact); 0 when
+/// missing, `NULL` when 4e9 or more in size or not finite.
+fn units(p: &str) -> String {
+    let y = format!("(abs({p}) * 1000000)");
+    let r = format!("(floor({y}) + CASE WHEN {y} - floor({y}) >= 0.5 THEN 1 ELSE 0 END)");
+    format!(
+        "(CASE WHEN {p} IS NULL THEN 0 WHEN abs({p}) < {} THEN CAST(CASE WHEN {p} < 0 THEN -{r} ELSE {r} END AS BIGINT) END)",
+        EXACT as i64
+    )
 }
 
 fn bool_sql(b: bool) -> &'static str {

@@ -130,6 +130,23 @@ impl Dialect for Postgres {
         format!("({subject} {op} {pattern})")
     }
 
+    fn add_months(&self, us: &str, k: &str) -> String {
+        format!(
+            "CAST(EXTRACT(EPOCH FROM (TIMESTAMP '1970-01-01' + {us} * INTERVAL '1 microsecond' + {k} * INTERVAL '1 month')) * 1000000 AS BIGINT)"
+        )
+    }
+
+    fn month_index(&self, us: &str) -> String {
+        let ts = format!("(TIMESTAMP '1970-01-01' + {us} * INTERVAL '1 microsecond')");
+        format!("CAST(EXTRACT(YEAR FROM {ts}) * 12 + EXTRACT(MONTH FROM {ts}) - 1 AS BIGINT)")
+    }
+
+    fn fail(&self, message: &str) -> String {
+        // PostgreSQL has no error function in plain SQL: a cast that fails
+        // with the message as its input.
+        format!("CAST(CAST({message} AS TEXT) AS INTEGER)")
+    }
+
     fn column_type(&self, ty: &Type) -> Option<String> {
         Some(match ty {
             Type::String => "TEXT".into(),

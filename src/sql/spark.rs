@@ -114,6 +114,33 @@ impl Dialect for Spark {
         format!("({subject} RLIKE concat('{flags}', {pattern}))")
     }
 
+    fn add_months(&self, us: &str, k: &str) -> String {
+        let day = 86_400_000_000i64;
+        format!(
+            "(CAST(unix_date(add_months(date_from_unix_date(CAST(floor({us} / {day}) AS INT)), CAST({k} AS INT))) AS BIGINT) * {day} + pmod({us}, {day}))"
+        )
+    }
+
+    fn month_index(&self, us: &str) -> String {
+        let date = format!("date_from_unix_date(CAST(floor({us} / 86400000000) AS INT))");
+        format!("(year({date}) * 12 + month({date}) - 1)")
+    }
+
+    fn libm_power(&self, _a: &str, _b: &str) -> Option<String> {
+        // Java's Math.pow may differ from the C library's in the last bit.
+        None
+    }
+
+    fn materialized(&self) -> &'static str {
+        // No such keyword; Spark does not collapse a projection into the
+        // next when that would repeat an expensive expression.
+        ""
+    }
+
+    fn fail(&self, message: &str) -> String {
+        format!("CAST(raise_error({message}) AS DOUBLE)")
+    }
+
     fn column_type(&self, ty: &Type) -> Option<String> {
         Some(match ty {
             Type::String => "STRING".into(),

@@ -5,13 +5,28 @@ A driver is a small server: it reads one job per line on stdin (JSON:
 `leads` into a table `leads` (with the `--ddl` table, or as the engine
 infers it when "infer" is true), runs the compiled query and writes one JSON
 object per result row to `out`, numbers formatted as `leadscore score`
-prints them. It answers each job with one line: {"ok": true} or
-{"error": "..."}. End of input stops it (and the engine it started).
+prints them. It answers each job with one line: {"ok": true, "load_s": ...,
+"query_s": ...} (seconds spent loading, and running the query and writing
+the rows) or {"error": "..."}. End of input stops it (and the engine it started).
 """
 import json
 import math
 import sys
+import time
 import traceback
+
+
+class Clock:
+    """Seconds per phase of a job."""
+
+    def __init__(self):
+        self.start = time.perf_counter()
+        self.times = {}
+
+    def lap(self, name):
+        now = time.perf_counter()
+        self.times[name] = round(now - self.start, 3)
+        self.start = now
 
 
 def number(x):
@@ -37,14 +52,15 @@ def columns_of_ddl(ddl):
 
 
 def serve(run_job):
-    """Runs `run_job(job)` for each line of stdin, answering on stdout."""
+    """Runs `run_job(job, clock)` for each line of stdin, answering on stdout."""
     for line in sys.stdin:
         if not line.strip():
             continue
         job = json.loads(line)
         try:
-            run_job(job)
-            answer = {"ok": True}
+            clock = Clock()
+            run_job(job, clock)
+            answer = dict(ok=True, **clock.times)
         except Exception as e:  # the test prints it
             answer = {"error": "".join(traceback.format_exception_only(type(e), e)).strip()}
         sys.stdout.write(json.dumps(answer) + "\n")

@@ -4,7 +4,7 @@ import duckdb
 from common import record, serve
 
 
-def run(job):
+def run(job, clock):
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     path = job["leads"].replace("'", "''")
@@ -19,6 +19,7 @@ def run(job):
         ).fetchall()
         spec = ", ".join("'%s': '%s'" % (n.replace("'", "''"), t.replace("'", "''")) for n, t in cols)
         con.execute(f"INSERT INTO leads SELECT * FROM read_json('{path}', columns = {{{spec}}})")
+    clock.lap("load_s")
     cur = con.execute(job["query"])
     names = [d[0] for d in cur.description]
     numeric = [str(d[1]).upper() in ("DOUBLE", "NUMBER") for d in cur.description]
@@ -29,6 +30,7 @@ def run(job):
                 break
             for row in rows:
                 out.write(record(names, row, numeric) + "\n")
+    clock.lap("query_s")
     con.close()
 
 

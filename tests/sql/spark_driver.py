@@ -25,19 +25,22 @@ def session():
     return SESSION
 
 
-def run(job):
+def run(job, clock):
     spark = session()
+    clock.lap("start_s")
     reader = spark.read
     if not job.get("infer"):
         reader = reader.schema(columns_of_ddl(job["ddl"]).replace(" NOT NULL", ""))
     # Exactly what spark.read.json infers (or the --ddl schema).
     reader.json(job["leads"]).createOrReplaceTempView("leads")
+    clock.lap("load_s")
     df = spark.sql(job["query"].rstrip().rstrip(";"))
     names = df.columns
     numeric = [f.dataType.typeName() in ("double", "float", "long", "integer", "decimal") for f in df.schema.fields]
     with open(job["out"], "w", encoding="utf-8") as out:
         for row in df.toLocalIterator():
             out.write(record(names, list(row), numeric) + "\n")
+    clock.lap("query_s")
     spark.catalog.dropTempView("leads")
 
 
