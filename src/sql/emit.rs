@@ -148,10 +148,19 @@ impl<'a> Emitter<'a> {
             let a = p.amount.as_ref()?;
             Some(format!("{a} AS __x{i}"))
         });
-        let mut sql = step("__ls_amounts", amounts.collect(), &d.table_name(table))
-            .replacen(" AS (", &format!(" AS{} (", d.materialized()), 1);
-        let units = points.iter().enumerate().map(|(i, p)| format!("{} AS __u{i}", p.units));
-        sql += &format!(",\n{}", step("__ls_points", units.collect(), "__ls_amounts"));
+        let mut sql = step("__ls_amounts", amounts.collect(), &d.table_name(table)).replacen(
+            " AS (",
+            &format!(" AS{} (", d.materialized()),
+            1,
+        );
+        let units = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{} AS __u{i}", p.units));
+        sql += &format!(
+            ",\n{}",
+            step("__ls_points", units.collect(), "__ls_amounts")
+        );
         let sum = |pick: &dyn Fn(&RuleDef) -> bool| -> String {
             let mut s = String::from("0");
             for (i, _) in rules.rules.iter().enumerate().filter(|(_, r)| pick(r)) {
@@ -199,15 +208,22 @@ impl<'a> Emitter<'a> {
         let mut from = "__ls_score".to_string();
         for (l, case) in labels.iter().enumerate() {
             let name = format!("__ls_label{l}");
-            sql += &format!(",\n{}", step(&name, vec![format!("{case} AS __l{l}")], &from));
+            sql += &format!(
+                ",\n{}",
+                step(&name, vec![format!("{case} AS __l{l}")], &from)
+            );
             from = name;
         }
         let id = d.ident("id");
-        let message = d.string("leadscore: points of 4e9 or more (or not finite) for the lead with id ");
+        let message =
+            d.string("leadscore: points of 4e9 or more (or not finite) for the lead with id ");
         let fail = d.fail(&format!("concat({message}, {id})"));
         let mut out = vec![
             format!("{id} AS {id}"),
-            format!("CASE WHEN __big THEN {fail} ELSE __score END AS {}", d.ident("score")),
+            format!(
+                "CASE WHEN __big THEN {fail} ELSE __score END AS {}",
+                d.ident("score")
+            ),
         ];
         for o in &rules.outputs {
             out.push(match *o {
@@ -261,7 +277,10 @@ impl<'a> Emitter<'a> {
                 Some(c) => format!("CASE WHEN {c} THEN {units} ELSE 0 END"),
                 None => units,
             };
-            return RuleSql { amount: None, units };
+            return RuleSql {
+                amount: None,
+                units,
+            };
         }
         let x = self.scalar(&r.points);
         let amount = match when {
@@ -705,13 +724,20 @@ impl<'a> Emitter<'a> {
         let weight = match decay {
             Decay::HalfLife(secs) => {
                 let h = self.d.number(secs * 1e9);
-                match self.d.libm_power(&self.d.number(0.5), &format!("{nanos} / {h}")) {
+                match self
+                    .d
+                    .libm_power(&self.d.number(0.5), &format!("{nanos} / {h}"))
+                {
                     Some(w) => w,
                     None => return self.refuse(RefusalKind::Decay("half_life"), span),
                 }
             }
             Decay::Linear(secs) => {
-                let w = format!("({} - {nanos} / {})", self.d.number(1.0), self.d.number(secs * 1e9));
+                let w = format!(
+                    "({} - {nanos} / {})",
+                    self.d.number(1.0),
+                    self.d.number(secs * 1e9)
+                );
                 format!("(CASE WHEN {w} > 0 THEN {w} ELSE {} END)", self.zero())
             }
             Decay::Step { keep, period } => {

@@ -1,6 +1,6 @@
 //! PostgreSQL: the schema's scalars are columns, records and lists are
-//! `JSONB` (read with `->`, typed with `jsonb_typeof` so a JSON value of
-//! another type reads as missing); lists are walked with
+//! `JSONB` (a field's value read as text with `->>` and cast to its type;
+//! JSON `null` is missing); lists are walked with
 //! `jsonb_array_elements` in scalar subqueries; text is ordered with
 //! `COLLATE "C"` (code points, as the interpreter); regexes are POSIX AREs,
 //! where a word boundary is `\y` (`\b` is a backspace there) and `.` also
@@ -58,18 +58,18 @@ impl Dialect for Postgres {
                 _ => x.clone(),
             };
         }
-        let text = format!("({x} #>> '{{}}')");
+        // The value's text: `->>` for a field (one step, no second lookup).
+        let text = match x.strip_suffix(')').and_then(|b| b.rsplit_once(" -> ")) {
+            Some((base, key)) if x.starts_with('(') => format!("({} ->> {key})", &base[1..]),
+            _ => format!("({x} #>> '{{}}')"),
+        };
         match ty {
-            Type::Int | Type::Number => format!(
-                "(CASE WHEN jsonb_typeof({x}) = 'number' THEN CAST({text} AS DOUBLE PRECISION) END)"
-            ),
-            Type::Bool => format!(
-                "(CASE WHEN jsonb_typeof({x}) = 'boolean' THEN CAST({text} AS BOOLEAN) END)"
-            ),
-            Type::Datetime => format!(
-                "(CASE WHEN jsonb_typeof({x}) = 'string' THEN CAST(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000 AS BIGINT) END)"
-            ),
-            _ => format!("(CASE WHEN jsonb_typeof({x}) = 'string' THEN {text} END)"),
+            Type::Int | Type::Number => format!("CAST({text} AS DOUBLE PRECISION)"),
+            Type::Bool => format!("CAST({text} AS BOOLEAN)"),
+            Type::Datetime => {
+                format!("CAST(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000 AS BIGINT)")
+            }
+            _ => text,
         }
     }
 
