@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `leadscore::sql_untyped` | a field or value whose type is not known (no schema) | `when x == 1 add 5` without a schema, `x` read nowhere else |
 //! | `leadscore::sql_field_sources` | a schema field read from other keys | `title: string? from "Job Title"` |
-//! | `leadscore::sql_datetime_formats` | a datetime field with declared formats | `created: datetime("%m/%d/%Y")` |
+//! | `leadscore::sql_datetime_formats` | a datetime field with declared formats or a zone | `created: datetime("%m/%d/%Y")` |
 //! | `leadscore::sql_list_of_lists` | a path through a list of lists | `accounts.deals.amount` |
 //! | `leadscore::sql_regex` | a regex construct whose meaning differs between engines | `matches /\d+/` |
 //! | `leadscore::sql_sub_microsecond` | a time or duration finer than a microsecond | `within 0.0000001 seconds` |
@@ -43,8 +43,8 @@ impl ToDiagnostic for Refusal {
             ),
             RefusalKind::DatetimeFormats(f) => (
                 "leadscore::sql_datetime_formats",
-                format!("`{f}` is a datetime in declared formats, which {target} SQL does not read"),
-                "declared datetime formats".to_string(),
+                format!("`{f}` is a datetime in declared formats or a zone, which {target} SQL does not read"),
+                "declared datetime formats or zone".to_string(),
                 format!("load `{f}` as a timestamp column (parse it while loading) and declare it plain `datetime` in a copy of the schema for SQL"),
             ),
             RefusalKind::ListOfLists(f) => (

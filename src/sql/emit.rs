@@ -168,15 +168,10 @@ impl<'a> Emitter<'a> {
             }
             format!("({s})")
         };
+        let (groups_bounds, score_bounds) = bounds.split_at(rules.groups.len());
         let mut groups = Vec::new();
-        for (g, (max, min)) in bounds.iter().enumerate() {
-            let mut t = sum(&|r: &RuleDef| r.group == Some(g));
-            if let Some(m) = max {
-                t = format!("(CASE WHEN {t} > {m} THEN {m} ELSE {t} END)");
-            }
-            if let Some(m) = min {
-                t = format!("(CASE WHEN {t} < {m} THEN {m} ELSE {t} END)");
-            }
+        for (g, (max, min)) in groups_bounds.iter().enumerate() {
+            let t = clamp(sum(&|r: &RuleDef| r.group == Some(g)), *max, *min);
             groups.push(format!("{t} AS __gu{g}"));
         }
         sql += &format!(",\n{}", step("__ls_groups", groups, "__ls_points"));
@@ -184,6 +179,8 @@ impl<'a> Emitter<'a> {
         for g in 0..rules.groups.len() {
             total += &format!(" + __gu{g}");
         }
+        let (max, min) = score_bounds[0];
+        let total = clamp(format!("({total})"), max, min);
         let mut size = bounds
             .iter()
             .flat_map(|(a, b)| [a.unwrap_or(0).abs(), b.unwrap_or(0).abs()])
@@ -238,23 +235,31 @@ impl<'a> Emitter<'a> {
         format!("WITH\n{sql}\nSELECT\n  {}\nFROM {from}", out.join(",\n  "))
     }
 
-    /// Each group's `max` and `min` in whole millionths; a bound that is not
-    /// a whole number of millionths below 4e9 in size is refused.
+    /// Each group's `max` and `min`, then the score's, in whole millionths.
     fn bounds(&mut self) -> Vec<(Option<i64>, Option<i64>)> {
         let rules: &'a Ruleset = self.rules;
         let mut out = Vec::new();
         for g in &rules.groups {
-            let mut units = |b: Option<f64>| -> Option<i64> {
-                let b = b?;
-                let u = (b * 1e6).round();
-                if b.abs() >= EXACT || u / 1e6 != b {
-                    self.refuse(RefusalKind::Bound(b), g.span);
-                }
-                Some(u as i64)
-            };
-            out.push((units(g.max), units(g.min)));
+            out.push((self.bound(g.max, g.span), self.bound(g.min, g.span)));
         }
+        // The score's limits have no span of their own: the file's start.
+        let at = Span::default();
+        out.push((
+            self.bound(rules.score_max, at),
+            self.bound(rules.score_min, at),
+        ));
         out
+    }
+
+    /// A limit in whole millionths; one that is not a whole number of
+    /// millionths below 4e9 in size is refused.
+    fn bound(&mut self, b: Option<f64>, span: Span) -> Option<i64> {
+        let b = b?;
+        let u = (b * 1e6).round();
+        if b.abs() >= EXACT || u / 1e6 != b {
+            self.refuse(RefusalKind::Bound(b), span);
+        }
+        Some(u as i64)
     }
 
     /// A rule's amount and points. Constant points are worked out here, as
@@ -426,7 +431,7 @@ impl<'a> Emitter<'a> {
                     if !ft.sources.is_empty() {
                         self.refuse(RefusalKind::FieldSources(seg.clone()), span);
                     }
-                    if !ft.formats.is_empty() {
+                    if !ft.formats.is_empty() || ft.zone.is_some() {
                         self.refuse(RefusalKind::DatetimeFormats(seg.clone()), span);
                     }
                     raw = Some(match raw {
@@ -1146,6 +1151,18 @@ impl Cmp {
             Cmp::Never
         }
     }
+}
+
+/// The total `t` (in millionths) held by a `max` then a `min`, as the
+/// interpreter clamps.
+fn clamp(mut t: String, max: Option<i64>, min: Option<i64>) -> String {
+    if let Some(m) = max {
+        t = format!("(CASE WHEN {t} > {m} THEN {m} ELSE {t} END)");
+    }
+    if let Some(m) = min {
+        t = format!("(CASE WHEN {t} < {m} THEN {m} ELSE {t} END)");
+    }
+    t
 }
 
 /// One step of the query: `name AS (SELECT *, cols FROM from)`.
