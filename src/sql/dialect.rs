@@ -53,17 +53,31 @@ pub trait Dialect: Sync {
         format!("CAST('{x:?}' AS {})", self.double())
     }
     /// A top-level column of the lead table holding a value of type `ty`.
-    fn column(&self, name: &str, ty: &Type) -> Raw;
+    fn column(&self, name: &str, _ty: &Type) -> Raw {
+        Raw {
+            sql: self.ident(name),
+            json: false,
+        }
+    }
     /// Field `name` (of type `ty`) of the record `base`.
     fn field(&self, base: &Raw, name: &str, ty: &Type) -> Raw;
     /// The element variable of a list comprehension.
-    fn elem(&self, var: &str, ty: &Type) -> Raw;
+    fn elem(&self, var: &str, _ty: &Type) -> Raw {
+        Raw {
+            sql: var.to_string(),
+            json: false,
+        }
+    }
     /// A scalar of type `ty` in the shared representation (`NULL` when missing).
     fn leaf(&self, raw: &Raw, ty: &Type) -> String;
     /// The value is present (not missing, not null): never `NULL`.
-    fn present(&self, raw: &Raw) -> String;
+    fn present(&self, raw: &Raw) -> String {
+        format!("({} IS NOT NULL)", raw.sql)
+    }
     /// The value is a list (present): never `NULL`.
-    fn is_list(&self, raw: &Raw) -> String;
+    fn is_list(&self, raw: &Raw) -> String {
+        self.present(raw)
+    }
     /// The number of elements `var` of `list` for which `cond` holds (all
     /// when `None`), as an integer; 0 for a missing list.
     fn count(&self, list: &Raw, var: &str, elem_ty: &Type, cond: Option<&str>) -> String;

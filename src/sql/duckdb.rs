@@ -17,23 +17,9 @@ impl Dialect for DuckDb {
         "DOUBLE"
     }
 
-    fn column(&self, name: &str, _ty: &Type) -> Raw {
-        Raw {
-            sql: self.ident(name),
-            json: false,
-        }
-    }
-
     fn field(&self, base: &Raw, name: &str, _ty: &Type) -> Raw {
         Raw {
             sql: format!("struct_extract({}, {})", base.sql, self.string(name)),
-            json: false,
-        }
-    }
-
-    fn elem(&self, var: &str, _ty: &Type) -> Raw {
-        Raw {
-            sql: var.to_string(),
             json: false,
         }
     }
@@ -46,14 +32,6 @@ impl Dialect for DuckDb {
             Type::String => format!("CAST({x} AS VARCHAR)"),
             _ => x.clone(),
         }
-    }
-
-    fn present(&self, raw: &Raw) -> String {
-        format!("({} IS NOT NULL)", raw.sql)
-    }
-
-    fn is_list(&self, raw: &Raw) -> String {
-        self.present(raw)
     }
 
     fn count(&self, list: &Raw, var: &str, _ty: &Type, cond: Option<&str>) -> String {

@@ -24,23 +24,9 @@ impl Dialect for Spark {
         "DOUBLE"
     }
 
-    fn column(&self, name: &str, _ty: &Type) -> Raw {
-        Raw {
-            sql: self.ident(name),
-            json: false,
-        }
-    }
-
     fn field(&self, base: &Raw, name: &str, _ty: &Type) -> Raw {
         Raw {
             sql: format!("{}.{}", base.sql, self.ident(name)),
-            json: false,
-        }
-    }
-
-    fn elem(&self, var: &str, _ty: &Type) -> Raw {
-        Raw {
-            sql: var.to_string(),
             json: false,
         }
     }
@@ -53,14 +39,6 @@ impl Dialect for Spark {
             Type::String => format!("CAST({x} AS STRING)"),
             _ => x.clone(),
         }
-    }
-
-    fn present(&self, raw: &Raw) -> String {
-        format!("({} IS NOT NULL)", raw.sql)
-    }
-
-    fn is_list(&self, raw: &Raw) -> String {
-        self.present(raw)
     }
 
     fn count(&self, list: &Raw, var: &str, _ty: &Type, cond: Option<&str>) -> String {
