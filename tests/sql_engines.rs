@@ -602,12 +602,9 @@ fn golden_expected(model: &str) -> &'static BTreeMap<String, Value> {
 }
 
 /// The bundled models that compile for every target (hubspot.rules reads
-/// fields from other keys and in declared formats: it is refused, see below).
-const MODELS: [&str; 3] = [
-    "rules/bench.rules",
-    "rules/b2b_saas.rules",
-    "rules/fit_only.rules",
-];
+/// fields from other keys and in declared formats, b2b_saas.rules uses
+/// language-v2 constructs without a translation yet: both are refused, see below).
+const MODELS: [&str; 2] = ["rules/bench.rules", "rules/fit_only.rules"];
 
 fn golden_on(engine: Engine) {
     if driver(engine).is_none() {
@@ -683,6 +680,22 @@ fn hubspot_model_is_refused_with_the_fields_named() {
     }
     assert!(
         err.contains("`created` is a datetime in declared formats"),
+        "{err}"
+    );
+}
+
+#[test]
+fn b2b_saas_model_is_refused_naming_what_has_no_translation() {
+    let (out, err, code) =
+        common::run(&["compile", "rules/b2b_saas.rules", "--target", "postgres"]);
+    assert_eq!((out.as_str(), code), ("", 1));
+    assert!(err.contains("leadscore::sql_not_yet"), "{err}");
+    assert!(
+        err.contains("min/max/earliest/latest of a list has no postgres SQL translation yet"),
+        "{err}"
+    );
+    assert!(
+        err.contains("count(distinct ...) has no postgres SQL translation yet"),
         "{err}"
     );
 }

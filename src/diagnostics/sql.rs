@@ -14,6 +14,7 @@
 //! | `leadscore::sql_bound` | a group `max`/`min` that is not whole millionths below 4e9 | `group g max 0.0000001 { ... }` |
 //! | `leadscore::sql_huge_points` | constant points of 4e9 or more | `add 5000000000` |
 //! | `leadscore::sql_decay` | a decay the engine cannot work out bit for bit | `decay(at, 10% per week)`; `half_life:` on Spark |
+//! | `leadscore::sql_not_yet` | a language-v2 construct without a translation yet | `count(distinct day(at) of events)`, `earliest(L)`, `first(L)` |
 //! | `leadscore::sql_explain` | `--explain` for a target without a reasons array | `compile --explain` |
 
 use super::{Diagnostic, ToDiagnostic};
@@ -94,6 +95,12 @@ impl ToDiagnostic for Refusal {
                     "step" => "use a percentage that keeps a power of 1/2 per period (50%, 75%, 100%), or another target".to_string(),
                     _ => "use `P% per PERIOD` or `lifespan:`, or the duckdb or postgres target (they share leadscore's C library `pow`)".to_string(),
                 },
+            ),
+            RefusalKind::NotYet(what) => (
+                "leadscore::sql_not_yet",
+                format!("{what} has no {target} SQL translation yet"),
+                "not translated".to_string(),
+                "score these rules with `leadscore score`; docs/sql.md lists what compiles".to_string(),
             ),
             RefusalKind::Explain => (
                 "leadscore::sql_explain",

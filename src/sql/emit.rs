@@ -361,6 +361,18 @@ impl<'a> Emitter<'a> {
             K::Arith(op, a, b) => V::Scalar(self.arith(*op, a, b)),
             K::Decay(t, decay) => V::Scalar(self.decay(t, *decay, e.span)),
             K::SumEach(c, each) => V::Scalar(self.sum_each(c, each, e.span)),
+            K::CountDistinct(_) | K::CountDistinctOf(..) => {
+                V::Scalar(self.refuse(RefusalKind::NotYet("count(distinct ...)"), e.span))
+            }
+            K::TimePart(..) => V::Scalar(self.refuse(
+                RefusalKind::NotYet("day/week/month/weekday/hour of a datetime"),
+                e.span,
+            )),
+            K::Pick(..) => V::Scalar(self.refuse(RefusalKind::NotYet("first/last"), e.span)),
+            K::Extreme(..) => V::Scalar(self.refuse(
+                RefusalKind::NotYet("min/max/earliest/latest of a list"),
+                e.span,
+            )),
             K::NonEmpty(..)
             | K::Truth(..)
             | K::Every { .. }
@@ -922,7 +934,12 @@ impl<'a> Emitter<'a> {
             | K::Neg(_)
             | K::Arith(..)
             | K::Decay(..)
-            | K::SumEach(..) => match &e.ty {
+            | K::SumEach(..)
+            | K::CountDistinct(_)
+            | K::CountDistinctOf(..)
+            | K::TimePart(..)
+            | K::Pick(..)
+            | K::Extreme(..) => match &e.ty {
                 Type::Bool => format!("COALESCE({}, FALSE)", self.scalar(e)),
                 Type::Any => self.refuse(RefusalKind::Untyped, e.span),
                 _ => "FALSE".into(),
