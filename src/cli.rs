@@ -213,7 +213,7 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Compile the rules to one SQL query that scores a table of leads in DuckDB, PostgreSQL or Spark.
     #[command(
-        after_help = "Examples:\n  leadscore compile rules/b2b_saas.rules --target duckdb --as-of 2026-11-01 > score.sql\n  leadscore compile rules/b2b_saas.rules --target postgres --table crm.leads --view scored_leads\n  leadscore compile rules/b2b_saas.rules --target spark --ddl"
+        after_help = "Examples:\n  leadscore compile rules/fit_only.rules --target duckdb --as-of 2026-11-01 > score.sql\n  leadscore compile rules/fit_only.rules --target postgres --table crm.leads --view scored_leads\n  leadscore compile rules/fit_only.rules --target spark --ddl"
     )]
     Compile(compile::CompileArgs),
     /// Try rules and leads interactively; rules files reload when saved.
