@@ -92,7 +92,7 @@ impl ToDiagnostic for Refusal {
                 format!("{target} cannot work out this `{what}` decay bit for bit as leadscore does"),
                 "decay not translated exactly".to_string(),
                 match *what {
-                    "step" => "use a percentage that keeps a power of 1/2 per period (50%, 75%, 100%), or another target".to_string(),
+                    "step" => "use a percentage that keeps a power of 1/2 per period (50%, 75%, 100%); other percentages work per day or week on duckdb and postgres".to_string(),
                     _ => "use `P% per PERIOD` or `lifespan:`, or the duckdb or postgres target (they share leadscore's C library `pow`)".to_string(),
                 },
             ),

@@ -732,49 +732,52 @@ impl<'a> Emitter<'a> {
             .sum(&l.base, &l.var, &l.raw_elem, cond.as_deref(), &value)
     }
 
-    /// `decay(t, RATE)`: the weight by age in nanoseconds, as the interpreter
-    /// works it out (1 at `as_of`, 0 in the future, missing for a missing `t`).
+    /// `decay(t, RATE)`: the weight by age, as [`Decay::weight_after`] and
+    /// the interpreter work it out (1 at `as_of`, 0 in the future, missing
+    /// for a missing `t`; calendar months counted, then `powi`).
     fn decay(&mut self, t: &'a TExpr, decay: Decay, span: Span) -> String {
         let t = self.scalar(t);
+        let d = self.d;
         let age = format!("({} - {t})", self.as_of);
-        let nanos = format!("CAST({age} * 1000 AS {})", self.d.double());
+        // Seconds as the interpreter has them: nanoseconds as a float, / 1e9.
+        let secs = format!("(CAST({age} * 1000 AS {}) / {})", d.double(), d.number(1e9));
+        // `powf` of the C library, or exact for powers of 1/2 and whole exponents.
+        let halves = |keep: f64| keep == 0.0 || (keep > 0.0 && keep.log2().fract() == 0.0);
         let weight = match decay {
-            Decay::HalfLife(secs) => {
-                let h = self.d.number(secs * 1e9);
-                match self
-                    .d
-                    .libm_power(&self.d.number(0.5), &format!("{nanos} / {h}"))
-                {
+            Decay::HalfLife(h) => {
+                match d.libm_power(&d.number(0.5), &format!("{secs} / {}", d.number(h))) {
                     Some(w) => w,
                     None => return self.refuse(RefusalKind::Decay("half_life"), span),
                 }
             }
-            Decay::Linear(secs) => {
-                let w = format!(
-                    "({} - {nanos} / {})",
-                    self.d.number(1.0),
-                    self.d.number(secs * 1e9)
-                );
+            Decay::Linear(life) => {
+                let w = format!("({} - {secs} / {})", d.number(1.0), d.number(life));
                 format!("(CASE WHEN {w} > 0 THEN {w} ELSE {} END)", self.zero())
             }
-            Decay::Step { keep, period } => {
+            Decay::Step {
+                keep,
+                period: Period::Seconds(p),
+            } => {
+                let n = format!("floor({secs} / {})", d.number(p));
+                match (halves(keep), d.libm_power(&d.number(keep), &n)) {
+                    (true, _) => format!("power({}, {n})", d.number(keep)),
+                    (false, Some(w)) => w,
+                    (false, None) => return self.refuse(RefusalKind::Decay("step"), span),
+                }
+            }
+            Decay::Step {
+                keep,
+                period: Period::Months(k),
+            } => {
                 // powi: exact only when every power of `keep` is (0, 1 or a power of 1/2).
-                let exact = keep == 0.0 || (keep > 0.0 && keep.log2().fract() == 0.0);
-                if !exact {
+                if !halves(keep) {
                     return self.refuse(RefusalKind::Decay("step"), span);
                 }
-                let n = match period {
-                    Period::Seconds(secs) => {
-                        let p = (secs * 1e9).round() as i64;
-                        let a = format!("({age} * 1000)");
-                        format!("(({a} - ({a} % {p})) / {p})")
-                    }
-                    Period::Months(k) => {
-                        let whole = self.whole_months(&t);
-                        format!("(({whole} - ({whole} % {k})) / {k})")
-                    }
-                };
-                format!("power({}, {n})", self.d.number(keep))
+                let whole = self.whole_months(&t);
+                format!(
+                    "power({}, (({whole} - ({whole} % {k})) / {k}))",
+                    d.number(keep)
+                )
             }
         };
         format!(
