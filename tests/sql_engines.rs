@@ -560,17 +560,13 @@ fn semantics_cases_on_spark() {
 
 // ---- the golden test ----
 
-/// 100,000 leads from the shared generator (made once per run), or `None`
-/// when the generator is not there (it is beside the repository).
+/// 100,000 leads from the benchmark generator (made once per run). The
+/// repository carries its own copy of `gen_leads.py` (in `tests/data/calibrate/`,
+/// identical to `../shared/bench/`), so the test needs nothing outside the clone.
 fn golden_leads() -> &'static (tempfile::TempDir, PathBuf) {
     static LEADS: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     LEADS.get_or_init(|| {
-        let gen = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_leads.py");
-        let gen = if gen.is_file() {
-            gen
-        } else {
-            PathBuf::from("/work/shared/bench/gen_leads.py")
-        };
+        let gen = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/calibrate/gen_leads.py");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("leads.jsonl");
         let n = std::env::var("LEADSCORE_GOLDEN_LEADS").unwrap_or_else(|_| "100000".into());
