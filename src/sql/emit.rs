@@ -633,13 +633,52 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// The SQL of one item of a list literal. The grammar allows only
+    /// literals there; anything else is refused rather than read as NULL,
+    /// and a new kind of expression must be placed here to compile.
     fn scalar_lit(&mut self, e: &TExpr) -> String {
+        use TExprKind as K;
         match &e.kind {
-            TExprKind::Number(x) => self.d.number(*x),
-            TExprKind::String(s) => self.d.string(s),
-            TExprKind::Bool(b) => bool_sql(*b).into(),
-            TExprKind::Datetime(t) => self.micros(t, e.span),
-            _ => "NULL".into(),
+            K::Number(x) => self.d.number(*x),
+            K::String(s) => self.d.string(s),
+            K::Bool(b) => bool_sql(*b).into(),
+            K::Datetime(t) => self.micros(t, e.span),
+            K::List(_)
+            | K::Field(_)
+            | K::Let(_)
+            | K::Score
+            | K::GroupTotal(_)
+            | K::Label(_)
+            | K::Project(..)
+            | K::Where(..)
+            | K::Call(..)
+            | K::NonEmpty(..)
+            | K::Truth(..)
+            | K::Neg(_)
+            | K::Not(_)
+            | K::And(_)
+            | K::Or(_)
+            | K::Arith(..)
+            | K::Compare(..)
+            | K::Between(..)
+            | K::Every { .. }
+            | K::In { .. }
+            | K::StrTest { .. }
+            | K::Overlaps(..)
+            | K::Matches(..)
+            | K::IsPresent(..)
+            | K::Within(..)
+            | K::WithinMonths(..)
+            | K::Decay(..)
+            | K::SumEach(..)
+            | K::CountDistinct(_)
+            | K::CountDistinctOf(..)
+            | K::TimePart(..)
+            | K::Pick(..)
+            | K::Extreme(..) => self.refuse(
+                RefusalKind::NotYet("a list item that is not a literal"),
+                e.span,
+            ),
         }
     }
 
