@@ -16,6 +16,7 @@ mod scan;
 
 pub use error::{Context, Hint, Limit, SyntaxError, SyntaxErrorKind};
 pub use error::{MAX_FILE_BYTES, MAX_LIST_ITEMS, MAX_RULES, MAX_STRING_BYTES};
+pub use hints::ALL_KEYWORDS;
 pub use load::{
     include_root, load, load_rooted, load_str, normalize, MemReader, Parsed, SourceReader,
 };

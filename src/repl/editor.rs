@@ -11,36 +11,9 @@ use rustyline::{Context, Helper};
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
-/// Words of the language, highlighted as keywords.
-const KEYWORDS: [&str; 41] = [
-    "when",
-    "add",
-    "subtract",
-    "let",
-    "group",
-    "label",
-    "schema",
-    "include",
-    "max",
-    "min",
-    "as",
-    "up",
-    "to",
-    "where",
-    "and",
-    "or",
-    "not",
-    "in",
-    "contains",
-    "starts",
-    "ends",
-    "with",
-    "matches",
-    "between",
-    "is",
-    "missing",
-    "present",
-    "within",
+/// Words the REPL highlights besides the keywords of
+/// [`crate::syntax::ALL_KEYWORDS`]: duration units, decay rates and `test`.
+const OTHER_WORDS: [&str; 9] = [
     "days",
     "hours",
     "weeks",
@@ -49,10 +22,6 @@ const KEYWORDS: [&str; 41] = [
     "half_life",
     "lifespan",
     "per",
-    "otherwise",
-    "any",
-    "true",
-    "false",
     "test",
 ];
 
@@ -193,7 +162,9 @@ pub fn highlight(line: &str) -> String {
             '"' => paint(&mut out, STRING, token),
             '#' => paint(&mut out, COMMENT, token),
             c if c.is_ascii_digit() => paint(&mut out, NUMBER, token),
-            _ if KEYWORDS.contains(&token) => paint(&mut out, KEYWORD, token),
+            _ if crate::syntax::ALL_KEYWORDS.contains(&token) || OTHER_WORDS.contains(&token) => {
+                paint(&mut out, KEYWORD, token)
+            }
             _ => out.push_str(token),
         }
         rest = after;

@@ -28,8 +28,9 @@ const KEYWORDS: &[&str] = &[
     "any",
 ];
 
-/// Every keyword, for spotting one written in capitals.
-const ALL_KEYWORDS: &[&str] = &[
+/// Every keyword, for spotting one written in capitals; the REPL highlights
+/// these too.
+pub const ALL_KEYWORDS: &[&str] = &[
     "and",
     "or",
     "not",
