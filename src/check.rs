@@ -17,6 +17,7 @@ use crate::syntax::ast::{Item, Span};
 use std::collections::{HashMap, HashSet};
 
 mod calls;
+mod cap;
 mod error;
 mod expr;
 mod infer;
@@ -33,7 +34,7 @@ mod time;
 mod types;
 mod uses;
 
-pub use error::{Builtin, Expected, Literal, NameKind, Problem, Role, TimeFault, Total};
+pub use error::{Builtin, CapFault, Expected, Literal, NameKind, Problem, Role, TimeFault, Total};
 
 /// Settings of one check.
 #[derive(Clone, Debug, Default)]

@@ -499,6 +499,57 @@ pub enum TExprKind {
     /// the largest or smallest present number or datetime of the list;
     /// missing when there is none.
     Extreme(bool, Box<TExpr>),
+    /// `count(C, at most N per PERIOD)` (no `amount`) or
+    /// `sum(C, AMOUNT, at most N per PERIOD)`: of the elements of `C` whose
+    /// datetime `by` falls in one period (in the evaluation time zone, as
+    /// `day(t)`), only the earliest `N` count (ties by list order); elements
+    /// whose `by` is missing count in no period, so not at all. `by` and
+    /// `amount` are in the scope of `C`'s element, as in `Where`.
+    Capped {
+        /// The collection `C`.
+        coll: Box<TExpr>,
+        /// The element's datetime that places it in a period (`at`, or the
+        /// field named by `of`).
+        by: Box<TExpr>,
+        /// The amount per kept element, for `sum`; `None` for `count`.
+        amount: Option<Box<TExpr>>,
+        /// How many per which period.
+        cap: Cap,
+    },
+}
+
+/// A frequency cap, for [`TExprKind::Capped`]: at most `most` elements per `per`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cap {
+    /// How many elements one period keeps (at least 1).
+    pub most: u32,
+    /// The period.
+    pub per: CapPeriod,
+}
+
+/// The periods of a [`Cap`], each a calendar period in the evaluation time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CapPeriod {
+    /// From midnight to midnight, as `day(t)`.
+    Day,
+    /// From Monday midnight, as `week(t)`.
+    Week,
+    /// From the 1st at midnight, as `month(t)`.
+    Month,
+}
+
+impl CapPeriod {
+    /// The word after `per`.
+    pub fn word(self) -> &'static str {
+        match self {
+            CapPeriod::Day => "day",
+            CapPeriod::Week => "week",
+            CapPeriod::Month => "month",
+        }
+    }
+
+    /// All periods, in order of length.
+    pub const ALL: [CapPeriod; 3] = [CapPeriod::Day, CapPeriod::Week, CapPeriod::Month];
 }
 
 /// Which end of a list [`TExprKind::Pick`] takes.
@@ -585,6 +636,11 @@ macro_rules! children {
                 vec![&$($m)? **x]
             }
             K::WithinMonths(x, _) | K::Decay(x, _) => vec![&$($m)? **x],
+            K::Capped { coll, by, amount, .. } => {
+                let mut kids = vec![&$($m)? **coll, &$($m)? **by];
+                kids.extend(amount.$iter().map(|a| &$($m)? **a));
+                kids
+            }
             K::SumEach(a, b) | K::CountDistinctOf(a, b) => vec![&$($m)? **a, &$($m)? **b],
             K::CountDistinct(x) | K::TimePart(_, x) | K::Pick(_, x) | K::Extreme(_, x) => {
                 vec![&$($m)? **x]
@@ -613,16 +669,18 @@ impl TExpr {
         children!(&mut self.kind, iter_mut, mut)
     }
 
-    /// `true` for the kinds whose second child is in the scope of the first
-    /// child's element (`where`, `all` of a filter, `sum(C, EXPR)` and
-    /// `count(distinct EXPR of C)`, whose collection is its first child).
-    pub fn scopes_second_child(&self) -> bool {
+    /// `true` for the kinds whose children after the first are in the scope
+    /// of the first child's element (`where`, `all` of a filter,
+    /// `sum(C, EXPR)`, `count(distinct EXPR of C)` and frequency caps, whose
+    /// collection is their first child).
+    pub fn scopes_later_children(&self) -> bool {
         matches!(
             self.kind,
             TExprKind::Where(..)
                 | TExprKind::Every { .. }
                 | TExprKind::SumEach(..)
                 | TExprKind::CountDistinctOf(..)
+                | TExprKind::Capped { .. }
         )
     }
 

@@ -1104,3 +1104,181 @@ when any(events where type == "demo" and at > earliest(pricing.at)) add 10"#;
         0.0
     );
 }
+
+// ---- frequency caps ----
+
+/// Scores `rules` with evaluation zone `zone`.
+fn score_in(rules: &str, zone: &str, lead: &str) -> f64 {
+    let loaded = leadscore::load_str("z.rules", rules, &MemReader::default());
+    let rules = loaded.ruleset.expect("rules");
+    let zone = jiff::tz::TimeZone::get(zone).unwrap();
+    let prog = Program::compile_in(&rules, Some(&zone));
+    let lead: serde_json::Value = serde_json::from_str(lead).unwrap();
+    let as_of = leadscore::datetime::parse(AS_OF).unwrap();
+    prog.score(&lead, &EvalOptions { as_of }).unwrap().score
+}
+
+/// A lead whose events are opens at these times.
+fn opens(times: &[&str]) -> String {
+    let events: Vec<String> = times
+        .iter()
+        .map(|t| format!(r#"{{"type":"open","at":"{t}"}}"#))
+        .collect();
+    format!(r#"{{"events":[{}]}}"#, events.join(","))
+}
+
+#[test]
+fn a_cap_counts_at_most_n_per_day() {
+    let rules = r#"add count(events where type == "open", at most 2 per day)"#;
+    let day = |n: usize| {
+        let times: Vec<String> = (0..n)
+            .map(|i| format!("2026-10-30T{:02}:00:00Z", 8 + i))
+            .collect();
+        opens(&times.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert_eq!(score(rules, &day(0)), 0.0);
+    assert_eq!(score(rules, &day(1)), 1.0);
+    assert_eq!(score(rules, &day(2)), 2.0, "exactly N");
+    assert_eq!(score(rules, &day(3)), 2.0, "N + 1");
+    // Two days: 3 on the 30th (2 kept), 1 on the 31st; the last second of a
+    // day and midnight are different days.
+    let two = opens(&[
+        "2026-10-30T08:00:00Z",
+        "2026-10-30T23:59:59Z",
+        "2026-10-30T12:00:00Z",
+        "2026-10-31T00:00:00Z",
+    ]);
+    assert_eq!(score(rules, &two), 3.0);
+    // The worked example of docs/language.md: in New York (UTC-4) all four
+    // are on 10-30, so 2.
+    assert_eq!(score_in(rules, "America/New_York", &two), 2.0);
+    // Elements without a time fall in no day and count nothing; a missing list counts 0.
+    let untimed = r#"{"events":[{"type":"open"},{"type":"open","at":"2026-10-30T08:00:00Z"}]}"#;
+    assert_eq!(score(rules, untimed), 1.0);
+    assert_eq!(score(rules, "{}"), 0.0);
+}
+
+#[test]
+fn a_cap_follows_the_evaluation_zone() {
+    let rules = r#"add count(events, at most 1 per day)"#;
+    // 22:59:59Z and 23:00:00Z on 10-31 are 23:59:59 and 00:00 in Berlin
+    // (CET, +01:00): two days there, one day in UTC.
+    let lead = opens(&["2026-10-31T22:59:59Z", "2026-10-31T23:00:00Z"]);
+    assert_eq!(score(rules, &lead), 1.0);
+    assert_eq!(score_in(rules, "Europe/Berlin", &lead), 2.0);
+    // Weeks start on Monday midnight: Sunday 10-25 and Monday 10-26 (UTC) differ.
+    let week = r#"add count(events, at most 1 per week)"#;
+    let lead = opens(&[
+        "2026-10-25T23:59:59Z",
+        "2026-10-26T00:00:00Z",
+        "2026-10-27T00:00:00Z",
+    ]);
+    assert_eq!(score(week, &lead), 2.0);
+    // In New York (UTC-4 until 11-01) they are Sunday 19:59:59, Sunday
+    // 20:00 and Monday 20:00: the first two share the week of Monday 10-19.
+    assert_eq!(score_in(week, "America/New_York", &lead), 2.0);
+    let lead = opens(&[
+        "2026-10-25T23:00:00Z",
+        "2026-10-26T03:59:59Z",
+        "2026-10-26T04:00:00Z",
+    ]);
+    assert_eq!(score(week, &lead), 2.0, "UTC: Sunday, then two on Monday");
+    assert_eq!(
+        score_in(week, "America/New_York", &lead),
+        2.0,
+        "Sunday, Sunday, Monday 00:00"
+    );
+    let month = r#"add count(events, at most 1 per month)"#;
+    let lead = opens(&[
+        "2026-09-30T22:00:00Z",
+        "2026-09-30T23:30:00Z",
+        "2026-10-15T00:00:00Z",
+    ]);
+    // UTC: two in September (1 kept), one in October.
+    assert_eq!(score(month, &lead), 2.0);
+    // Berlin (CEST, +02:00): all three are in October.
+    assert_eq!(score_in(month, "Europe/Berlin", &lead), 1.0);
+}
+
+#[test]
+fn a_capped_sum_keeps_the_earliest_of_each_day() {
+    // 1 per day: the earliest open of 10-30 (06:00, 2 days 18 hours old)
+    // counts, the later one (18:00) does not, whatever the list order.
+    let rules = "add sum(events, 10 * decay(at, lifespan: 10 days), at most 1 per day)";
+    let lead = opens(&["2026-10-30T18:00:00Z", "2026-10-29T06:00:00Z"]);
+    // 10-29T06:00 is 2.75 days old: 10 * (1 - 0.275) = 7.25; 10-30T18:00 is
+    // 1.25 days old and the only open of its day: 10 * 0.875 = 8.75.
+    assert_eq!(score(rules, &lead), 16.0);
+    let same_day = opens(&["2026-10-30T18:00:00Z", "2026-10-30T06:00:00Z"]);
+    // Only 06:00 (1.75 days old) counts: 10 * (1 - 0.175) = 8.25.
+    assert_eq!(score(rules, &same_day), 8.25);
+    // Ties in time go by list order: the first listed is kept.
+    let tie = r#"{"events":[
+        {"at":"2026-10-30T06:00:00Z","w":1},
+        {"at":"2026-10-30T06:00:00Z","w":2},
+        {"at":"2026-10-30T06:00:00Z","w":4}]}"#;
+    assert_eq!(score("add sum(events, w, at most 1 per day)", tie), 1.0);
+    assert_eq!(score("add sum(events, w, at most 2 per day)", tie), 3.0);
+    // A cap that drops nothing gives exactly the uncapped sum.
+    let three = opens(&[
+        "2026-10-28T06:00:00Z",
+        "2026-10-29T07:00:00Z",
+        "2026-10-30T08:00:00Z",
+    ]);
+    let decayed = "10 * decay(at, half_life: 30 days)";
+    assert_eq!(
+        score(
+            &format!("add sum(events, {decayed}, at most 5 per day)"),
+            &three
+        ),
+        score(&format!("add sum(events, {decayed})"), &three)
+    );
+}
+
+#[test]
+fn a_cap_applies_after_the_filter_and_before_the_rule_and_group_caps() {
+    let rules = r#"group engagement max 5 {
+  add 2 * count(events where type == "open" and at within 3 days, at most 1 per day) up to 4 as "opens"
+  add 3 as "base"
+}"#;
+    let lead = r#"{"events":[
+        {"type":"click","at":"2026-10-31T01:00:00Z"},
+        {"type":"open","at":"2026-10-31T09:00:00Z"},
+        {"type":"open","at":"2026-10-31T10:00:00Z"},
+        {"type":"open","at":"2026-10-30T10:00:00Z"},
+        {"type":"open","at":"2026-10-29T10:00:00Z"},
+        {"type":"open","at":"2026-10-20T10:00:00Z"}]}"#;
+    // The click is filtered out, 10-20 is outside 3 days; days 29, 30, 31:
+    // 3 opens kept, 6 points, `up to 4` gives 4, with base 7, `max 5` gives 5.
+    let o = outcome(rules, lead);
+    assert_eq!(o.score, 5.0);
+    let explained = record(rules, lead, true);
+    assert!(
+        explained.contains(r#"{"rule":"opens","group":"engagement","points":4}"#),
+        "{explained}"
+    );
+    assert!(
+        explained.contains(r#"{"rule":"max 5","group":"engagement","points":-2}"#),
+        "{explained}"
+    );
+}
+
+#[test]
+fn a_cap_can_name_the_datetime_field() {
+    let rules = "schema { mails: list<{ sent: datetime?, kind: string }> }\nadd count(mails, at most 1 per day of sent)";
+    let lead = r#"{"mails":[
+        {"sent":"2026-10-30T08:00:00Z","kind":"a"},
+        {"sent":"2026-10-30T09:00:00Z","kind":"b"},
+        {"sent":"2026-10-31T09:00:00Z","kind":"c"},
+        {"kind":"d"}]}"#;
+    assert_eq!(score(rules, lead), 2.0);
+}
+
+#[test]
+fn the_first_time_only_is_a_rule_on_any() {
+    // Pardot's "first occurrence only": the rule gives its points once,
+    // however many forms were filled.
+    let rules = r#"when any(events where type == "form") add 15"#;
+    let lead = r#"{"events":[{"type":"form"},{"type":"form"},{"type":"form"}]}"#;
+    assert_eq!(score(rules, lead), 15.0);
+}

@@ -28,6 +28,9 @@ impl Checker<'_> {
             });
             return self.skip_args(args, span);
         };
+        if let Some(capped) = self.capped_call(func, args, span) {
+            return capped;
+        }
         if func == Builtin::Sum && args.len() == 2 {
             return self.sum_each(&args[0], &args[1], span);
         }

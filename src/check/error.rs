@@ -256,6 +256,37 @@ pub enum Problem {
         /// What is wrong.
         fault: TimeFault,
     },
+    /// A frequency cap that cannot work or is out of place, e.g.
+    /// `at most 0 per day` or `per fortnight`.
+    BadCap {
+        /// The count, the period, the cap or the collection.
+        span: Span,
+        /// What is wrong.
+        fault: CapFault,
+    },
+}
+
+/// What is wrong with a frequency cap, for [`Problem::BadCap`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum CapFault {
+    /// `at most 0` or a negative count: keeps nothing.
+    NotPositive(f64),
+    /// `at most 1.5`: elements are counted whole.
+    Fraction(f64),
+    /// A count too large to mean anything (`at most 5000000000`).
+    TooLarge(f64),
+    /// `per fortnight`: not `day`, `week` or `month`; the closest of them.
+    Period {
+        /// The word written.
+        word: String,
+        /// The closest period, if any is close.
+        suggestion: Option<&'static str>,
+    },
+    /// A cap anywhere but last in `count(C, ...)` or `sum(C, AMOUNT, ...)`.
+    Misplaced,
+    /// No `of FIELD`, and the elements have no `at` datetime field: the
+    /// period word as written and the datetime fields they have instead.
+    NoAt(String, Vec<String>),
 }
 
 /// What is wrong with a length of time, for [`Problem::BadTime`].

@@ -32,6 +32,7 @@ impl Checker<'_> {
             ExprKind::Call(name, args) => return self.call(name, args, span),
             ExprKind::Decay(t, rate) => return self.decay(t, rate, span),
             ExprKind::Distinct(v, of) => return self.distinct(v, of.as_deref(), span),
+            ExprKind::Cap(_) => return self.misplaced_cap(span),
             ExprKind::Neg(x) => return self.neg(x, e),
             ExprKind::Arith(op, a, b) => return self.arith(*op, a, b, e),
             ExprKind::Not(x) => self.not(x),

@@ -25,18 +25,17 @@ impl Checker<'_> {
     }
 
     fn retype_expr(&mut self, e: &mut TExpr) {
-        let scoped = e.scopes_second_child();
+        let scoped = e.scopes_later_children();
         let mut kids = e.children_mut().into_iter();
         if scoped {
-            let (coll, cond) = (kids.next(), kids.next());
-            let coll = coll.expect("a collection");
+            let coll = kids.next().expect("a collection");
             self.retype_expr(coll);
             let origin = self.origin(coll);
             self.scopes.push(ElemScope {
                 ty: Type::Any,
                 origin,
             });
-            self.retype_expr(cond.expect("a condition"));
+            kids.for_each(|k| self.retype_expr(k));
             self.scopes.pop();
         } else {
             kids.for_each(|k| self.retype_expr(k));

@@ -29,11 +29,14 @@
 //! | `leadscore::bare_word` | a bare word on the value side of a comparison that is no field (without a schema: that nothing else reads) | `when title contains VP add 50` |
 //! | `leadscore::quoted_date` | a date in quotes compared with a date or number | `when created_at > "2026-01-01" add 5` |
 //! | `leadscore::bad_duration` | a decay length of 0, a half-life or lifespan in months, a fraction of a month, a decay percentage outside (0, 100] | `decay(at, half_life: 1 month)` |
+//! | `leadscore::bad_cap` | a frequency cap of less than 1 or a fraction, an unknown period, a cap outside `count`/`sum`, elements without `at` | `count(opens, at most 0 per day)` |
 //! | `leadscore::bad_limit` | `up to N` with N <= 0; a group whose `min` is above its `max` | `group fit max 10 min 20 { ... }` |
 
 use super::{Diagnostic, ToDiagnostic};
 use crate::check::lints::{Lint, Never};
-use crate::check::{Builtin, Expected, Literal, NameKind, Problem, Role, TimeFault, Total};
+use crate::check::{
+    Builtin, CapFault, Expected, Literal, NameKind, Problem, Role, TimeFault, Total,
+};
 use crate::datetime::pattern::{Fault, Part};
 use crate::rules::Type;
 use crate::syntax::ast::StrOp;
@@ -216,6 +219,7 @@ impl ToDiagnostic for Problem {
         .with_note(*max_span, format!("max {}", num(*max)))
         .with_help(if *score { "the score is clamped to the range [min, max]; make `min` no greater than `max`" } else { "the group total is clamped to the range [min, max]; make `min` no greater than `max`" }),
         Problem::BadTime { span, fault } => bad_time(*span, *fault),
+        Problem::BadCap { span, fault } => bad_cap(*span, fault),
         };
         if self.is_warning() {
             d.warning()
@@ -494,14 +498,72 @@ fn bad_time(span: crate::syntax::ast::Span, fault: TimeFault) -> Diagnostic {
     Diagnostic::error("leadscore::bad_duration", title, span, label).with_help(help)
 }
 
+/// A frequency cap that cannot work or is out of place.
+fn bad_cap(span: crate::syntax::ast::Span, fault: &CapFault) -> Diagnostic {
+    let (title, label, help) = match fault {
+        CapFault::NotPositive(n) => (
+            format!("`at most {}` keeps nothing", num(*n)),
+            "not 1 or more".to_string(),
+            "a cap keeps at least one element per period: `at most 1 per day`; \
+             to give no points for these events, remove the rule"
+                .to_string(),
+        ),
+        CapFault::Fraction(n) => (
+            format!("`at most {}` is not a whole number", num(*n)),
+            "a fraction".to_string(),
+            "elements are counted whole: write `at most 1` or `at most 2`".to_string(),
+        ),
+        CapFault::TooLarge(n) => (
+            format!("`at most {}` is too large", num(*n)),
+            "above 4294967295".to_string(),
+            "to count every element, leave the cap out: `count(C)`".to_string(),
+        ),
+        CapFault::Period { word, suggestion } => (
+            format!("unknown period `{word}`"),
+            "not `day`, `week` or `month`".to_string(),
+            match suggestion {
+                Some(s) => format!("did you mean `per {s}`?"),
+                None => "a cap counts per `day`, `week` or `month` (calendar periods in the \
+                         evaluation time zone)"
+                    .to_string(),
+            },
+        ),
+        CapFault::Misplaced => (
+            "a frequency cap only goes last in `count` or `sum`".to_string(),
+            "not allowed here".to_string(),
+            "write `count(C, at most 2 per day)` or `sum(C, AMOUNT, at most 2 per day)`; \
+             for \"the first time only\", a rule with `any(C)` already gives its points once"
+                .to_string(),
+        ),
+        CapFault::NoAt(per, times) => (
+            "the elements have no `at` field to place them in a period".to_string(),
+            "per which datetime?".to_string(),
+            match times.as_slice() {
+                [] => "a cap needs a datetime field on the elements; the schema declares none \
+                       for them"
+                    .to_string(),
+                [first, ..] => format!(
+                    "name the elements' datetime field: `per {per} of {first}` (they have {})",
+                    quoted_list(times)
+                ),
+            },
+        ),
+    };
+    Diagnostic::error("leadscore::bad_cap", title, span, label).with_help(help)
+}
+
 /// How to call each built-in function.
 fn usage(func: Builtin) -> &'static str {
     match func {
-        Builtin::Count => "count(LIST)` or `count(distinct VALUE of LIST)",
+        Builtin::Count => {
+            "count(LIST)`, `count(LIST, at most N per day)` or `count(distinct VALUE of LIST)"
+        }
         Builtin::Any => "any(LIST)",
         Builtin::All => "all(LIST where CONDITION)",
         Builtin::None => "none(LIST)",
-        Builtin::Sum => "sum(LIST.field)` or `sum(LIST, AMOUNT)",
+        Builtin::Sum => {
+            "sum(LIST.field)`, `sum(LIST, AMOUNT)` or `sum(LIST, AMOUNT, at most N per day)"
+        }
         Builtin::DaysSince => "days_since(DATETIME)",
         Builtin::Len => "len(TEXT or LIST)",
         Builtin::Min => "min(A, B)` or `min(LIST)",

@@ -7,7 +7,9 @@ use super::lead::{Shape, ROOT};
 use super::value::{fold, Instant, ListRef, Val};
 use crate::datetime::parse_instant;
 pub use crate::rules::Quant;
-use crate::rules::{Decay, End, FieldRef, Func, Ruleset, Scope, TExpr, TExprKind, TimePart, Type};
+use crate::rules::{
+    Cap, CapPeriod, Decay, End, FieldRef, Func, Ruleset, Scope, TExpr, TExprKind, TimePart, Type,
+};
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, StrOp};
 use regex::Regex;
 
@@ -124,6 +126,19 @@ pub enum Node {
     Pick(End, bool, Box<Node>),
     /// `max(L)` (`true`) / `min(L)`.
     Extreme(bool, Box<Node>),
+    /// `count(C, at most N per P)` (no `amount`) / `sum(C, AMOUNT, at most N per P)`.
+    Capped {
+        /// The collection.
+        coll: Box<Node>,
+        /// Each element's datetime (in its scope).
+        by: Box<Node>,
+        /// Each kept element's amount (in its scope), for `sum`.
+        amount: Option<Box<Node>>,
+        /// How many elements one period keeps.
+        most: u32,
+        /// The period, as the time part that gives its start.
+        per: TimePart,
+    },
 }
 
 /// A constant list's members, case-folded, for `in`.
@@ -391,8 +406,32 @@ impl<'r> Compiler<'r> {
                 return (Node::Pick(*end, records, bx(list)), origin);
             }
             K::Extreme(max, x) => Node::Extreme(*max, self.node(x)),
+            K::Capped {
+                coll,
+                by,
+                amount,
+                cap,
+            } => self.capped(coll, by, amount.as_deref(), *cap),
         };
         (node, None)
+    }
+
+    fn capped(&mut self, coll: &TExpr, by: &TExpr, amount: Option<&TExpr>, cap: Cap) -> Node {
+        let (coll, origin) = self.expr(coll);
+        let by = self.in_where(origin, by);
+        let amount = amount.map(|a| bx(self.in_where(origin, a)));
+        let per = match cap.per {
+            CapPeriod::Day => TimePart::Day,
+            CapPeriod::Week => TimePart::Week,
+            CapPeriod::Month => TimePart::Month,
+        };
+        Node::Capped {
+            coll: bx(coll),
+            by: bx(by),
+            amount,
+            most: cap.most,
+            per,
+        }
     }
 
     fn compare(&mut self, op: CmpOp, a: &TExpr, b: &TExpr) -> Node {

@@ -75,6 +75,7 @@ macro_rules! cold_val {
             | Node::TimePart(..)
             | Node::Pick(..)
             | Node::Extreme(..)
+            | Node::Capped { .. }
     };
 }
 
@@ -95,6 +96,8 @@ pub struct Scratch {
     frames: Vec<u32>,
     /// Values gathered by `count(distinct ...)`.
     seen: Vec<Val>,
+    /// Elements placed in periods by frequency caps: (time, list index).
+    timed: Vec<(Instant, u32)>,
 }
 
 /// One lead's evaluation.
@@ -106,6 +109,7 @@ pub struct Ctx<'a> {
     lets: &'a mut Vec<Option<Val>>,
     frames: &'a mut Vec<u32>,
     seen: &'a mut Vec<Val>,
+    timed: &'a mut Vec<(Instant, u32)>,
     as_of: Instant,
     /// Tests made false by a value of the wrong type.
     pub mismatches: u32,
@@ -124,6 +128,7 @@ impl<'a> Ctx<'a> {
         scratch.frames.clear();
         scratch.tmp.clear();
         scratch.seen.clear();
+        scratch.timed.clear();
         scratch.lets.clear();
         scratch.lets.resize(prog.lets.len(), None);
         Ctx {
@@ -134,6 +139,7 @@ impl<'a> Ctx<'a> {
             lets: &mut scratch.lets,
             frames: &mut scratch.frames,
             seen: &mut scratch.seen,
+            timed: &mut scratch.timed,
             as_of,
             mismatches: 0,
             score: 0.0,
@@ -309,6 +315,13 @@ impl<'a> Ctx<'a> {
             },
             Node::Pick(end, records, x) => self.pick(*end, *records, x),
             Node::Extreme(max, x) => self.extreme(*max, x),
+            Node::Capped {
+                coll,
+                by,
+                amount,
+                most,
+                per,
+            } => Val::Num(self.capped(coll, by, amount.as_deref(), *most, *per)),
             hot_val!() => self.val(n),
             hot_bool!() | cold_bool!() => Val::Bool(self.test(n)),
         }
@@ -621,6 +634,73 @@ impl<'a> Ctx<'a> {
             }
         }
         best
+    }
+
+    /// A frequency cap: the elements of `c` with a datetime `by` are sorted
+    /// by (time, list index), so each period's elements come together and
+    /// the first `most` of each are kept; the kept ones are counted, or their
+    /// `amount`s added in list order (so a cap that drops nothing gives
+    /// exactly the uncapped sum). n·log n. The pairs live above `base` on
+    /// the `timed` stack, so a cap nested in `amount` works above them.
+    fn capped(
+        &mut self,
+        c: &Node,
+        by: &Node,
+        amount: Option<&Node>,
+        most: u32,
+        per: TimePart,
+    ) -> f64 {
+        let Some(l) = self.list_of(c) else {
+            return 0.0;
+        };
+        let base = self.timed.len();
+        for i in 0..self.len(l) {
+            let Some(frame) = self.frame(l, i) else {
+                continue;
+            };
+            self.frames.push(frame);
+            let t = self.val(by);
+            self.frames.pop();
+            if let Val::Time(t) = t {
+                self.timed.push((t, i));
+            }
+        }
+        self.timed[base..].sort_unstable();
+        let kept = self.keep_per_period(base, most, per);
+        self.timed[base..base + kept].sort_unstable_by_key(|&(_, i)| i);
+        let total = match amount {
+            None => kept as f64,
+            Some(amount) => {
+                let mut total = 0.0;
+                for k in base..base + kept {
+                    let frame = self.frame(l, self.timed[k].1).unwrap_or(0);
+                    self.frames.push(frame);
+                    total += self.num(amount).unwrap_or(0.0);
+                    self.frames.pop();
+                }
+                total
+            }
+        };
+        self.timed.truncate(base);
+        total
+    }
+
+    /// Moves the first `most` entries of each period (the entries above
+    /// `base` being in time order) to the front; returns how many.
+    fn keep_per_period(&mut self, base: usize, most: u32, per: TimePart) -> usize {
+        let (mut kept, mut period, mut in_period) = (0, Val::Missing, 0);
+        for k in base..self.timed.len() {
+            let start = self.time_part(per, self.timed[k].0);
+            if start != period {
+                (period, in_period) = (start, 0);
+            }
+            if in_period < most {
+                self.timed[base + kept] = self.timed[k];
+                kept += 1;
+                in_period += 1;
+            }
+        }
+        kept
     }
 
     /// `sum(C, EXPR)`: a missing or non-finite value counts 0.

@@ -267,6 +267,15 @@ impl<'s> Expr<'s> {
                     ATOM,
                 )
             }
+            ExprKind::Cap(cap) => {
+                let of = cap.of.as_ref().map(|f| format!(" of {}", self.at(f, 0)));
+                let most = &self.src[cap.most.span.range()];
+                let per = &cap.per.node;
+                (
+                    format!("at most {most} per {per}{}", of.unwrap_or_default()),
+                    ATOM,
+                )
+            }
             ExprKind::Field(base, name) => {
                 let name = &self.src[name.span.range()];
                 (format!("{}.{name}", self.field_base(base)), POSTFIX)

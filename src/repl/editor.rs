@@ -12,8 +12,10 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 /// Words the REPL highlights besides the keywords of
-/// [`crate::syntax::ALL_KEYWORDS`]: duration units, decay rates and `test`.
-const OTHER_WORDS: [&str; 9] = [
+/// [`crate::syntax::ALL_KEYWORDS`]: duration units, decay rates, the
+/// `most` of a frequency cap (`at most 2 per day`) and `test`; completion
+/// offers them too.
+const OTHER_WORDS: [&str; 10] = [
     "days",
     "hours",
     "weeks",
@@ -22,6 +24,7 @@ const OTHER_WORDS: [&str; 9] = [
     "half_life",
     "lifespan",
     "per",
+    "most",
     "test",
 ];
 
@@ -89,6 +92,7 @@ impl Completer for ReplHelper {
             let session = self.session.lock().unwrap_or_else(|e| e.into_inner());
             let mut names = session.names();
             names.extend(FUNCTIONS.iter().map(|f| f.to_string()));
+            names.extend(OTHER_WORDS.iter().map(|w| w.to_string()));
             names
         };
         let mut found: Vec<Pair> = names

@@ -103,14 +103,14 @@ impl Walk {
             }
         }
         let kids = e.children();
-        if !e.scopes_second_child() {
+        if !e.scopes_later_children() {
             kids.into_iter().for_each(|k| self.expr(k));
             return;
         }
         self.expr(kids[0]);
         let origin = self.origin(kids[0]);
         self.scopes.push(origin);
-        self.expr(kids[1]);
+        kids[1..].iter().for_each(|k| self.expr(k));
         self.scopes.pop();
     }
 }

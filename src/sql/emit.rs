@@ -373,6 +373,10 @@ impl<'a> Emitter<'a> {
                 RefusalKind::NotYet("min/max/earliest/latest of a list"),
                 e.span,
             )),
+            K::Capped { .. } => V::Scalar(self.refuse(
+                RefusalKind::NotYet("a frequency cap (`at most N per day`)"),
+                e.span,
+            )),
             K::NonEmpty(..)
             | K::Truth(..)
             | K::Every { .. }
@@ -675,7 +679,8 @@ impl<'a> Emitter<'a> {
             | K::CountDistinctOf(..)
             | K::TimePart(..)
             | K::Pick(..)
-            | K::Extreme(..) => self.refuse(
+            | K::Extreme(..)
+            | K::Capped { .. } => self.refuse(
                 RefusalKind::NotYet("a list item that is not a literal"),
                 e.span,
             ),
@@ -981,7 +986,8 @@ impl<'a> Emitter<'a> {
             | K::CountDistinctOf(..)
             | K::TimePart(..)
             | K::Pick(..)
-            | K::Extreme(..) => match &e.ty {
+            | K::Extreme(..)
+            | K::Capped { .. } => match &e.ty {
                 Type::Bool => format!("COALESCE({}, FALSE)", self.scalar(e)),
                 Type::Any => self.refuse(RefusalKind::Untyped, e.span),
                 _ => "FALSE".into(),

@@ -483,6 +483,24 @@ pub enum ExprKind {
     /// `count(distinct VALUES)`, or `count(distinct VALUE of COLL)` with
     /// `VALUE` in the scope of each element of `COLL`.
     Distinct(Box<Expr>, Option<Box<Expr>>),
+    /// `at most N per PERIOD [of FIELD]`: a frequency cap, the last argument
+    /// of `count(C, ...)` or `sum(C, AMOUNT, ...)` (the checker refuses it
+    /// anywhere else).
+    Cap(Cap),
+}
+
+/// A frequency cap as written: `at most 2 per day of sent_at`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cap {
+    /// How many elements a period keeps, as written (checked to be a whole
+    /// number of at least 1 by the checker).
+    pub most: Spanned<f64>,
+    /// The period's word (`day`, `week`, `month`; anything else is a
+    /// checker error with a did-you-mean).
+    pub per: Ident,
+    /// The element's datetime field that places it in a period (`None`:
+    /// the element's `at`).
+    pub of: Option<Box<Expr>>,
 }
 
 /// How fast a [`ExprKind::Decay`] weight fades. Each length is an
@@ -526,6 +544,7 @@ impl Expr {
             K::Decay(t, rate) => vec![t, rate.length()],
             K::Distinct(v, None) => vec![v],
             K::Distinct(v, Some(c)) => vec![v, c],
+            K::Cap(cap) => cap.of.iter().map(|x| &**x).collect(),
             K::In { value, list, .. } => vec![value, list],
             K::Between(a, b, c) => vec![a, b, c],
             K::StrTest { value, needle, .. } => vec![value, needle],

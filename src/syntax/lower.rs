@@ -657,6 +657,7 @@ impl Lower {
                     .collect::<Result<_>>()?,
             ),
             Rule::call => self.call(pair)?,
+            Rule::freq_cap => self.cap(pair)?,
             Rule::decay => self.decay(pair)?,
             Rule::distinct => {
                 let mut inner = pair.into_inner().skip(1);
@@ -748,6 +749,22 @@ impl Lower {
             }
         };
         Ok(ExprKind::Decay(at, rate))
+    }
+
+    /// `at most N per PERIOD [of FIELD]`.
+    fn cap(&self, pair: Pair<Rule>) -> Result<ExprKind> {
+        let mut inner = pair.into_inner().skip(2);
+        let n = inner.next().expect("cap count");
+        let most = Spanned {
+            span: self.span(&n),
+            node: self.number(&n)?,
+        };
+        let per = self.ident(inner.nth(1).expect("cap period"));
+        let of = match inner.nth(1) {
+            Some(p) => Some(Box::new(self.primary(p)?)),
+            None => None,
+        };
+        Ok(ExprKind::Cap(Cap { most, per, of }))
     }
 
     fn call(&self, pair: Pair<Rule>) -> Result<ExprKind> {

@@ -42,6 +42,15 @@ fn write_head(k: &TExprKind, out: &mut String) {
         K::TimePart(part, _) => write!(out, "{part:?}"),
         K::Pick(end, _) => write!(out, "{end:?}"),
         K::Extreme(max, _) => write!(out, "extreme:{max}"),
+        K::Capped { cap, amount, .. } => {
+            write!(
+                out,
+                "capped:{}:{:?}:{}",
+                cap.most,
+                cap.per,
+                amount.is_some()
+            )
+        }
         K::List(_) => write!(out, "list"),
         K::Where(..) => write!(out, "where"),
         K::Every { .. } => write!(out, "every"),
