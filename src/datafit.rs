@@ -264,6 +264,73 @@ pub fn header_fit(fields: &Fields, columns: &[String], id: &[String]) -> HeaderF
     }
 }
 
+/// A field the rules read that the schema requires (no `?` on it or on a
+/// record above it) and no column of a header row supplies: every row of
+/// that input would be a bad lead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unsupplied {
+    /// The dotted path of the required field (a record, when no column
+    /// supplies anything below it).
+    pub field: String,
+    /// Its type in the schema.
+    pub ty: Type,
+    /// The closest column no rule reads, if one is close.
+    pub suggestion: Option<String>,
+}
+
+/// The required fields the header row `columns` leaves out (see
+/// [`Unsupplied`]); empty without a schema or a header row.
+pub fn required_unsupplied(
+    program: &Program,
+    columns: &[String],
+    id: &[String],
+) -> Vec<Unsupplied> {
+    let rules = program.ruleset();
+    if !rules.has_schema || columns.is_empty() {
+        return Vec::new();
+    }
+    let fit = header_fit(program.fields(), columns, id);
+    let mut out: Vec<Unsupplied> = Vec::new();
+    for s in fit.unsupplied {
+        let path: Vec<&str> = s.name.split('.').collect();
+        let Some((depth, ty)) = required_prefix(&rules.lead_type, &path) else {
+            continue;
+        };
+        let field = path[..depth].join(".");
+        let whole = depth == path.len();
+        let touched = columns
+            .iter()
+            .any(|c| *c == field || is_below(c, &field) || is_below(&field, c));
+        if (whole || !touched) && !out.iter().any(|u| u.field == field) {
+            let suggestion = if whole { s.suggestion } else { None };
+            out.push(Unsupplied {
+                field,
+                ty,
+                suggestion,
+            });
+        }
+    }
+    out
+}
+
+/// How many leading segments of `path` the schema requires (each without
+/// `?`), and the type of the last of them; `None` when the first is optional
+/// or unknown.
+fn required_prefix(lead_type: &Type, path: &[&str]) -> Option<(usize, Type)> {
+    let mut ty = lead_type;
+    let mut found = None;
+    for (i, segment) in path.iter().enumerate() {
+        match ty.field_by_key(segment) {
+            Some(field) if !field.optional => {
+                found = Some((i + 1, field.ty.clone()));
+                ty = &field.ty;
+            }
+            Some(_) | None => break,
+        }
+    }
+    found
+}
+
 /// The lead fields (not of list elements) that hold values rather than other
 /// fields the rules read: `company.size`, not `company`.
 pub fn lead_leaves(fields: &Fields) -> Vec<&Field> {

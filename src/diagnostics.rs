@@ -23,7 +23,7 @@ pub mod io;
 pub mod output;
 pub mod sql;
 mod syntax;
-mod testing;
+pub mod testing;
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -10,7 +10,7 @@
 
 use crate::check::testblocks::{parse_time, value_text};
 use crate::datafit::Finding;
-use crate::eval::{EvalOptions, Outcome, Program};
+use crate::eval::{DataError, EvalOptions, Outcome, Program};
 use crate::rules::Ruleset;
 use crate::syntax::ast::{
     CmpOp, ExpectKind, ExpectValueKind, Expectation, Item, Json, JsonKind, LeadKind, Span,
@@ -102,8 +102,41 @@ pub enum Verdict {
     Passed,
     /// These expectations did not hold.
     Failed(Vec<Failure>),
-    /// The lead could not be read or scored (a one-line reason).
-    Broken(String),
+    /// The lead could not be read or scored.
+    Broken(Broken),
+}
+
+/// Why a test's lead could not be scored; worded in `diagnostics::testing`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Broken {
+    /// The test has no `lead` line (`check` reports it first).
+    NoLead,
+    /// Its `lead from` file cannot be read as a lead.
+    LeadFile(LeadFileError),
+    /// The lead does not fit the schema.
+    Unscorable(DataError),
+}
+
+/// A `lead from` file that cannot be read as a lead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeadFileError {
+    /// The path as written in the test.
+    pub path: String,
+    /// What went wrong.
+    pub why: LeadFileWhy,
+}
+
+/// What is wrong with a `lead from` file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LeadFileWhy {
+    /// The file could not be opened or read (the system's message).
+    Io(String),
+    /// The path leaves the rules' folder.
+    Outside,
+    /// The file is not JSON (the parser's message).
+    NotJson(String),
+    /// The file is JSON but not one object.
+    NotObject,
 }
 
 /// One expectation that did not hold.
@@ -189,7 +222,7 @@ fn run_one(
     let outcome = match scored {
         Ok(outcome) => outcome,
         Err(e) => {
-            case.verdict = Verdict::Broken(format!("the lead cannot be scored: {e}"));
+            case.verdict = Verdict::Broken(Broken::Unscorable(e));
             return case;
         }
     };
@@ -209,7 +242,7 @@ fn run_one(
 }
 
 /// The test's lead: its inline JSON, or the JSON file it names.
-fn lead_of(suite: &Suite, reader: &dyn SourceReader, t: &TestBlock) -> Result<Value, String> {
+fn lead_of(suite: &Suite, reader: &dyn SourceReader, t: &TestBlock) -> Result<Value, Broken> {
     let source = t.entries.iter().find_map(|e| match e {
         TestEntry::Lead(l) => Some(&l.kind),
         _ => None,
@@ -218,9 +251,9 @@ fn lead_of(suite: &Suite, reader: &dyn SourceReader, t: &TestBlock) -> Result<Va
         Some(LeadKind::Inline(json)) => Ok(to_value(json)),
         Some(LeadKind::File(path)) => {
             let file = suite.loaded.sources.get(path.span.file).name.as_str();
-            read_lead(&suite.root, file, &path.node, reader)
+            read_lead(&suite.root, file, &path.node, reader).map_err(Broken::LeadFile)
         }
-        None => Err("the test has no lead".into()),
+        None => Err(Broken::NoLead),
     }
 }
 
@@ -230,7 +263,7 @@ pub struct LeadFileProblem {
     /// The path as written, quotes included.
     pub span: Span,
     /// Why it cannot be read.
-    pub reason: String,
+    pub error: LeadFileError,
 }
 
 /// Every `lead from` file of the suite's tests that cannot be read as a lead.
@@ -246,10 +279,10 @@ pub fn lead_file_problems(suite: &Suite, reader: &dyn SourceReader) -> Vec<LeadF
     paths
         .filter_map(|path| {
             let file = suite.loaded.sources.get(path.span.file).name.as_str();
-            let err = read_lead(&suite.root, file, &path.node, reader).err()?;
+            let error = read_lead(&suite.root, file, &path.node, reader).err()?;
             Some(LeadFileProblem {
                 span: path.span,
-                reason: err,
+                error,
             })
         })
         .collect()
@@ -261,20 +294,23 @@ pub fn read_lead(
     file: &str,
     path: &str,
     reader: &dyn SourceReader,
-) -> Result<Value, String> {
+) -> Result<Value, LeadFileError> {
     let joined = Path::new(file).parent().unwrap_or(Path::new("")).join(path);
-    let cannot = |why: String| format!("cannot read the lead file \"{path}\": {why}");
-    let canonical = reader
-        .canonicalize(&joined)
-        .map_err(|e| cannot(e.to_string()))?;
+    let cannot = |why| LeadFileError {
+        path: path.to_string(),
+        why,
+    };
+    let io = |e: std::io::Error| cannot(LeadFileWhy::Io(e.to_string()));
+    let canonical = reader.canonicalize(&joined).map_err(io)?;
     let climbs = canonical.components().any(|c| c == Component::ParentDir);
     if Path::new(path).is_absolute() || climbs || !canonical.starts_with(root) {
-        return Err(cannot("it is outside the rules' folder".into()));
+        return Err(cannot(LeadFileWhy::Outside));
     }
-    let text = reader.read(&joined).map_err(|e| cannot(e.to_string()))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| cannot(e.to_string()))?;
+    let text = reader.read(&joined).map_err(io)?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| cannot(LeadFileWhy::NotJson(e.to_string())))?;
     if !value.is_object() {
-        return Err(cannot("it does not hold a JSON object".into()));
+        return Err(cannot(LeadFileWhy::NotObject));
     }
     Ok(value)
 }

@@ -192,6 +192,69 @@ fn a_header_without_the_fields_is_reported_before_scoring() {
 }
 
 #[test]
+fn a_header_without_a_required_field_stops_before_any_row_fails() {
+    let rules = r#"schema {
+  id: string
+  title: string from "Job Title"
+  company: { size: int? }
+  events: list<{ type: string }>
+}
+when title contains "VP" add 50 as "exec"
+when company.size >= 200 add 20 as "mid-market"
+when any(events where type == "demo") add 30 as "demo"
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("strict.rules", rules),
+        // No `events` column, no `company.*` column: both are required.
+        ("bare.csv", "id,Job Title\nL1,VP\n"),
+        // A typo of a required column: named with a did-you-mean.
+        (
+            "typo.csv",
+            "id,Job Titel,company.size,events\nL1,VP,300,[]\n",
+        ),
+        // Everything there: `events` as JSON in one cell, `title` by its `from` name.
+        (
+            "full.csv",
+            "id,Job Title,company.size,events\nL1,VP,300,\"[{\"\"type\"\":\"\"demo\"\"}]\"\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let run = |csv: &str| run_in(dir.path(), &["score", "strict.rules", AS_OF, csv]);
+    let (out, err, status) = run("bare.csv");
+    assert_eq!((status, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("no column for `company`, `events`"), "{err}");
+    assert!(err.contains("written as JSON in one cell"), "{err}");
+    let (out, err, status) = run("typo.csv");
+    assert_eq!((status, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("no column for `title`"), "{err}");
+    assert!(
+        err.contains("did you mean column `Job Titel` for `title`?"),
+        "{err}"
+    );
+    assert!(err.contains("(`title: string?`)"), "{err}");
+    let (out, err, status) = run("full.csv");
+    assert_eq!((status, scores(&out)), (0, vec!["100".into()]), "{err}");
+    // `diff` reads its leads the same way and stops the same way.
+    let diff = [
+        "diff",
+        "strict.rules",
+        "strict.rules",
+        "--leads",
+        "bare.csv",
+        AS_OF,
+    ];
+    let (out, err, status) = run_in(dir.path(), &diff);
+    assert_eq!((status, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.contains("bare.csv: the header row has no column for `company`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn json_strings_and_source_names_score_like_csv() {
     let jsonl = r#"{"id":"L1","Job Title":"VP Sales","Number of Employees":"300","Annual Revenue":"1000000.75","Newsletter":"true"}
 {"id":"L2","title":"Intern","employees":12,"revenue":"","newsletter":false}

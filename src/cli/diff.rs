@@ -186,6 +186,7 @@ fn read_leads(args: &DiffArgs, new: &Program) -> Result<Read, Stop> {
     let read = input::Reading::new(InputFormat::Auto, lead_type);
     let (leads, columns) = input::leads_with_header(source, &read).map_err(Stop::Trouble)?;
     let path: Vec<String> = args.id.split('.').map(str::to_string).collect();
+    super::fit::header_supplies_some(new, &columns, &path, &args.leads)?;
     let mut out = Read {
         leads: Vec::new(),
         columns,

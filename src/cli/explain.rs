@@ -19,7 +19,7 @@ use super::load;
 use super::output::{bound_word, format_number, Scored};
 use super::score::{lead_id, open_all, score_one, written_id, Context};
 use super::{ExplainArgs, Status, Stop};
-use crate::diagnostics::cli::no_lead_with_id;
+use crate::diagnostics::cli::{self as words, no_lead_with_id};
 use crate::diagnostics::io::read_failed;
 use crate::eval::{Bound, Outcome};
 use crate::rules::Ruleset;
@@ -104,10 +104,10 @@ fn wanted(ctx: &Context, lead: &input::Lead, only: Option<&str>) -> bool {
 
 /// Scores the lead given as `--lead` text; text that is not a JSON object is a usage error.
 fn score_text(ctx: &Context, text: &str) -> Result<Scored, Stop> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Stop::Trouble(format!("--lead is not valid JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| Stop::Trouble(words::lead_arg_not_json(&e)))?;
     if !value.is_object() {
-        return Err(Stop::Trouble("--lead must be a JSON object".into()));
+        return Err(Stop::Trouble(words::lead_arg_not_object().into()));
     }
     Ok(Scored {
         id: lead_id(&value, &ctx.id),

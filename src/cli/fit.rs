@@ -20,14 +20,20 @@ pub fn add_columns(columns: &mut Vec<String>, header: Vec<String>) {
 }
 
 /// Stops the run (exit 2) before a CSV input is scored when its header row
-/// supplies none of the fields the rules read: a `;` file read as `,`, the
-/// wrong file or the wrong rules would otherwise score every row to zero.
+/// supplies none of the fields the rules read (a `;` file read as `,`, the
+/// wrong file or the wrong rules would otherwise score every row to zero), or
+/// leaves out a field the schema requires (every row would be an error).
 pub fn header_supplies_some(
     program: &Program,
     header: &[String],
     id: &[String],
     name: &str,
 ) -> Result<(), Stop> {
+    let required = datafit::required_unsupplied(program, header, id);
+    if !required.is_empty() {
+        let text = crate::diagnostics::input::no_column_for_required(&required, header);
+        return Err(Stop::Trouble(format!("{name}: {text}")));
+    }
     let fit = datafit::header_fit(program.fields(), header, id);
     let supplied = datafit::lead_leaves(program.fields()).len() > fit.unsupplied.len();
     if supplied || fit.unsupplied.is_empty() {

@@ -48,6 +48,16 @@ pub fn no_lead_with_id(field: &str, id: &str, leads: u64) -> String {
     )
 }
 
+/// `explain --lead TEXT` is not JSON.
+pub fn lead_arg_not_json(e: &serde_json::Error) -> String {
+    format!("--lead is not valid JSON: {e}")
+}
+
+/// `explain --lead TEXT` is JSON but not an object.
+pub fn lead_arg_not_object() -> &'static str {
+    "--lead must be a JSON object, e.g. --lead '{\"title\": \"VP Sales\"}'"
+}
+
 /// A `--timezone` that names no zone, with the closest zone name.
 pub fn unknown_timezone(name: &str, suggestion: Option<&str>) -> String {
     let fix = match suggestion {

@@ -2,7 +2,8 @@
 //! options, a CSV header that supplies none of the fields the rules read,
 //! and spreadsheets (the sheet, and cells that give no value).
 
-use crate::datafit::Suggested;
+use crate::datafit::{Suggested, Unsupplied};
+use crate::rules::Type;
 
 /// `--delimiter` was not one the reader knows.
 pub fn bad_delimiter(text: &str) -> String {
@@ -36,6 +37,38 @@ pub fn no_column_for_any(unsupplied: &[Suggested], header: &[String]) -> String 
             hints.join(", ")
         );
     }
+    text
+}
+
+/// The header row has no column for fields the schema requires, so every
+/// row would be an error.
+pub fn no_column_for_required(required: &[Unsupplied], header: &[String]) -> String {
+    let fields: Vec<String> = required.iter().map(|u| format!("`{}`", u.field)).collect();
+    let (them, it) = if required.len() == 1 {
+        ("it", "the field")
+    } else {
+        ("them", "each field")
+    };
+    let mut text = format!(
+        "the header row has no column for {}, which the schema requires (no `?`) and the rules read, so every row would be an error; the header is: {}",
+        fields.join(", "),
+        header.join(" | ")
+    );
+    for u in required.iter().filter(|u| u.suggestion.is_some()) {
+        let column = u.suggestion.as_deref().unwrap_or_default();
+        text += &format!("; did you mean column `{column}` for `{}`?", u.field);
+    }
+    let first = &required[0];
+    let json = match first.ty {
+        Type::List(_) | Type::Record(_) => {
+            format!(" (a {} is written as JSON in one cell)", first.ty)
+        }
+        _ => String::new(),
+    };
+    text += &format!(
+        "; add a column `{}`{json}, bind a column to {them} with `from \"Header\"`, or make {it} optional in the schema (`{}: {}?`)",
+        first.field, first.field, first.ty
+    );
     text
 }
 

@@ -15,18 +15,40 @@
 
 use super::{Diagnostic, ToDiagnostic};
 use crate::check::testblocks::{TargetKind, TestProblem as P};
+use crate::testing::{Broken, LeadFileError, LeadFileWhy};
 
 impl ToDiagnostic for crate::testing::LeadFileProblem {
     fn to_diagnostic(&self) -> Diagnostic {
         Diagnostic::error(
             "leadscore::lead_file_unreadable",
-            self.reason.clone(),
+            lead_file(&self.error),
             self.span,
             "this file",
         )
         .with_help(
             "`lead from` paths are relative to the test's file and stay inside the rules' folder",
         )
+    }
+}
+
+/// `cannot read the lead file "x.json": why`.
+pub fn lead_file(e: &LeadFileError) -> String {
+    let why = match &e.why {
+        LeadFileWhy::Io(message) | LeadFileWhy::NotJson(message) => message.as_str(),
+        LeadFileWhy::Outside => "it is outside the rules' folder",
+        LeadFileWhy::NotObject => "it does not hold a JSON object",
+    };
+    format!("cannot read the lead file \"{}\": {why}", e.path)
+}
+
+/// The one line `test` prints for a test whose lead could not be scored.
+pub fn broken(b: &Broken) -> String {
+    match b {
+        Broken::NoLead => "the test has no lead".into(),
+        Broken::LeadFile(e) => lead_file(e),
+        Broken::Unscorable(e) => {
+            format!("the lead cannot be scored: {}", super::data::data_error(e))
+        }
     }
 }
 

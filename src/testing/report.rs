@@ -25,7 +25,8 @@ pub fn why(sources: &SourceMap, case: &CaseResult) -> String {
     let mut text = String::new();
     match &case.verdict {
         Verdict::Passed => {}
-        Verdict::Broken(reason) => {
+        Verdict::Broken(broken) => {
+            let reason = crate::diagnostics::testing::broken(broken);
             let _ = writeln!(text, "  error: {reason}");
         }
         Verdict::Failed(failures) => {

@@ -92,10 +92,14 @@ fn lead_files_are_read_relative_to_the_test_file_and_inside_the_root() {
     let src = "include \"x.rules\"\ntest \"file\" {\n  lead from \"leads/vp.json\"\n  expect fit == 60\n}\ntest \"outside\" {\n  lead from \"../outside.json\"\n  expect score == 0\n}\n";
     let (_, cases) = results(src);
     assert_eq!(cases[0].verdict, Verdict::Passed, "{cases:?}");
-    let Verdict::Broken(reason) = &cases[1].verdict else {
+    let Verdict::Broken(broken) = &cases[1].verdict else {
         panic!("{cases:?}")
     };
-    assert!(reason.contains("outside the rules' folder"), "{reason}");
+    let reason = crate::diagnostics::testing::broken(broken);
+    assert_eq!(
+        reason,
+        "cannot read the lead file \"../outside.json\": it is outside the rules' folder"
+    );
 }
 
 #[test]
