@@ -22,6 +22,7 @@ mod error;
 mod expr;
 mod infer;
 mod items;
+mod join;
 pub mod lints;
 mod names;
 mod ops;

@@ -130,6 +130,18 @@ impl Printer<'_> {
             Item::Rule(r) => self.rule(r),
             Item::Group(g) => self.group(g),
             Item::Label(l) => self.label(l),
+            Item::LabelJoin(j) => {
+                let parts: Vec<&str> = j
+                    .parts
+                    .iter()
+                    .map(|p| match p {
+                        JoinPart::Label(name) => name.node.as_str(),
+                        JoinPart::Text(text) => self.snippet(text.span),
+                    })
+                    .collect();
+                let text = format!("label {} = {}", j.name.node, parts.join(" + "));
+                self.leaf(j.span, &text);
+            }
             Item::Include(i) => {
                 let text = format!("include {}", self.snippet(i.path.span));
                 self.leaf(i.span, &text);

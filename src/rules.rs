@@ -103,6 +103,10 @@ pub struct LabelDef {
     pub arms: Vec<ArmDef>,
     /// The whole label item.
     pub span: Span,
+    /// Built from other labels (`label grade = fit_grade + engagement_level`):
+    /// its arms are every combination of its parts' values, and it has no
+    /// value when a part has none (so it has no `otherwise` on purpose).
+    pub built: bool,
 }
 
 /// One arm of a label block.

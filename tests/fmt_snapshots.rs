@@ -134,6 +134,8 @@ fn score_limits_decay_and_calendar_durations() {
                 when any(events where type == \"demo\" and at > earliest((events where type == \"pricing\").at)) add 5\n\
                 when weekday(created_at) in [Saturday, Sunday] or hour(created_at) < 6 subtract 1\n\
                 add count(events where type == \"email_open\", at most 2 per day) up to 10 as \"capped opens\"\n\
-                add sum(events, 5 * decay(at, half_life: 30 days), at most 1 per week of sent) as \"capped mails\"\n";
+                add sum(events, 5 * decay(at, half_life: 30 days), at most 1 per week of sent) as \"capped mails\"\n\
+                label grade = fit_grade + engagement_level\n\
+                label code = fit_grade + \"-\" + engagement_level\n";
     assert_eq!(after, want);
 }

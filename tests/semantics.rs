@@ -1282,3 +1282,62 @@ fn the_first_time_only_is_a_rule_on_any() {
     let lead = r#"{"events":[{"type":"form"},{"type":"form"},{"type":"form"}]}"#;
     assert_eq!(score(rules, lead), 15.0);
 }
+
+// ---- labels built from labels ----
+
+const BUILT: &str = r#"group fit max 60 {
+  when title contains "VP" add 50
+  when title contains "Director" add 30
+}
+label fit_grade {
+  A when fit >= 50
+  B when fit >= 25
+  C otherwise
+}
+# allow(no_otherwise)
+label engagement_level {
+  "1" when clicks >= 3
+  "2" when clicks >= 1
+}
+label grade = fit_grade + engagement_level
+label code = "G-" + fit_grade + "/" + engagement_level
+label action {
+  call when grade in [A1, B1]
+  wait otherwise
+}"#;
+
+/// The built labels and the label reading them, from the output record.
+fn built(lead: &str) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+    let rec: serde_json::Value = serde_json::from_str(&record(BUILT, lead, false)).unwrap();
+    (
+        rec["grade"].clone(),
+        rec["code"].clone(),
+        rec["action"].clone(),
+    )
+}
+
+#[test]
+fn a_built_label_puts_its_parts_together() {
+    use serde_json::json;
+    // VP (fit 50: A) with 3 clicks (1): A1, the text parts in place.
+    let (grade, code, action) = built(r#"{"title":"VP","clicks":3}"#);
+    assert_eq!(
+        (grade, code, action),
+        (json!("A1"), json!("G-A/1"), json!("call"))
+    );
+    // Director (30: B) with 1 click (2): B2.
+    let (grade, code, action) = built(r#"{"title":"Director","clicks":1}"#);
+    assert_eq!(
+        (grade, code, action),
+        (json!("B2"), json!("G-B/2"), json!("wait"))
+    );
+    // Boundary: 2 clicks is still level 2, 3 is level 1.
+    assert_eq!(built(r#"{"title":"Director","clicks":3}"#).0, json!("B1"));
+    // No clicks: engagement_level has no value, so neither has grade nor
+    // code (never "C" or "G-C/"); a label reading it sees it missing.
+    let (grade, code, action) = built(r#"{"title":"Intern","clicks":0}"#);
+    assert_eq!(
+        (grade, code, action),
+        (json!(null), json!(null), json!("wait"))
+    );
+}

@@ -28,6 +28,11 @@ impl Checker<'_> {
             });
             return self.skip_args(args, span);
         };
+        if func == Builtin::Count && self.bare_distinct(args) {
+            let in_for_of = false;
+            self.report(Problem::DistinctForm { span, in_for_of });
+            return any(span);
+        }
         if let Some(capped) = self.capped_call(func, args, span) {
             return capped;
         }
@@ -88,6 +93,22 @@ impl Checker<'_> {
             Builtin::Hour => self.time_part(TimePart::Hour, &args[0], role),
         };
         lit(kind, ty, span)
+    }
+
+    /// `count(distinct)`: the word alone, neither a `let` nor meant as a
+    /// field (a lead field of that name is `lead.distinct`).
+    fn bare_distinct(&self, args: &[Expr]) -> bool {
+        match args {
+            [Expr {
+                kind: ExprKind::Path(segs),
+                ..
+            }] => {
+                segs.len() == 1
+                    && segs[0].node == "distinct"
+                    && !self.let_index.contains_key("distinct")
+            }
+            _ => false,
+        }
     }
 
     /// Types the arguments of a bad call (for their own problems) and gives `Any`.
@@ -221,7 +242,12 @@ impl Checker<'_> {
 
     /// `count(distinct L)` / `count(distinct VALUE of C)`.
     pub(super) fn distinct(&mut self, value: &Expr, of: Option<&Expr>, span: Span) -> TExpr {
-        let role = Role::Argument(Builtin::Count);
+        let role = Role::Distinct;
+        if let (ExprKind::In { negated: false, .. }, None) = (&value.kind, of) {
+            let in_for_of = true;
+            self.report(Problem::DistinctForm { span, in_for_of });
+            return any(span);
+        }
         let Some(coll) = of else {
             self.projected_list(value);
             let list = self.expect(value, &any_list(), role);

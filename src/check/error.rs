@@ -256,6 +256,32 @@ pub enum Problem {
         /// What is wrong.
         fault: TimeFault,
     },
+    /// `count(distinct)` with no value, or `count(distinct x in C)` with
+    /// `in` where `of` belongs (`in` is true if `x` is in `C`).
+    DistinctForm {
+        /// The `count(...)` call.
+        span: Span,
+        /// `true` for `in` written for `of`; `false` for no value at all.
+        in_for_of: bool,
+    },
+    /// A part of a built label (`label grade = fit + x`) that is no label.
+    NotALabel {
+        /// The part.
+        span: Span,
+        /// Its name.
+        name: String,
+        /// The closest label name.
+        suggestion: Option<String>,
+    },
+    /// A built label whose parts combine into too many values.
+    TooManyCombinations {
+        /// The `label` item.
+        span: Span,
+        /// How many combinations there would be.
+        count: usize,
+        /// The most allowed.
+        limit: usize,
+    },
     /// A frequency cap that cannot work or is out of place, e.g.
     /// `at most 0 per day` or `per fortnight`.
     BadCap {
@@ -348,6 +374,9 @@ pub enum Role {
     Projected,
     /// The first argument of `decay`.
     Decayed,
+    /// The list of `count(distinct LIST)`, or the collection of
+    /// `count(distinct VALUE of LIST)`.
+    Distinct,
 }
 
 /// What an output name in a rule names, for [`Problem::TotalInRule`].

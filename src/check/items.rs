@@ -4,7 +4,7 @@
 use super::error::{NameKind, Problem, Role};
 use super::Checker;
 use crate::rules::{ArmDef, GroupDef, LabelDef, LetDef, Output, RuleDef, Ruleset, Type};
-use crate::syntax::ast::{Group, Item, LabelBlock, Let, Limits, Rule, Span, Spanned};
+use crate::syntax::ast::{Group, Item, JoinPart, LabelBlock, Let, Limits, Rule, Span, Spanned};
 use std::collections::HashMap;
 
 /// Checks every item and builds the ruleset (errors or not; the caller drops it on errors).
@@ -92,6 +92,23 @@ impl Checker<'_> {
                     self.labels.entry(l.name.node.clone()).or_insert(info);
                     labels += 1;
                 }
+                Item::LabelJoin(j) => {
+                    let info = super::LabelInfo {
+                        index: labels,
+                        span: j.name.span,
+                        values: self.join_values(j),
+                        reads: j
+                            .parts
+                            .iter()
+                            .filter_map(|p| match p {
+                                JoinPart::Label(name) => Some(name.node.clone()),
+                                JoinPart::Text(_) => None,
+                            })
+                            .collect(),
+                    };
+                    self.labels.entry(j.name.node.clone()).or_insert(info);
+                    labels += 1;
+                }
                 Item::Schema(_)
                 | Item::Rule(_)
                 | Item::Include(_)
@@ -112,6 +129,14 @@ impl Checker<'_> {
             Item::Label(l) => {
                 self.label_now = rs.labels.len();
                 let l = self.label(l);
+                rs.outputs.push(Output::Label(rs.labels.len()));
+                rs.labels.push(l);
+            }
+            Item::LabelJoin(j) => {
+                self.label_now = rs.labels.len();
+                self.in_label = true;
+                let l = self.label_join(j);
+                self.in_label = false;
                 rs.outputs.push(Output::Label(rs.labels.len()));
                 rs.labels.push(l);
             }
@@ -256,6 +281,7 @@ impl Checker<'_> {
             name: l.name.node.clone(),
             arms,
             span: l.span,
+            built: false,
         }
     }
 
@@ -304,6 +330,7 @@ fn named(item: &Item) -> Option<(&crate::syntax::ast::Ident, NameKind)> {
         Item::Let(l) => Some((&l.name, NameKind::Let)),
         Item::Group(g) => Some((&g.name, NameKind::Group)),
         Item::Label(l) => Some((&l.name, NameKind::Label)),
+        Item::LabelJoin(j) => Some((&j.name, NameKind::Label)),
         _ => None,
     }
 }

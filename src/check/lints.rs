@@ -212,7 +212,7 @@ fn rules(rs: &Ruleset, found: &mut Vec<Lint>) {
 fn arms(sources: &SourceMap, rs: &Ruleset, found: &mut Vec<Lint>) {
     for label in &rs.labels {
         let end = label.arms.iter().position(|a| a.when.is_none());
-        if end.is_none() {
+        if end.is_none() && !label.built {
             let span = head(sources, label.span);
             found.push(Lint::NoOtherwise {
                 span,

@@ -139,7 +139,7 @@ impl<'a> Checker<'a> {
 
     /// A label read in a label condition: only labels above the one being
     /// checked have a value yet.
-    fn label_ref(&mut self, name: &Ident) -> TExpr {
+    pub(super) fn label_ref(&mut self, name: &Ident) -> TExpr {
         let info = &self.labels[&name.node];
         if info.index >= self.label_now {
             let (def, itself) = (info.span, info.index == self.label_now);

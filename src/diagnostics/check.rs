@@ -9,7 +9,7 @@
 //! | `leadscore::undefined_name` | a name that is neither a field nor a `let` but looks like a misspelt `let`; a `let` used above (or inside) its definition; a label read in its own arms or above its block | `when title contains any executiv add 5` |
 //! | `leadscore::inconsistent_field` | without a schema: a field used as two different types | `when title contains "VP" add 5` then `when title > 3 add 1` |
 //! | `leadscore::type_mismatch` | a value of the wrong type for its position; a duration outside `within`, a regex outside `matches` | `when company.size contains "x" add 5` |
-//! | `leadscore::bad_call` | an unknown function, or the wrong number of arguments | `when cout(events) > 3 add 5` |
+//! | `leadscore::bad_call` | an unknown function, the wrong number of arguments, `count(distinct)` with no value or with `in` for `of` | `when cout(events) > 3 add 5` |
 //! | `leadscore::total_in_rule` | `score`, a group total or a label in a rule or `let` | `when score > 50 add 5` |
 //! | `leadscore::not_a_label_value` | a label compared with a value none of its arms gives | `call when tier == hott` |
 //! | `leadscore::duplicate_rule_label` | two rules with the same label | `... add 5 as "vip"` twice |
@@ -30,6 +30,7 @@
 //! | `leadscore::quoted_date` | a date in quotes compared with a date or number | `when created_at > "2026-01-01" add 5` |
 //! | `leadscore::bad_duration` | a decay length of 0, a half-life or lifespan in months, a fraction of a month, a decay percentage outside (0, 100] | `decay(at, half_life: 1 month)` |
 //! | `leadscore::bad_cap` | a frequency cap of less than 1 or a fraction, an unknown period, a cap outside `count`/`sum`, elements without `at` | `count(opens, at most 0 per day)` |
+//! | `leadscore::not_a_label` | a part of a built label that is no label declared above; parts with more than 1000 combinations | `label grade = fit + tier` with `fit` a group |
 //! | `leadscore::bad_limit` | `up to N` with N <= 0; a group whose `min` is above its `max` | `group fit max 10 min 20 { ... }` |
 
 use super::{Diagnostic, ToDiagnostic};
@@ -220,6 +221,30 @@ impl ToDiagnostic for Problem {
         .with_help(if *score { "the score is clamped to the range [min, max]; make `min` no greater than `max`" } else { "the group total is clamped to the range [min, max]; make `min` no greater than `max`" }),
         Problem::BadTime { span, fault } => bad_time(*span, *fault),
         Problem::BadCap { span, fault } => bad_cap(*span, fault),
+        Problem::NotALabel { span, name, suggestion } => Diagnostic::error(
+            "leadscore::not_a_label",
+            format!("`{name}` is not a label"),
+            *span,
+            "not a label declared above",
+        )
+        .with_help(suggest(
+            suggestion,
+            "a built label puts together labels declared above it and text in quotes: `label grade = fit_grade + \"-\" + engagement_level`",
+        )),
+        Problem::TooManyCombinations { span, count, limit } => Diagnostic::error(
+            "leadscore::not_a_label",
+            format!("this label could take {count} values"),
+            *span,
+            format!("more than {limit}"),
+        )
+        .with_help("a built label stands for every combination of its parts' values; build it from labels with fewer values"),
+        Problem::DistinctForm { span, in_for_of } => {
+            let (title, label) = match in_for_of {
+                true => ("`count(distinct ...)` takes `of`, not `in`", "`in` asks whether a value is in a list"),
+                false => ("`count(distinct)` needs something to count", "nothing after `distinct`"),
+            };
+            Diagnostic::error("leadscore::bad_call", title, *span, label).with_help(DISTINCT_FORMS)
+        }
         };
         if self.is_warning() {
             d.warning()
@@ -498,6 +523,13 @@ fn bad_time(span: crate::syntax::ast::Span, fault: TimeFault) -> Diagnostic {
     Diagnostic::error("leadscore::bad_duration", title, span, label).with_help(help)
 }
 
+/// The two forms of `count(distinct ...)`, the one with `of` first (the
+/// one people reach for when they get it wrong).
+pub(super) const DISTINCT_FORMS: &str =
+    "write `count(distinct VALUE of LIST)` for the different values over LIST's elements \
+     (`count(distinct url of events)`, `count(distinct day(at) of events)`), \
+     or `count(distinct LIST)` for the different elements of a list (`count(distinct events.url)`)";
+
 /// A frequency cap that cannot work or is out of place.
 fn bad_cap(span: crate::syntax::ast::Span, fault: &CapFault) -> Diagnostic {
     let (title, label, help) = match fault {
@@ -623,6 +655,7 @@ fn role_help(role: Role, expected: &Expected) -> String {
         Role::Argument(f) => format!("call it as `{}`", usage(f)),
         Role::Projected => "only a record, or a list of records, has fields to pick with `.`".into(),
         Role::Decayed => "`decay` weighs a `datetime` by its age, e.g. `decay(at, half_life: 30 days)`".into(),
+        Role::Distinct => DISTINCT_FORMS.into(),
     }
 }
 

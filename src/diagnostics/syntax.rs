@@ -152,6 +152,10 @@ fn slip(hint: &Hint, found: &str, span: Span) -> Diagnostic {
             .with_help(format!("write `{fixed}` (`_` may separate digits) or the digits alone")),
         Hint::Keyword { keyword } => Diagnostic::error(code, format!("unexpected {found}"), span, "not a keyword")
             .with_help(format!("did you mean `{keyword}`?")),
+        Hint::RateName { written, meant } => Diagnostic::error(code, format!("`{written}` is not a decay rate"), span, format!("write `{meant}`"))
+            .with_help(format!("the rate is written `{meant}:`, e.g. `decay(at, {meant}: 30 days)`; the rates are `half_life: D`, `lifespan: D` and `P% per PERIOD`")),
+        Hint::DistinctOf => Diagnostic::error(code, "`count(distinct ... of ...)` needs the value to count", span, "no value before `of`")
+            .with_help(super::check::DISTINCT_FORMS),
     }
 }
 

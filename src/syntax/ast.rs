@@ -83,6 +83,8 @@ pub enum Item {
     Group(Group),
     /// `label NAME { arms }`
     Label(LabelBlock),
+    /// `label NAME = PART + PART`
+    LabelJoin(LabelJoin),
     /// `include "path"`
     Include(Include),
     /// `test "name" { ... }`: a test of the rules, never a rule itself.
@@ -225,6 +227,26 @@ pub struct LabelBlock {
     pub arms: Vec<LabelArm>,
     /// The whole item.
     pub span: Span,
+}
+
+/// `label NAME = PART + PART ...`: a label built from earlier labels and text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelJoin {
+    /// The label's name (an output column).
+    pub name: Ident,
+    /// The parts, in order (at least one).
+    pub parts: Vec<JoinPart>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// A part of a [`LabelJoin`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum JoinPart {
+    /// A label declared above (checked by the checker).
+    Label(Ident),
+    /// Text in quotes, put in as it is.
+    Text(Spanned<String>),
 }
 
 /// One arm of a label block.

@@ -130,6 +130,16 @@ pub enum Hint {
         /// The keyword meant.
         keyword: String,
     },
+    /// `decay(at, half-life: 30 days)`: a decay rate's name spelt with a
+    /// dash or a space.
+    RateName {
+        /// The name as written.
+        written: String,
+        /// The name meant: `half_life` or `lifespan`.
+        meant: &'static str,
+    },
+    /// `count(distinct of events)`: no value between `distinct` and `of`.
+    DistinctOf,
 }
 
 /// The kind of statement a syntax error is in, judged by the first word of its line.

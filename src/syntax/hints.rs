@@ -83,7 +83,40 @@ pub fn hint(text: &str, pos: usize) -> Option<(Hint, Range<usize>)> {
     if c == ',' && after_digit {
         return thousands(text, pos);
     }
+    if c == ':' {
+        return rate_name(before);
+    }
+    if before.ends_with("distinct of") || before.ends_with("distinct") && word_at(text, pos) == "of"
+    {
+        let end = pos + word_at(text, pos).len();
+        return Some((
+            Hint::DistinctOf,
+            before.rfind("distinct").unwrap_or(pos)..end,
+        ));
+    }
     word_hint(text, pos)
+}
+
+/// The names of decay rates as people spell them, and the name meant.
+const RATE_NAMES: &[(&str, &str)] = &[
+    ("half-life", "half_life"),
+    ("half life", "half_life"),
+    ("halflife", "half_life"),
+    ("half_time", "half_life"),
+    ("half-time", "half_life"),
+    ("life-span", "lifespan"),
+    ("life span", "lifespan"),
+    ("life_span", "lifespan"),
+];
+
+/// `half-life:` just before a `:` that failed: the rate's name spelt
+/// another way.
+fn rate_name(before: &str) -> Option<(Hint, Range<usize>)> {
+    let lower = before.to_lowercase();
+    let &(written, meant) = RATE_NAMES.iter().find(|(w, _)| lower.ends_with(w))?;
+    let start = before.len() - written.len();
+    let written = before[start..].to_string();
+    Some((Hint::RateName { written, meant }, start..before.len()))
 }
 
 /// Hints about the word at `pos`.
@@ -280,8 +313,28 @@ mod tests {
     }
 
     #[test]
+    fn decay_rates_and_distinct() {
+        let dash = at("add 10 * decay(at, half-life: 30 days)", ":");
+        assert_eq!(
+            dash,
+            Some((
+                Hint::RateName {
+                    written: "half-life".into(),
+                    meant: "half_life"
+                },
+                "half-life".into()
+            ))
+        );
+        let span = at("add 9 * decay(at, life span: 90 days)", ":");
+        assert_eq!(span.unwrap().1, "life span");
+        let of = at("add count(distinct of events)", "events");
+        assert_eq!(of, Some((Hint::DistinctOf, "distinct of events".into())));
+    }
+
+    #[test]
     fn no_hint_for_other_failures() {
         assert_eq!(at("when a == add 5", "add"), None);
         assert_eq!(at("add 1, 2", ","), None);
+        assert_eq!(at("when a: 1 add 5", ":"), None);
     }
 }

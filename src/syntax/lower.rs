@@ -61,6 +61,7 @@ impl Lower {
             Rule::let_item => Item::Let(self.let_item(pair)?),
             Rule::group => Item::Group(self.group(pair)?),
             Rule::label_block => Item::Label(self.label_block(pair)?),
+            Rule::label_join => Item::LabelJoin(self.label_join(pair)?),
             Rule::include => Item::Include(self.include(pair)?),
             Rule::test_block => Item::Test(self.test_block(pair)?),
             Rule::score_limits => Item::Limits(self.limits(pair)?),
@@ -262,6 +263,19 @@ impl Lower {
         let name = self.ident(inner.next().expect("label name"));
         let arms = inner.map(|arm| self.arm(arm)).collect::<Result<_>>()?;
         Ok(LabelBlock { name, arms, span })
+    }
+
+    fn label_join(&self, pair: Pair<Rule>) -> Result<LabelJoin> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next().expect("label name"));
+        let parts = inner
+            .map(|p| match p.as_rule() {
+                Rule::string => Ok(JoinPart::Text(self.string(p)?)),
+                _ => Ok(JoinPart::Label(self.ident(p))),
+            })
+            .collect::<Result<_>>()?;
+        Ok(LabelJoin { name, parts, span })
     }
 
     fn arm(&self, pair: Pair<Rule>) -> Result<LabelArm> {
