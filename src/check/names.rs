@@ -4,7 +4,7 @@
 
 use super::error::{Problem, Total};
 use super::suggest::did_you_mean;
-use super::types::{field_names, follow, peel, project, wrap, Projection};
+use super::types::{field_names, flat, follow, peel, project, wrap, Projection};
 use super::{any, Checker, Origin};
 use crate::rules::{FieldRef, Scope, TExpr, TExprKind, Type};
 use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
@@ -294,7 +294,7 @@ impl<'a> Checker<'a> {
     ) -> Option<(Type, bool)> {
         let names: Vec<&str> = segs.iter().map(|s| s.node.as_str()).collect();
         if let Ok((ty, depth, optional)) = follow(start(self), &names) {
-            return Some((wrap(ty.clone(), depth), optional));
+            return Some((flat(ty.clone(), depth), optional));
         }
         let ty = start(self).clone();
         self.walk(&ty, segs, lets_too);

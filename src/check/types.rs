@@ -61,7 +61,7 @@ pub fn project(ty: &Type, name: &str) -> Option<Projection> {
             depth: 0,
         }),
         Type::List(inner) => project(inner, name).map(|p| Projection {
-            ty: Type::List(Box::new(p.ty)),
+            ty: flat(p.ty, 1),
             optional: p.optional,
             depth: p.depth + 1,
         }),
@@ -97,6 +97,18 @@ pub fn follow<'t>(start: &'t Type, names: &[&str]) -> Result<(&'t Type, usize, b
         }
     }
     Ok((ty, depth, optional))
+}
+
+/// The value of a field reached through `crossed` lists: the field's own
+/// type when no list was crossed; else one flat list of all the values,
+/// in order (`orders.items.sku` of `orders: list<{ items: list<{ sku:
+/// string }> }>` is a `list<string>`, and `orders.items` a list of items).
+pub fn flat(ty: Type, crossed: usize) -> Type {
+    match (crossed, ty) {
+        (0, ty) => ty,
+        (_, Type::List(inner)) => Type::List(inner),
+        (_, ty) => Type::List(Box::new(ty)),
+    }
 }
 
 /// `ty` inside `depth` lists.

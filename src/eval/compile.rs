@@ -25,6 +25,9 @@ pub enum Node {
     Slot { depth: u32, slot: u32 },
     /// A field of each element of a list (or of a record): the slot within its frame.
     Project(Box<Node>, u32),
+    /// The elements of the list in slot `u32` of each element of a list,
+    /// one after the other (`orders.items`): a path through two lists.
+    Flatten(Box<Node>, u32),
     /// A `let`, evaluated at most once per lead.
     Let(u32),
     /// The total score (labels only).
@@ -482,14 +485,11 @@ impl<'r> Compiler<'r> {
         let Some(mut cur) = start else {
             return (Node::Const(Val::Missing), None);
         };
-        let mut crossed: Option<usize> = None;
+        // The lists crossed so far, flattened into one list of element frames.
+        let mut crossed: Option<Node> = None;
         for seg in &f.path {
             if self.shape.elem(cur).is_some() {
-                if crossed.is_some() {
-                    // A path through two lists (a list of lists): not supported.
-                    return (Node::Const(Val::Missing), None);
-                }
-                crossed = Some(cur);
+                crossed = Some(self.cross(crossed, depth, cur));
             }
             cur = self.shape.child(cur, seg);
         }
@@ -499,25 +499,37 @@ impl<'r> Compiler<'r> {
                 depth,
                 slot: self.shape.slot(cur),
             },
-            Some(list) => {
-                let base = Node::Slot {
-                    depth,
-                    slot: self.shape.slot(list),
-                };
-                Node::Project(bx(base), self.shape.slot(cur))
-            }
+            // A path ending at a list after crossing one: all their elements.
+            Some(list) if self.shape.elem(cur).is_some() => self.cross(Some(list), depth, cur),
+            Some(list) => Node::Project(bx(list), self.shape.slot(cur)),
         };
         (node, Some(cur))
     }
 
+    /// The list node `list` crossed by a path: its own slot for the first
+    /// list, else the elements of every `list` of the elements so far.
+    fn cross(&self, so_far: Option<Node>, depth: u32, list: usize) -> Node {
+        let slot = self.shape.slot(list);
+        match so_far {
+            None => Node::Slot { depth, slot },
+            Some(outer) => Node::Flatten(bx(outer), slot),
+        }
+    }
+
     fn project(&mut self, c: &TExpr, name: &str) -> Compiled1 {
+        let c_ty = &c.ty;
         let (c, origin) = self.expr(c);
         let Some(origin) = origin else {
             return (Node::Const(Val::Missing), None);
         };
         let field = self.shape.child(origin, name);
         self.read.push(field);
-        (Node::Project(bx(c), self.shape.slot(field)), Some(field))
+        let slot = self.shape.slot(field);
+        let of_list = matches!(c_ty, Type::List(_));
+        match of_list && self.shape.elem(field).is_some() {
+            true => (Node::Flatten(bx(c), slot), Some(field)),
+            false => (Node::Project(bx(c), slot), Some(field)),
+        }
     }
 
     fn call(&mut self, f: Func, args: &[TExpr]) -> Node {

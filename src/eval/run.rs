@@ -56,6 +56,7 @@ macro_rules! hot_val {
 macro_rules! cold_val {
     () => {
         Node::Project(..)
+            | Node::Flatten(..)
             | Node::Score
             | Node::Label(_)
             | Node::Group(_)
@@ -277,6 +278,7 @@ impl<'a> Ctx<'a> {
     fn val_rest(&mut self, n: &Node) -> Val {
         match n {
             Node::Project(x, off) => self.project(x, *off),
+            Node::Flatten(x, off) => self.flatten(x, *off),
             Node::Score => Val::Num(self.score),
             Node::Group(i) => Val::Num(self.groups.get(*i as usize).copied().unwrap_or(0.0)),
             Node::Label(i) => self.label(*i as usize),
@@ -377,6 +379,38 @@ impl<'a> Ctx<'a> {
             Val::Record(base) => self.read(base + off),
             _ => Val::Missing,
         }
+    }
+
+    /// The elements of the list in slot `off` of each element of `x`, in
+    /// order, as one filtered-style list of frames (missing and empty inner
+    /// lists add nothing). Linear in the elements.
+    fn flatten(&mut self, x: &Node, off: u32) -> Val {
+        let Some(outer) = self.list_of(x) else {
+            return Val::Missing;
+        };
+        let base = self.tmp.len();
+        for i in 0..self.len(outer) {
+            let Some(frame) = self.frame(outer, i) else {
+                continue;
+            };
+            let Val::List(inner) = self.read(frame + off) else {
+                continue;
+            };
+            for j in 0..self.len(inner) {
+                if let Some(f) = self.frame(inner, j) {
+                    self.tmp.push(f);
+                }
+            }
+        }
+        let start = self.picks.len() as u32;
+        self.picks.extend_from_slice(&self.tmp[base..]);
+        let len = (self.tmp.len() - base) as u32;
+        self.tmp.truncate(base);
+        Val::List(ListRef::Picked {
+            start,
+            len,
+            offset: 0,
+        })
     }
 
     fn arith(&mut self, op: ArithOp, a: &Node, b: &Node) -> Val {
