@@ -1177,16 +1177,24 @@ fn a_cap_follows_the_evaluation_zone() {
     // In New York (UTC-4 until 11-01) they are Sunday 19:59:59, Sunday
     // 20:00 and Monday 20:00: the first two share the week of Monday 10-19.
     assert_eq!(score_in(week, "America/New_York", &lead), 2.0);
+    // New York's week starts at Monday 04:00Z: one second before it is
+    // still the week before there, already the new week in UTC.
+    let two_a_week = r#"add count(events, at most 2 per week)"#;
     let lead = opens(&[
         "2026-10-25T23:00:00Z",
         "2026-10-26T03:59:59Z",
         "2026-10-26T04:00:00Z",
+        "2026-10-26T10:00:00Z",
     ]);
-    assert_eq!(score(week, &lead), 2.0, "UTC: Sunday, then two on Monday");
     assert_eq!(
-        score_in(week, "America/New_York", &lead),
-        2.0,
-        "Sunday, Sunday, Monday 00:00"
+        score(two_a_week, &lead),
+        3.0,
+        "UTC: 1 in one week, 3 (2 kept) in the next"
+    );
+    assert_eq!(
+        score_in(two_a_week, "America/New_York", &lead),
+        4.0,
+        "New York: 2 and 2"
     );
     let month = r#"add count(events, at most 1 per month)"#;
     let lead = opens(&[
