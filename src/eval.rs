@@ -30,7 +30,8 @@
 //!    by number. Constants are prepared once: strings case-folded, `in` lists
 //!    turned into sets, regexes compiled, durations in nanoseconds, string
 //!    constants compared with datetimes parsed. `count`/`any`/`all`/`none`
-//!    over a `where` run the filter without building a list; a filter that
+//!    over a `where` run the filter without building a list (those at the
+//!    lead's level over the same lead list all in one pass, `fuse.rs`); a filter that
 //!    is kept (a `let`, a projection, `sum`) is a run of element frame
 //!    numbers; a `let` is evaluated at most once per lead and cached.
 //!    Reading a mismatch marker counts one in [`Outcome::mismatches`] and
@@ -44,6 +45,7 @@
 mod census;
 mod compile;
 mod fast;
+mod fuse;
 mod lead;
 pub mod points;
 mod probe;

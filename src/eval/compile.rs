@@ -3,6 +3,7 @@
 //! durations turned into nanoseconds, collection functions fused with their
 //! `where` filter.
 
+use super::fuse::{fuse, Fusion, Want};
 use super::lead::{Shape, ROOT};
 use super::value::{fold, Instant, ListRef, Val};
 use crate::datetime::parse_instant;
@@ -17,7 +18,7 @@ use regex::Regex;
 pub const LEAD: u32 = u32::MAX;
 
 /// A compiled expression.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Node {
     /// A constant.
     Const(Val),
@@ -142,10 +143,18 @@ pub enum Node {
         /// The period, as the time part that gives its start.
         per: TimePart,
     },
+    /// Filter `filter` of fused pass `pass` (see [`super::fuse`]); `orig`
+    /// evaluates it alone, for a lead the pass cannot be used on.
+    Fused {
+        pass: u32,
+        filter: u32,
+        want: Want,
+        orig: Box<Node>,
+    },
 }
 
 /// A constant list's members, case-folded, for `in`.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConstSet {
     /// Strings, case-folded.
     pub strs: Vec<Box<str>>,
@@ -202,6 +211,8 @@ pub struct Compiled {
     pub zone: jiff::tz::TimeZone,
     /// `Monday` to `Sunday`, constant strings, for `weekday`.
     pub weekdays: Vec<Val>,
+    /// The filters worked out together, one pass per lead list.
+    pub fusion: Fusion,
 }
 
 /// A constant found by looking through literals and `let`s.
@@ -262,7 +273,7 @@ pub fn compile(rules: &Ruleset) -> Compiled {
         .map(|l| l.arms.iter().map(|a| c.const_str(&a.value)).collect())
         .collect();
     let weekdays = WEEKDAYS.iter().map(|d| c.const_str(d)).collect();
-    Compiled {
+    let mut code = Compiled {
         shape: c.shape,
         strs: c.strs,
         lists: c.lists,
@@ -273,7 +284,10 @@ pub fn compile(rules: &Ruleset) -> Compiled {
         label_values,
         zone: rules.zone.clone().unwrap_or(jiff::tz::TimeZone::UTC),
         weekdays,
-    }
+        fusion: Fusion::default(),
+    };
+    fuse(&mut code);
+    code
 }
 
 struct Compiler<'r> {

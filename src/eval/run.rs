@@ -3,6 +3,7 @@
 //! parser's nesting limit); `let`s are evaluated at most once per lead.
 
 use super::compile::{Compiled, Node, Quant, LEAD};
+use super::fuse::FusedState;
 use super::lead::Slots;
 use super::value::{str_contains, str_eq, Instant, ListRef, Val};
 use crate::datetime::{months_before, whole_months};
@@ -48,7 +49,7 @@ macro_rules! cold_bool {
 /// Values handled inline by [`Ctx::val`].
 macro_rules! hot_val {
     () => {
-        Node::Const(_) | Node::Slot { .. } | Node::Let(_)
+        Node::Const(_) | Node::Slot { .. } | Node::Let(_) | Node::Fused { .. }
     };
 }
 
@@ -99,19 +100,22 @@ pub struct Scratch {
     seen: Vec<Val>,
     /// Elements placed in periods by frequency caps: (time, list index).
     timed: Vec<(Instant, u32)>,
+    /// Results of the fused filters.
+    fused: FusedState,
 }
 
 /// One lead's evaluation.
 pub struct Ctx<'a> {
-    prog: &'a Compiled,
-    slots: &'a Slots,
+    pub(super) prog: &'a Compiled,
+    pub(super) slots: &'a Slots,
     picks: &'a mut Vec<u32>,
     tmp: &'a mut Vec<u32>,
     lets: &'a mut Vec<Option<Val>>,
-    frames: &'a mut Vec<u32>,
+    pub(super) frames: &'a mut Vec<u32>,
     seen: &'a mut Vec<Val>,
     timed: &'a mut Vec<(Instant, u32)>,
-    as_of: Instant,
+    pub(super) fused: &'a mut FusedState,
+    pub(super) as_of: Instant,
     /// Tests made false by a value of the wrong type.
     pub mismatches: u32,
     /// The total score, once known.
@@ -132,6 +136,7 @@ impl<'a> Ctx<'a> {
         scratch.timed.clear();
         scratch.lets.clear();
         scratch.lets.resize(prog.lets.len(), None);
+        scratch.fused.reset(&prog.fusion);
         Ctx {
             prog,
             slots: &scratch.slots,
@@ -141,6 +146,7 @@ impl<'a> Ctx<'a> {
             frames: &mut scratch.frames,
             seen: &mut scratch.seen,
             timed: &mut scratch.timed,
+            fused: &mut scratch.fused,
             as_of,
             mismatches: 0,
             score: 0.0,
@@ -269,6 +275,12 @@ impl<'a> Ctx<'a> {
                 self.read(at)
             }
             Node::Let(i) => self.let_val(*i as usize),
+            Node::Fused {
+                pass,
+                filter,
+                want,
+                orig,
+            } => self.fused(*pass, *filter, *want, orig),
             cold_val!() => self.val_rest(n),
             hot_bool!() | cold_bool!() => Val::Bool(self.test(n)),
         }
@@ -439,7 +451,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn len(&self, l: ListRef) -> u32 {
+    pub(super) fn len(&self, l: ListRef) -> u32 {
         match l {
             ListRef::Slots { len, .. } | ListRef::Picked { len, .. } => len,
             ListRef::Const(i) => self.prog.lists[i as usize].len() as u32,
@@ -447,7 +459,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The frame of element `i` (`None` for a list literal, whose elements have no fields).
-    fn frame(&self, l: ListRef, i: u32) -> Option<u32> {
+    pub(super) fn frame(&self, l: ListRef, i: u32) -> Option<u32> {
         match l {
             ListRef::Slots { start, stride, .. } => Some(start + i * stride),
             ListRef::Picked { start, .. } => Some(self.picks[(start + i) as usize]),
@@ -787,7 +799,7 @@ impl<'a> Ctx<'a> {
     // ---- comparisons ----
 
     /// The case-folded text of a string value.
-    fn low(&self, v: Val) -> Option<&str> {
+    pub(super) fn low(&self, v: Val) -> Option<&str> {
         match v {
             Val::Str(t) => Some(self.slots.low(t)),
             Val::CStr(i) => Some(&self.prog.strs[i as usize].low),
@@ -824,7 +836,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn str_const(&mut self, op: StrOp, v: Val, needles: &[Box<str>]) -> bool {
+    pub(super) fn str_const(&mut self, op: StrOp, v: Val, needles: &[Box<str>]) -> bool {
         if let Some(s) = self.low(v) {
             return needles.iter().any(|n| str_op(op, s, n));
         }
