@@ -401,6 +401,7 @@ fn children(n: &mut Node, f: &mut dyn FnMut(&mut Node, bool)) {
         | Node::Label(_)
         | Node::Fused { .. } => {}
         Node::Project(x, _)
+        | Node::Flatten(x, _)
         | Node::Count(x)
         | Node::NonEmpty(x, _)
         | Node::Truth(_, x)
