@@ -16,6 +16,7 @@ use crate::source::SourceMap;
 use crate::syntax::ast::{Item, Span};
 use std::collections::{HashMap, HashSet};
 
+mod account;
 mod calls;
 mod cap;
 mod error;

@@ -354,6 +354,11 @@ pub struct ScoreArgs {
     /// is the same for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Also score the accounts of the rules' `account` block and write one
+    /// record per account to this file (JSON Lines, or CSV/TSV by its
+    /// extension): key, leads, score, group totals and labels.
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
     #[command(flatten)]
     pub fit: FitArgs,
 }

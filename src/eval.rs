@@ -42,6 +42,7 @@
 //! Rendering (`render.rs`) writes the output record with every constant piece
 //! JSON-escaped at compile time.
 
+pub mod account;
 mod census;
 mod compile;
 mod fast;

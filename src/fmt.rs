@@ -156,7 +156,20 @@ impl Printer<'_> {
                 }
                 self.leaf(l.span, &text);
             }
+            Item::Account(a) => self.account(a),
         }
+    }
+
+    /// `account by KEY { items }`, the items printed as at the top level.
+    fn account(&mut self, a: &AccountBlock) {
+        let key: Vec<&str> = a.key.iter().map(|k| self.snippet(k.span)).collect();
+        let head = format!("account by {}", key.join("."));
+        let body_start = self.brace_after(a.key[a.key.len() - 1].span);
+        self.open_block(a.span, body_start, &head);
+        for item in &a.items {
+            self.item(item);
+        }
+        self.close_block(a.span);
     }
 
     /// Prints one line for a leaf item: comments before and inside it go

@@ -38,6 +38,28 @@ pub struct Ruleset {
     pub score_max: Option<f64>,
     /// `score min N`: lower limit of the total.
     pub score_min: Option<f64>,
+    /// `account by KEY { ... }`: the rules over each account's leads.
+    pub account: Option<Box<AccountDef>>,
+}
+
+/// A checked `account by KEY { ... }` block: the leads that share a value
+/// of `key` form an account, which `rules` score as if it were one lead
+/// whose fields are the account's fields and whose `leads` field lists the
+/// account's leads, each with its `score`, group totals and labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountDef {
+    /// The key field's path from the lead (`["company", "domain"]`).
+    pub key: Vec<String>,
+    /// The account's rules; their `lead_type` is the account's record type
+    /// ([`AccountDef::LEADS`] and the lead's fields that are not lists).
+    pub rules: Ruleset,
+    /// The whole block.
+    pub span: Span,
+}
+
+impl AccountDef {
+    /// The account field that lists the account's leads.
+    pub const LEADS: &'static str = "leads";
 }
 
 /// One output column after `id` and `score`.

@@ -93,6 +93,9 @@ pub enum RefusalKind {
     NotYet(&'static str),
     /// `--explain` (the reasons array) is not emitted for this target.
     Explain,
+    /// An `account` block: a roll-up over many leads, where the query
+    /// gives one row per lead.
+    Accounts,
 }
 
 impl Target {

@@ -248,6 +248,27 @@ pub enum Problem {
         /// The limits of the score (`score min N max N`), not of a group.
         score: bool,
     },
+    /// An `account` block in rules without a `schema`: the account's
+    /// fields and its leads' fields are typed by the schema.
+    AccountWithoutSchema {
+        /// The `account` keyword.
+        span: Span,
+    },
+    /// A list field of the lead read as a field of the account (`events`
+    /// in an account block): lists are read per lead, through `leads`.
+    AccountListField {
+        /// The field's name where it was read.
+        span: Span,
+        /// The field.
+        name: String,
+    },
+    /// An account key that is not text or a number (`account by unsubscribed`).
+    AccountKey {
+        /// The key's path.
+        span: Span,
+        /// Its type.
+        ty: Type,
+    },
     /// A length of time or a decay rate that cannot work, e.g.
     /// `decay(at, half_life: 1 month)` or `within 1.5 months`.
     BadTime {
@@ -526,6 +547,8 @@ pub enum NameKind {
     Schema,
     /// The `score max N min N` limits.
     Limits,
+    /// The `account by KEY { ... }` block.
+    Account,
 }
 
 impl Problem {

@@ -22,6 +22,7 @@ pub(super) fn build(c: &mut Checker, items: &[Item]) -> Option<Ruleset> {
         zone: None,
         score_max: None,
         score_min: None,
+        account: None,
     };
     for item in items {
         c.item(item, &mut rs);
@@ -32,6 +33,7 @@ pub(super) fn build(c: &mut Checker, items: &[Item]) -> Option<Ruleset> {
     rs.lets = std::mem::take(&mut c.lets);
     c.retype(&mut rs);
     rs.lead_type = c.lead_type().clone();
+    super::account::check(c, items, &mut rs);
     Some(rs)
 }
 
@@ -113,7 +115,8 @@ impl Checker<'_> {
                 | Item::Rule(_)
                 | Item::Include(_)
                 | Item::Test(_)
-                | Item::Limits(_) => {}
+                | Item::Limits(_)
+                | Item::Account(_) => {}
             }
         }
     }
@@ -141,7 +144,7 @@ impl Checker<'_> {
                 rs.labels.push(l);
             }
             Item::Limits(l) => self.limits(l, rs),
-            Item::Schema(_) | Item::Include(_) | Item::Test(_) => {}
+            Item::Schema(_) | Item::Include(_) | Item::Test(_) | Item::Account(_) => {}
         }
     }
 
@@ -331,7 +334,12 @@ fn named(item: &Item) -> Option<(&crate::syntax::ast::Ident, NameKind)> {
         Item::Group(g) => Some((&g.name, NameKind::Group)),
         Item::Label(l) => Some((&l.name, NameKind::Label)),
         Item::LabelJoin(j) => Some((&j.name, NameKind::Label)),
-        _ => None,
+        Item::Schema(_)
+        | Item::Rule(_)
+        | Item::Include(_)
+        | Item::Test(_)
+        | Item::Limits(_)
+        | Item::Account(_) => None,
     }
 }
 
@@ -343,7 +351,14 @@ fn rule_label_spans(items: &[Item]) -> Vec<Span> {
         match item {
             Item::Rule(r) => out.push(span(r)),
             Item::Group(g) => out.extend(g.rules.iter().map(span)),
-            _ => {}
+            Item::Schema(_)
+            | Item::Let(_)
+            | Item::Label(_)
+            | Item::LabelJoin(_)
+            | Item::Include(_)
+            | Item::Test(_)
+            | Item::Limits(_)
+            | Item::Account(_) => {}
         }
     }
     out

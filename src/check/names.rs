@@ -286,7 +286,7 @@ impl<'a> Checker<'a> {
     /// The type of the field `segs` under the type `start` picks out of the
     /// checker, and whether it may be missing; `None` once an unknown field
     /// is reported. Only that error path copies the starting type.
-    fn resolve(
+    pub(super) fn resolve(
         &mut self,
         start: for<'c> fn(&'c Checker<'a>) -> &'c Type,
         segs: &[Ident],

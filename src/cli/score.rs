@@ -15,8 +15,11 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::time::Instant;
 
+mod accounts;
 mod lines;
 mod tally;
+
+use accounts::Roll;
 
 use tally::Tally;
 
@@ -32,6 +35,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     refuse_overwrite(args)?;
     let started = Instant::now();
     let program = load::program(&args.rules, args.input.timezone.as_ref())?;
+    let roll = Roll::of(args, &program)?;
     let shape = shape(&program, args)?;
     let read = ByteCount::default();
     let sources = open_all(&args.input.leads)?;
@@ -44,6 +48,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     };
     let mut ctx = Context::new(&program, &args.input);
     ctx.keep = shape.keep.clone();
+    ctx.roll = roll.as_ref();
     let writer = Writer::new(out, shape, config).map_err(Stop::write)?;
     let mut sink = Sink {
         out: writer,
@@ -93,8 +98,13 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
         file.commit()
             .map_err(|e| Stop::Trouble(io_words::output_failed(&e)))?;
     }
-    let elapsed = started.elapsed();
     let mut tally = sink.tally;
+    let mut failed_accounts = 0;
+    if let (Some(roll), Some(path)) = (&roll, args.accounts.as_deref()) {
+        let accounts = tally.accounts.take().unwrap_or_default();
+        failed_accounts = roll.write(args, path, accounts, &ctx.opts)?;
+    }
+    let elapsed = started.elapsed();
     if !super::settings().quiet {
         for line in tally.summary(program.ruleset(), elapsed) {
             note(&line);
@@ -114,7 +124,12 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     });
     let findings = fit::of_run(&program, &tally.census, &facts);
     let fit = fit::finish(&findings, counts, &args.fit)?;
-    Ok(tally.status().max(fit))
+    let status = if failed_accounts > 0 {
+        Status::LeadErrors
+    } else {
+        tally.status()
+    };
+    Ok(status.max(fit))
 }
 
 /// The output columns `--keep`, `--rename` and `--csv-raw` ask for.
@@ -160,7 +175,12 @@ impl Sink {
 /// CSV); JSON Lines go through [`lines::score`].
 fn score_stream(ctx: &Context, leads: Leads, sink: &mut Sink) -> Result<(), Failure> {
     for lead in leads {
-        let scored = score_one(ctx, lead.map_err(Failure::Read)?, &mut sink.tally.census);
+        let lead = lead.map_err(Failure::Read)?;
+        let value = ctx.roll.and(lead.value.as_ref().ok().cloned());
+        let scored = score_one(ctx, lead, &mut sink.tally.census);
+        if let (Some(value), Ok(outcome)) = (value, &scored.result) {
+            ctx.add_to_account(&mut sink.tally, &value, outcome);
+        }
         sink.record(ctx.program, &scored)?;
     }
     Ok(())
@@ -191,6 +211,8 @@ pub struct Context<'p> {
     pub file: Option<String>,
     /// The fields copied into each record (`--keep`).
     pub keep: Keep,
+    /// The account roll-up (`--accounts`).
+    pub roll: Option<&'p Roll>,
 }
 
 impl<'p> Context<'p> {
@@ -204,6 +226,14 @@ impl<'p> Context<'p> {
             id: args.id_path(),
             file: None,
             keep: Keep::default(),
+            roll: None,
+        }
+    }
+
+    /// Adds a scored lead to its account, when accounts are rolled up.
+    fn add_to_account(&self, tally: &mut Tally, lead: &Value, outcome: &crate::eval::Outcome) {
+        if let Some(roll) = self.roll {
+            roll.add(self.program, &mut tally.accounts, lead, outcome);
         }
     }
 
@@ -292,15 +322,29 @@ fn destination(path: Option<&Path>) -> Result<(Box<dyn Write + Send>, Option<Out
 /// Refuses (exit 2, before anything is read) an `-o` file that is one of
 /// the inputs or the rules file, also through a link.
 fn refuse_overwrite(args: &ScoreArgs) -> Result<(), Stop> {
-    let Some(output) = args.output.as_deref() else {
-        return Ok(());
-    };
     let mut inputs: Vec<&Path> = args.input.leads.iter().map(Path::new).collect();
     if inputs.is_empty() {
         inputs.push(Path::new("-"));
     }
     inputs.push(&args.rules);
-    match output::same_files(output, &inputs).first() {
+    if let Some(output) = args.output.as_deref() {
+        refuse_same(output, &inputs)?;
+        inputs.push(output);
+    }
+    let Some(accounts) = args.accounts.as_deref() else {
+        return Ok(());
+    };
+    if args.output.as_deref() == Some(accounts) {
+        return Err(Stop::Trouble(crate::diagnostics::io::output_is_input(
+            accounts, accounts,
+        )));
+    }
+    refuse_same(accounts, &inputs)
+}
+
+/// Refuses an output file that is one of `inputs`.
+fn refuse_same(output: &Path, inputs: &[&Path]) -> Result<(), Stop> {
+    match output::same_files(output, inputs).first() {
         Some(input) => Err(Stop::Trouble(crate::diagnostics::io::output_is_input(
             output, input,
         ))),

@@ -245,6 +245,27 @@ impl ToDiagnostic for Problem {
             };
             Diagnostic::error("leadscore::bad_call", title, *span, label).with_help(DISTINCT_FORMS)
         }
+        Problem::AccountWithoutSchema { span } => Diagnostic::error(
+            "leadscore::account_without_schema",
+            "an `account` block needs a `schema`",
+            *span,
+            "the account's fields are not known",
+        )
+        .with_help("declare the lead's fields in a `schema { ... }` block: the account block reads its leads' fields and the account's own by their declared types"),
+        Problem::AccountListField { span, name } => Diagnostic::error(
+            "leadscore::unknown_field",
+            format!("the account has no field `{name}`: it is a list of each lead"),
+            *span,
+            "a list field of the lead",
+        )
+        .with_help(format!("read it per lead through the account's leads, e.g. `count(leads where count({name}) > 0)` or `sum(leads, count({name}))`")),
+        Problem::AccountKey { span, ty } => Diagnostic::error(
+            "leadscore::account_key",
+            format!("an account key must be text or a number, not {}", describe(ty)),
+            *span,
+            "not text or a number",
+        )
+        .with_help("key the accounts by a field that names the company, e.g. `account by company.domain { ... }`"),
         };
         if self.is_warning() {
             d.warning()
@@ -675,6 +696,10 @@ fn duplicate_name(
             "more than one `score` limits line".to_string(),
             "keep one line, e.g. `score max 100 min 0`",
         ),
+        (NameKind::Account, _) => (
+            "more than one `account` block".to_string(),
+            "merge their rules and labels into one `account by KEY { ... }` block",
+        ),
         (NameKind::Field, _) => (
             format!("the field `{name}` is declared twice"),
             "remove one of the declarations",
@@ -710,6 +735,7 @@ fn kind_word(k: NameKind) -> &'static str {
         NameKind::Field => "field",
         NameKind::Schema => "schema",
         NameKind::Limits => "score limits",
+        NameKind::Account => "account block",
     }
 }
 

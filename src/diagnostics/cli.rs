@@ -116,6 +116,33 @@ pub fn quartiles(q: [&str; 5]) -> String {
     )
 }
 
+/// `--accounts` with rules that have no `account` block.
+pub fn no_account_block(accounts: &std::path::Path, rules: &std::path::Path) -> String {
+    format!(
+        "--accounts {}: {} has no `account by KEY {{ ... }}` block; add one that \
+         scores the accounts, or leave out --accounts",
+        accounts.display(),
+        rules.display()
+    )
+}
+
+/// After `--accounts`: how many account records were written, and how many
+/// scored leads had no account key.
+pub fn accounts_written(path: &std::path::Path, accounts: u64, without_key: u64) -> String {
+    let mut line = format!(
+        "{} written to {}",
+        count(accounts, "account", "accounts"),
+        path.display()
+    );
+    if without_key > 0 {
+        line += &format!(
+            "; {} without an account key (in no account)",
+            count(without_key, "lead", "leads")
+        );
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

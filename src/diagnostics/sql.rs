@@ -15,6 +15,7 @@
 //! | `leadscore::sql_huge_points` | constant points of 4e9 or more | `add 5000000000` |
 //! | `leadscore::sql_decay` | a decay the engine cannot work out bit for bit | `decay(at, 10% per week)`; `half_life:` on Spark |
 //! | `leadscore::sql_not_yet` | a language-v2 construct without a translation yet | `count(distinct day(at) of events)`, `earliest(L)`, `first(L)` |
+//! | `leadscore::sql_accounts` | an `account` block: the query gives one row per lead | `account by company.domain { ... }` |
 //! | `leadscore::sql_explain` | `--explain` for a target without a reasons array | `compile --explain` |
 
 use super::{Diagnostic, ToDiagnostic};
@@ -107,6 +108,12 @@ impl ToDiagnostic for Refusal {
                 format!("`--explain` (the reasons array) is not emitted for {target}"),
                 "compiled without reasons".to_string(),
                 "drop `--explain`, or run `leadscore explain` on the leads in question".to_string(),
+            ),
+            RefusalKind::Accounts => (
+                "leadscore::sql_accounts",
+                format!("an `account` block rolls leads up into accounts, which the {target} query (one row per lead) does not do"),
+                "account roll-up not translated".to_string(),
+                "score accounts with `leadscore score --accounts FILE`, or compile a copy of the rules without the `account` block".to_string(),
             ),
         };
         Diagnostic::error(code, message, self.span, label).with_help(help)

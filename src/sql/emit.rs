@@ -106,6 +106,9 @@ pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Re
         .collect();
     let bounds = em.bounds();
     let labels: Vec<String> = (0..rules.labels.len()).map(|l| em.label(l)).collect();
+    if let Some(account) = &rules.account {
+        em.refuse(RefusalKind::Accounts, account.span);
+    }
     if !em.refusals.is_empty() {
         return Err(em.refusals);
     }

@@ -91,6 +91,21 @@ pub enum Item {
     Test(TestBlock),
     /// `score [max N] [min N]`: limits of the total score.
     Limits(Limits),
+    /// `account by PATH { ... }`: rules over the leads of each account.
+    Account(AccountBlock),
+}
+
+/// `account by company.domain { ... }`: the leads that share a value of the
+/// key field form an account, scored by the items inside (which read the
+/// account's leads as `leads`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountBlock {
+    /// The key field's path from the lead (`company.domain`).
+    pub key: Vec<Ident>,
+    /// The items inside: lets, groups, rules, labels and score limits.
+    pub items: Vec<Item>,
+    /// The whole item.
+    pub span: Span,
 }
 
 /// `score max 100 min 0`: the total is held between these, after the group

@@ -65,6 +65,7 @@ impl Lower {
             Rule::include => Item::Include(self.include(pair)?),
             Rule::test_block => Item::Test(self.test_block(pair)?),
             Rule::score_limits => Item::Limits(self.limits(pair)?),
+            Rule::account_block => Item::Account(self.account(pair)?),
             Rule::rule => Item::Rule(self.rule(pair)?),
             r => unreachable!("not an item: {r:?}"),
         })
@@ -228,6 +229,19 @@ impl Lower {
             }
         }
         Ok(group)
+    }
+
+    /// `account by PATH { items }`.
+    fn account(&self, pair: Pair<Rule>) -> Result<AccountBlock> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().skip(2);
+        let path = inner.next().expect("account key");
+        let key = path
+            .into_inner()
+            .map(|p| self.name(p))
+            .collect::<Result<_>>()?;
+        let items = inner.map(|p| self.item(p)).collect::<Result<_>>()?;
+        Ok(AccountBlock { key, items, span })
     }
 
     /// `score max N min N`.

@@ -19,10 +19,15 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Words that start a top-level item.
 const ITEM_WORDS: &[&str] = &[
-    "when", "add", "subtract", "let", "group", "label", "schema", "include", "test",
+    "when", "add", "subtract", "let", "group", "label", "schema", "include", "test", "account",
 ];
 /// Of those, the words that can only start a top-level item (never a line inside a block).
-const TOP_ONLY_WORDS: &[&str] = &["let", "group", "label", "schema", "include", "test"];
+const TOP_ONLY_WORDS: &[&str] = &[
+    "let", "group", "label", "schema", "include", "test", "account",
+];
+/// Of those, the words that may also start a line directly inside an
+/// `account { }` block.
+const ACCOUNT_WORDS: &[&str] = &["let", "group", "label"];
 
 /// The result of scanning one file.
 #[derive(Debug, Default)]
@@ -55,6 +60,7 @@ pub fn scan(file: FileId, src: &str) -> Scanned {
         last_word: "",
         data_depth: None,
         rules: 0,
+        in_account: false,
     };
     s.run();
     s.finish()
@@ -89,6 +95,8 @@ struct Scanner<'a> {
     data_depth: Option<usize>,
     /// Lines that start a rule, for [`MAX_RULES`].
     rules: usize,
+    /// The item being cut is an `account` block.
+    in_account: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -295,6 +303,10 @@ impl<'a> Scanner<'a> {
             return false;
         }
         let only_brackets = self.stack.iter().all(|&(o, _)| o != b'{');
+        let in_account_body = self.in_account && self.stack.len() == 1;
+        if in_account_body && ACCOUNT_WORDS.contains(&word.as_str()) {
+            return false;
+        }
         TOP_ONLY_WORDS.contains(&word.as_str()) || only_brackets
     }
 
@@ -305,6 +317,7 @@ impl<'a> Scanner<'a> {
         }
         self.end_chunk(start);
         self.chunk_start = Some(start);
+        self.in_account = item_word(&self.src[start..]) == "account";
         self.chunk_ok = true;
         self.wheres = 0;
     }
@@ -354,6 +367,10 @@ impl<'a> Scanner<'a> {
     }
 }
 
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
 /// The word a line starts with; `test` counts only before a string (`test "name"`),
 /// so a field named `test` at the start of a continued line starts no item.
 fn item_word(line: &str) -> String {
@@ -361,7 +378,15 @@ fn item_word(line: &str) -> String {
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
-    if word == "test" && !line[word.len()..].trim_start().starts_with('"') {
+    let rest = line[word.len()..].trim_start();
+    if word == "test" && !rest.starts_with('"') {
+        return String::new();
+    }
+    // Likewise `account` only before `by`: `account by company.domain {`.
+    let by = rest
+        .strip_prefix("by")
+        .is_some_and(|after| !after.starts_with(is_ident_char));
+    if word == "account" && !by {
         return String::new();
     }
     word

@@ -346,11 +346,17 @@ impl Worker {
             };
             let mut scored = score_one(ctx, lead, &mut tally.census);
             scored.id = id_as_written(scored.id, text, &ctx.id);
+            if let (Some(_), Ok(outcome)) = (ctx.roll, &scored.result) {
+                add_line(ctx, tally, text, outcome);
+            }
             self.push(program, records, scored, tally);
             return;
         };
         let id = id_as_written(id, text, &ctx.id);
         program.count(&mut tally.census, &self.scratch, outcome);
+        if ctx.roll.is_some() {
+            add_line(ctx, tally, text, outcome);
+        }
         let kept = if ctx.keep.is_empty() {
             Vec::new()
         } else {
@@ -383,6 +389,14 @@ impl Worker {
             }
             Records::Csv(out) => out.push(scored),
         }
+    }
+}
+
+/// Adds the lead of a line that was scored to its account (the line is
+/// parsed again: only runs that roll up accounts pay for it).
+fn add_line(ctx: &Context, tally: &mut Tally, text: &[u8], outcome: &Outcome) {
+    if let Ok(lead) = input::parse_line(text) {
+        ctx.add_to_account(tally, &lead, outcome);
     }
 }
 

@@ -27,6 +27,8 @@ pub struct Tally {
     arms: Vec<Vec<u64>>,
     /// Every score, in no particular order.
     scores: Vec<f64>,
+    /// The accounts of the leads counted (`--accounts`).
+    pub accounts: Option<crate::eval::account::Accounts>,
 }
 
 impl Tally {
@@ -69,6 +71,11 @@ impl Tally {
         self.without_id += other.without_id;
         self.census.merge(&other.census);
         self.scores.extend(other.scores);
+        match (&mut self.accounts, other.accounts) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            (Some(_), None) => {}
+        }
         if self.arms.len() < other.arms.len() {
             self.arms.resize(other.arms.len(), Vec::new());
         }

@@ -1,0 +1,103 @@
+//! `score --accounts FILE`: the leads' accounts, rolled up while the leads
+//! are scored (see `eval/account.rs`) and written, one record per account
+//! in key order, once every lead is in.
+
+use super::super::output::{self, Asked, OutputFile, Scored, Shape, Writer};
+use super::super::{note, ScoreArgs, Stop};
+use crate::diagnostics::{cli as words, io as io_words};
+use crate::eval::account::{Accounts, Plan};
+use crate::eval::{EvalOptions, Outcome, Program, RecordNames};
+use serde_json::Value;
+use std::path::Path;
+
+/// The account rules of a run that writes accounts.
+pub struct Roll {
+    /// What the account rules read of each lead.
+    pub plan: Plan,
+    /// The account rules, compiled.
+    pub program: Program,
+}
+
+impl Roll {
+    /// The roll-up `--accounts` asks for; an error when the rules have no
+    /// `account` block. `None` without `--accounts`.
+    pub fn of(args: &ScoreArgs, leads: &Program) -> Result<Option<Roll>, Stop> {
+        let Some(path) = args.accounts.as_deref() else {
+            return Ok(None);
+        };
+        let rules = leads.ruleset();
+        let (Some(plan), Some(def)) = (Plan::of(rules), rules.account.as_deref()) else {
+            return Err(Stop::Trouble(words::no_account_block(path, &args.rules)));
+        };
+        let program = Program::compile_in(&def.rules, args.input.timezone.as_ref());
+        Ok(Some(Roll { plan, program }))
+    }
+
+    /// Adds a lead scored with `outcome` to its account in `into`.
+    pub fn add(
+        &self,
+        leads: &Program,
+        into: &mut Option<Accounts>,
+        lead: &Value,
+        outcome: &Outcome,
+    ) {
+        let accounts = into.get_or_insert_with(Accounts::default);
+        accounts.add(&self.plan, leads.ruleset(), lead, outcome);
+    }
+
+    /// Scores the accounts and writes them to `path` (JSON Lines, or CSV /
+    /// TSV by its extension, as `-o`); returns how many account records
+    /// could not be scored.
+    pub fn write(
+        &self,
+        args: &ScoreArgs,
+        path: &Path,
+        accounts: Accounts,
+        opts: &EvalOptions,
+    ) -> Result<u64, Stop> {
+        let without_key = accounts.without_key;
+        let done = accounts.finish(&self.plan, &self.program, opts);
+        let format = output::format_for(None, Some(path)).map_err(Stop::Trouble)?;
+        let cannot = |e| Stop::Trouble(io_words::cannot_write(path, &e));
+        let file = OutputFile::create(path).map_err(cannot)?;
+        let handle = file.handle().map_err(cannot)?;
+        let config = output::Config {
+            format,
+            explain: args.explain && format == crate::cli::OutputFormat::Jsonl,
+        };
+        let mut out = Writer::new(Box::new(handle), self.shape()?, config).map_err(Stop::write)?;
+        let mut failed = 0;
+        for account in &done {
+            let scored = Scored {
+                id: Value::from(account.key.as_str()),
+                kept: vec![Value::from(account.leads)],
+                result: account.result.clone().map_err(|e| e.to_string()),
+            };
+            failed += u64::from(scored.result.is_err());
+            out.write(&self.program, &scored).map_err(Stop::write)?;
+        }
+        out.finish().map_err(Stop::write)?;
+        file.commit()
+            .map_err(|e| Stop::Trouble(io_words::output_failed(&e)))?;
+        if !super::super::settings().quiet {
+            note(&words::accounts_written(
+                path,
+                done.len() as u64,
+                without_key,
+            ));
+        }
+        Ok(failed)
+    }
+
+    /// The columns of an account record: `account`, `leads`, `score`, the
+    /// account's group totals and labels.
+    fn shape(&self) -> Result<Shape, Stop> {
+        let names = RecordNames::of(self.program.ruleset());
+        let asked = Asked {
+            keep: &["leads".to_string()],
+            rename: &["id=account".to_string()],
+            csv_raw: false,
+        };
+        Shape::new(names, &crate::rules::Type::Any, asked).map_err(Stop::Trouble)
+    }
+}

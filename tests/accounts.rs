@@ -1,0 +1,348 @@
+//! Accounts: `account by KEY { ... }` rolls the leads that share a key up
+//! into one record per account and scores it. Expectations are worked out
+//! by hand from the rules below. The clock is 2026-11-01T00:00:00Z.
+
+mod common;
+
+use leadscore::eval::account::{Account, Accounts, Plan};
+use leadscore::eval::{EvalOptions, Program};
+use leadscore::syntax::MemReader;
+use serde_json::{json, Value};
+
+const RULES: &str = r#"
+schema {
+  id: string
+  title: string?
+  company: { domain: string?, size: int? }
+  events: list<{ type: string }>
+}
+group fit max 50 {
+  when title contains "VP" add 50 as "vp"
+}
+group engagement {
+  add count(events) * 10 as "events"
+}
+label tier {
+  hot when score >= 50
+  cold otherwise
+}
+account by company.domain {
+  group breadth max 40 {
+    when count(leads where engagement >= 20) >= 2 add 30 as "two engaged people"
+    when count(leads where tier == "hot") >= 2 add 20 as "two hot leads"
+  }
+  add sum(leads.score) up to 120 as "lead scores"
+  when max(leads.score) >= 60 add 5 as "a strong lead"
+  when company.size > 100 add 7 as "big company"
+  add sum(leads, count(events where type == "demo")) * 3 as "demos"
+  score max 150
+  label account_tier {
+    hot when score >= 100
+    cold otherwise
+  }
+}
+"#;
+
+fn options() -> EvalOptions {
+    let as_of = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    EvalOptions { as_of }
+}
+
+fn programs() -> (Program, Program, Plan) {
+    let loaded = leadscore::load_str("accounts.rules", RULES, &MemReader::default());
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let rules = loaded.ruleset.expect("a ruleset");
+    let account = rules.account.as_ref().expect("an account block");
+    let plan = Plan::of(&rules).expect("a plan");
+    (
+        Program::compile(&account.rules),
+        Program::compile(&rules),
+        plan,
+    )
+}
+
+/// Scores `leads` in this order and rolls them up.
+fn accounts(leads: &[Value]) -> Vec<Account> {
+    let (account_program, program, plan) = programs();
+    let mut acc = Accounts::default();
+    for lead in leads {
+        let outcome = program.score(lead, &options()).expect("scored");
+        acc.add(&plan, program.ruleset(), lead, &outcome);
+    }
+    acc.finish(&plan, &account_program, &options())
+}
+
+/// Each account as `key leads score breadth account_tier`.
+fn summary(accounts: &[Account]) -> Vec<String> {
+    let rules = {
+        let (p, _, _) = programs();
+        p.ruleset().clone()
+    };
+    accounts
+        .iter()
+        .map(|a| {
+            let o = a.result.as_ref().expect("account scored");
+            let tier = o.label_values(&rules)[0].1.unwrap_or("-");
+            format!("{} {} {} {} {tier}", a.key, a.leads, o.score, o.groups[0])
+        })
+        .collect()
+}
+
+fn lead(id: &str, title: &str, domain: Value, size: Value, events: &[&str]) -> Value {
+    let events: Vec<Value> = events.iter().map(|t| json!({ "type": t })).collect();
+    json!({ "id": id, "title": title, "company": { "domain": domain, "size": size }, "events": events })
+}
+
+/// Lead scores: a1 = 50 (vp) + 20 (2 events) = 70, hot, engagement 20;
+/// a2 = 30 (3 events), cold, engagement 30; a3 = 50 + 0 = 50, hot,
+/// engagement 0; b1 = 10, cold. acme.com (a1, a2, a3, its domain written
+/// in three cases): breadth 30 (a1, a2 engaged) + 20 (a1, a3 hot) = 50,
+/// held at 40; lead scores 150 held at 120; max 70 ≥ 60: 5; size: 500
+/// twice, 20 once, so 500 > 100: 7; demos: a1 has one, a2 two: 3 × 3 = 9.
+/// 40 + 120 + 5 + 7 + 9 = 181, held at 150: hot. beta.io (b1 alone):
+/// breadth 0, lead scores 10, no strong lead, size 20, no demo: 10, cold.
+fn interleaved() -> Vec<Value> {
+    vec![
+        lead(
+            "a1",
+            "VP Sales",
+            json!("acme.com"),
+            json!(500),
+            &["demo", "x"],
+        ),
+        lead("b1", "Intern", json!("beta.io"), json!(20), &["x"]),
+        lead(
+            "a2",
+            "Dev",
+            json!("ACME.com"),
+            json!(500),
+            &["demo", "demo", "y"],
+        ),
+        lead("n1", "Dev", Value::Null, json!(5), &["demo"]),
+        lead("a3", "VP Ops", json!(" Acme.com "), json!(20), &[]),
+    ]
+}
+
+#[test]
+fn leads_interleaved_with_other_accounts_roll_up_by_key() {
+    let got = summary(&accounts(&interleaved()));
+    assert_eq!(got, ["acme.com 3 150 40 hot", "beta.io 1 10 0 cold"]);
+}
+
+#[test]
+fn an_account_with_one_lead_is_scored_from_that_lead() {
+    // 70 (held at 120: unchanged) + strong lead 5 + size 500: 7 + one demo: 3.
+    let one = [lead(
+        "a1",
+        "VP Sales",
+        json!("acme.com"),
+        json!(500),
+        &["demo", "x"],
+    )];
+    let got = accounts(&one);
+    assert_eq!(summary(&got), ["acme.com 1 85 0 cold"]);
+    let record = &got[0].record;
+    assert_eq!(record["company"]["size"], json!(500));
+    assert_eq!(record["leads"].as_array().unwrap().len(), 1);
+    assert_eq!(record["leads"][0]["score"], json!(70.0));
+    assert_eq!(record["leads"][0]["tier"], json!("hot"));
+}
+
+#[test]
+fn the_order_of_the_leads_changes_nothing() {
+    let leads = interleaved();
+    let want = accounts(&leads);
+    // Every rotation and its reverse: each lead first and last at least once.
+    for k in 0..leads.len() {
+        let mut order = leads.clone();
+        order.rotate_left(k);
+        for order in [order.clone(), order.into_iter().rev().collect()] {
+            let got = accounts(&order);
+            assert_eq!(summary(&got), summary(&want));
+            let records: Vec<&Value> = got.iter().map(|a| &a.record).collect();
+            let want_records: Vec<&Value> = want.iter().map(|a| &a.record).collect();
+            assert_eq!(records, want_records);
+        }
+    }
+}
+
+#[test]
+fn a_lead_without_a_key_is_in_no_account_and_counted() {
+    let (_, program, plan) = programs();
+    let mut acc = Accounts::default();
+    for l in [
+        lead("n1", "Dev", Value::Null, json!(5), &[]),
+        lead("n2", "Dev", json!("  "), json!(5), &[]),
+        lead("a1", "Dev", json!("acme.com"), json!(5), &[]),
+    ] {
+        let outcome = program.score(&l, &options()).unwrap();
+        acc.add(&plan, program.ruleset(), &l, &outcome);
+    }
+    assert_eq!(acc.without_key, 2);
+    assert_eq!(acc.len(), 1);
+}
+
+#[test]
+fn an_account_field_is_its_leads_most_common_value_ties_to_the_smallest() {
+    let leads = [
+        lead("a1", "Dev", json!("acme.com"), json!(500), &[]),
+        lead("a2", "Dev", json!("acme.com"), json!(90), &[]),
+    ];
+    // 500 and 90 once each: the tie goes to 90, which is not above 100.
+    let got = accounts(&leads);
+    assert_eq!(got[0].record["company"]["size"], json!(90));
+    let (p, _, _) = programs();
+    let o = got[0].result.as_ref().unwrap();
+    let reasons: Vec<String> = p.reasons(o).iter().map(|r| r.rule.to_string()).collect();
+    assert!(!reasons.iter().any(|r| r == "big company"), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r == "lead scores"), "{reasons:?}");
+}
+
+// ---- the command line ----
+
+fn jsonl(leads: &[Value]) -> String {
+    leads.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn score_accounts(dir: &std::path::Path, leads: &[Value], extra: &[&str]) -> String {
+    std::fs::write(dir.join("a.rules"), RULES).unwrap();
+    std::fs::write(dir.join("leads.jsonl"), jsonl(leads)).unwrap();
+    let mut args = vec!["score", "a.rules", "leads.jsonl", "-o", "out.jsonl"];
+    args.extend(extra);
+    let (_, err, code) = common::run_in(dir, &args);
+    assert_eq!(code, 0, "{err}");
+    let out = extra
+        .iter()
+        .position(|a| *a == "--accounts")
+        .map(|i| extra[i + 1]);
+    std::fs::read_to_string(dir.join(out.unwrap())).unwrap()
+}
+
+#[test]
+fn score_writes_one_record_per_account_in_key_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = score_accounts(dir.path(), &interleaved(), &["--accounts", "acc.jsonl"]);
+    assert_eq!(
+        text,
+        "{\"account\":\"acme.com\",\"leads\":3,\"score\":150,\"breadth\":40,\"account_tier\":\"hot\"}\n\
+         {\"account\":\"beta.io\",\"leads\":1,\"score\":10,\"breadth\":0,\"account_tier\":\"cold\"}\n"
+    );
+}
+
+#[test]
+fn account_reasons_add_up_to_the_account_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = score_accounts(
+        dir.path(),
+        &interleaved(),
+        &["--accounts", "acc.jsonl", "--explain"],
+    );
+    let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let reasons = first["reasons"].as_array().unwrap();
+    let total: f64 = reasons.iter().map(|r| r["points"].as_f64().unwrap()).sum();
+    assert_eq!(total, 150.0, "{reasons:?}");
+    let rules: Vec<&str> = reasons
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"max 40"), "{rules:?}");
+}
+
+#[test]
+fn accounts_are_the_same_for_any_order_and_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = interleaved();
+    let want = score_accounts(
+        dir.path(),
+        &leads,
+        &["--accounts", "acc.jsonl", "--threads", "1"],
+    );
+    let mut reversed = leads.clone();
+    reversed.reverse();
+    let got = score_accounts(
+        dir.path(),
+        &reversed,
+        &["--accounts", "acc.jsonl", "--threads", "2"],
+    );
+    assert_eq!(got, want);
+}
+
+#[test]
+fn accounts_as_csv_by_the_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = score_accounts(dir.path(), &interleaved(), &["--accounts", "acc.csv"]);
+    assert_eq!(
+        text,
+        "account,leads,score,breadth,account_tier,error\nacme.com,3,150,40,hot,\nbeta.io,1,10,0,cold,\n"
+    );
+}
+
+#[test]
+fn accounts_are_never_written_over_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rules"), RULES).unwrap();
+    std::fs::write(dir.path().join("leads.jsonl"), jsonl(&interleaved())).unwrap();
+    for target in ["leads.jsonl", "a.rules"] {
+        let args = ["score", "a.rules", "leads.jsonl", "--accounts", target];
+        let (_, err, code) = common::run_in(dir.path(), &args);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("refusing to write"), "{err}");
+    }
+    let before = jsonl(&interleaved());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("leads.jsonl")).unwrap(),
+        before
+    );
+    let args = [
+        "score",
+        "a.rules",
+        "leads.jsonl",
+        "-o",
+        "x.jsonl",
+        "--accounts",
+        "x.jsonl",
+    ];
+    let (_, err, code) = common::run_in(dir.path(), &args);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn accounts_need_an_account_block() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.rules"),
+        "when title contains \"VP\" add 5\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("leads.jsonl"), "{\"title\":\"VP\"}\n").unwrap();
+    let args = ["score", "a.rules", "leads.jsonl", "--accounts", "acc.jsonl"];
+    let (_, err, code) = common::run_in(dir.path(), &args);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("has no `account by KEY"), "{err}");
+    assert!(!dir.path().join("acc.jsonl").exists());
+}
+
+#[test]
+fn the_summary_counts_leads_without_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rules"), RULES).unwrap();
+    std::fs::write(dir.path().join("leads.jsonl"), jsonl(&interleaved())).unwrap();
+    let args = [
+        "score",
+        "a.rules",
+        "leads.jsonl",
+        "-o",
+        "o.jsonl",
+        "--accounts",
+        "acc.jsonl",
+    ];
+    let (_, err, code) = common::run_in(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("2 accounts written to acc.jsonl; 1 lead without an account key"),
+        "{err}"
+    );
+}
