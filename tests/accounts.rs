@@ -188,8 +188,8 @@ fn a_lead_without_a_key_is_in_no_account_and_counted() {
 #[test]
 fn an_account_field_is_its_leads_most_common_value_ties_to_the_smallest() {
     let leads = [
-        lead("a1", "Dev", json!("acme.com"), json!(500), &[]),
-        lead("a2", "Dev", json!("acme.com"), json!(90), &[]),
+        lead("a1", "VP", json!("acme.com"), json!(500), &[]),
+        lead("a2", "VP", json!("acme.com"), json!(90), &[]),
     ];
     // 500 and 90 once each: the tie goes to 90, which is not above 100.
     let got = accounts(&leads);
