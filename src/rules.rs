@@ -525,6 +525,9 @@ pub enum TExprKind {
     /// the largest or smallest present number or datetime of the list;
     /// missing when there is none.
     Extreme(bool, Box<TExpr>),
+    /// `sum_of_top`, `champion`, `mean`, `mean_without_lowest` of a list of
+    /// numbers (see [`Rollup`]).
+    Rollup(Rollup, Box<TExpr>),
     /// `count(C, at most N per PERIOD)` (no `amount`) or
     /// `sum(C, AMOUNT, at most N per PERIOD)`: of the elements of `C` whose
     /// datetime `by` falls in one period (in the evaluation time zone, as
@@ -576,6 +579,46 @@ impl CapPeriod {
 
     /// All periods, in order of length.
     pub const ALL: [CapPeriod; 3] = [CapPeriod::Day, CapPeriod::Week, CapPeriod::Month];
+}
+
+/// A roll-up of a list of numbers to one, for [`TExprKind::Rollup`] (the
+/// account roll-ups of the scoring platforms; they work on any list).
+/// Missing and null elements are skipped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rollup {
+    /// `sum_of_top(L, N)`: the sum of the `N` largest (of all, when fewer);
+    /// 0 for an empty list.
+    SumOfTop(u32),
+    /// `champion(L, W)`: `W` × the largest + (1 − `W`) × the mean of the
+    /// others (0 when there are none); missing for an empty list.
+    Champion(f64),
+    /// `mean(L)` (0 dropped) / `mean_without_lowest(L, N)`: the mean after
+    /// leaving out the `N` smallest; missing when none is left.
+    MeanWithoutLowest(u32),
+}
+
+impl Rollup {
+    /// The roll-up of `nums` (reordered in place); `None` is missing.
+    pub fn apply(self, nums: &mut [f64]) -> Option<f64> {
+        nums.sort_by(|a, b| b.total_cmp(a));
+        match self {
+            Rollup::SumOfTop(n) => Some(nums.iter().take(n as usize).sum()),
+            Rollup::Champion(w) => {
+                let (best, others) = nums.split_first()?;
+                let rest = mean(others).unwrap_or(0.0);
+                Some(w * best + (1.0 - w) * rest)
+            }
+            Rollup::MeanWithoutLowest(n) => {
+                let keep = nums.len().saturating_sub(n as usize);
+                mean(&nums[..keep])
+            }
+        }
+    }
+}
+
+/// The mean; `None` for no numbers.
+fn mean(nums: &[f64]) -> Option<f64> {
+    (!nums.is_empty()).then(|| nums.iter().sum::<f64>() / nums.len() as f64)
 }
 
 /// Which end of a list [`TExprKind::Pick`] takes.
@@ -671,6 +714,7 @@ macro_rules! children {
             K::CountDistinct(x) | K::TimePart(_, x) | K::Pick(_, x) | K::Extreme(_, x) => {
                 vec![&$($m)? **x]
             }
+            K::Rollup(_, x) => vec![&$($m)? **x],
             K::Where(a, b) | K::Every { coll: a, cond: b, .. } | K::Overlaps(a, b) => {
                 vec![&$($m)? **a, &$($m)? **b]
             }

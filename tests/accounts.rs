@@ -346,3 +346,129 @@ fn the_summary_counts_leads_without_a_key() {
         "{err}"
     );
 }
+
+// ---- roll-ups of a list of numbers (any list; made for `leads.score`) ----
+
+/// The points each rule of `rules` gives to a lead whose `xs` is `xs`.
+fn rollups(xs: Value) -> Vec<f64> {
+    let rules = r#"
+schema { xs: list<number?>? }
+add sum_of_top(xs, 2) as "top two"
+add champion(xs, 0.6) as "champion"
+add mean(xs) as "mean"
+add mean_without_lowest(xs, 1) as "mean without the lowest"
+"#;
+    let loaded = leadscore::load_str("r.rules", rules, &MemReader::default());
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let program = Program::compile(loaded.ruleset.as_ref().unwrap());
+    let outcome = program.score(&json!({ "xs": xs }), &options()).unwrap();
+    outcome.rules.iter().map(|r| r.points).collect()
+}
+
+#[test]
+fn rollups_of_three_numbers() {
+    // top two: 70 + 50 = 120; champion: 0.6 × 70 + 0.4 × (50 + 30) / 2 = 42 + 16
+    // = 58; mean 150 / 3 = 50; without the lowest (30): (70 + 50) / 2 = 60.
+    assert_eq!(
+        rollups(json!([30, 70, null, 50])),
+        [120.0, 58.0, 50.0, 60.0]
+    );
+}
+
+#[test]
+fn rollups_of_one_number_and_of_none() {
+    // One: the top two is that one; the champion has no others (their mean
+    // counts 0): 0.6 × 70 = 42; the mean is 70; without the lowest nothing is
+    // left: missing, so the rule gives 0.
+    assert_eq!(rollups(json!([70])), [70.0, 42.0, 70.0, 0.0]);
+    // None: a sum of nothing is 0, the others are missing (0 points).
+    assert_eq!(rollups(json!([])), [0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(rollups(Value::Null), [0.0, 0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn rollup_arguments_are_numbers_written_in_place_within_range() {
+    for (call, want) in [
+        (
+            "sum_of_top(xs, 0)",
+            "`sum_of_top` needs a whole number of at least 1",
+        ),
+        (
+            "sum_of_top(xs, n)",
+            "`sum_of_top` needs a whole number of at least 1",
+        ),
+        (
+            "champion(xs, 1.5)",
+            "`champion` needs a weight between 0 and 1",
+        ),
+        (
+            "mean_without_lowest(xs, 0.5)",
+            "`mean_without_lowest` needs a whole number",
+        ),
+        ("mean(xs, 1)", "`mean` takes 1 argument"),
+    ] {
+        let rules = format!("schema {{ xs: list<number>, n: number }}\nadd {call}\n");
+        let loaded = leadscore::load_str("r.rules", &rules, &MemReader::default());
+        let messages: Vec<&str> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            messages.iter().any(|m| m.contains(want)),
+            "{call}: {messages:?}"
+        );
+    }
+}
+
+#[test]
+fn distinct_people_engaged_lately_and_the_champion_of_an_account() {
+    let rules = r#"schema {
+  email: string
+  company: { domain: string }
+  events: list<{ at: datetime }>
+}
+add count(events) as "events"
+account by company.domain {
+  add count(distinct email of leads where any(events where at within 30 days)) * 10 as "people"
+  add champion(leads.score, 0.6) as "champion"
+  add sum_of_top(leads.score, 2) as "top 2"
+}
+"#;
+    let at = |t: &str| json!({ "at": t });
+    let leads = [
+        json!({"email": "a@x.com", "company": {"domain": "x.com"}, "events": [at("2026-10-20")]}),
+        json!({"email": "A@x.com", "company": {"domain": "x.com"}, "events": [at("2026-10-25"), at("2026-01-25")]}),
+        json!({"email": "b@x.com", "company": {"domain": "x.com"}, "events": [at("2026-01-20")]}),
+        json!({"email": "c@x.com", "company": {"domain": "x.com"}, "events": [at("2026-10-31")]}),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.rules"), rules).unwrap();
+    std::fs::write(dir.path().join("d.jsonl"), jsonl(&leads)).unwrap();
+    let args = [
+        "score",
+        "d.rules",
+        "d.jsonl",
+        "--as-of",
+        "2026-11-01",
+        "-o",
+        "o.jsonl",
+        "--accounts",
+        "acc.jsonl",
+        "--explain",
+        "-q",
+    ];
+    let (_, err, code) = common::run_in(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    // People engaged in 30 days: a@x.com (written twice, in two cases) and
+    // c@x.com, 2 × 10 = 20. Lead scores 1, 2, 1, 1: champion 0.6 × 2 + 0.4 ×
+    // 1 = 1.6; the top two 2 + 1 = 3.
+    let text = std::fs::read_to_string(dir.path().join("acc.jsonl")).unwrap();
+    assert_eq!(
+        text,
+        "{\"account\":\"x.com\",\"leads\":4,\"score\":24.6,\"reasons\":[\
+         {\"rule\":\"people\",\"group\":null,\"points\":20},\
+         {\"rule\":\"champion\",\"group\":null,\"points\":1.6},\
+         {\"rule\":\"top 2\",\"group\":null,\"points\":3}]}\n"
+    );
+}

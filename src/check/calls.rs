@@ -4,7 +4,7 @@ use super::error::{Builtin, Expected, Problem, Role};
 use super::expr::lit;
 use super::suggest::did_you_mean;
 use super::{any, Checker};
-use crate::rules::{End, Func, Quant, TExpr, TExprKind, TimePart, Type};
+use crate::rules::{End, Func, Quant, Rollup, TExpr, TExprKind, TimePart, Type};
 use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
 
 impl Checker<'_> {
@@ -91,6 +91,9 @@ impl Checker<'_> {
             Builtin::Month => self.time_part(TimePart::Month, &args[0], role),
             Builtin::Weekday => self.time_part(TimePart::Weekday, &args[0], role),
             Builtin::Hour => self.time_part(TimePart::Hour, &args[0], role),
+            Builtin::SumOfTop | Builtin::Champion | Builtin::Mean | Builtin::MeanWithoutLowest => {
+                self.rollup(func, args, role)
+            }
         };
         lit(kind, ty, span)
     }
@@ -184,6 +187,34 @@ impl Checker<'_> {
         let (coll, each) = self.in_elements(coll, each, Some(&Type::Number), role);
         let kind = TExprKind::SumEach(Box::new(coll), Box::new(each));
         lit(kind, Type::Number, span)
+    }
+
+    /// `sum_of_top(L, N)`, `champion(L, W)`, `mean(L)`,
+    /// `mean_without_lowest(L, N)`: a list of numbers and a number written
+    /// in place.
+    fn rollup(&mut self, func: Builtin, args: &[Expr], role: Role) -> (TExprKind, Type) {
+        let numbers = Type::List(Box::new(Type::Number));
+        self.projected_list(&args[0]);
+        let list = Box::new(self.expect(&args[0], &numbers, role));
+        let n = match args.get(1) {
+            None => Some(0.0),
+            Some(arg) => match arg.kind {
+                ExprKind::Number(n) => Some(n),
+                _ => None,
+            },
+        };
+        let whole = |n: f64| (n.fract() == 0.0 && (0.0..=1e6).contains(&n)).then_some(n as u32);
+        let rollup = match func {
+            Builtin::SumOfTop => n.and_then(whole).filter(|&n| n >= 1).map(Rollup::SumOfTop),
+            Builtin::Champion => n.filter(|w| (0.0..=1.0).contains(w)).map(Rollup::Champion),
+            _ => n.and_then(whole).map(Rollup::MeanWithoutLowest),
+        };
+        let Some(rollup) = rollup else {
+            let span = args.get(1).map_or(args[0].span, |a| a.span);
+            self.report(Problem::BadRollup { span, func });
+            return (TExprKind::Rollup(Rollup::SumOfTop(1), list), Type::Any);
+        };
+        (TExprKind::Rollup(rollup, list), Type::Number)
     }
 
     /// `first(L)` / `last(L)`: an element of any list.

@@ -248,6 +248,14 @@ pub enum Problem {
         /// The limits of the score (`score min N max N`), not of a group.
         score: bool,
     },
+    /// The number after the list of a roll-up that is not a number written
+    /// in place, or out of its range (`sum_of_top(L, 0)`, `champion(L, 1.5)`).
+    BadRollup {
+        /// The argument.
+        span: Span,
+        /// The function.
+        func: Builtin,
+    },
     /// An `account` block in rules without a `schema`: the account's
     /// fields and its leads' fields are typed by the schema.
     AccountWithoutSchema {
@@ -450,11 +458,19 @@ pub enum Builtin {
     Weekday,
     /// `hour(t)`.
     Hour,
+    /// `sum_of_top(L, N)`.
+    SumOfTop,
+    /// `champion(L, W)`.
+    Champion,
+    /// `mean(L)`.
+    Mean,
+    /// `mean_without_lowest(L, N)`.
+    MeanWithoutLowest,
 }
 
 impl Builtin {
     /// Every built-in function.
-    pub const ALL: [Builtin; 18] = [
+    pub const ALL: [Builtin; 22] = [
         Builtin::Count,
         Builtin::Any,
         Builtin::All,
@@ -473,6 +489,10 @@ impl Builtin {
         Builtin::Month,
         Builtin::Weekday,
         Builtin::Hour,
+        Builtin::SumOfTop,
+        Builtin::Champion,
+        Builtin::Mean,
+        Builtin::MeanWithoutLowest,
     ];
 
     /// The name a call uses.
@@ -496,13 +516,21 @@ impl Builtin {
             Builtin::Month => "month",
             Builtin::Weekday => "weekday",
             Builtin::Hour => "hour",
+            Builtin::SumOfTop => "sum_of_top",
+            Builtin::Champion => "champion",
+            Builtin::Mean => "mean",
+            Builtin::MeanWithoutLowest => "mean_without_lowest",
         }
     }
 
     /// How many arguments it takes.
     pub fn arity(self) -> usize {
         match self {
-            Builtin::Min | Builtin::Max => 2,
+            Builtin::Min
+            | Builtin::Max
+            | Builtin::SumOfTop
+            | Builtin::Champion
+            | Builtin::MeanWithoutLowest => 2,
             Builtin::Count
             | Builtin::Any
             | Builtin::All
@@ -518,7 +546,8 @@ impl Builtin {
             | Builtin::Week
             | Builtin::Month
             | Builtin::Weekday
-            | Builtin::Hour => 1,
+            | Builtin::Hour
+            | Builtin::Mean => 1,
         }
     }
 }

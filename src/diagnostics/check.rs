@@ -245,6 +245,18 @@ impl ToDiagnostic for Problem {
             };
             Diagnostic::error("leadscore::bad_call", title, *span, label).with_help(DISTINCT_FORMS)
         }
+        Problem::BadRollup { span, func } => Diagnostic::error(
+            "leadscore::bad_call",
+            if *func == Builtin::Champion {
+                "`champion` needs a weight between 0 and 1, written as a number".to_string()
+            } else {
+                let least = if *func == Builtin::SumOfTop { " of at least 1" } else { "" };
+                format!("`{}` needs a whole number{least}, written as a number", func.name())
+            },
+            *span,
+            "not such a number",
+        )
+        .with_help(format!("call it as `{}`, e.g. `sum_of_top(leads.score, 3)`, `champion(leads.score, 0.6)` or `mean_without_lowest(leads.score, 1)`", usage(*func))),
         Problem::AccountWithoutSchema { span } => Diagnostic::error(
             "leadscore::account_without_schema",
             "an `account` block needs a `schema`",
@@ -630,6 +642,10 @@ fn usage(func: Builtin) -> &'static str {
         Builtin::Month => "month(DATETIME)",
         Builtin::Weekday => "weekday(DATETIME)",
         Builtin::Hour => "hour(DATETIME)",
+        Builtin::SumOfTop => "sum_of_top(LIST.number, N)",
+        Builtin::Champion => "champion(LIST.number, WEIGHT)",
+        Builtin::Mean => "mean(LIST.number)",
+        Builtin::MeanWithoutLowest => "mean_without_lowest(LIST.number, N)",
     }
 }
 

@@ -130,6 +130,8 @@ pub enum Node {
     Pick(End, bool, Box<Node>),
     /// `max(L)` (`true`) / `min(L)`.
     Extreme(bool, Box<Node>),
+    /// `sum_of_top`, `champion`, `mean`, `mean_without_lowest` of a list.
+    Rollup(crate::rules::Rollup, Box<Node>),
     /// `count(C, at most N per P)` (no `amount`) / `sum(C, AMOUNT, at most N per P)`.
     Capped {
         /// The collection.
@@ -411,6 +413,7 @@ impl<'r> Compiler<'r> {
                 Node::SumEach(bx(c), bx(each))
             }
             K::CountDistinct(x) => Node::CountDistinct(self.node(x)),
+            K::Rollup(r, x) => Node::Rollup(*r, self.node(x)),
             K::CountDistinctOf(c, each) => {
                 let (c, origin) = self.expr(c);
                 let each = self.in_where(origin, each);

@@ -77,6 +77,7 @@ macro_rules! cold_val {
             | Node::TimePart(..)
             | Node::Pick(..)
             | Node::Extreme(..)
+            | Node::Rollup(..)
             | Node::Capped { .. }
     };
 }
@@ -329,6 +330,7 @@ impl<'a> Ctx<'a> {
             },
             Node::Pick(end, records, x) => self.pick(*end, *records, x),
             Node::Extreme(max, x) => self.extreme(*max, x),
+            Node::Rollup(r, x) => self.rollup(*r, x),
             Node::Capped {
                 coll,
                 by,
@@ -747,6 +749,20 @@ impl<'a> Ctx<'a> {
             }
         }
         kept
+    }
+
+    /// `sum_of_top`, `champion`, `mean`: over the present finite numbers.
+    fn rollup(&mut self, r: crate::rules::Rollup, x: &Node) -> Val {
+        let mut nums = Vec::new();
+        if let Some(l) = self.list_of(x) {
+            for i in 0..self.len(l) {
+                match self.elem(l, i) {
+                    Val::Num(n) if n.is_finite() => nums.push(n),
+                    _ => {}
+                }
+            }
+        }
+        r.apply(&mut nums).map_or(Val::Missing, Val::Num)
     }
 
     /// `sum(C, EXPR)`: a missing or non-finite value counts 0.

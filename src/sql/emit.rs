@@ -380,6 +380,10 @@ impl<'a> Emitter<'a> {
                 RefusalKind::NotYet("a frequency cap (`at most N per day`)"),
                 e.span,
             )),
+            K::Rollup(..) => V::Scalar(self.refuse(
+                RefusalKind::NotYet("`sum_of_top`, `champion` and `mean` of a list"),
+                e.span,
+            )),
             K::NonEmpty(..)
             | K::Truth(..)
             | K::Every { .. }
@@ -683,6 +687,7 @@ impl<'a> Emitter<'a> {
             | K::TimePart(..)
             | K::Pick(..)
             | K::Extreme(..)
+            | K::Rollup(..)
             | K::Capped { .. } => self.refuse(
                 RefusalKind::NotYet("a list item that is not a literal"),
                 e.span,
@@ -990,6 +995,7 @@ impl<'a> Emitter<'a> {
             | K::TimePart(..)
             | K::Pick(..)
             | K::Extreme(..)
+            | K::Rollup(..)
             | K::Capped { .. } => match &e.ty {
                 Type::Bool => format!("COALESCE({}, FALSE)", self.scalar(e)),
                 Type::Any => self.refuse(RefusalKind::Untyped, e.span),

@@ -42,6 +42,7 @@ fn write_head(k: &TExprKind, out: &mut String) {
         K::TimePart(part, _) => write!(out, "{part:?}"),
         K::Pick(end, _) => write!(out, "{end:?}"),
         K::Extreme(max, _) => write!(out, "extreme:{max}"),
+        K::Rollup(r, _) => write!(out, "rollup:{r:?}"),
         K::Capped { cap, amount, .. } => {
             write!(
                 out,
