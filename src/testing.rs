@@ -10,6 +10,7 @@
 
 use crate::check::testblocks::{parse_time, value_text};
 use crate::datafit::Finding;
+use crate::eval::account::{Accounts, Plan};
 use crate::eval::{DataError, EvalOptions, Outcome, Program};
 use crate::rules::Ruleset;
 use crate::syntax::ast::{
@@ -115,6 +116,9 @@ pub enum Broken {
     LeadFile(LeadFileError),
     /// The lead does not fit the schema.
     Unscorable(DataError),
+    /// A test with `expect account` whose leads make no account, or more
+    /// than one: the keys they make.
+    Accounts(Vec<String>),
 }
 
 /// A `lead from` file that cannot be read as a lead.
@@ -199,8 +203,8 @@ fn run_one(
         outcome: None,
         misfits: Vec::new(),
     };
-    let lead = match lead_of(suite, reader, t) {
-        Ok(lead) => lead,
+    let leads = match leads_of(suite, reader, t) {
+        Ok(leads) => leads,
         Err(reason) => {
             case.verdict = Verdict::Broken(reason);
             return case;
@@ -213,48 +217,97 @@ fn run_one(
     let opts = EvalOptions {
         as_of: as_of.unwrap_or(config.default_as_of),
     };
-    let mut census = program.census();
-    let scored = program.score_counted(&lead, &opts, &mut census);
-    if scored.is_ok() {
-        case.misfits = crate::datafit::test_lead(program, &census, &lead);
-    }
-    case.lead = Some(lead);
-    let outcome = match scored {
-        Ok(outcome) => outcome,
-        Err(e) => {
-            case.verdict = Verdict::Broken(Broken::Unscorable(e));
-            return case;
+    let mut outcomes = Vec::new();
+    for lead in &leads {
+        let mut census = program.census();
+        let scored = program.score_counted(lead, &opts, &mut census);
+        if scored.is_ok() {
+            case.misfits
+                .extend(crate::datafit::test_lead(program, &census, lead));
         }
-    };
-    let failures: Vec<Failure> = t
-        .entries
+        case.lead.get_or_insert_with(|| lead.clone());
+        match scored {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(e) => {
+                case.verdict = Verdict::Broken(Broken::Unscorable(e));
+                return case;
+            }
+        }
+    }
+    let expectations = t.entries.iter().filter_map(|e| match e {
+        TestEntry::Expect(x) => Some(x),
+        _ => None,
+    });
+    let (of_account, of_lead): (Vec<&Expectation>, Vec<&Expectation>) =
+        expectations.partition(|x| x.account);
+    let mut failures: Vec<Failure> = of_lead
         .iter()
-        .filter_map(|e| match e {
-            TestEntry::Expect(x) => judge(program.ruleset(), &outcome, x),
-            _ => None,
-        })
+        .filter_map(|x| judge(program.ruleset(), &outcomes[0], x))
         .collect();
+    if !of_account.is_empty() {
+        match account_of(program, &leads, &outcomes, &opts) {
+            Ok((account, outcome)) => failures.extend(
+                of_account
+                    .iter()
+                    .filter_map(|x| judge(account.ruleset(), &outcome, x)),
+            ),
+            Err(reason) => {
+                case.verdict = Verdict::Broken(reason);
+                return case;
+            }
+        }
+    }
     if !failures.is_empty() {
         case.verdict = Verdict::Failed(failures);
     }
-    case.outcome = Some(outcome);
+    case.outcome = outcomes.into_iter().next();
     case
 }
 
-/// The test's lead: its inline JSON, or the JSON file it names.
-fn lead_of(suite: &Suite, reader: &dyn SourceReader, t: &TestBlock) -> Result<Value, Broken> {
-    let source = t.entries.iter().find_map(|e| match e {
+/// The one account the test's scored leads make, scored by the `account`
+/// block (compiled in the lead rules' zone).
+fn account_of(
+    program: &Program,
+    leads: &[Value],
+    outcomes: &[Outcome],
+    opts: &EvalOptions,
+) -> Result<(Program, Outcome), Broken> {
+    let rules = program.ruleset();
+    let (Some(plan), Some(def)) = (Plan::of(rules), rules.account.as_deref()) else {
+        return Err(Broken::Accounts(Vec::new()));
+    };
+    let mut accounts = Accounts::default();
+    for (lead, outcome) in leads.iter().zip(outcomes) {
+        accounts.add(&plan, rules, lead, outcome);
+    }
+    let account = Program::compile_in(&def.rules, rules.zone.as_ref());
+    let mut done = accounts.finish(&plan, &account, opts);
+    if done.len() != 1 {
+        return Err(Broken::Accounts(done.into_iter().map(|a| a.key).collect()));
+    }
+    let outcome = done.remove(0).result.map_err(Broken::Unscorable)?;
+    Ok((account, outcome))
+}
+
+/// The test's leads: each inline JSON, or the JSON file it names, in order.
+fn leads_of(suite: &Suite, reader: &dyn SourceReader, t: &TestBlock) -> Result<Vec<Value>, Broken> {
+    let sources = t.entries.iter().filter_map(|e| match e {
         TestEntry::Lead(l) => Some(&l.kind),
         _ => None,
     });
-    match source {
-        Some(LeadKind::Inline(json)) => Ok(to_value(json)),
-        Some(LeadKind::File(path)) => {
-            let file = suite.loaded.sources.get(path.span.file).name.as_str();
-            read_lead(&suite.root, file, &path.node, reader).map_err(Broken::LeadFile)
-        }
-        None => Err(Broken::NoLead),
+    let leads: Vec<Value> = sources
+        .map(|source| match source {
+            LeadKind::Inline(json) => Ok(to_value(json)),
+            LeadKind::File(path) => {
+                let file = suite.loaded.sources.get(path.span.file).name.as_str();
+                read_lead(&suite.root, file, &path.node, reader).map_err(Broken::LeadFile)
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    if leads.is_empty() {
+        return Err(Broken::NoLead);
     }
+    Ok(leads)
 }
 
 /// A `lead from` file that cannot be read as a lead, found without running the test.

@@ -472,3 +472,99 @@ account by company.domain {
          {\"rule\":\"top 2\",\"group\":null,\"points\":3}]}\n"
     );
 }
+
+// ---- test blocks with several leads ----
+
+const TESTED: &str = r#"schema {
+  id: string
+  company: { domain: string? }
+  events: list<{ type: string }>
+}
+group engagement {
+  add count(events) * 10 as "events"
+}
+account by company.domain {
+  when count(leads where engagement >= 20) >= 2 add 30 as "two engaged people"
+  add sum(leads.score) as "lead scores"
+  label account_tier {
+    hot when score >= 70
+    cold otherwise
+  }
+}
+"#;
+
+fn run_tests(tests: &str) -> (String, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.rules"), format!("{TESTED}{tests}")).unwrap();
+    let (out, err, code) = common::run_in(dir.path(), &["test", "t.rules"]);
+    (format!("{out}{err}"), code)
+}
+
+#[test]
+fn a_test_with_several_leads_expects_their_account() {
+    // a1 scores 20, a2 30: both engaged (30) and 20 + 30 = 50: 80, hot.
+    let (out, code) = run_tests(
+        r#"
+test "two engaged people make a hot account" {
+  lead { id: "a1", company: { domain: "acme.com" }, events: [{ type: "x" }, { type: "y" }] }
+  lead { id: "a2", company: { domain: "ACME.com" }, events: [{ type: "x" }, { type: "y" }, { type: "z" }] }
+  expect account score == 80
+  expect account account_tier == hot
+  expect account fired "two engaged people"
+}
+test "an account of one lead" {
+  lead { id: "a1", company: { domain: "acme.com" }, events: [{ type: "x" }] }
+  expect score == 10
+  expect account score == 10
+  expect account not fired "two engaged people"
+}
+"#,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn an_account_test_fails_on_a_wrong_account_value_and_on_two_accounts() {
+    let (out, code) = run_tests(
+        r#"
+test "wrong" {
+  lead { id: "a1", company: { domain: "acme.com" }, events: [{ type: "x" }] }
+  expect account account_tier == hot
+}
+test "two accounts" {
+  lead { id: "a1", company: { domain: "acme.com" }, events: [] }
+  lead { id: "b1", company: { domain: "beta.io" }, events: [] }
+  expect account score == 0
+}
+"#,
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("actual:   account_tier == cold") || out.contains("cold"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the test's leads make 2 accounts (acme.com, beta.io)"),
+        "{out}"
+    );
+    assert!(out.contains("0 passed, 2 failed"), "{out}");
+}
+
+#[test]
+fn an_expectation_of_the_lead_needs_one_lead() {
+    let (out, code) = run_tests(
+        r#"
+test "which lead" {
+  lead { id: "a1", company: { domain: "acme.com" }, events: [] }
+  lead { id: "a2", company: { domain: "acme.com" }, events: [] }
+  expect score == 0
+}
+"#,
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("an expectation of the lead in a test with several leads"),
+        "{out}"
+    );
+}

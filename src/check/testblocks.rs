@@ -108,6 +108,17 @@ pub enum TestProblem {
         /// The first test's name.
         first: Span,
     },
+    /// `expect account ...` in rules without an `account` block.
+    NoAccountBlock {
+        /// The expectation.
+        span: Span,
+    },
+    /// An expectation of the lead in a test with several leads: which lead
+    /// it means is not said.
+    LeadOfSeveral {
+        /// The expectation.
+        span: Span,
+    },
     /// Tests in a ruleset without rules, groups or labels (e.g. a test file
     /// that does not include the rules it tests).
     NoRules {
@@ -132,6 +143,7 @@ pub(super) fn check(rs: &Ruleset, items: &[Item], problems: &mut Vec<Problem>) {
         }));
     }
     let targets = Targets::new(rs);
+    let account = rs.account.as_deref().map(|a| Targets::new(&a.rules));
     let mut names: HashMap<&str, Span> = HashMap::new();
     for t in tests {
         if let Some(&first) = names.get(t.name.node.as_str()) {
@@ -144,7 +156,7 @@ pub(super) fn check(rs: &Ruleset, items: &[Item], problems: &mut Vec<Problem>) {
         } else {
             names.insert(&t.name.node, t.name.span);
         }
-        for p in block(&targets, t) {
+        for p in block(&targets, account.as_ref(), t) {
             problems.push(Problem::Test(p));
         }
     }
@@ -178,18 +190,30 @@ impl<'r> Targets<'r> {
 }
 
 /// The problems of one test block.
-fn block(targets: &Targets, t: &TestBlock) -> Vec<TestProblem> {
+fn block(targets: &Targets, account: Option<&Targets>, t: &TestBlock) -> Vec<TestProblem> {
     let mut out = Vec::new();
     let (mut lead, mut as_of): (Option<Span>, Option<Span>) = (None, None);
+    let leads = t
+        .entries
+        .iter()
+        .filter(|e| matches!(e, TestEntry::Lead(_)))
+        .count();
     for entry in &t.entries {
         match entry {
-            TestEntry::Lead(l) => once(&mut lead, l.span, "lead", &mut out),
+            TestEntry::Lead(l) => lead = lead.or(Some(l.span)),
             TestEntry::AsOf(time) => {
                 once(&mut as_of, time.span, "as_of", &mut out);
                 if parse_time(&time.node).is_none() {
                     let (span, text) = (time.span, time.node.clone());
                     out.push(TestProblem::BadAsOf { span, text });
                 }
+            }
+            TestEntry::Expect(e) if e.account => match account {
+                Some(account) => out.extend(expectation(account, e)),
+                None => out.push(TestProblem::NoAccountBlock { span: e.span }),
+            },
+            TestEntry::Expect(e) if leads > 1 => {
+                out.push(TestProblem::LeadOfSeveral { span: e.span });
             }
             TestEntry::Expect(e) => out.extend(expectation(targets, e)),
         }

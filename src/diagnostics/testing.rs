@@ -10,6 +10,8 @@
 //! | `leadscore::duplicate_test_entry` | two `lead` or two `as_of` lines in one test |
 //! | `leadscore::bad_as_of` | `as_of 2026-13-01` |
 //! | `leadscore::duplicate_test_name` | two tests named alike |
+//! | `leadscore::unknown_expect_target` | `expect account score > 1` without an `account` block |
+//! | `leadscore::bad_expectation` | `expect score > 1` in a test with several leads |
 //! | `leadscore::test_without_rules` | a test file that does not `include` the rules it tests |
 //! | `leadscore::lead_file_unreadable` | `lead from "missing.json"` (reported by `check`) |
 
@@ -49,6 +51,14 @@ pub fn broken(b: &Broken) -> String {
         Broken::Unscorable(e) => {
             format!("the lead cannot be scored: {}", super::data::data_error(e))
         }
+        Broken::Accounts(keys) if keys.is_empty() => {
+            "no lead of the test has an account key, so `expect account` has no account".into()
+        }
+        Broken::Accounts(keys) => format!(
+            "the test's leads make {} accounts ({}); the leads of a test with `expect account` share one account key",
+            keys.len(),
+            keys.join(", ")
+        ),
     }
 }
 
@@ -136,6 +146,20 @@ impl ToDiagnostic for P {
             )
             .with_note(*first, "first one")
             .with_help("give each test its own name, so a failure points at one test"),
+            P::NoAccountBlock { span } => Diagnostic::error(
+                "leadscore::unknown_expect_target",
+                "`expect account` with no `account` block",
+                *span,
+                "there is no account to test",
+            )
+            .with_help("add an `account by KEY { ... }` block to the rules, or expect something of the lead"),
+            P::LeadOfSeveral { span } => Diagnostic::error(
+                "leadscore::bad_expectation",
+                "an expectation of the lead in a test with several leads",
+                *span,
+                "which lead?",
+            )
+            .with_help("a test with several leads tests their account: write `expect account ...`, or give each lead a test of its own"),
             P::NoRules { span } => Diagnostic::error(
                 "leadscore::test_without_rules",
                 "these tests have no rules to test",

@@ -101,7 +101,8 @@ impl Printer<'_> {
     }
 
     fn expect_text(&self, e: &Expectation) -> String {
-        match &e.kind {
+        let of = if e.account { "account " } else { "" };
+        let text = match &e.kind {
             ExpectKind::Compare { target, op, value } => {
                 format!("{} {op} {}", target.node, self.snippet(value.span))
             }
@@ -119,6 +120,7 @@ impl Printer<'_> {
                 let not = if *fired { "" } else { "not " };
                 format!("{not}fired {}", self.snippet(rule.span))
             }
-        }
+        };
+        format!("{of}{text}")
     }
 }

@@ -366,6 +366,9 @@ pub struct JsonMember {
 pub struct Expectation {
     /// What is expected.
     pub kind: ExpectKind,
+    /// `expect account ...`: of the account the test's leads make, scored
+    /// by the `account` block, not of the lead.
+    pub account: bool,
     /// The expectation, without the `expect` keyword.
     pub span: Span,
 }

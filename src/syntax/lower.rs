@@ -343,7 +343,15 @@ impl Lower {
                 };
                 TestEntry::Lead(LeadSource { kind, span })
             }
-            _ => TestEntry::Expect(self.expectation(last(pair))?),
+            _ => {
+                let account = pair
+                    .clone()
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::account_kw);
+                let mut e = self.expectation(last(pair))?;
+                e.account = account;
+                TestEntry::Expect(e)
+            }
         })
     }
 
@@ -407,7 +415,11 @@ impl Lower {
                 value: self.expect_value(parts[2].clone())?,
             },
         };
-        Ok(Expectation { kind, span })
+        Ok(Expectation {
+            kind,
+            account: false,
+            span,
+        })
     }
 
     fn spanned_number(&self, pair: &Pair<Rule>) -> Result<Spanned<f64>> {
