@@ -421,7 +421,8 @@ fn children(n: &mut Node, f: &mut dyn FnMut(&mut Node, bool)) {
         | Node::CountDistinct(x)
         | Node::TimePart(_, x)
         | Node::Pick(_, _, x)
-        | Node::Extreme(_, x) => f(x, true),
+        | Node::Extreme(_, x)
+        | Node::Rollup(_, x) => f(x, true),
         Node::Where(c, each)
         | Node::CountWhere(c, each)
         | Node::AnyWhere(c, each)
