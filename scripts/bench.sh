@@ -145,9 +145,11 @@ interleave \
   one "$ls" score rules/bench.rules "$work/100k.jsonl" --as-of "$as_of" --threads 1 \; \
   two "$ls" score rules/bench.rules "$work/100k.jsonl" --as-of "$as_of" --threads 2 \; \
   all "$ls" score rules/bench.rules "$work/100k.jsonl" --as-of "$as_of" --threads "$threads" \; \
-  decay "$ls" score rules/bench_decay.rules "$work/100k.jsonl" --as-of "$as_of" --threads 1 \;
+  decay "$ls" score rules/bench_decay.rules "$work/100k.jsonl" --as-of "$as_of" --threads 1 \; \
+  accounts "$ls" score rules/bench_accounts.rules "$work/100k.jsonl" --as-of "$as_of" --threads 1 \
+    --accounts "$work/accounts.jsonl" \;
 baseline=$(median parse) hand=$(median hand) one=$(median one) two=$(median two) all=$(median all)
-decay=$(median decay)
+decay=$(median decay) accounts=$(median accounts)
 "$base" score "$work/100k.jsonl" | cmp -s - <(score "$work/100k.jsonl" 1 2>/dev/null) \
   && hand_same="yes" || hand_same="NO"
 check=$(best_of "$ls" check "$work/r10k.rules")
@@ -218,6 +220,7 @@ printf '%-58s %12s %10s\n' "score 100k end to end, 2 threads (vs hand-written)" 
 printf '%-58s %12s %10s\n' "score 100k end to end, 2 threads (vs 1 thread)" "" "$(ratio "$one" "$two")"
 printf '%-58s %12s %10s\n' "score 100k end to end, $threads threads (vs 1 thread)" "${all} s" "$(ratio "$one" "$all")"
 printf '%-58s %12s %10s\n' "score 100k, bench + decay/distinct/sequence, 1 thread (vs bench)" "${decay} s" "$(ratio "$one" "$decay")"
+printf '%-58s %12s %10s\n' "score 100k, decay model + accounts (--accounts), 1 thread (vs bench)" "${accounts} s" "$(ratio "$one" "$accounts")"
 if [ -n "$python" ]; then
   printf '%-58s %12s %10s\n' "reference_score.py 100k (output identical: $same)" "${python} s" "1.00"
   printf '%-58s %12s %10s\n' "  leadscore 1 thread vs Python" "" "$(ratio "$python" "$one")"
