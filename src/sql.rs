@@ -89,6 +89,8 @@ pub enum RefusalKind {
     /// A decay whose weights the engine cannot compute bit for bit as the
     /// interpreter does (what, and why).
     Decay(&'static str),
+    /// A time part (`day(t)`...) of rules read in a time zone (`--timezone`).
+    TimeZone,
     /// A construct of the language that has no SQL translation yet.
     NotYet(&'static str),
     /// `--explain` (the reasons array) is not emitted for this target.

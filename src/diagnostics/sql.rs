@@ -14,7 +14,8 @@
 //! | `leadscore::sql_bound` | a group `max`/`min` that is not whole millionths below 4e9 | `group g max 0.0000001 { ... }` |
 //! | `leadscore::sql_huge_points` | constant points of 4e9 or more | `add 5000000000` |
 //! | `leadscore::sql_decay` | a decay the engine cannot work out bit for bit | `decay(at, 10% per week)`; `half_life:` on Spark |
-//! | `leadscore::sql_not_yet` | a language-v2 construct without a translation yet | `count(distinct day(at) of events)`, `earliest(L)`, `first(L)` |
+//! | `leadscore::sql_time_zone` | a time part of rules read in a time zone | `day(at)` under `--timezone` |
+//! | `leadscore::sql_not_yet` | a construct without a translation yet | `first([1, 2])`, `count(distinct L)` of records |
 //! | `leadscore::sql_accounts` | an `account` block: the query gives one row per lead | `account by company.domain { ... }` |
 //! | `leadscore::sql_explain` | `--explain` for a target without a reasons array | `compile --explain` |
 
@@ -96,6 +97,12 @@ impl ToDiagnostic for Refusal {
                     "step" => "use a percentage that keeps a power of 1/2 per period (50%, 75%, 100%); other percentages work per day or week on duckdb and postgres".to_string(),
                     _ => "use `P% per PERIOD` or `lifespan:`, or the duckdb or postgres target (they share leadscore's C library `pow`)".to_string(),
                 },
+            ),
+            RefusalKind::TimeZone => (
+                "leadscore::sql_time_zone",
+                format!("{target} SQL takes day/week/month/weekday/hour in UTC only, and these rules are read in another time zone"),
+                "time part in a zone".to_string(),
+                "compile without `--timezone`, or store the local time as a datetime column in UTC".to_string(),
             ),
             RefusalKind::NotYet(what) => (
                 "leadscore::sql_not_yet",

@@ -31,6 +31,17 @@ pub enum ReAssert {
     NotWordBoundary,
 }
 
+/// What [`Dialect::fold`] works out over the values of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fold {
+    /// The largest present value (`NULL` when there is none).
+    Max,
+    /// The smallest present value (`NULL` when there is none).
+    Min,
+    /// How many different present values (0 for a missing list).
+    Distinct,
+}
+
 /// One SQL dialect.
 pub trait Dialect: Sync {
     /// A quoted identifier (a column or field name).
@@ -86,6 +97,12 @@ pub trait Dialect: Sync {
     /// is never `NULL`.
     fn sum(&self, list: &Raw, var: &str, elem_ty: &Type, cond: Option<&str>, value: &str)
         -> String;
+    /// `fold` of `value` (a scalar, `NULL` when missing) over the elements
+    /// `var` of `list` for which `cond` holds; missing values are skipped.
+    fn fold(&self, list: &Raw, var: &str, cond: Option<&str>, value: &str, fold: Fold) -> String;
+    /// The first (or, when `last`, the last) element `var` of `list` for
+    /// which `cond` holds, as stored; `NULL` for an empty or missing list.
+    fn pick(&self, list: &Raw, var: &str, cond: Option<&str>, last: bool) -> Raw;
     /// Microseconds since the epoch of the engine's clock.
     fn now_micros(&self) -> String;
     /// `hay` contains `needle` (both already lowered).

@@ -2,7 +2,7 @@
 //! creates them; list comprehensions with `list_filter` and the `lambda x:`
 //! syntax (DuckDB 1.3+; the `->` arrow is deprecated); regexes are RE2.
 
-use super::dialect::{Dialect, Raw, ReAssert};
+use super::dialect::{Dialect, Fold, Raw, ReAssert};
 use crate::rules::Type;
 
 /// The DuckDB dialect.
@@ -30,7 +30,12 @@ impl Dialect for DuckDb {
             Type::Int | Type::Number => format!("CAST({x} AS DOUBLE)"),
             Type::Datetime => format!("epoch_us({x})"),
             Type::String => format!("CAST({x} AS VARCHAR)"),
-            _ => x.clone(),
+            Type::Bool
+            | Type::Any
+            | Type::Duration
+            | Type::Regex
+            | Type::List(_)
+            | Type::Record(_) => x.clone(),
         }
     }
 
@@ -52,6 +57,31 @@ impl Dialect for DuckDb {
         format!(
             "COALESCE(list_reduce(list_transform({kept}, lambda {var}: {value}), lambda __a, __b: __a + __b, CAST(0 AS DOUBLE)), CAST(0 AS DOUBLE))"
         )
+    }
+
+    fn fold(&self, list: &Raw, var: &str, cond: Option<&str>, value: &str, fold: Fold) -> String {
+        let kept = match cond {
+            None => list.sql.clone(),
+            Some(c) => format!("list_filter({}, lambda {var}: {c})", list.sql),
+        };
+        let values = format!("list_transform({kept}, lambda {var}: {value})");
+        match fold {
+            Fold::Max => format!("list_max({values})"),
+            Fold::Min => format!("list_min({values})"),
+            Fold::Distinct => format!("COALESCE(list_unique({values}), 0)"),
+        }
+    }
+
+    fn pick(&self, list: &Raw, var: &str, cond: Option<&str>, last: bool) -> Raw {
+        let kept = match cond {
+            None => list.sql.clone(),
+            Some(c) => format!("list_filter({}, lambda {var}: {c})", list.sql),
+        };
+        let at = if last { -1 } else { 1 };
+        Raw {
+            sql: format!("list_extract({kept}, {at})"),
+            json: false,
+        }
     }
 
     fn now_micros(&self) -> String {

@@ -5,11 +5,12 @@
 //! emitted never `NULL` (every leaf is wrapped in `COALESCE(…, FALSE)`), so
 //! `NOT`, `AND` and `OR` are two-valued as in the interpreter.
 
-use super::dialect::{Dialect, Raw};
+use super::dialect::{Dialect, Fold, Raw};
 use super::{Refusal, RefusalKind, SqlOptions, Target};
 use crate::eval::points;
 use crate::rules::{
-    Decay, FieldRef, Func, Period, Quant, RuleDef, Ruleset, Scope, TExpr, TExprKind, Type,
+    Decay, End, FieldRef, Func, Period, Quant, RuleDef, Ruleset, Scope, TExpr, TExprKind, TimePart,
+    Type,
 };
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, Span, StrOp};
 
@@ -338,10 +339,10 @@ impl<'a> Emitter<'a> {
 
     /// The literal `e` is, looking through `let`s.
     fn resolve(&self, e: &'a TExpr) -> &'a TExpr {
-        match &e.kind {
-            TExprKind::Let(i) => self.resolve(&self.rules.lets[*i].value),
-            _ => e,
+        if let TExprKind::Let(i) = &e.kind {
+            return self.resolve(&self.rules.lets[*i].value);
         }
+        e
     }
 
     fn value(&mut self, e: &'a TExpr) -> V {
@@ -364,18 +365,11 @@ impl<'a> Emitter<'a> {
             K::Arith(op, a, b) => V::Scalar(self.arith(*op, a, b)),
             K::Decay(t, decay) => V::Scalar(self.decay(t, *decay, e.span)),
             K::SumEach(c, each) => V::Scalar(self.sum_each(c, each, e.span)),
-            K::CountDistinct(_) | K::CountDistinctOf(..) => {
-                V::Scalar(self.refuse(RefusalKind::NotYet("count(distinct ...)"), e.span))
-            }
-            K::TimePart(..) => V::Scalar(self.refuse(
-                RefusalKind::NotYet("day/week/month/weekday/hour of a datetime"),
-                e.span,
-            )),
-            K::Pick(..) => V::Scalar(self.refuse(RefusalKind::NotYet("first/last"), e.span)),
-            K::Extreme(..) => V::Scalar(self.refuse(
-                RefusalKind::NotYet("min/max/earliest/latest of a list"),
-                e.span,
-            )),
+            K::CountDistinct(x) => V::Scalar(self.count_distinct(x, None, e.span)),
+            K::CountDistinctOf(c, each) => V::Scalar(self.count_distinct(c, Some(each), e.span)),
+            K::TimePart(part, x) => V::Scalar(self.time_part(*part, x, e.span)),
+            K::Pick(end, x) => self.pick(*end, x, e.span),
+            K::Extreme(max, x) => V::Scalar(self.extreme(*max, x, e.span)),
             K::Capped { .. } => V::Scalar(self.refuse(
                 RefusalKind::NotYet("a frequency cap (`at most N per day`)"),
                 e.span,
@@ -549,9 +543,16 @@ impl<'a> Emitter<'a> {
 
     /// An element of `l` as stored, and its type.
     fn elem_raw(&self, l: &ListV) -> (Raw, Type) {
-        let mut raw = self.d.elem(&l.var, &l.raw_elem);
-        let mut ty = l.raw_elem.clone();
-        for seg in &l.proj {
+        self.through(
+            self.d.elem(&l.var, &l.raw_elem),
+            l.raw_elem.clone(),
+            &l.proj,
+        )
+    }
+
+    /// An element `raw` of type `ty` seen through the fields `proj`.
+    fn through(&self, mut raw: Raw, mut ty: Type, proj: &[String]) -> (Raw, Type) {
+        for seg in proj {
             let Type::Record(fields) = &ty else {
                 return (raw, Type::Any);
             };
@@ -717,7 +718,15 @@ impl<'a> Emitter<'a> {
                     let s = self.scalar(&args[0]);
                     format!("CAST({} AS {})", d.length(&s), d.double())
                 }
-                _ => {
+                Type::Int
+                | Type::Number
+                | Type::Bool
+                | Type::Datetime
+                | Type::Duration
+                | Type::Regex
+                | Type::List(_)
+                | Type::Record(_)
+                | Type::Any => {
                     let n = self.len_of(&args[0], false);
                     format!("CAST({n} AS {})", d.double())
                 }
@@ -759,11 +768,12 @@ impl<'a> Emitter<'a> {
                     .sum(&l.base, &l.var, &l.raw_elem, cond.as_deref(), &value)
             }
             V::Lit(items) => {
-                let total = items.iter().fold(0.0, |s, i| match i.kind {
-                    TExprKind::Number(x) => s + x,
-                    _ => s,
-                });
-                self.d.number(total)
+                // Added left to right from 0, the numbers only (as the interpreter).
+                let mut total = self.zero();
+                for item in items.iter().filter(|i| i.ty.is_numeric()) {
+                    total = format!("({total} + {})", self.scalar_lit(item));
+                }
+                total
             }
             V::Scalar(_) | V::Raw(..) => self.zero(),
         }
@@ -782,6 +792,152 @@ impl<'a> Emitter<'a> {
         let cond = (!l.conds.is_empty()).then(|| l.conds.join(" AND "));
         self.d
             .sum(&l.base, &l.var, &l.raw_elem, cond.as_deref(), &value)
+    }
+
+    /// The list `e` reads from the lead; `None` for a missing one (a value
+    /// that is no list). A list literal is refused for `what`.
+    fn lead_list(&mut self, e: &'a TExpr, span: Span) -> Option<ListV> {
+        match self.value(e) {
+            V::List(l) => Some(l),
+            V::Lit(_) => {
+                self.refuse(
+                    RefusalKind::NotYet("first/last/min/max/count(distinct ...) of a list literal"),
+                    span,
+                );
+                None
+            }
+            V::Scalar(_) | V::Raw(..) => None,
+        }
+    }
+
+    /// The filters of `l` as one condition.
+    fn conds(l: &ListV) -> Option<String> {
+        (!l.conds.is_empty()).then(|| l.conds.join(" AND "))
+    }
+
+    /// `count(distinct L)` / `count(distinct EACH of L)`: the different
+    /// present values, text compared ignoring case (as `==`), `-0` as `0`.
+    fn count_distinct(&mut self, c: &'a TExpr, each: Option<&'a TExpr>, span: Span) -> String {
+        let Some(l) = self.lead_list(c, span) else {
+            return self.zero();
+        };
+        let (v, ty) = match each {
+            None => self.elem_scalar(&l, span),
+            Some(each) => {
+                let (raw, ty) = self.elem_raw(&l);
+                self.scopes.push(Elem { raw, ty });
+                let v = self.scalar(each);
+                self.scopes.pop();
+                (v, each.ty.clone())
+            }
+        };
+        let key = match ty {
+            Type::String => format!("lower({v})"),
+            Type::Int | Type::Number => format!("({v} + {})", self.zero()),
+            Type::Bool | Type::Datetime => v,
+            Type::Any => return self.refuse(RefusalKind::Untyped, span),
+            Type::Duration | Type::Regex | Type::List(_) | Type::Record(_) => {
+                return self.refuse(
+                    RefusalKind::NotYet("count(distinct ...) of records or lists"),
+                    span,
+                )
+            }
+        };
+        let n = self.d.fold(
+            &l.base,
+            &l.var,
+            Self::conds(&l).as_deref(),
+            &key,
+            Fold::Distinct,
+        );
+        format!("CAST({n} AS {})", self.d.double())
+    }
+
+    /// `max(L)`/`latest(L)` or `min(L)`/`earliest(L)`: the largest or
+    /// smallest present number or datetime; missing when there is none.
+    fn extreme(&mut self, max: bool, x: &'a TExpr, span: Span) -> String {
+        let Some(l) = self.lead_list(x, span) else {
+            return "NULL".into();
+        };
+        let (v, ty) = self.elem_scalar(&l, span);
+        match ty {
+            Type::Int | Type::Number | Type::Datetime => {}
+            Type::Any => return self.refuse(RefusalKind::Untyped, span),
+            // The interpreter takes numbers and datetimes only.
+            Type::String
+            | Type::Bool
+            | Type::Duration
+            | Type::Regex
+            | Type::List(_)
+            | Type::Record(_) => return "NULL".into(),
+        }
+        let fold = if max { Fold::Max } else { Fold::Min };
+        self.d
+            .fold(&l.base, &l.var, Self::conds(&l).as_deref(), &v, fold)
+    }
+
+    /// `first(L)` / `last(L)`: the element at that end, by position (after
+    /// the filters), seen through the list's projection.
+    fn pick(&mut self, end: End, x: &'a TExpr, span: Span) -> V {
+        let Some(l) = self.lead_list(x, span) else {
+            return V::Scalar("NULL".into());
+        };
+        let last = match end {
+            End::First => false,
+            End::Last => true,
+        };
+        let raw = self
+            .d
+            .pick(&l.base, &l.var, Self::conds(&l).as_deref(), last);
+        let (raw, ty) = self.through(raw, l.raw_elem.clone(), &l.proj);
+        self.finish(raw, ty, span)
+    }
+
+    /// `day/week/month/weekday/hour(t)` in UTC, from integer microseconds
+    /// (no engine time zone is involved). A ruleset read in another zone
+    /// (`--timezone`) is refused: engines' zone databases may differ.
+    fn time_part(&mut self, part: TimePart, x: &'a TExpr, span: Span) -> String {
+        if self.rules.zone.is_some() {
+            return self.refuse(RefusalKind::TimeZone, span);
+        }
+        let t = self.scalar(x);
+        let m = DAY_MICROS;
+        let hour = 3_600_000_000i64;
+        let in_day = format!("((({t} % {m}) + {m}) % {m})");
+        let day = format!("({t} - {in_day})");
+        let days = format!("CAST({day} / {m} AS BIGINT)");
+        // 1970-01-01 was a Thursday: days since a Monday.
+        let monday = format!("(((({days} + 3) % 7) + 7) % 7)");
+        match part {
+            TimePart::Day => day,
+            TimePart::Week => format!("({day} - {monday} * {m})"),
+            TimePart::Month => {
+                // Months since January 1970, counted from the epoch.
+                let k = format!("({} - {})", self.d.month_index(&t), 1970 * 12);
+                self.d.add_months("CAST(0 AS BIGINT)", &k)
+            }
+            TimePart::Hour => format!(
+                "CAST(({in_day} - ({in_day} % {hour})) / {hour} AS {})",
+                self.d.double()
+            ),
+            TimePart::Weekday => {
+                let names = [
+                    "Monday",
+                    "Tuesday",
+                    "Wednesday",
+                    "Thursday",
+                    "Friday",
+                    "Saturday",
+                    "Sunday",
+                ];
+                let arms: String = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| format!(" WHEN {i} THEN {}", self.d.string(n)))
+                    .collect();
+                format!("(CASE {monday}{arms} END)")
+            }
+        }
     }
 
     /// `decay(t, RATE)`: the weight by age, as [`Decay::weight_after`] and
@@ -999,7 +1155,14 @@ impl<'a> Emitter<'a> {
             | K::Capped { .. } => match &e.ty {
                 Type::Bool => format!("COALESCE({}, FALSE)", self.scalar(e)),
                 Type::Any => self.refuse(RefusalKind::Untyped, e.span),
-                _ => "FALSE".into(),
+                Type::String
+                | Type::Int
+                | Type::Number
+                | Type::Datetime
+                | Type::Duration
+                | Type::Regex
+                | Type::List(_)
+                | Type::Record(_) => "FALSE".into(),
             },
         }
     }
@@ -1032,18 +1195,14 @@ impl<'a> Emitter<'a> {
     fn kind(&mut self, a: &Type, b_expr: &'a TExpr, span: Span) -> Cmp {
         let b = &b_expr.ty;
         let lit_str = matches!(self.resolve(b_expr).kind, TExprKind::String(_));
-        match (a, b) {
-            (Type::Any, _) | (_, Type::Any) => {
+        match (Cmp::of(a), Cmp::of(b)) {
+            (None, _) | (_, None) => {
                 self.refuse(RefusalKind::Untyped, span);
                 Cmp::Never
             }
-            (x, y) if x.is_numeric() && y.is_numeric() => Cmp::Num,
-            (Type::Datetime, Type::Datetime) => Cmp::Time,
-            (Type::Datetime, Type::String) if lit_str => Cmp::Time,
-            (Type::String, Type::Datetime) => Cmp::Time,
-            (Type::String, Type::String) => Cmp::Text,
-            (Type::Bool, Type::Bool) => Cmp::Bool,
-            _ => Cmp::Never,
+            (Some(Cmp::Time), Some(Cmp::Text)) if lit_str => Cmp::Time,
+            (Some(Cmp::Text), Some(Cmp::Time)) => Cmp::Time,
+            (Some(x), Some(y)) => x.min_kind(y),
         }
     }
 
@@ -1100,16 +1259,12 @@ impl<'a> Emitter<'a> {
 
     /// `a` equals `b` as `in` compares (never `NULL`).
     fn equal(&mut self, a: &str, ta: &Type, b: &str, tb: &Type, span: Span) -> String {
-        let kind = match (ta, tb) {
-            (Type::Any, _) | (_, Type::Any) => {
+        let kind = match (Cmp::of(ta), Cmp::of(tb)) {
+            (None, _) | (_, None) => {
                 self.refuse(RefusalKind::Untyped, span);
                 Cmp::Never
             }
-            (x, y) if x.is_numeric() && y.is_numeric() => Cmp::Num,
-            (Type::Datetime, Type::Datetime) => Cmp::Time,
-            (Type::String, Type::String) => Cmp::Text,
-            (Type::Bool, Type::Bool) => Cmp::Bool,
-            _ => Cmp::Never,
+            (Some(x), Some(y)) => x.min_kind(y),
         };
         match kind {
             Cmp::Num | Cmp::Time | Cmp::Bool => format!("COALESCE({a} = {b}, FALSE)"),
@@ -1162,16 +1317,10 @@ impl<'a> Emitter<'a> {
             };
             if same {
                 let sql = self.scalar_lit(item);
-                consts.push(match ty {
-                    Type::String => format!("lower({sql})"),
-                    _ => sql,
-                });
+                consts.push(lowered(ty, sql));
             }
         }
-        let v = match ty {
-            Type::String => format!("lower({v})"),
-            _ => v.to_string(),
-        };
+        let v = lowered(ty, v.to_string());
         match (consts.is_empty(), negated) {
             (true, false) => "FALSE".into(),
             (true, true) => format!("({v} IS NOT NULL)"),
@@ -1188,10 +1337,10 @@ impl<'a> Emitter<'a> {
         needle: &'a TExpr,
         span: Span,
     ) -> String {
-        match &value.ty {
-            Type::String => {}
-            Type::Any => return self.refuse(RefusalKind::Untyped, span),
-            _ => return "FALSE".into(),
+        match Cmp::of(&value.ty) {
+            Some(Cmp::Text) => {}
+            None => return self.refuse(RefusalKind::Untyped, span),
+            Some(Cmp::Num | Cmp::Time | Cmp::Bool | Cmp::Never) => return "FALSE".into(),
         }
         let hay = format!("lower({})", self.scalar(value));
         let d = self.d;
@@ -1208,15 +1357,27 @@ impl<'a> Emitter<'a> {
             return format!("COALESCE({}, FALSE)", test(&n));
         }
         let nv = self.value(needle);
-        let found = self.some(nv, span, &mut |_, n, nty| match nty {
-            Type::String => format!("COALESCE({}, FALSE)", test(n)),
-            _ => "FALSE".into(),
+        let found = self.some(nv, span, &mut |_, n, nty| match Cmp::of(nty) {
+            Some(Cmp::Text) => format!("COALESCE({}, FALSE)", test(n)),
+            Some(Cmp::Num | Cmp::Time | Cmp::Bool | Cmp::Never) | None => "FALSE".into(),
         });
         format!("COALESCE({found}, FALSE)")
     }
 }
 
 impl Cmp {
+    /// How values of type `ty` compare; `None` when the type is not known.
+    fn of(ty: &Type) -> Option<Cmp> {
+        match ty {
+            Type::Int | Type::Number => Some(Cmp::Num),
+            Type::Datetime => Some(Cmp::Time),
+            Type::String => Some(Cmp::Text),
+            Type::Bool => Some(Cmp::Bool),
+            Type::Any => None,
+            Type::Duration | Type::Regex | Type::List(_) | Type::Record(_) => Some(Cmp::Never),
+        }
+    }
+
     /// The stricter of two kinds (`Never` wins).
     fn min_kind(self, other: Cmp) -> Cmp {
         if self == other {
@@ -1256,6 +1417,14 @@ fn units(p: &str) -> String {
         "(CASE WHEN {p} IS NULL THEN 0 WHEN abs({p}) < {} THEN CAST(CASE WHEN {p} < 0 THEN -{r} ELSE {r} END AS BIGINT) END)",
         EXACT as i64
     )
+}
+
+/// `sql` (a value of type `ty`) as `=` and `IN` must see it: text lowered.
+fn lowered(ty: &Type, sql: String) -> String {
+    match Cmp::of(ty) {
+        Some(Cmp::Text) => format!("lower({sql})"),
+        Some(Cmp::Num | Cmp::Time | Cmp::Bool | Cmp::Never) | None => sql,
+    }
 }
 
 fn bool_sql(b: bool) -> &'static str {

@@ -6,7 +6,7 @@
 //! where a word boundary is `\y` (`\b` is a backspace there) and `.` also
 //! matches a newline, so it becomes `[^\n]`.
 
-use super::dialect::{Dialect, Raw, ReAssert};
+use super::dialect::{Dialect, Fold, Raw, ReAssert};
 use crate::rules::Type;
 
 /// The PostgreSQL dialect.
@@ -15,6 +15,13 @@ pub struct Postgres;
 /// Whether values of this type are stored as `JSONB`.
 fn is_json(ty: &Type) -> bool {
     matches!(ty, Type::List(_) | Type::Record(_) | Type::Any)
+}
+
+/// `key` is one string literal (so `(base -> key)` is a field access that
+/// `field` wrote, not a subquery that ends in one).
+fn is_literal(key: &str) -> bool {
+    let inner = key.strip_prefix('\'').and_then(|k| k.strip_suffix('\''));
+    inner.is_some_and(|k| !k.replace("''", "").contains('\''))
 }
 
 impl Dialect for Postgres {
@@ -55,13 +62,21 @@ impl Dialect for Postgres {
                 Type::Datetime => {
                     format!("CAST(EXTRACT(EPOCH FROM {x}) * 1000000 AS BIGINT)")
                 }
-                _ => x.clone(),
+                Type::String
+                | Type::Bool
+                | Type::Any
+                | Type::Duration
+                | Type::Regex
+                | Type::List(_)
+                | Type::Record(_) => x.clone(),
             };
         }
         // The value's text: `->>` for a field (one step, no second lookup).
         let text = match x.strip_suffix(')').and_then(|b| b.rsplit_once(" -> ")) {
-            Some((base, key)) if x.starts_with('(') => format!("({} ->> {key})", &base[1..]),
-            _ => format!("({x} #>> '{{}}')"),
+            Some((base, key)) if x.starts_with('(') && is_literal(key) => {
+                format!("({} ->> {key})", &base[1..])
+            }
+            Some(_) | None => format!("({x} #>> '{{}}')"),
         };
         match ty {
             Type::Int | Type::Number => format!("CAST({text} AS DOUBLE PRECISION)"),
@@ -69,7 +84,12 @@ impl Dialect for Postgres {
             Type::Datetime => {
                 format!("CAST(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000 AS BIGINT)")
             }
-            _ => text,
+            Type::String
+            | Type::Any
+            | Type::Duration
+            | Type::Regex
+            | Type::List(_)
+            | Type::Record(_) => text,
         }
     }
 
@@ -98,6 +118,31 @@ impl Dialect for Postgres {
         format!(
             "(SELECT COALESCE(sum({value} ORDER BY {var}_t.n), CAST(0 AS DOUBLE PRECISION)) FROM jsonb_array_elements(CASE WHEN jsonb_typeof({l}) = 'array' THEN {l} END) WITH ORDINALITY AS {var}_t({var}, n){filter})"
         )
+    }
+
+    fn fold(&self, list: &Raw, var: &str, cond: Option<&str>, value: &str, fold: Fold) -> String {
+        let l = &list.sql;
+        let filter = cond.map(|c| format!(" WHERE {c}")).unwrap_or_default();
+        let agg = match fold {
+            Fold::Max => format!("max({value})"),
+            Fold::Min => format!("min({value})"),
+            Fold::Distinct => format!("count(DISTINCT {value})"),
+        };
+        format!(
+            "(SELECT {agg} FROM jsonb_array_elements(CASE WHEN jsonb_typeof({l}) = 'array' THEN {l} END) AS {var}_t({var}){filter})"
+        )
+    }
+
+    fn pick(&self, list: &Raw, var: &str, cond: Option<&str>, last: bool) -> Raw {
+        let l = &list.sql;
+        let filter = cond.map(|c| format!(" WHERE {c}")).unwrap_or_default();
+        let order = if last { " DESC" } else { "" };
+        Raw {
+            sql: format!(
+                "(SELECT {var} FROM jsonb_array_elements(CASE WHEN jsonb_typeof({l}) = 'array' THEN {l} END) WITH ORDINALITY AS {var}_t({var}, n){filter} ORDER BY {var}_t.n{order} LIMIT 1)"
+            ),
+            json: true,
+        }
     }
 
     fn now_micros(&self) -> String {

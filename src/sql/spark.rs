@@ -4,7 +4,7 @@
 //! `aggregate`; regexes are Java's, so the pattern gets the flags that make
 //! `\b` Unicode-aware (`U`) and `.` stop only at `\n` (`d`), and `$` is `\z`.
 
-use super::dialect::{Dialect, Raw, ReAssert};
+use super::dialect::{Dialect, Fold, Raw, ReAssert};
 use crate::rules::Type;
 
 /// The Spark SQL dialect.
@@ -37,7 +37,12 @@ impl Dialect for Spark {
             Type::Int | Type::Number => format!("CAST({x} AS DOUBLE)"),
             Type::Datetime => format!("unix_micros(CAST({x} AS TIMESTAMP))"),
             Type::String => format!("CAST({x} AS STRING)"),
-            _ => x.clone(),
+            Type::Bool
+            | Type::Any
+            | Type::Duration
+            | Type::Regex
+            | Type::List(_)
+            | Type::Record(_) => x.clone(),
         }
     }
 
@@ -60,6 +65,36 @@ impl Dialect for Spark {
         format!(
             "(CASE WHEN {l} IS NULL THEN CAST(0 AS DOUBLE) ELSE aggregate({kept}, CAST(0 AS DOUBLE), (__acc, {var}) -> __acc + {value}) END)"
         )
+    }
+
+    fn fold(&self, list: &Raw, var: &str, cond: Option<&str>, value: &str, fold: Fold) -> String {
+        let l = &list.sql;
+        let kept = match cond {
+            None => l.clone(),
+            Some(c) => format!("filter({l}, {var} -> {c})"),
+        };
+        let values = format!("transform({kept}, {var} -> {value})");
+        match fold {
+            // Both skip NULL elements; an empty array gives NULL.
+            Fold::Max => format!("array_max({values})"),
+            Fold::Min => format!("array_min({values})"),
+            Fold::Distinct => format!(
+                "(CASE WHEN {l} IS NULL THEN 0 ELSE size(array_distinct(filter({values}, __v -> __v IS NOT NULL))) END)"
+            ),
+        }
+    }
+
+    fn pick(&self, list: &Raw, var: &str, cond: Option<&str>, last: bool) -> Raw {
+        let kept = match cond {
+            None => list.sql.clone(),
+            Some(c) => format!("filter({}, {var} -> {c})", list.sql),
+        };
+        // `element_at` fails past the end under ANSI mode; `try_` gives NULL.
+        let at = if last { -1 } else { 1 };
+        Raw {
+            sql: format!("try_element_at({kept}, {at})"),
+            json: false,
+        }
     }
 
     fn now_micros(&self) -> String {
