@@ -42,6 +42,28 @@ pub enum Fold {
     Distinct,
 }
 
+/// An aggregate over the elements of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agg<'s> {
+    /// How many elements.
+    Count,
+    /// The sum of this value (never `NULL`), left to right.
+    Sum(&'s str),
+    /// A [`Fold`] of this value.
+    Fold(&'s str, Fold),
+}
+
+/// A dialect that can walk each list of a lead once, working out all the
+/// aggregates over it in that one pass (a `LATERAL` join).
+pub trait OnePass {
+    /// `agg` over the elements `var` for which `cond` holds, as one
+    /// aggregate of the pass (`__n` is the element's position).
+    fn aggregate(&self, agg: Agg, cond: Option<&str>) -> String;
+    /// The join that walks `list` once per lead, binding each of `vars` to
+    /// the element, with the aggregate columns `cols`, named `alias`.
+    fn lateral(&self, list: &Raw, vars: &[String], cols: &[String], alias: &str) -> String;
+}
+
 /// One SQL dialect.
 pub trait Dialect: Sync {
     /// A quoted identifier (a column or field name).
@@ -103,6 +125,11 @@ pub trait Dialect: Sync {
     /// The first (or, when `last`, the last) element `var` of `list` for
     /// which `cond` holds, as stored; `NULL` for an empty or missing list.
     fn pick(&self, list: &Raw, var: &str, cond: Option<&str>, last: bool) -> Raw;
+    /// The one-pass form of list aggregates, when the dialect has one
+    /// (then lists of the lead are walked once, not once per aggregate).
+    fn one_pass(&self) -> Option<&dyn OnePass> {
+        None
+    }
     /// Microseconds since the epoch of the engine's clock.
     fn now_micros(&self) -> String;
     /// `hay` contains `needle` (both already lowered).

@@ -5,7 +5,7 @@
 //! emitted never `NULL` (every leaf is wrapped in `COALESCE(…, FALSE)`), so
 //! `NOT`, `AND` and `OR` are two-valued as in the interpreter.
 
-use super::dialect::{Dialect, Fold, Raw};
+use super::dialect::{Agg, Dialect, Fold, Raw};
 use super::{Refusal, RefusalKind, SqlOptions, Target};
 use crate::eval::points;
 use crate::rules::{
@@ -70,6 +70,15 @@ enum Cmp {
     Never,
 }
 
+/// The aggregates worked out in one walk over a list of the lead.
+struct Pass {
+    list: Raw,
+    /// The element variables the aggregates name (each bound to the element).
+    vars: Vec<String>,
+    /// `aggregate AS __hK`.
+    cols: Vec<String>,
+}
+
 struct Emitter<'a> {
     rules: &'a Ruleset,
     d: &'static dyn Dialect,
@@ -80,6 +89,11 @@ struct Emitter<'a> {
     scopes: Vec<Elem>,
     vars: usize,
     refusals: Vec<Refusal>,
+    /// Aggregates may be moved into one walk per list (while emitting the
+    /// rules, whose amounts are worked out in the first step).
+    hoist: bool,
+    passes: Vec<Pass>,
+    hoisted: usize,
 }
 
 /// The whole query (without the final `;`).
@@ -98,6 +112,9 @@ pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Re
         scopes: Vec::new(),
         vars: 0,
         refusals: Vec::new(),
+        hoist: true,
+        passes: Vec::new(),
+        hoisted: 0,
     };
     let points: Vec<RuleSql> = rules
         .rules
@@ -105,6 +122,7 @@ pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Re
         .enumerate()
         .map(|(i, r)| em.rule(i, r))
         .collect();
+    em.hoist = false;
     let bounds = em.bounds();
     let labels: Vec<String> = (0..rules.labels.len()).map(|l| em.label(l)).collect();
     if let Some(account) = &rules.account {
@@ -152,7 +170,14 @@ impl<'a> Emitter<'a> {
             let a = p.amount.as_ref()?;
             Some(format!("{a} AS __x{i}"))
         });
-        let mut sql = step("__ls_amounts", amounts.collect(), &d.table_name(table)).replacen(
+        let mut from = d.table_name(table);
+        if let Some(op) = d.one_pass() {
+            for (k, p) in self.passes.iter().enumerate() {
+                let join = op.lateral(&p.list, &p.vars, &p.cols, &format!("__ls_pass{k}"));
+                from += &format!("\n  {join}");
+            }
+        }
+        let mut sql = step("__ls_amounts", amounts.collect(), &from).replacen(
             " AS (",
             &format!(" AS{} (", d.materialized()),
             1,
@@ -612,11 +637,59 @@ impl<'a> Emitter<'a> {
     }
 
     /// The SQL count of the elements of `l` kept by its filters and `extra`.
-    fn count(&self, l: &ListV, extra: Option<String>) -> String {
+    fn count(&mut self, l: &ListV, extra: Option<String>) -> String {
         let mut conds = l.conds.clone();
         conds.extend(extra);
         let cond = (!conds.is_empty()).then(|| conds.join(" AND "));
-        self.d.count(&l.base, &l.var, &l.raw_elem, cond.as_deref())
+        self.aggregate(l, cond.as_deref(), Agg::Count)
+    }
+
+    /// `agg` over the elements of `l` for which `cond` holds. With a
+    /// one-pass dialect, an aggregate that reads nothing but the lead and
+    /// its own element joins the one walk over its list (a column of the
+    /// first step); any other is a subquery in place.
+    fn aggregate(&mut self, l: &ListV, cond: Option<&str>, agg: Agg) -> String {
+        let op = match self.d.one_pass() {
+            Some(op) if self.hoist => op,
+            Some(_) | None => return self.in_place(l, cond, agg),
+        };
+        let value = match agg {
+            Agg::Count => "",
+            Agg::Sum(v) | Agg::Fold(v, _) => v,
+        };
+        let own = |sql: &str| element_vars(sql).all(|v| v == l.var);
+        if element_vars(&l.base.sql).next().is_some() || !own(value) || !cond.is_none_or(own) {
+            return self.in_place(l, cond, agg);
+        }
+        let col = format!("__h{}", self.hoisted);
+        self.hoisted += 1;
+        let at = match self.passes.iter().position(|p| p.list == l.base) {
+            Some(at) => at,
+            None => {
+                self.passes.push(Pass {
+                    list: l.base.clone(),
+                    vars: Vec::new(),
+                    cols: Vec::new(),
+                });
+                self.passes.len() - 1
+            }
+        };
+        let pass = &mut self.passes[at];
+        if !pass.vars.contains(&l.var) {
+            pass.vars.push(l.var.clone());
+        }
+        pass.cols
+            .push(format!("{} AS {col}", op.aggregate(agg, cond)));
+        col
+    }
+
+    /// `agg` as a subquery (or list function) in place.
+    fn in_place(&self, l: &ListV, cond: Option<&str>, agg: Agg) -> String {
+        match agg {
+            Agg::Count => self.d.count(&l.base, &l.var, &l.raw_elem, cond),
+            Agg::Sum(v) => self.d.sum(&l.base, &l.var, &l.raw_elem, cond, v),
+            Agg::Fold(v, fold) => self.d.fold(&l.base, &l.var, cond, v, fold),
+        }
     }
 
     /// Some element of the list value `v` satisfies `pred` (given the
@@ -763,9 +836,8 @@ impl<'a> Emitter<'a> {
                     true => format!("COALESCE({elem}, {})", self.zero()),
                     false => self.zero(),
                 };
-                let cond = (!l.conds.is_empty()).then(|| l.conds.join(" AND "));
-                self.d
-                    .sum(&l.base, &l.var, &l.raw_elem, cond.as_deref(), &value)
+                let cond = Self::conds(&l);
+                self.aggregate(&l, cond.as_deref(), Agg::Sum(&value))
             }
             V::Lit(items) => {
                 // Added left to right from 0, the numbers only (as the interpreter).
@@ -789,13 +861,12 @@ impl<'a> Emitter<'a> {
         let x = self.scalar(each);
         self.scopes.pop();
         let value = format!("COALESCE({x}, {})", self.zero());
-        let cond = (!l.conds.is_empty()).then(|| l.conds.join(" AND "));
-        self.d
-            .sum(&l.base, &l.var, &l.raw_elem, cond.as_deref(), &value)
+        let cond = Self::conds(&l);
+        self.aggregate(&l, cond.as_deref(), Agg::Sum(&value))
     }
 
     /// The list `e` reads from the lead; `None` for a missing one (a value
-    /// that is no list). A list literal is refused for `what`.
+    /// that is no list). A list literal is refused.
     fn lead_list(&mut self, e: &'a TExpr, span: Span) -> Option<ListV> {
         match self.value(e) {
             V::List(l) => Some(l),
@@ -843,13 +914,8 @@ impl<'a> Emitter<'a> {
                 )
             }
         };
-        let n = self.d.fold(
-            &l.base,
-            &l.var,
-            Self::conds(&l).as_deref(),
-            &key,
-            Fold::Distinct,
-        );
+        let cond = Self::conds(&l);
+        let n = self.aggregate(&l, cond.as_deref(), Agg::Fold(&key, Fold::Distinct));
         format!("CAST({n} AS {})", self.d.double())
     }
 
@@ -872,8 +938,8 @@ impl<'a> Emitter<'a> {
             | Type::Record(_) => return "NULL".into(),
         }
         let fold = if max { Fold::Max } else { Fold::Min };
-        self.d
-            .fold(&l.base, &l.var, Self::conds(&l).as_deref(), &v, fold)
+        let cond = Self::conds(&l);
+        self.aggregate(&l, cond.as_deref(), Agg::Fold(&v, fold))
     }
 
     /// `first(L)` / `last(L)`: the element at that end, by position (after
@@ -1425,6 +1491,17 @@ fn lowered(ty: &Type, sql: String) -> String {
         Some(Cmp::Text) => format!("lower({sql})"),
         Some(Cmp::Num | Cmp::Time | Cmp::Bool | Cmp::Never) | None => sql,
     }
+}
+
+/// The element variables (`e1`, `e2`, ... as [`Emitter::fresh`] names
+/// them) that `sql` mentions. A string literal that looks like one counts
+/// too, which only keeps an aggregate in place.
+fn element_vars(sql: &str) -> impl Iterator<Item = &str> {
+    sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| {
+            t.strip_prefix('e')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 fn bool_sql(b: bool) -> &'static str {

@@ -6,7 +6,7 @@
 //! where a word boundary is `\y` (`\b` is a backspace there) and `.` also
 //! matches a newline, so it becomes `[^\n]`.
 
-use super::dialect::{Dialect, Fold, Raw, ReAssert};
+use super::dialect::{Agg, Dialect, Fold, OnePass, Raw, ReAssert};
 use crate::rules::Type;
 
 /// The PostgreSQL dialect.
@@ -145,6 +145,10 @@ impl Dialect for Postgres {
         }
     }
 
+    fn one_pass(&self) -> Option<&dyn OnePass> {
+        Some(self)
+    }
+
     fn now_micros(&self) -> String {
         "CAST(EXTRACT(EPOCH FROM now()) * 1000000 AS BIGINT)".into()
     }
@@ -202,5 +206,31 @@ impl Dialect for Postgres {
             Type::List(_) | Type::Record(_) => "JSONB".into(),
             Type::Any | Type::Duration | Type::Regex => return None,
         })
+    }
+}
+
+impl OnePass for Postgres {
+    fn aggregate(&self, agg: Agg, cond: Option<&str>) -> String {
+        let filter = cond
+            .map(|c| format!(" FILTER (WHERE {c})"))
+            .unwrap_or_default();
+        match agg {
+            Agg::Count => format!("count(*){filter}"),
+            Agg::Sum(v) => {
+                format!("COALESCE(sum({v} ORDER BY __n){filter}, CAST(0 AS DOUBLE PRECISION))")
+            }
+            Agg::Fold(v, Fold::Max) => format!("max({v}){filter}"),
+            Agg::Fold(v, Fold::Min) => format!("min({v}){filter}"),
+            Agg::Fold(v, Fold::Distinct) => format!("count(DISTINCT {v}){filter}"),
+        }
+    }
+
+    fn lateral(&self, list: &Raw, vars: &[String], cols: &[String], alias: &str) -> String {
+        let l = &list.sql;
+        let bound: String = vars.iter().map(|v| format!("__e AS {v}, ")).collect();
+        format!(
+            "LEFT JOIN LATERAL (\n    SELECT {}\n    FROM (SELECT {bound}__n FROM jsonb_array_elements(CASE WHEN jsonb_typeof({l}) = 'array' THEN {l} END) WITH ORDINALITY AS __t(__e, __n)) AS __v\n  ) AS {alias} ON TRUE",
+            cols.join(", ")
+        )
     }
 }
