@@ -130,6 +130,18 @@ pub trait Dialect: Sync {
     fn one_pass(&self) -> Option<&dyn OnePass> {
         None
     }
+    /// The position in its list of the element `var` of
+    /// [`Dialect::count_indexed`] or [`Dialect::sum_indexed`] (an integer
+    /// that grows along the list).
+    fn position(&self, var: &str) -> String {
+        format!("{var}_i")
+    }
+    /// The number of elements `var` of `list` for which `cond` holds, where
+    /// `cond` may read [`Dialect::position`]; 0 for a missing list.
+    fn count_indexed(&self, list: &Raw, var: &str, cond: &str) -> String;
+    /// The sum, in list order, of `value` over the elements `var` of `list`
+    /// for which `cond` (which may read the position) holds; 0 for a missing list.
+    fn sum_indexed(&self, list: &Raw, var: &str, cond: &str, value: &str) -> String;
     /// Microseconds since the epoch of the engine's clock.
     fn now_micros(&self) -> String;
     /// `hay` contains `needle` (both already lowered).

@@ -84,6 +84,20 @@ impl Dialect for DuckDb {
         }
     }
 
+    fn count_indexed(&self, list: &Raw, var: &str, cond: &str) -> String {
+        format!(
+            "COALESCE(len(list_filter({}, lambda {var}, {var}_i: {cond})), 0)",
+            list.sql
+        )
+    }
+
+    fn sum_indexed(&self, list: &Raw, var: &str, cond: &str, value: &str) -> String {
+        let kept = format!("list_filter({}, lambda {var}, {var}_i: {cond})", list.sql);
+        format!(
+            "COALESCE(list_reduce(list_transform({kept}, lambda {var}: {value}), lambda __a, __b: __a + __b, CAST(0 AS DOUBLE)), CAST(0 AS DOUBLE))"
+        )
+    }
+
     fn now_micros(&self) -> String {
         "epoch_us(get_current_timestamp())".into()
     }

@@ -9,8 +9,8 @@ use super::dialect::{Agg, Dialect, Fold, Raw};
 use super::{Refusal, RefusalKind, SqlOptions, Target};
 use crate::eval::points;
 use crate::rules::{
-    Decay, End, FieldRef, Func, Period, Quant, RuleDef, Ruleset, Scope, TExpr, TExprKind, TimePart,
-    Type,
+    Cap, CapPeriod, Decay, End, FieldRef, Func, Period, Quant, RuleDef, Ruleset, Scope, TExpr,
+    TExprKind, TimePart, Type,
 };
 use crate::syntax::ast::{ArithOp, CmpOp, Sign, Span, StrOp};
 
@@ -129,7 +129,14 @@ pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Re
         em.refuse(RefusalKind::Accounts, account.span);
     }
     if !em.refusals.is_empty() {
-        return Err(em.refusals);
+        // A part emitted twice (the list of a frequency cap) is reported once.
+        let mut once: Vec<Refusal> = Vec::new();
+        for r in em.refusals {
+            if !once.contains(&r) {
+                once.push(r);
+            }
+        }
+        return Err(once);
     }
     Ok(em.assemble(&points, &bounds, &labels, &opts.table))
 }
@@ -395,10 +402,12 @@ impl<'a> Emitter<'a> {
             K::TimePart(part, x) => V::Scalar(self.time_part(*part, x, e.span)),
             K::Pick(end, x) => self.pick(*end, x, e.span),
             K::Extreme(max, x) => V::Scalar(self.extreme(*max, x, e.span)),
-            K::Capped { .. } => V::Scalar(self.refuse(
-                RefusalKind::NotYet("a frequency cap (`at most N per day`)"),
-                e.span,
-            )),
+            K::Capped {
+                coll,
+                by,
+                amount,
+                cap,
+            } => V::Scalar(self.capped(coll, by, amount.as_deref(), *cap, e.span)),
             K::Rollup(..) => V::Scalar(self.refuse(
                 RefusalKind::NotYet("`sum_of_top`, `champion` and `mean` of a list"),
                 e.span,
@@ -967,6 +976,11 @@ impl<'a> Emitter<'a> {
             return self.refuse(RefusalKind::TimeZone, span);
         }
         let t = self.scalar(x);
+        self.time_part_of(part, &t)
+    }
+
+    /// A part of the time `t` (integer microseconds, `NULL` when missing) in UTC.
+    fn time_part_of(&self, part: TimePart, t: &str) -> String {
         let m = DAY_MICROS;
         let hour = 3_600_000_000i64;
         let in_day = format!("((({t} % {m}) + {m}) % {m})");
@@ -979,7 +993,7 @@ impl<'a> Emitter<'a> {
             TimePart::Week => format!("({day} - {monday} * {m})"),
             TimePart::Month => {
                 // Months since January 1970, counted from the epoch.
-                let k = format!("({} - {})", self.d.month_index(&t), 1970 * 12);
+                let k = format!("({} - {})", self.d.month_index(t), 1970 * 12);
                 self.d.add_months("CAST(0 AS BIGINT)", &k)
             }
             TimePart::Hour => format!(
@@ -1004,6 +1018,66 @@ impl<'a> Emitter<'a> {
                 format!("(CASE {monday}{arms} END)")
             }
         }
+    }
+
+    /// `count(C, at most N per P)` / `sum(C, AMOUNT, at most N per P)`: an
+    /// element counts when its time is present and fewer than N elements of
+    /// `C` are before it in its period (earlier, or as early and before it
+    /// in the list), which is the interpreter's "earliest N, ties by list
+    /// order"; sums are added in list order.
+    fn capped(
+        &mut self,
+        coll: &'a TExpr,
+        by: &'a TExpr,
+        amount: Option<&'a TExpr>,
+        cap: Cap,
+        span: Span,
+    ) -> String {
+        if self.rules.zone.is_some() {
+            return self.refuse(RefusalKind::TimeZone, span);
+        }
+        // The list twice: the element counted, and the others it is ranked among.
+        let (Some(l), Some(o)) = (self.list(coll, span), self.list(coll, span)) else {
+            return self.zero();
+        };
+        let t = self.scalar_in(&l, by);
+        let u = self.scalar_in(&o, by);
+        let part = match cap.per {
+            CapPeriod::Day => TimePart::Day,
+            CapPeriod::Week => TimePart::Week,
+            CapPeriod::Month => TimePart::Month,
+        };
+        let (pt, pu) = (self.time_part_of(part, &t), self.time_part_of(part, &u));
+        let (i, j) = (self.d.position(&l.var), self.d.position(&o.var));
+        let mut before = o.conds.clone();
+        before.push(format!(
+            "COALESCE({u} IS NOT NULL AND {pu} = {pt} AND ({u} < {t} OR ({u} = {t} AND {j} < {i})), FALSE)"
+        ));
+        let rank = self.d.count_indexed(&o.base, &o.var, &before.join(" AND "));
+        let mut kept = l.conds.clone();
+        kept.push(format!("({t} IS NOT NULL AND {rank} < {})", cap.most));
+        let kept = kept.join(" AND ");
+        match amount {
+            None => format!(
+                "CAST({} AS {})",
+                self.d.count_indexed(&l.base, &l.var, &kept),
+                self.d.double()
+            ),
+            Some(a) => {
+                let x = self.scalar_in(&l, a);
+                let value = format!("COALESCE({x}, {})", self.zero());
+                self.d.sum_indexed(&l.base, &l.var, &kept, &value)
+            }
+        }
+    }
+
+    /// `e` as a scalar in the scope of `l`'s element.
+    fn scalar_in(&mut self, l: &ListV, e: &'a TExpr) -> String {
+        let (raw, ty) = self.elem_raw(l);
+        self.scopes.push(Elem { raw, ty });
+        let x = self.scalar(e);
+        self.scopes.pop();
+        x
     }
 
     /// `decay(t, RATE)`: the weight by age, as [`Decay::weight_after`] and

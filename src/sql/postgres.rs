@@ -145,6 +145,20 @@ impl Dialect for Postgres {
         }
     }
 
+    fn count_indexed(&self, list: &Raw, var: &str, cond: &str) -> String {
+        let l = &list.sql;
+        format!(
+            "(SELECT count(*) FROM jsonb_array_elements(CASE WHEN jsonb_typeof({l}) = 'array' THEN {l} END) WITH ORDINALITY AS {var}_t({var}, {var}_i) WHERE {cond})"
+        )
+    }
+
+    fn sum_indexed(&self, list: &Raw, var: &str, cond: &str, value: &str) -> String {
+        let l = &list.sql;
+        format!(
+            "(SELECT COALESCE(sum({value} ORDER BY {var}_i), CAST(0 AS DOUBLE PRECISION)) FROM jsonb_array_elements(CASE WHEN jsonb_typeof({l}) = 'array' THEN {l} END) WITH ORDINALITY AS {var}_t({var}, {var}_i) WHERE {cond})"
+        )
+    }
+
     fn one_pass(&self) -> Option<&dyn OnePass> {
         Some(self)
     }

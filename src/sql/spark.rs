@@ -97,6 +97,20 @@ impl Dialect for Spark {
         }
     }
 
+    fn count_indexed(&self, list: &Raw, var: &str, cond: &str) -> String {
+        let l = &list.sql;
+        format!(
+            "(CASE WHEN {l} IS NULL THEN 0 ELSE size(filter({l}, ({var}, {var}_i) -> {cond})) END)"
+        )
+    }
+
+    fn sum_indexed(&self, list: &Raw, var: &str, cond: &str, value: &str) -> String {
+        let l = &list.sql;
+        format!(
+            "(CASE WHEN {l} IS NULL THEN CAST(0 AS DOUBLE) ELSE aggregate(filter({l}, ({var}, {var}_i) -> {cond}), CAST(0 AS DOUBLE), (__acc, {var}) -> __acc + {value}) END)"
+        )
+    }
+
     fn now_micros(&self) -> String {
         "unix_micros(current_timestamp())".into()
     }
