@@ -630,6 +630,17 @@ pub enum End {
     Last,
 }
 
+/// What `weekday(t)` gives, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
 /// The parts of a datetime, for [`TExprKind::TimePart`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimePart {

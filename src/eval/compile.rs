@@ -274,7 +274,10 @@ pub fn compile(rules: &Ruleset) -> Compiled {
         .iter()
         .map(|l| l.arms.iter().map(|a| c.const_str(&a.value)).collect())
         .collect();
-    let weekdays = WEEKDAYS.iter().map(|d| c.const_str(d)).collect();
+    let weekdays = crate::rules::WEEKDAYS
+        .iter()
+        .map(|d| c.const_str(d))
+        .collect();
     let mut code = Compiled {
         shape: c.shape,
         strs: c.strs,
@@ -308,17 +311,6 @@ struct Compiler<'r> {
 }
 
 type Compiled1 = (Node, Option<usize>);
-
-/// What `weekday(t)` gives, Monday first.
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// Seconds as whole nanoseconds.
 fn nanos(secs: f64) -> i128 {

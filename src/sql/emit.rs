@@ -658,15 +658,17 @@ impl<'a> Emitter<'a> {
     /// its own element joins the one walk over its list (a column of the
     /// first step); any other is a subquery in place.
     fn aggregate(&mut self, l: &ListV, cond: Option<&str>, agg: Agg) -> String {
+        // Inside an element's scope the aggregate may read that element.
         let op = match self.d.one_pass() {
-            Some(op) if self.hoist => op,
+            Some(op) if self.hoist && self.scopes.is_empty() => op,
             Some(_) | None => return self.in_place(l, cond, agg),
         };
         let value = match agg {
             Agg::Count => "",
             Agg::Sum(v) | Agg::Fold(v, _) => v,
         };
-        let own = |sql: &str| element_vars(sql).all(|v| v == l.var);
+        // Reading only its own element, and no column of a pass.
+        let own = |sql: &str| element_vars(sql).all(|v| v == l.var) && !sql.contains("__h");
         if element_vars(&l.base.sql).next().is_some() || !own(value) || !cond.is_none_or(own) {
             return self.in_place(l, cond, agg);
         }
@@ -1001,16 +1003,7 @@ impl<'a> Emitter<'a> {
                 self.d.double()
             ),
             TimePart::Weekday => {
-                let names = [
-                    "Monday",
-                    "Tuesday",
-                    "Wednesday",
-                    "Thursday",
-                    "Friday",
-                    "Saturday",
-                    "Sunday",
-                ];
-                let arms: String = names
+                let arms: String = crate::rules::WEEKDAYS
                     .iter()
                     .enumerate()
                     .map(|(i, n)| format!(" WHEN {i} THEN {}", self.d.string(n)))
