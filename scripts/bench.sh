@@ -218,7 +218,7 @@ printf '%-58s %12s %10s\n' "score 100k end to end, 1 thread (vs hand-written)" "
 printf '%-58s %12s %10s\n' "score 100k end to end, 1 thread (vs plain parse)" "" "$(ratio "$baseline" "$one")"
 printf '%-58s %12s %10s\n' "score 100k end to end, 2 threads (vs hand-written)" "${two} s" "$(ratio "$hand" "$two")"
 printf '%-58s %12s %10s\n' "score 100k end to end, 2 threads (vs 1 thread)" "" "$(ratio "$one" "$two")"
-printf '%-58s %12s %10s\n' "score 100k end to end, $threads threads (vs 1 thread)" "${all} s" "$(ratio "$one" "$all")"
+printf '%-58s %12s %10s\n' "score 100k, --threads $threads (all cores, own round; vs 1 thread)" "${all} s" "$(ratio "$one" "$all")"
 printf '%-58s %12s %10s\n' "score 100k, bench + decay/distinct/sequence, 1 thread (vs bench)" "${decay} s" "$(ratio "$one" "$decay")"
 printf '%-58s %12s %10s\n' "score 100k, decay model + accounts (--accounts), 1 thread (vs bench)" "${accounts} s" "$(ratio "$one" "$accounts")"
 if [ -n "$python" ]; then

@@ -289,7 +289,13 @@ impl<'s> Expr<'s> {
             ExprKind::And(parts) => (self.chain(parts, " and ", NOT), AND),
             ExprKind::Or(parts) => (self.chain(parts, " or ", AND), OR),
             ExprKind::Arith(op, a, b) => self.arith(*op, a, b),
-            _ => (self.comparison(e), CMP),
+            ExprKind::Compare(..)
+            | ExprKind::In { .. }
+            | ExprKind::Between(..)
+            | ExprKind::StrTest { .. }
+            | ExprKind::Matches(..)
+            | ExprKind::IsPresent(..)
+            | ExprKind::Within(..) => (self.comparison(e), CMP),
         }
     }
 
