@@ -29,7 +29,42 @@ fn reads_lead(rs: &Ruleset, e: &TExpr) -> bool {
         TExprKind::Field(_) | TExprKind::Score | TExprKind::GroupTotal(_) => true,
         TExprKind::Label(_) => true,
         TExprKind::Let(i) => rs.lets.get(*i).is_some_and(|l| reads_lead(rs, &l.value)),
-        _ => children(e).into_iter().any(|c| reads_lead(rs, c)),
+        TExprKind::Number(_)
+        | TExprKind::String(_)
+        | TExprKind::Bool(_)
+        | TExprKind::Datetime(_) => false,
+        // Everything else reads the lead exactly when a part of it does;
+        // a new kind of node must be placed here or above.
+        TExprKind::List(_)
+        | TExprKind::Project(..)
+        | TExprKind::Where(..)
+        | TExprKind::Call(..)
+        | TExprKind::NonEmpty(..)
+        | TExprKind::Truth(..)
+        | TExprKind::Every { .. }
+        | TExprKind::Neg(_)
+        | TExprKind::Not(_)
+        | TExprKind::And(_)
+        | TExprKind::Or(_)
+        | TExprKind::Arith(..)
+        | TExprKind::Compare(..)
+        | TExprKind::In { .. }
+        | TExprKind::Between(..)
+        | TExprKind::Overlaps(..)
+        | TExprKind::StrTest { .. }
+        | TExprKind::Matches(..)
+        | TExprKind::IsPresent(..)
+        | TExprKind::Within(..)
+        | TExprKind::WithinMonths(..)
+        | TExprKind::Decay(..)
+        | TExprKind::SumEach(..)
+        | TExprKind::CountDistinct(_)
+        | TExprKind::CountDistinctOf(..)
+        | TExprKind::TimePart(..)
+        | TExprKind::Pick(..)
+        | TExprKind::Extreme(..)
+        | TExprKind::Rollup(..)
+        | TExprKind::Capped { .. } => children(e).into_iter().any(|c| reads_lead(rs, c)),
     }
 }
 
