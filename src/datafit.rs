@@ -12,7 +12,7 @@
 
 use crate::check::suggest::did_you_mean;
 use crate::eval::{Census, Field, Fields, Program};
-use crate::rules::Type;
+use crate::rules::{Ruleset, Type};
 
 /// One way the rules and the data did not meet.
 #[derive(Clone, Debug, PartialEq)]
@@ -278,20 +278,19 @@ pub struct Unsupplied {
     pub suggestion: Option<String>,
 }
 
-/// The required fields the header row `columns` leaves out (see
-/// [`Unsupplied`]); empty without a schema or a header row.
+/// The required fields among `unsupplied` (the fields the header row
+/// `columns` leaves out, from [`header_fit`]), see [`Unsupplied`]; empty
+/// without a schema or a header row.
 pub fn required_unsupplied(
-    program: &Program,
+    rules: &Ruleset,
     columns: &[String],
-    id: &[String],
+    unsupplied: &[Suggested],
 ) -> Vec<Unsupplied> {
-    let rules = program.ruleset();
     if !rules.has_schema || columns.is_empty() {
         return Vec::new();
     }
-    let fit = header_fit(program.fields(), columns, id);
     let mut out: Vec<Unsupplied> = Vec::new();
-    for s in fit.unsupplied {
+    for s in unsupplied {
         let path: Vec<&str> = s.name.split('.').collect();
         let Some((depth, ty)) = required_prefix(&rules.lead_type, &path) else {
             continue;
@@ -302,7 +301,7 @@ pub fn required_unsupplied(
             .iter()
             .any(|c| *c == field || is_below(c, &field) || is_below(&field, c));
         if (whole || !touched) && !out.iter().any(|u| u.field == field) {
-            let suggestion = if whole { s.suggestion } else { None };
+            let suggestion = if whole { s.suggestion.clone() } else { None };
             out.push(Unsupplied {
                 field,
                 ty,

@@ -29,12 +29,12 @@ pub fn header_supplies_some(
     id: &[String],
     name: &str,
 ) -> Result<(), Stop> {
-    let required = datafit::required_unsupplied(program, header, id);
+    let fit = datafit::header_fit(program.fields(), header, id);
+    let required = datafit::required_unsupplied(program.ruleset(), header, &fit.unsupplied);
     if !required.is_empty() {
         let text = crate::diagnostics::input::no_column_for_required(&required, header);
         return Err(Stop::Trouble(format!("{name}: {text}")));
     }
-    let fit = datafit::header_fit(program.fields(), header, id);
     let supplied = datafit::lead_leaves(program.fields()).len() > fit.unsupplied.len();
     if supplied || fit.unsupplied.is_empty() {
         return Ok(());

@@ -54,9 +54,10 @@ pub fn no_column_for_required(required: &[Unsupplied], header: &[String]) -> Str
         fields.join(", "),
         header.join(" | ")
     );
-    for u in required.iter().filter(|u| u.suggestion.is_some()) {
-        let column = u.suggestion.as_deref().unwrap_or_default();
-        text += &format!("; did you mean column `{column}` for `{}`?", u.field);
+    for u in required {
+        if let Some(column) = &u.suggestion {
+            text += &format!("; did you mean column `{column}` for `{}`?", u.field);
+        }
     }
     let first = &required[0];
     let json = match first.ty {
