@@ -57,7 +57,7 @@ mod value;
 
 pub use census::{Census, Field, FieldCount, Fields};
 pub use probe::Shown;
-pub use render::{push_num, Head, Reason, RecordKeys, RecordNames};
+pub use render::{clamp_rule, push_num, push_reason_head, Head, Reason, RecordKeys, RecordNames};
 pub use run::Scratch;
 pub use text::{bool_spellings, decimal_point, parse_bool, parse_int, parse_number};
 

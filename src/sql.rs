@@ -2,7 +2,8 @@
 //! PostgreSQL or Spark SQL.
 //!
 //! The query returns the columns `leadscore score` writes (`id`, `score`,
-//! each group total and each label, in declaration order) and must give
+//! each group total and each label, in declaration order, and with
+//! `--explain` the `reasons` array, built in `reasons.rs`) and must give
 //! exactly the interpreter's values. The shared emitter (`emit.rs`) walks the
 //! [`Ruleset`] with exhaustive matches; each target's differences (quoting,
 //! list functions, JSON access, regex syntax, literals) live in one file per
@@ -15,6 +16,7 @@ mod dialect;
 mod duckdb;
 mod emit;
 mod postgres;
+mod reasons;
 mod regex;
 mod spark;
 
@@ -44,6 +46,8 @@ pub struct SqlOptions {
     pub as_of: Option<DateTime<Utc>>,
     /// Wrap the query in `CREATE OR REPLACE VIEW name AS`.
     pub view: Option<String>,
+    /// Add the `reasons` column: the JSON array `score --explain` writes.
+    pub explain: bool,
 }
 
 /// A part of the rules that cannot be translated exactly for a target.
@@ -93,8 +97,9 @@ pub enum RefusalKind {
     TimeZone,
     /// A construct of the language that has no SQL translation yet.
     NotYet(&'static str),
-    /// `--explain` (the reasons array) is not emitted for this target.
-    Explain,
+    /// `--explain`: a rule's label or a group's name holds a character the
+    /// engine's JSON type cannot hold (U+0000 in PostgreSQL's `JSONB`).
+    ReasonText(char),
     /// An `account` block: a roll-up over many leads, where the query
     /// gives one row per lead.
     Accounts,

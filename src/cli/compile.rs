@@ -6,7 +6,7 @@
 use super::load::{print_diagnostics, rules, summary};
 use super::{note, stderr_color, Status, Stop};
 use crate::diagnostics::{self, ToDiagnostic};
-use crate::sql::{Refusal, RefusalKind, SqlOptions, Target};
+use crate::sql::{SqlOptions, Target};
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
 use std::io::Write as _;
@@ -30,7 +30,7 @@ pub struct CompileArgs {
     /// Print `CREATE OR REPLACE VIEW NAME AS` the query.
     #[arg(long, value_name = "NAME")]
     pub view: Option<String>,
-    /// Add a `reasons` column (refused: see docs/sql.md).
+    /// Add a `reasons` column: per lead the JSON array `score --explain` writes.
     #[arg(long)]
     pub explain: bool,
     /// Print the `CREATE TABLE` of the table the query expects instead of the query.
@@ -84,15 +84,11 @@ pub fn run(args: &CompileArgs) -> Result<Status, Stop> {
         table: args.table.clone(),
         as_of: args.as_of,
         view: args.view.clone(),
+        explain: args.explain,
     };
-    let result = match (args.ddl, args.explain) {
-        (true, _) => crate::sql::ddl(ruleset, target, &args.table),
-        (false, true) => Err(vec![Refusal {
-            kind: RefusalKind::Explain,
-            span: crate::syntax::ast::Span::default(),
-            target,
-        }]),
-        (false, false) => crate::sql::compile(ruleset, &opts),
+    let result = match args.ddl {
+        true => crate::sql::ddl(ruleset, target, &args.table),
+        false => crate::sql::compile(ruleset, &opts),
     };
     match result {
         Ok(sql) => {

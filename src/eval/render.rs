@@ -134,19 +134,19 @@ impl Texts {
                 (o, values)
             })
             .collect();
-        let label = |word: &str, n: Option<f64>| {
-            let mut s = format!("{word} ");
-            push_num(&mut s, n.unwrap_or(0.0));
-            s
-        };
         let caps = rules
             .groups
             .iter()
-            .map(|g| (label("max", g.max), label("min", g.min)))
+            .map(|g| {
+                (
+                    clamp_rule(false, Bound::Max, g.max),
+                    clamp_rule(false, Bound::Min, g.min),
+                )
+            })
             .collect();
         let score_caps = (
-            label("score max", rules.score_max),
-            label("score min", rules.score_min),
+            clamp_rule(true, Bound::Max, rules.score_max),
+            clamp_rule(true, Bound::Min, rules.score_min),
         );
         Texts {
             columns,
@@ -155,6 +155,29 @@ impl Texts {
             score_caps,
         }
     }
+}
+
+/// The rule text of a clamp's reason: `max 60`, `min 0` for a group's
+/// (`score` false), `score max 100` for the score's own.
+pub fn clamp_rule(score: bool, bound: Bound, limit: Option<f64>) -> String {
+    let mut s = String::from(if score { "score " } else { "" });
+    s.push_str(match bound {
+        Bound::Max => "max ",
+        Bound::Min => "min ",
+    });
+    push_num(&mut s, limit.unwrap_or(0.0));
+    s
+}
+
+/// Appends the start of one reason object, up to its points:
+/// `{"rule":"…","group":"…","points":` (`null` without a group).
+pub fn push_reason_head(out: &mut String, rule: &str, group: Option<&str>) {
+    write!(out, "{{\"rule\":{},\"group\":", json_str(rule)).unwrap();
+    match group {
+        Some(g) => out.push_str(&json_str(g)),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"points\":");
 }
 
 /// `s` as a JSON string literal.
@@ -255,12 +278,7 @@ pub(crate) fn record(
             if i > 0 {
                 out.push(',');
             }
-            write!(out, "{{\"rule\":{},\"group\":", json_str(r.rule)).unwrap();
-            match r.group {
-                Some(g) => out.push_str(&json_str(g)),
-                None => out.push_str("null"),
-            }
-            out.push_str(",\"points\":");
+            push_reason_head(out, r.rule, r.group);
             push_num(out, r.points);
             out.push('}');
         }

@@ -81,6 +81,16 @@ pub trait Dialect: Sync {
     }
     /// The `DOUBLE` type's name.
     fn double(&self) -> &'static str;
+    /// The text type's name.
+    fn text(&self) -> &'static str;
+    /// JSON `text` (a text expression) as the engine's JSON value: the
+    /// reasons column of `--explain`.
+    fn json(&self, text: &str) -> String;
+    /// A character that the engine's JSON value cannot hold in a string,
+    /// even escaped.
+    fn json_lacks(&self, _c: char) -> bool {
+        false
+    }
     /// A number literal of type `DOUBLE`, exactly `x`.
     fn number(&self, x: f64) -> String {
         format!("CAST('{x:?}' AS {})", self.double())

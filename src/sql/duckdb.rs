@@ -13,6 +13,15 @@ impl Dialect for DuckDb {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 
+    fn text(&self) -> &'static str {
+        "VARCHAR"
+    }
+
+    fn json(&self, text: &str) -> String {
+        // The JSON type keeps the text as written (it only checks it).
+        format!("CAST({text} AS JSON)")
+    }
+
     fn double(&self) -> &'static str {
         "DOUBLE"
     }

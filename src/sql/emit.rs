@@ -6,7 +6,7 @@
 //! `NOT`, `AND` and `OR` are two-valued as in the interpreter.
 
 use super::dialect::{Agg, Dialect, Fold, Raw};
-use super::{Refusal, RefusalKind, SqlOptions, Target};
+use super::{reasons, Refusal, RefusalKind, SqlOptions, Target};
 use crate::eval::points;
 use crate::rules::{
     Cap, CapPeriod, Decay, End, FieldRef, Func, Period, Quant, RuleDef, Ruleset, Scope, TExpr,
@@ -128,6 +128,11 @@ pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Re
     if let Some(account) = &rules.account {
         em.refuse(RefusalKind::Accounts, account.span);
     }
+    if opts.explain {
+        for (c, span) in reasons::unwritable(rules, d) {
+            em.refuse(RefusalKind::ReasonText(c), span);
+        }
+    }
     if !em.refusals.is_empty() {
         // A part emitted twice (the list of a frequency cap) is reported once.
         let mut once: Vec<Refusal> = Vec::new();
@@ -138,7 +143,7 @@ pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Re
         }
         return Err(once);
     }
-    Ok(em.assemble(&points, &bounds, &labels, &opts.table))
+    Ok(em.assemble(&points, &bounds, &labels, opts))
 }
 
 impl<'a> Emitter<'a> {
@@ -169,7 +174,7 @@ impl<'a> Emitter<'a> {
         points: &[RuleSql],
         bounds: &[(Option<i64>, Option<i64>)],
         labels: &[String],
-        table: &str,
+        opts: &SqlOptions,
     ) -> String {
         let rules = self.rules;
         let d = self.d;
@@ -177,7 +182,7 @@ impl<'a> Emitter<'a> {
             let a = p.amount.as_ref()?;
             Some(format!("{a} AS __x{i}"))
         });
-        let mut from = d.table_name(table);
+        let mut from = d.table_name(&opts.table);
         if let Some(op) = d.one_pass() {
             for (k, p) in self.passes.iter().enumerate() {
                 let join = op.lateral(&p.list, &p.vars, &p.cols, &format!("__ls_pass{k}"));
@@ -205,9 +210,12 @@ impl<'a> Emitter<'a> {
             format!("({s})")
         };
         let (groups_bounds, score_bounds) = bounds.split_at(rules.groups.len());
+        let group_sums: Vec<String> = (0..rules.groups.len())
+            .map(|g| sum(&|r: &RuleDef| r.group == Some(g)))
+            .collect();
         let mut groups = Vec::new();
         for (g, (max, min)) in groups_bounds.iter().enumerate() {
-            let t = clamp(sum(&|r: &RuleDef| r.group == Some(g)), *max, *min);
+            let t = clamp(group_sums[g].clone(), *max, *min);
             groups.push(format!("{t} AS __gu{g}"));
         }
         sql += &format!(",\n{}", step("__ls_groups", groups, "__ls_points"));
@@ -215,8 +223,9 @@ impl<'a> Emitter<'a> {
         for g in 0..rules.groups.len() {
             total += &format!(" + __gu{g}");
         }
+        let total = format!("({total})");
         let (max, min) = score_bounds[0];
-        let total = clamp(format!("({total})"), max, min);
+        let clamped = clamp(total.clone(), max, min);
         let mut size = bounds
             .iter()
             .flat_map(|(a, b)| [a.unwrap_or(0).abs(), b.unwrap_or(0).abs()])
@@ -231,7 +240,7 @@ impl<'a> Emitter<'a> {
         let mut totals: Vec<String> = (0..rules.groups.len())
             .map(|g| format!("CAST(__gu{g} AS {double}) / 1000000 AS __g{g}"))
             .collect();
-        totals.push(format!("CAST({total} AS {double}) / 1000000 AS __score"));
+        totals.push(format!("CAST({clamped} AS {double}) / 1000000 AS __score"));
         totals.push(format!(
             "({} OR {size} >= {}) AS __big",
             missing.join(" OR "),
@@ -267,6 +276,19 @@ impl<'a> Emitter<'a> {
                     format!("__l{l} AS {}", d.ident(&rules.labels[l].name))
                 }
             });
+        }
+        if opts.explain {
+            let totals = reasons::Totals {
+                groups: &group_sums,
+                score: &total,
+                bounds,
+            };
+            let ([units, texts], column) = reasons::columns(rules, d, &totals);
+            sql += &format!(",\n{}", step("__ls_why", units, &from));
+            sql += &format!(",\n{}", step("__ls_why_text", texts, "__ls_why"));
+            from = "__ls_why_text".into();
+            let name = crate::eval::RecordNames::of(rules).reasons;
+            out.push(format!("{column} AS {}", d.ident(&name)));
         }
         format!("WITH\n{sql}\nSELECT\n  {}\nFROM {from}", out.join(",\n  "))
     }
@@ -1523,7 +1545,7 @@ impl Cmp {
 
 /// The total `t` (in millionths) held by a `max` then a `min`, as the
 /// interpreter clamps.
-fn clamp(mut t: String, max: Option<i64>, min: Option<i64>) -> String {
+pub(super) fn clamp(mut t: String, max: Option<i64>, min: Option<i64>) -> String {
     if let Some(m) = max {
         t = format!("(CASE WHEN {t} > {m} THEN {m} ELSE {t} END)");
     }

@@ -29,6 +29,21 @@ impl Dialect for Postgres {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 
+    fn text(&self) -> &'static str {
+        "TEXT"
+    }
+
+    fn json(&self, text: &str) -> String {
+        // JSONB keeps a number's digits and, for the keys `rule`, `group`,
+        // `points`, their order (it orders keys by length first).
+        format!("CAST({text} AS JSONB)")
+    }
+
+    fn json_lacks(&self, c: char) -> bool {
+        // JSONB refuses `\u0000`: its strings are text, which holds no NUL.
+        c == '\0'
+    }
+
     fn double(&self) -> &'static str {
         "DOUBLE PRECISION"
     }

@@ -20,6 +20,15 @@ impl Dialect for Spark {
         format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
     }
 
+    fn text(&self) -> &'static str {
+        "STRING"
+    }
+
+    fn json(&self, text: &str) -> String {
+        // Spark SQL has no JSON type that keeps number text: a JSON string.
+        text.to_string()
+    }
+
     fn double(&self) -> &'static str {
         "DOUBLE"
     }

@@ -5,9 +5,13 @@ A driver is a small server: it reads one job per line on stdin (JSON:
 `leads` into a table `leads` (with the `--ddl` table, or as the engine
 infers it when "infer" is true), runs the compiled query and writes one JSON
 object per result row to `out`, numbers formatted as `leadscore score`
-prints them. It answers each job with one line: {"ok": true, "load_s": ...,
-"query_s": ...} (seconds spent loading, and running the query and writing
-the rows) or {"error": "..."}. End of input stops it (and the engine it started).
+prints them; a JSON column (the `reasons` of `compile --explain`) is
+written as a string holding the engine's own text of it, so that the test
+can compare the number text. It answers each job with one line:
+{"ok": true, "load_s": ..., "query_s": ..., "types": {column: type}}
+(seconds spent loading, and running the query and writing the rows; the
+engine's name of each result column's type) or {"error": "..."}. End of
+input stops it (and the engine it started).
 """
 import json
 import math
@@ -52,15 +56,16 @@ def columns_of_ddl(ddl):
 
 
 def serve(run_job):
-    """Runs `run_job(job, clock)` for each line of stdin, answering on stdout."""
+    """Runs `run_job(job, clock)` (which returns the column types) for each
+    line of stdin, answering on stdout."""
     for line in sys.stdin:
         if not line.strip():
             continue
         job = json.loads(line)
         try:
             clock = Clock()
-            run_job(job, clock)
-            answer = dict(ok=True, **clock.times)
+            types = run_job(job, clock)
+            answer = dict(ok=True, types=types, **clock.times)
         except Exception as e:  # the test prints it
             answer = {"error": "".join(traceback.format_exception_only(type(e), e)).strip()}
         sys.stdout.write(json.dumps(answer) + "\n")

@@ -21,6 +21,7 @@ def run(job, clock):
         con.execute(f"INSERT INTO leads SELECT * FROM read_json('{path}', columns = {{{spec}}})")
     clock.lap("load_s")
     cur = con.execute(job["query"])
+    types = {d[0]: str(d[1]) for d in cur.description}
     names = [d[0] for d in cur.description]
     numeric = [str(d[1]).upper() in ("DOUBLE", "NUMBER") for d in cur.description]
     with open(job["out"], "w", encoding="utf-8") as out:
@@ -32,6 +33,7 @@ def run(job, clock):
                 out.write(record(names, row, numeric) + "\n")
     clock.lap("query_s")
     con.close()
+    return types
 
 
 if __name__ == "__main__":

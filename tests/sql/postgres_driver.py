@@ -67,12 +67,19 @@ class Server:
 
 SERVER = None
 
+# Type names of result columns by oid (others by their number).
+JSON, JSONB = 114, 3802
+TYPE_NAMES = {JSON: "json", JSONB: "jsonb", 25: "text", 701: "float8"}
+
 
 def run(job, clock):
     global SERVER
     if SERVER is None:
         SERVER = Server()
     con = SERVER.connect()
+    # JSON as the server writes it (pg8000 would parse it, losing number text).
+    con.register_in_adapter(JSON, str)
+    con.register_in_adapter(JSONB, str)
     clock.lap("start_s")
     try:
         con.run("SET TimeZone = 'UTC'")
@@ -93,6 +100,7 @@ def run(job, clock):
             for row in rows:
                 out.write(record(names, row, numeric) + "\n")
         clock.lap("query_s")
+        return {c["name"]: TYPE_NAMES.get(c["type_oid"], str(c["type_oid"])) for c in con.columns}
     finally:
         con.close()
 

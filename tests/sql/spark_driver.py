@@ -42,6 +42,7 @@ def run(job, clock):
             out.write(record(names, list(row), numeric) + "\n")
     clock.lap("query_s")
     spark.catalog.dropTempView("leads")
+    return {f.name: f.dataType.simpleString() for f in df.schema.fields}
 
 
 if __name__ == "__main__":
