@@ -821,6 +821,65 @@ fn golden_explain_on_spark() {
     golden_on(Engine::Spark, true);
 }
 
+/// More reasons than PostgreSQL's 100 function arguments: the column joins
+/// them in chunks, and a chunk where nothing fired adds no comma.
+fn many_reasons_on(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rules = String::from("schema { id: string, size: int? }\ngroup g max 100 {\n");
+    for k in 0..120 {
+        rules += &format!("  when size > {k} add 1.5 as \"above {k}\"\n");
+    }
+    rules += "}\n";
+    let path = dir.path().join("many.rules");
+    std::fs::write(&path, rules).unwrap();
+    let leads = dir.path().join("many.jsonl");
+    let sizes = [
+        None,
+        Some(0),
+        Some(1),
+        Some(55),
+        Some(70),
+        Some(119),
+        Some(500),
+    ];
+    let lines: String = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("l{i}"), "size": s})
+            )
+        })
+        .collect();
+    std::fs::write(&leads, lines).unwrap();
+    let expected = interpreter(&path, &leads, true);
+    let Some(got) = run_engine(engine, &path, &leads, false, true) else {
+        return;
+    };
+    let diffs = differences(&expected, &got);
+    assert!(diffs.is_empty(), "{}: {diffs:#?}", engine.name());
+    let longest = expected
+        .values()
+        .map(|r| r["reasons"].as_array().unwrap().len());
+    assert_eq!(longest.max(), Some(121), "120 rules and the clamp");
+}
+
+#[test]
+fn many_reasons_on_duckdb() {
+    many_reasons_on(Engine::DuckDb);
+}
+
+#[test]
+fn many_reasons_on_postgres() {
+    many_reasons_on(Engine::Postgres);
+}
+
+#[test]
+fn many_reasons_on_spark() {
+    many_reasons_on(Engine::Spark);
+}
+
 // ---- refusals (no engine needed) ----
 
 fn refusal(rules: &str, target: &str) -> String {
