@@ -737,6 +737,23 @@ macro_rules! children {
     }};
 }
 
+/// Where a node's value sits in the lead (see [`TExpr::source`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// A field of the lead or of an enclosing element.
+    Field(&'a FieldRef),
+    /// The value of the `let` with this index.
+    Let(usize),
+    /// The elements of this collection that pass a filter: the same place.
+    Filtered(&'a TExpr),
+    /// A field of this record, or of each element of this list.
+    Member(&'a TExpr, &'a str),
+    /// One element of this list (`first`, `last`).
+    Element(&'a TExpr),
+    /// A computed value, with no place in the lead.
+    Computed,
+}
+
 impl TExpr {
     /// The direct sub-expressions, in written order. The second child of
     /// [`TExprKind::Where`] and [`TExprKind::Every`] is in the scope of the
@@ -763,6 +780,55 @@ impl TExpr {
                 | TExprKind::CountDistinctOf(..)
                 | TExprKind::Capped { .. }
         )
+    }
+
+    /// Where this node's value sits in the lead, for the passes that follow
+    /// values back to fields (type inference, [`Ruleset::fields_read`]).
+    /// Every kind is named, so a new one must say whether it passes a
+    /// place through.
+    pub fn source(&self) -> Source<'_> {
+        match &self.kind {
+            TExprKind::Field(f) => Source::Field(f),
+            TExprKind::Let(i) => Source::Let(*i),
+            TExprKind::Where(coll, _) => Source::Filtered(coll),
+            TExprKind::Project(base, name) => Source::Member(base, name),
+            TExprKind::Pick(_, list) => Source::Element(list),
+            TExprKind::Number(_)
+            | TExprKind::String(_)
+            | TExprKind::Bool(_)
+            | TExprKind::List(_)
+            | TExprKind::Datetime(_)
+            | TExprKind::Score
+            | TExprKind::GroupTotal(_)
+            | TExprKind::Label(_)
+            | TExprKind::Call(..)
+            | TExprKind::NonEmpty(..)
+            | TExprKind::Truth(..)
+            | TExprKind::Every { .. }
+            | TExprKind::Neg(_)
+            | TExprKind::Not(_)
+            | TExprKind::And(_)
+            | TExprKind::Or(_)
+            | TExprKind::Arith(..)
+            | TExprKind::Compare(..)
+            | TExprKind::In { .. }
+            | TExprKind::Between(..)
+            | TExprKind::Overlaps(..)
+            | TExprKind::StrTest { .. }
+            | TExprKind::Matches(..)
+            | TExprKind::IsPresent(..)
+            | TExprKind::Within(..)
+            | TExprKind::WithinMonths(..)
+            | TExprKind::Decay(..)
+            | TExprKind::SumEach(..)
+            | TExprKind::CountDistinct(_)
+            | TExprKind::CountDistinctOf(..)
+            | TExprKind::TimePart(..)
+            // `latest`/`max` of a list: a scalar, never projected further.
+            | TExprKind::Extreme(..)
+            | TExprKind::Rollup(..)
+            | TExprKind::Capped { .. } => Source::Computed,
+        }
     }
 
     /// The `let` this node itself refers to: a use of it, or `all` of a

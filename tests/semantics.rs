@@ -1080,6 +1080,31 @@ fn first_last_earliest_latest_max_min_of_lists() {
 }
 
 #[test]
+fn without_a_schema_a_field_of_a_picked_element_is_learnt() {
+    // `events` is first met as a list of records with a `type`; a field read
+    // through `last(events)` (directly or through a `let`) is one more field
+    // of its elements, and `first(tags)` makes `tags` a list of text. Before,
+    // `last(events).url` was refused as an unknown field.
+    let rules = r#"when any(events where type == "demo") add 1
+when last(events).url contains "pricing" add 2
+let newest = last(events)
+when newest.n > 3 add 4
+when first(tags) == "b2b" add 8"#;
+    let prog = program(rules);
+    let score = |lead: &str| run(&prog, lead).expect("scored").score;
+    let both = r#"{"events":[{"type":"demo","url":"/home","n":1},
+        {"type":"view","url":"/pricing","n":5}],"tags":["B2B","x"]}"#;
+    assert_eq!(score(both), 15.0);
+    let last_only = r#"{"events":[{"type":"view","url":"/Pricing","n":2}],"tags":[]}"#;
+    assert_eq!(score(last_only), 2.0);
+    assert_eq!(score("{}"), 0.0);
+    // A text `n` in the last event is a counted mismatch, not a silent 0.
+    let text = r#"{"events":[{"type":"view","n":"7"}]}"#;
+    let o = run(&prog, text).expect("scored");
+    assert_eq!((o.score, o.mismatches), (0.0, 1));
+}
+
+#[test]
 fn a_demo_request_after_the_first_pricing_visit() {
     let rules = r#"let pricing = events where type == "pricing"
 when any(events where type == "demo" and at > earliest(pricing.at)) add 10"#;

@@ -301,6 +301,8 @@ pub enum Problem {
         name: String,
         /// The closest label name.
         suggestion: Option<String>,
+        /// `true` when the name is a group's (whose total is a number).
+        group: bool,
     },
     /// A built label whose parts combine into too many values.
     TooManyCombinations {

@@ -1,7 +1,7 @@
 //! Typing expressions: the dispatcher, expectations, projection and `where`.
 
 use super::error::{Expected, Literal, Problem, Role};
-use super::types::{element, field_names, list_of_records, peel, project, unify};
+use super::types::{element, field_names, list_of_records, peel, project, unify, wrap};
 use super::{any, Checker, ElemScope};
 use crate::rules::{TExpr, TExprKind, Type};
 use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
@@ -77,8 +77,14 @@ impl Checker<'_> {
         let Some(o) = origin else {
             return true;
         };
-        let depth = self.origin_projection(&o).depth.saturating_sub(o.strip);
-        let leaf = peel(&merged, depth);
+        // `t` lies inside the lists above its field (`depth`) less the
+        // layers taken off (`strip`); an element picked out of the field's
+        // own list (`first(tags)`) takes off one layer more than that.
+        let depth = self.origin_projection(&o).depth;
+        let leaf = match depth.checked_sub(o.strip) {
+            Some(d) => peel(&merged, d),
+            None => wrap(merged, o.strip - depth),
+        };
         if let Err(c) = self.infer.record(&o.loc, &leaf, t.span) {
             self.report(Problem::InconsistentField {
                 span: t.span,

@@ -113,6 +113,7 @@ impl Checker<'_> {
             span: name.span,
             name: name.node.clone(),
             suggestion,
+            group: self.groups.contains_key(&name.node),
         });
     }
 }

@@ -6,7 +6,7 @@ use super::error::{Problem, Total};
 use super::suggest::did_you_mean;
 use super::types::{field_names, flat, follow, peel, project, wrap, Projection};
 use super::{any, Checker, Origin};
-use crate::rules::{FieldRef, Scope, TExpr, TExprKind, Type};
+use crate::rules::{FieldRef, Scope, Source, TExpr, TExprKind, Type};
 use crate::syntax::ast::{Expr, ExprKind, Ident, Span};
 
 impl<'a> Checker<'a> {
@@ -479,15 +479,20 @@ impl<'a> Checker<'a> {
         if !self.inferring() {
             return None;
         }
-        match &e.kind {
-            TExprKind::Field(f) => self.field_origin(f),
-            TExprKind::Let(i) => self.let_origins[*i].clone(),
-            TExprKind::Where(c, _) => self.origin(c),
-            TExprKind::Project(b, name) => self.origin(b).map(|mut o| {
-                o.loc.push(name.clone());
+        match e.source() {
+            Source::Field(f) => self.field_origin(f),
+            Source::Let(i) => self.let_origins[i].clone(),
+            Source::Filtered(c) => self.origin(c),
+            Source::Member(b, name) => self.origin(b).map(|mut o| {
+                o.loc.push(name.to_string());
                 o
             }),
-            _ => None,
+            // An element of the list: one list layer fewer.
+            Source::Element(list) => self.origin(list).map(|mut o| {
+                o.strip += 1;
+                o
+            }),
+            Source::Computed => None,
         }
     }
 

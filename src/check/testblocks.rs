@@ -264,7 +264,7 @@ fn expectation(targets: &Targets, e: &Expectation) -> Option<TestProblem> {
     };
     match kind {
         TargetKind::Label => label_expectation(targets.rs, index, target, e),
-        _ => number_expectation(kind, target, e),
+        TargetKind::Score | TargetKind::Group => number_expectation(kind, target, e),
     }
 }
 

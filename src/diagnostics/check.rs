@@ -221,7 +221,16 @@ impl ToDiagnostic for Problem {
         .with_help(if *score { "the score is clamped to the range [min, max]; make `min` no greater than `max`" } else { "the group total is clamped to the range [min, max]; make `min` no greater than `max`" }),
         Problem::BadTime { span, fault } => bad_time(*span, *fault),
         Problem::BadCap { span, fault } => bad_cap(*span, fault),
-        Problem::NotALabel { span, name, suggestion } => Diagnostic::error(
+        Problem::NotALabel { span, name, suggestion: _, group: true } => Diagnostic::error(
+            "leadscore::not_a_label",
+            format!("`{name}` is a group, not a label"),
+            *span,
+            "a group's total is a number",
+        )
+        .with_help(format!(
+            "a built label puts together labels: declare a label above this one that names the group's ranges (`label {name}_grade` with arms such as `A when {name} >= 50`) and build from that"
+        )),
+        Problem::NotALabel { span, name, suggestion, group: false } => Diagnostic::error(
             "leadscore::not_a_label",
             format!("`{name}` is not a label"),
             *span,

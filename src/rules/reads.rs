@@ -1,7 +1,7 @@
 //! The fields a ruleset reads from a lead, found by walking every
 //! expression once (used by backends that must name their inputs).
 
-use super::{Ruleset, Scope, TExpr, TExprKind};
+use super::{Ruleset, Scope, Source, TExpr, TExprKind};
 use std::collections::BTreeMap;
 
 /// The fields read, as a tree from the lead: each key is a field; below a
@@ -73,8 +73,8 @@ impl Ruleset {
 impl Walk {
     /// The lead path a record or list value comes from, if it is one.
     fn origin(&self, e: &TExpr) -> Option<Vec<String>> {
-        match &e.kind {
-            TExprKind::Field(f) => {
+        match e.source() {
+            Source::Field(f) => {
                 let mut base = match f.scope {
                     Scope::Lead => Vec::new(),
                     Scope::Element(k) => {
@@ -85,14 +85,15 @@ impl Walk {
                 base.extend(f.path.iter().cloned());
                 Some(base)
             }
-            TExprKind::Project(b, name) => {
+            Source::Member(b, name) => {
                 let mut base = self.origin(b)?;
-                base.push(name.clone());
+                base.push(name.to_string());
                 Some(base)
             }
-            TExprKind::Where(c, _) => self.origin(c),
-            TExprKind::Let(i) => self.lets.get(*i).cloned().flatten(),
-            _ => None,
+            // A filter's elements and a picked element sit where the list does.
+            Source::Filtered(list) | Source::Element(list) => self.origin(list),
+            Source::Let(i) => self.lets.get(i).cloned().flatten(),
+            Source::Computed => None,
         }
     }
 
@@ -125,7 +126,8 @@ mod tests {
                    when count(views) > 1 add 5\n\
                    when company.size > 10 add 1\n\
                    when all(events where at is present) add 1\n\
-                   when sum(deals.amount) > 3 add 1\n";
+                   when sum(deals.amount) > 3 add 1\n\
+                   when first(orders).total > 1 add 1\n";
         let loaded = crate::load_str("t.rules", src, &MemReader::default());
         let rs = loaded.ruleset.expect("accepted");
         let leaves: Vec<String> = rs
@@ -141,7 +143,8 @@ mod tests {
                 "deals.amount",
                 "events.at",
                 "events.type",
-                "events.url"
+                "events.url",
+                "orders.total"
             ]
         );
     }
