@@ -29,10 +29,17 @@ fn opts() -> EvalOptions {
 
 /// Scores `line` both ways; returns what the Value path gave and whether
 /// the fast path took the line (it must then agree exactly).
-fn both_ways(prog: &Program, line: &str, id: &[String], scratch: &mut Scratch) -> (String, bool) {
+fn both_ways(
+    prog: &Program,
+    line: impl AsRef<[u8]>,
+    id: &[String],
+    scratch: &mut Scratch,
+) -> (String, bool) {
+    let bytes = line.as_ref();
+    let line = String::from_utf8_lossy(bytes);
     let mut fast = Outcome::default();
-    let fast_id = prog.score_bytes(line.as_bytes(), id, &opts(), scratch, &mut fast);
-    let slow = match serde_json::from_str::<serde_json::Value>(line) {
+    let fast_id = prog.score_bytes(bytes, id, &opts(), scratch, &mut fast);
+    let slow = match serde_json::from_slice::<serde_json::Value>(bytes) {
         Err(e) => format!("bad json: {e}"),
         Ok(v) => {
             let mut out = Outcome::default();
@@ -122,6 +129,109 @@ fn fast_path_agrees_on_ragged_lines() {
     }
     // The well-formed ones (a, e-less null size, escapes, unused nesting, offsets) go fast.
     assert_eq!(taken, 3, "{report}");
+}
+
+/// A well-formed bench lead with `{}` replaced by `extra` fields.
+fn lead_with(extra: &str) -> String {
+    let lead = r#"{"id":"o","email":"x@gmail.com","title":"VP Sales","company":{"name":"n","size":300,"industry":"SaaS","revenue":2e7},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[{"type":"page_view","at":"2026-10-20T00:00:00Z","url":"/pricing"}]{}}"#;
+    lead.replace("{}}", &format!("{extra}}}"))
+}
+
+/// JSON that parsers are known to read differently (escapes, surrogates,
+/// repeated keys, numbers at the edges of `f64`, `-0`, deep nesting, control
+/// bytes, a byte-order mark, trailing text) and CRM exports of odd shapes:
+/// the byte readers give up or agree with the `Value` path, line by line.
+#[test]
+fn fast_path_agrees_on_odd_json() {
+    let prog = program(BENCH_RULES);
+    let mut scratch = Scratch::default();
+    let deep = |n: usize| format!(r#","unused":{}1{}"#, "[".repeat(n), "]".repeat(n));
+    let mut lines: Vec<Vec<u8>> = [
+        lead_with(""),
+        lead_with(r#","ti\u0074le":"CEO""#),
+        lead_with(r#","t\"itle":"CEO","x\\y":1"#),
+        lead_with(r#","unused":"\ud800""#),
+        lead_with(r#","unused":"\ud83d\ude00 \u00e9""#),
+        lead_with(r#","unused":1,"unused":[2]"#),
+        lead_with(r#","title":"CEO""#),
+        lead_with(r#","unused":123456789012345678901234567890"#),
+        lead_with(r#","unused":1e400"#),
+        lead_with(r#","unused":-0"#),
+        lead_with(" ,\t\"unused\"\t:\r\n1 "),
+        lead_with(&deep(100)),
+        lead_with(&deep(127)),
+        lead_with(&deep(128)),
+        lead_with(&deep(300)),
+        lead_with(r#","unused":"tab\there""#),
+        format!("{} trailing", lead_with("")),
+        format!("{}{}", lead_with(""), lead_with("")),
+        format!(" \t{}\r", lead_with("")),
+        lead_with("").replace("\"VP Sales\"", "\"VP \\u0053ales\""),
+        lead_with("").replace("\"VP Sales\"", "\"\\ud800\""),
+        lead_with("").replace("\"VP Sales\"", "\"VP\\tSales\\/\\n\""),
+        lead_with("").replace("\"VP Sales\"", "\"ΣΊΣΥΦΟΣ straße\""),
+        lead_with("").replace(r#""size":300"#, r#""size":-0"#),
+        lead_with("").replace(r#""size":300"#, r#""size":0"#),
+        lead_with("").replace(r#""size":300"#, r#""size":3e2"#),
+        lead_with("").replace(r#""size":300"#, r#""size":300.0000000000000000001"#),
+        lead_with("").replace(r#""size":300"#, r#""size":18446744073709551616"#),
+        lead_with("").replace(r#""size":300"#, r#""size":-9223372036854775809"#),
+        lead_with("").replace("2e7", "-0.0"),
+        lead_with("").replace("2e7", "1.7976931348623157e308"),
+        lead_with("").replace("2e7", "2.2250738585072011e-308"),
+        lead_with("").replace("2e7", "9007199254740993"),
+        lead_with("").replace("2e7", "0.1e-400"),
+        lead_with("").replace("2e7", "123456789.123456789123456789"),
+        lead_with("").replace(r#""id":"o""#, r#""id":1.50"#),
+        lead_with("").replace(r#""id":"o""#, r#""id":-0"#),
+        lead_with("").replace(r#""id":"o""#, r#""id":12345678901234567890"#),
+        lead_with("").replace(r#""id":"o""#, r#""id":true"#),
+        lead_with("").replace(r#""id":"o""#, r#""id":null"#),
+        lead_with("").replace(r#""id":"o""#, r#""id":["o"]"#),
+        lead_with("").replace(r#""company":{"#, r#""company":"Acme","c":{"#),
+        lead_with("")
+            .replace(r#""events":["#, r#""events":{"0":"#)
+            .replace("}]", "}}"),
+        lead_with("")
+            .replace(r#""events":["#, r#""events":[null,"page_view",3,["#)
+            .replace("}]", "}]]"),
+        lead_with("").replace(
+            r#""events":["#,
+            r#""events":[{"type":"page_view","type":"demo_request"},"#,
+        ),
+        lead_with("").replace(r#""source":"paid""#, r#""source":"""#),
+        lead_with("").replace(r#""unsubscribed":false"#, r#""unsubscribed":"false""#),
+        lead_with("").replace("2026-10-20T00:00:00Z", "2026-10-20T00:00:00.5+01:00"),
+        lead_with("").replace("2026-10-20T00:00:00Z", "1790000000"),
+        "{}".to_string(),
+        "[]".to_string(),
+        "null".to_string(),
+        r#""{\"id\":1}""#.to_string(),
+    ]
+    .into_iter()
+    .map(String::into_bytes)
+    .collect();
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(lead_with("").into_bytes());
+    lines.push(bom);
+    lines.push(lead_with("").replace("VP Sales", "VP \u{0}").into_bytes());
+    // Invalid UTF-8 in an unread field and in a read one (a Latin-1 `ä`).
+    for (extra, from) in [(r#","unused":"~""#, "~"), ("", "Sales")] {
+        let mut bad = lead_with(extra).into_bytes();
+        let at = bad.windows(from.len()).position(|w| w == from.as_bytes());
+        bad[at.expect("marker in the lead")] = 0xE4;
+        lines.push(bad);
+    }
+    let mut taken = 0;
+    for line in &lines {
+        taken += usize::from(both_ways(&prog, line, &id_path(), &mut scratch).1);
+    }
+    // The plain lead and most odd ones are read straight from the bytes.
+    assert!(
+        taken >= 20,
+        "only {taken} of {} lines read fast",
+        lines.len()
+    );
 }
 
 #[test]
