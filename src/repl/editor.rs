@@ -3,6 +3,7 @@
 
 use super::commands::{is_complete, COMMANDS};
 use super::session::Session;
+use crate::check::Builtin;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
@@ -28,28 +29,10 @@ const OTHER_WORDS: [&str; 10] = [
     "test",
 ];
 
-/// Built-in functions, offered by completion.
-const FUNCTIONS: [&str; 19] = [
-    "count",
-    "any",
-    "all",
-    "none",
-    "sum",
-    "days_since",
-    "len",
-    "min",
-    "max",
-    "decay",
-    "first",
-    "last",
-    "earliest",
-    "latest",
-    "day",
-    "week",
-    "month",
-    "weekday",
-    "hour",
-];
+/// Names completion offers besides the session's, the words above and
+/// every built-in function ([`Builtin::ALL`]): `decay`, which is a form of
+/// its own, and an account block's `leads`.
+const MORE_NAMES: [&str; 2] = ["decay", "leads"];
 
 /// The helper the line editor calls; reads names from the shared session.
 pub struct ReplHelper {
@@ -91,8 +74,7 @@ impl Completer for ReplHelper {
         } else {
             let session = self.session.lock().unwrap_or_else(|e| e.into_inner());
             let mut names = session.names();
-            names.extend(FUNCTIONS.iter().map(|f| f.to_string()));
-            names.extend(OTHER_WORDS.iter().map(|w| w.to_string()));
+            names.extend(language_words().map(String::from));
             names
         };
         let mut found: Vec<Pair> = names
@@ -107,6 +89,12 @@ impl Completer for ReplHelper {
         found.dedup_by(|a, b| a.display == b.display);
         Ok((start, found))
     }
+}
+
+/// The words of the language completion offers besides the session's names.
+fn language_words() -> impl Iterator<Item = &'static str> {
+    let functions = Builtin::ALL.iter().map(|f| f.name());
+    functions.chain(OTHER_WORDS).chain(MORE_NAMES)
 }
 
 /// Where the name being typed starts: after the last character that cannot
@@ -219,6 +207,26 @@ mod tests {
         assert_eq!(word_start("when title == \"VP"), 14);
         assert_eq!(word_start("when company.si"), 5);
         assert_eq!(word_start("x == \"a\" and lead.ti"), 13);
+    }
+
+    #[test]
+    fn every_built_in_function_is_offered() {
+        let words: Vec<&str> = language_words().collect();
+        for w in [
+            "sum_of_top",
+            "champion",
+            "mean_without_lowest",
+            "weekday",
+            "decay",
+            "leads",
+        ] {
+            assert!(words.contains(&w), "{w} missing from {words:?}");
+        }
+        assert_eq!(
+            words.iter().filter(|w| **w == "count").count(),
+            1,
+            "each word once"
+        );
     }
 
     #[test]
