@@ -79,6 +79,9 @@ pub struct Program {
     code: compile::Compiled,
     texts: render::Texts,
     fields: Fields,
+    /// The `let`s of `code` worked out for every lead into
+    /// [`Outcome::projected`] (empty unless [`Program::projecting`]).
+    projected: std::ops::Range<usize>,
 }
 
 /// What one rule did for one lead.
@@ -128,6 +131,10 @@ pub struct Outcome {
     pub caps: Vec<Cap>,
     /// Tests made false by a value of the wrong type (counted only without a schema).
     pub mismatches: u32,
+    /// The values of the expressions a [`Program::projecting`] works out
+    /// for every lead (what its account keeps of it), in their order; empty
+    /// for any other program.
+    pub projected: Vec<serde_json::Value>,
 }
 
 impl Outcome {
@@ -257,7 +264,21 @@ impl Program {
             code,
             texts: render::Texts::new(rules),
             fields,
+            projected: 0..0,
         }
+    }
+
+    /// Compiles `working`, which is `rules` (what the program shows as its
+    /// ruleset) with fields' types loosened and `n` `let`s added at the
+    /// end; those are worked out for every lead after its labels (they may
+    /// read `score`, group totals and labels) into [`Outcome::projected`].
+    pub(crate) fn projecting(rules: &Ruleset, working: &Ruleset, n: usize) -> Program {
+        let mut program = Program::compile(working);
+        let end = working.lets.len();
+        program.projected = end - n..end;
+        program.texts = render::Texts::new(rules);
+        program.rules = rules.clone();
+        program
     }
 
     /// Compiles a checked ruleset whose datetime fields without a zone of
@@ -378,9 +399,19 @@ impl Program {
                 .position(|a| a.as_ref().is_none_or(|c| ctx.test(c)));
             ctx.labels.push(arm);
         }
+        self.project(&mut ctx, out);
         std::mem::swap(&mut ctx.labels, &mut out.labels);
         std::mem::swap(&mut ctx.groups, &mut out.groups);
         out.mismatches = ctx.mismatches;
+    }
+
+    /// Works out the projected `let`s into `out.projected`.
+    fn project(&self, ctx: &mut run::Ctx, out: &mut Outcome) {
+        out.projected.clear();
+        for i in self.projected.clone() {
+            let val = ctx.val(&self.code.lets[i]);
+            out.projected.push(probe::json(&self.code, ctx.slots, val));
+        }
     }
 
     /// Runs every rule; leaves raw group sums in `out.groups` and the

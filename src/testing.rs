@@ -245,7 +245,7 @@ fn run_one(
         .filter_map(|x| judge(program.ruleset(), &outcomes[0], x))
         .collect();
     if !of_account.is_empty() {
-        match account_of(program, &leads, &outcomes, &opts) {
+        match account_of(program, &leads, &opts) {
             Ok((account, outcome)) => failures.extend(
                 of_account
                     .iter()
@@ -269,19 +269,19 @@ fn run_one(
 fn account_of(
     program: &Program,
     leads: &[Value],
-    outcomes: &[Outcome],
     opts: &EvalOptions,
 ) -> Result<(Program, Outcome), Broken> {
-    let rules = program.ruleset();
-    let (Some(plan), Some(def)) = (Plan::of(rules), rules.account.as_deref()) else {
+    let Some(plan) = Plan::of(program.ruleset()) else {
         return Err(Broken::Accounts(Vec::new()));
     };
+    let lead_program = plan.lead_program();
     let mut accounts = Accounts::default();
-    for (lead, outcome) in leads.iter().zip(outcomes) {
-        accounts.add(&plan, rules, lead, outcome);
+    for lead in leads {
+        let mut outcome = lead_program.score(lead, opts).map_err(Broken::Unscorable)?;
+        accounts.add(&plan, &mut outcome, Some(lead));
     }
-    let account = Program::compile_in(&def.rules, rules.zone.as_ref());
-    let mut done = accounts.finish(&plan, &account, opts);
+    let account = plan.account_program();
+    let mut done: Vec<_> = accounts.finish(&plan, &account, opts).collect();
     if done.len() != 1 {
         return Err(Broken::Accounts(done.into_iter().map(|a| a.key).collect()));
     }

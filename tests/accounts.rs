@@ -55,13 +55,8 @@ fn programs() -> (Program, Program, Plan) {
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let rules = loaded.ruleset.expect("a ruleset");
-    let account = rules.account.as_ref().expect("an account block");
     let plan = Plan::of(&rules).expect("a plan");
-    (
-        Program::compile(&account.rules),
-        Program::compile(&rules),
-        plan,
-    )
+    (plan.account_program(), plan.lead_program(), plan)
 }
 
 /// Scores `leads` in this order and rolls them up.
@@ -69,10 +64,10 @@ fn accounts(leads: &[Value]) -> Vec<Account> {
     let (account_program, program, plan) = programs();
     let mut acc = Accounts::default();
     for lead in leads {
-        let outcome = program.score(lead, &options()).expect("scored");
-        acc.add(&plan, program.ruleset(), lead, &outcome);
+        let mut outcome = program.score(lead, &options()).expect("scored");
+        acc.add(&plan, &mut outcome, Some(lead));
     }
-    acc.finish(&plan, &account_program, &options())
+    acc.finish(&plan, &account_program, &options()).collect()
 }
 
 /// Each account as `key leads score breadth account_tier`.
@@ -147,8 +142,19 @@ fn an_account_with_one_lead_is_scored_from_that_lead() {
     let record = &got[0].record;
     assert_eq!(record["company"]["size"], json!(500));
     assert_eq!(record["leads"].as_array().unwrap().len(), 1);
-    assert_eq!(record["leads"][0]["score"], json!(70.0));
-    assert_eq!(record["leads"][0]["tier"], json!("hot"));
+    assert_eq!(record["leads"][0]["score"].as_f64(), Some(70.0));
+    // The lead keeps what the account rules read of it: its score, and the
+    // conditions of `leads where ...` and the amount of `sum(leads, ...)`,
+    // worked out when it was scored (engagement 20 ≥ 20, `tier` is hot, one
+    // demo), not its fields.
+    let kept = &record["leads"][0];
+    assert_eq!(kept["#0"], json!(true), "{kept}");
+    assert_eq!(kept["#1"], json!(true), "{kept}");
+    assert_eq!(kept["#2"], json!(1), "{kept}");
+    assert!(
+        kept.get("tier").is_none() && kept.get("events").is_none(),
+        "{kept}"
+    );
 }
 
 #[test]
@@ -178,8 +184,8 @@ fn a_lead_without_a_key_is_in_no_account_and_counted() {
         lead("n2", "Dev", json!("  "), json!(5), &[]),
         lead("a1", "Dev", json!("acme.com"), json!(5), &[]),
     ] {
-        let outcome = program.score(&l, &options()).unwrap();
-        acc.add(&plan, program.ruleset(), &l, &outcome);
+        let mut outcome = program.score(&l, &options()).unwrap();
+        acc.add(&plan, &mut outcome, Some(&l));
     }
     assert_eq!(acc.without_key, 2);
     assert_eq!(acc.len(), 1);
@@ -567,4 +573,70 @@ test "which lead" {
         out.contains("an expectation of the lead in a test with several leads"),
         "{out}"
     );
+}
+
+#[test]
+fn a_list_read_whole_and_a_condition_that_reads_the_account_still_roll_up() {
+    // `leads.events` keeps each lead's events whole; `score >= max(...)`
+    // reads the account (the `let`), so only its `score` is kept per lead.
+    let rules = r#"schema {
+  email: string
+  company: { domain: string }
+  events: list<{ type: string }>
+}
+add count(events) as "events"
+account by company.domain {
+  add count(leads.events where type == "demo") * 10 as "demos"
+  let best = sum_of_top(leads.score, 1)
+  add count(leads where score >= best) as "best leads"
+}
+"#;
+    let ev =
+        |types: &[&str]| -> Vec<Value> { types.iter().map(|t| json!({ "type": t })).collect() };
+    let leads = [
+        json!({"email": "a@x.com", "company": {"domain": "x.com"}, "events": ev(&["demo", "demo", "x"])}),
+        json!({"email": "d@y.com", "company": {"domain": "y.com"}, "events": ev(&["x"])}),
+        json!({"email": "b@x.com", "company": {"domain": "x.com"}, "events": ev(&["demo"])}),
+        json!({"email": "c@x.com", "company": {"domain": "x.com"}, "events": ev(&[])}),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.rules"), rules).unwrap();
+    std::fs::write(dir.path().join("d.jsonl"), jsonl(&leads)).unwrap();
+    std::fs::write(
+        dir.path().join("d.json"),
+        Value::from(leads.to_vec()).to_string(),
+    )
+    .unwrap();
+    // x.com: three demos, 30; scores 3, 1, 0, the best (3) once: 1; 31.
+    // y.com: no demo; its one lead is its best: 1.
+    let want = "{\"account\":\"x.com\",\"leads\":3,\"score\":31}\n\
+                {\"account\":\"y.com\",\"leads\":1,\"score\":1}\n";
+    for input in ["d.jsonl", "d.json"] {
+        let args = [
+            "score",
+            "d.rules",
+            input,
+            "-o",
+            "o.jsonl",
+            "--accounts",
+            "acc.jsonl",
+            "-q",
+        ];
+        let (_, err, code) = common::run_in(dir.path(), &args);
+        assert_eq!(code, 0, "{err}");
+        let text = std::fs::read_to_string(dir.path().join("acc.jsonl")).unwrap();
+        assert_eq!(text, want, "{input}");
+    }
+}
+
+#[test]
+fn only_what_the_account_reads_is_kept_per_lead() {
+    let (_, _, plan) = programs();
+    // The key, `company.size`, `score`, and three per-lead parts.
+    assert!(!plan.needs_lead());
+    let got = accounts(&interleaved());
+    let leads = got[0].record["leads"].as_array().unwrap();
+    let mut names: Vec<&String> = leads[0].as_object().unwrap().keys().collect();
+    names.sort();
+    assert_eq!(names, ["#0", "#1", "#2", "score"]);
 }

@@ -35,7 +35,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     refuse_overwrite(args)?;
     let started = Instant::now();
     let program = load::program(&args.rules, args.input.timezone.as_ref())?;
-    let roll = Roll::of(args, &program)?;
+    let (program, roll) = Roll::of(args, program)?;
     let shape = shape(&program, args)?;
     let read = ByteCount::default();
     let sources = open_all(&args.input.leads)?;
@@ -176,10 +176,11 @@ impl Sink {
 fn score_stream(ctx: &Context, leads: Leads, sink: &mut Sink) -> Result<(), Failure> {
     for lead in leads {
         let lead = lead.map_err(Failure::Read)?;
-        let value = ctx.roll.and(lead.value.as_ref().ok().cloned());
-        let scored = score_one(ctx, lead, &mut sink.tally.census);
-        if let (Some(value), Ok(outcome)) = (value, &scored.result) {
-            ctx.add_to_account(&mut sink.tally, &value, outcome);
+        let needs_lead = ctx.roll.is_some_and(Roll::needs_lead);
+        let value = needs_lead.then(|| lead.value.as_ref().ok().cloned());
+        let mut scored = score_one(ctx, lead, &mut sink.tally.census);
+        if let Ok(outcome) = &mut scored.result {
+            ctx.add_to_account(&mut sink.tally, outcome, value.flatten().as_ref());
         }
         sink.record(ctx.program, &scored)?;
     }
@@ -231,9 +232,15 @@ impl<'p> Context<'p> {
     }
 
     /// Adds a scored lead to its account, when accounts are rolled up.
-    fn add_to_account(&self, tally: &mut Tally, lead: &Value, outcome: &crate::eval::Outcome) {
+    /// `lead` is the lead itself when the roll-up needs it.
+    fn add_to_account(
+        &self,
+        tally: &mut Tally,
+        outcome: &mut crate::eval::Outcome,
+        lead: Option<&Value>,
+    ) {
         if let Some(roll) = self.roll {
-            roll.add(self.program, &mut tally.accounts, lead, outcome);
+            roll.add(&mut tally.accounts, outcome, lead);
         }
     }
 

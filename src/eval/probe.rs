@@ -127,3 +127,22 @@ impl fmt::Display for Shown {
         }
     }
 }
+
+/// A scalar value as JSON, for what an account keeps of a lead: a number
+/// with no fraction as a whole number (so an `int` field reads it back),
+/// a datetime as RFC 3339 text to the nanosecond, anything that is not a
+/// scalar (a list, a record, a missing or wrong-typed value) as null.
+pub(super) fn json(code: &Compiled, slots: &super::lead::Slots, val: Val) -> serde_json::Value {
+    use serde_json::Value;
+    match val {
+        Val::Bool(b) => Value::Bool(b),
+        Val::Num(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Value::from(x as i64),
+        Val::Num(x) => Value::from(x),
+        Val::Str(t) => Value::from(slots.orig(t)),
+        Val::CStr(i) => Value::from(&*code.strs[i as usize].orig),
+        Val::Time(t) => DateTime::from_timestamp(t.secs, t.nanos).map_or(Value::Null, |d| {
+            Value::from(d.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        }),
+        Val::Missing | Val::Mismatch | Val::List(_) | Val::Record(_) | Val::Other => Value::Null,
+    }
+}

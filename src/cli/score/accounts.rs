@@ -19,30 +19,30 @@ pub struct Roll {
 }
 
 impl Roll {
-    /// The roll-up `--accounts` asks for; an error when the rules have no
-    /// `account` block. `None` without `--accounts`.
-    pub fn of(args: &ScoreArgs, leads: &Program) -> Result<Option<Roll>, Stop> {
+    /// The roll-up `--accounts` asks for, and the lead rules `leads`
+    /// compiled to keep what the accounts read of each lead; an error when
+    /// the rules have no `account` block. `leads` as it is and `None`
+    /// without `--accounts`.
+    pub fn of(args: &ScoreArgs, leads: Program) -> Result<(Program, Option<Roll>), Stop> {
         let Some(path) = args.accounts.as_deref() else {
-            return Ok(None);
+            return Ok((leads, None));
         };
-        let rules = leads.ruleset();
-        let (Some(plan), Some(def)) = (Plan::of(rules), rules.account.as_deref()) else {
+        let Some(plan) = Plan::of(leads.ruleset()) else {
             return Err(Stop::Trouble(words::no_account_block(path, &args.rules)));
         };
-        let program = Program::compile_in(&def.rules, args.input.timezone.as_ref());
-        Ok(Some(Roll { plan, program }))
+        let program = plan.account_program();
+        Ok((plan.lead_program(), Some(Roll { plan, program })))
+    }
+
+    /// Whether adding a lead needs the lead itself (see [`Plan::needs_lead`]).
+    pub fn needs_lead(&self) -> bool {
+        self.plan.needs_lead()
     }
 
     /// Adds a lead scored with `outcome` to its account in `into`.
-    pub fn add(
-        &self,
-        leads: &Program,
-        into: &mut Option<Accounts>,
-        lead: &Value,
-        outcome: &Outcome,
-    ) {
+    pub fn add(&self, into: &mut Option<Accounts>, outcome: &mut Outcome, lead: Option<&Value>) {
         let accounts = into.get_or_insert_with(Accounts::default);
-        accounts.add(&self.plan, leads.ruleset(), lead, outcome);
+        accounts.add(&self.plan, outcome, lead);
     }
 
     /// Scores the accounts and writes them to `path` (JSON Lines, or CSV /
@@ -56,7 +56,6 @@ impl Roll {
         opts: &EvalOptions,
     ) -> Result<u64, Stop> {
         let without_key = accounts.without_key;
-        let done = accounts.finish(&self.plan, &self.program, opts);
         let format = output::format_for(None, Some(path)).map_err(Stop::Trouble)?;
         let cannot = |e| Stop::Trouble(io_words::cannot_write(path, &e));
         let file = OutputFile::create(path).map_err(cannot)?;
@@ -66,12 +65,13 @@ impl Roll {
             explain: args.explain && format == crate::cli::OutputFormat::Jsonl,
         };
         let mut out = Writer::new(Box::new(handle), self.shape()?, config).map_err(Stop::write)?;
-        let mut failed = 0;
-        for account in &done {
+        let (mut failed, mut written) = (0, 0u64);
+        for account in accounts.finish(&self.plan, &self.program, opts) {
+            written += 1;
             let scored = Scored {
                 id: Value::from(account.key.as_str()),
                 kept: vec![Value::from(account.leads)],
-                result: account.result.clone().map_err(|e| e.to_string()),
+                result: account.result.map_err(|e| e.to_string()),
             };
             failed += u64::from(scored.result.is_err());
             out.write(&self.program, &scored).map_err(Stop::write)?;
@@ -80,11 +80,7 @@ impl Roll {
         file.commit()
             .map_err(|e| Stop::Trouble(io_words::output_failed(&e)))?;
         if !super::super::settings().quiet {
-            note(&words::accounts_written(
-                path,
-                done.len() as u64,
-                without_key,
-            ));
+            note(&words::accounts_written(path, written, without_key));
         }
         Ok(failed)
     }

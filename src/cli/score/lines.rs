@@ -346,7 +346,7 @@ impl Worker {
             };
             let mut scored = score_one(ctx, lead, &mut tally.census);
             scored.id = id_as_written(scored.id, text, &ctx.id);
-            if let (Some(_), Ok(outcome)) = (ctx.roll, &scored.result) {
+            if let (Some(_), Ok(outcome)) = (ctx.roll, &mut scored.result) {
                 add_line(ctx, tally, text, outcome);
             }
             self.push(program, records, scored, tally);
@@ -392,12 +392,13 @@ impl Worker {
     }
 }
 
-/// Adds the lead of a line that was scored to its account (the line is
-/// parsed again: only runs that roll up accounts pay for it).
-fn add_line(ctx: &Context, tally: &mut Tally, text: &[u8], outcome: &Outcome) {
-    if let Ok(lead) = input::parse_line(text) {
-        ctx.add_to_account(tally, &lead, outcome);
-    }
+/// Adds the lead of a line that was scored to its account. The outcome
+/// holds what the account keeps of the lead; only an account block that
+/// reads a list or record of its leads whole needs the line parsed again.
+fn add_line(ctx: &Context, tally: &mut Tally, text: &[u8], outcome: &mut Outcome) {
+    let Some(roll) = ctx.roll else { return };
+    let lead = roll.needs_lead().then(|| input::parse_line(text).ok());
+    ctx.add_to_account(tally, outcome, lead.flatten().as_ref());
 }
 
 /// The number of `\n` bytes, 64 bytes at a time (the inner loop vectorises).
