@@ -299,9 +299,8 @@ fn rule_name(r: Rule) -> Option<&'static str> {
     Some(match r {
         EOI => "end of file",
         chunk | item => "an item (`when`, `add`, `let`, `group`, `label`, `schema`, `include`)",
-        expr | or_expr | and_expr | not_expr | cmp_expr | sum | product | unary | postfix
-        | paren | call | path | number | list_number | duration | regex | list | kw_true
-        | kw_false | string | not_op | neg => "a value",
+        expr | sum | primary | paren | call | path | number | list_number | duration | regex
+        | list | kw_true | kw_false | string | nots | not_op | negs | neg => "a value",
         compare | cmp_op | in_list | not_in | between | str_test | str_op | matches | is_test
         | within | kw_in => "a comparison",
         signed_number => "a number",

@@ -6,6 +6,8 @@ use super::ast::*;
 use super::error::{Limit, SyntaxError, SyntaxErrorKind, MAX_LIST_ITEMS};
 use pest::iterators::Pair;
 
+mod expr;
+
 /// The pest parser generated from the grammar.
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/leadscore.pest"]
@@ -23,9 +25,6 @@ pub struct Lower {
     /// Byte offset of the parsed text in the file.
     pub offset: usize,
 }
-
-/// An expression and the depth of its tree.
-struct Deep(Expr, u32);
 
 impl Lower {
     /// The pair's span, less the white space pest keeps at the end of a sequence.
@@ -516,162 +515,6 @@ impl Lower {
         }
     }
 
-    /// Lowers an expression, refusing trees deeper than [`MAX_EXPR_DEPTH`].
-    pub fn expr(&self, pair: Pair<Rule>) -> Result<Expr> {
-        Ok(self.deep(pair)?.0)
-    }
-
-    fn deep(&self, pair: Pair<Rule>) -> Result<Deep> {
-        let span = self.span(&pair);
-        let deep = match pair.as_rule() {
-            Rule::expr | Rule::paren => self.deep(pair.into_inner().next().expect("inner"))?,
-            Rule::or_expr => self.logic(pair, ExprKind::Or)?,
-            Rule::and_expr => self.logic(pair, ExprKind::And)?,
-            Rule::not_expr => self.prefix(pair, Rule::not_op, |e| ExprKind::Not(Box::new(e)))?,
-            Rule::unary => self.prefix(pair, Rule::neg, |e| ExprKind::Neg(Box::new(e)))?,
-            Rule::cmp_expr => self.cmp_expr(pair)?,
-            Rule::sum | Rule::product => self.arith(pair)?,
-            Rule::postfix => self.postfix(pair)?,
-            _ => Deep(self.primary(pair)?, 1),
-        };
-        if deep.1 > MAX_EXPR_DEPTH {
-            let kind = SyntaxErrorKind::TooDeep {
-                limit: MAX_EXPR_DEPTH as usize,
-            };
-            return Err(SyntaxError { span, kind });
-        }
-        Ok(deep)
-    }
-
-    fn logic(&self, pair: Pair<Rule>, make: fn(Vec<Expr>) -> ExprKind) -> Result<Deep> {
-        let span = self.span(&pair);
-        let (mut parts, mut depth) = (Vec::new(), 0);
-        for p in pair
-            .into_inner()
-            .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
-        {
-            let Deep(e, d) = self.deep(p)?;
-            depth = depth.max(d);
-            parts.push(e);
-        }
-        if parts.len() == 1 {
-            return Ok(Deep(parts.pop().expect("one operand"), depth));
-        }
-        Ok(Deep(
-            Expr {
-                kind: make(parts),
-                span,
-            },
-            depth + 1,
-        ))
-    }
-
-    fn prefix(&self, pair: Pair<Rule>, op: Rule, make: fn(Expr) -> ExprKind) -> Result<Deep> {
-        let mut ops = Vec::new();
-        let mut operand = None;
-        for p in pair.into_inner() {
-            if p.as_rule() == op {
-                ops.push(self.span(&p));
-            } else {
-                operand = Some(self.deep(p)?);
-            }
-        }
-        let Deep(mut e, mut depth) = operand.expect("prefix operand");
-        if depth as usize + ops.len() > MAX_EXPR_DEPTH as usize {
-            return Ok(Deep(e, MAX_EXPR_DEPTH + 1));
-        }
-        for op_span in ops.into_iter().rev() {
-            let span = op_span.to(e.span);
-            e = Expr {
-                kind: make(e),
-                span,
-            };
-            depth += 1;
-        }
-        Ok(Deep(e, depth))
-    }
-
-    fn arith(&self, pair: Pair<Rule>) -> Result<Deep> {
-        let mut inner = pair.into_inner();
-        let Deep(mut acc, mut depth) = self.deep(inner.next().expect("operand"))?;
-        while let Some(op) = inner.next() {
-            let Deep(rhs, d) = self.deep(inner.next().expect("right operand"))?;
-            depth = depth.max(d) + 1;
-            if depth > MAX_EXPR_DEPTH {
-                return Ok(Deep(acc, depth));
-            }
-            let span = acc.span.to(rhs.span);
-            let kind = ExprKind::Arith(arith_op(op.as_str()), Box::new(acc), Box::new(rhs));
-            acc = Expr { kind, span };
-        }
-        Ok(Deep(acc, depth))
-    }
-
-    fn cmp_expr(&self, pair: Pair<Rule>) -> Result<Deep> {
-        let span = self.span(&pair);
-        let mut inner = pair.into_inner();
-        let Deep(lhs, d) = self.deep(inner.next().expect("operand"))?;
-        let Some(suffix) = inner.next() else {
-            return Ok(Deep(lhs, d));
-        };
-        let (kind, d2) = self.comparison(lhs, suffix)?;
-        Ok(Deep(Expr { kind, span }, d.max(d2) + 1))
-    }
-
-    fn comparison(&self, lhs: Expr, suffix: Pair<Rule>) -> Result<(ExprKind, u32)> {
-        let kind_rule = suffix.as_rule();
-        let mut depth = 0;
-        let mut operands = Vec::new();
-        let mut words = Vec::new();
-        for p in suffix.into_inner() {
-            match p.as_rule() {
-                Rule::sum => {
-                    let Deep(e, d) = self.deep(p)?;
-                    depth = depth.max(d);
-                    operands.push(Box::new(e));
-                }
-                _ => words.push(p),
-            }
-        }
-        let lhs = Box::new(lhs);
-        let mut ops = operands.into_iter();
-        let mut next = || ops.next().expect("comparison operand");
-        let kind = match kind_rule {
-            Rule::compare => ExprKind::Compare(cmp_op(words[0].as_str()), lhs, next()),
-            Rule::in_list | Rule::not_in => ExprKind::In {
-                value: lhs,
-                list: next(),
-                negated: kind_rule == Rule::not_in,
-            },
-            Rule::between => ExprKind::Between(lhs, next(), next()),
-            Rule::str_test => str_test(&words, lhs, next()),
-            Rule::matches => ExprKind::Matches(lhs, next()),
-            Rule::is_test => is_test(&words, lhs),
-            Rule::within => ExprKind::Within(lhs, next()),
-            r => unreachable!("not a comparison: {r:?}"),
-        };
-        Ok((kind, depth))
-    }
-
-    fn postfix(&self, pair: Pair<Rule>) -> Result<Deep> {
-        let mut inner = pair.into_inner();
-        let Deep(mut acc, mut depth) = self.deep(inner.next().expect("primary"))?;
-        for p in inner {
-            let span = acc.span.to(self.span(&p));
-            let kind = match p.as_rule() {
-                Rule::field_access => ExprKind::Field(Box::new(acc), self.name(last(p))?),
-                _ => {
-                    let Deep(cond, d) = self.deep(last(p))?;
-                    depth = depth.max(d);
-                    ExprKind::Where(Box::new(acc), Box::new(cond))
-                }
-            };
-            depth += 1;
-            acc = Expr { kind, span };
-        }
-        Ok(Deep(acc, depth))
-    }
-
     fn primary(&self, pair: Pair<Rule>) -> Result<Expr> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
@@ -827,16 +670,6 @@ fn sign(pair: &Pair<Rule>) -> Sign {
         "add" => Sign::Add,
         "subtract" => Sign::Subtract,
         other => unreachable!("the grammar's `sign` rule allows no sign {other:?}"),
-    }
-}
-
-fn arith_op(op: &str) -> ArithOp {
-    match op {
-        "+" => ArithOp::Add,
-        "-" => ArithOp::Sub,
-        "*" => ArithOp::Mul,
-        "/" => ArithOp::Div,
-        other => unreachable!("the grammar's `add_op`/`mul_op` rules allow no operator {other:?}"),
     }
 }
 

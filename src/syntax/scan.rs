@@ -325,7 +325,8 @@ impl<'a> Scanner<'a> {
     /// Counts a line that starts a rule (outside `( )` and `[ ]`); the first
     /// rule past [`MAX_RULES`] is an error.
     fn count_rule(&mut self, start: usize) {
-        let line = self.src[start..].trim_start();
+        // Only this line's indentation: a blank line must not count the rule below it too.
+        let line = self.src[start..].trim_start_matches([' ', '\t']);
         let word = item_word(line);
         let bracketed = self.stack.iter().any(|&(o, _)| o != b'{');
         if bracketed || !matches!(word.as_str(), "when" | "add" | "subtract") {
@@ -481,6 +482,22 @@ mod tests {
             s.errors[0].kind,
             SyntaxErrorKind::Unopened { close: ')' }
         ));
+    }
+
+    #[test]
+    fn blank_lines_do_not_count_a_rule_twice() {
+        let spaced = |n: usize| "\n  \nwhen x > 1 add 1\n".repeat(n);
+        assert_eq!(scan(FileId(0), &spaced(MAX_RULES)).errors, []);
+        let over = scan(FileId(0), &spaced(MAX_RULES + 1)).errors;
+        assert_eq!(over.len(), 1);
+        let kind = SyntaxErrorKind::TooLarge {
+            what: Limit::Rules,
+            limit: MAX_RULES,
+        };
+        assert_eq!(over[0].kind, kind);
+        // The error points at the first rule past the limit.
+        let at = spaced(MAX_RULES).len() + 4;
+        assert_eq!(over[0].span.range(), at..at + 4);
     }
 
     #[test]

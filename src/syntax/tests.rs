@@ -363,3 +363,129 @@ fn a_large_file_parsed_in_shares_keeps_source_order() {
         "errors out of order"
     );
 }
+
+/// The tree of a condition, written with parentheses around every node:
+/// `(a or (b and c))`.
+fn tree(src: &str) -> String {
+    fn show(e: &Expr) -> String {
+        let many = |parts: &[Expr], op: &str| {
+            let parts: Vec<String> = parts.iter().map(show).collect();
+            format!("({})", parts.join(&format!(" {op} ")))
+        };
+        match &e.kind {
+            ExprKind::Path(names) => names
+                .iter()
+                .map(|n| n.node.as_str())
+                .collect::<Vec<_>>()
+                .join("."),
+            ExprKind::Number(n) => n.to_string(),
+            ExprKind::Or(parts) => many(parts, "or"),
+            ExprKind::And(parts) => many(parts, "and"),
+            ExprKind::Not(x) => format!("(not {})", show(x)),
+            ExprKind::Neg(x) => format!("(-{})", show(x)),
+            ExprKind::Arith(op, a, b) => format!("({} {op:?} {})", show(a), show(b)),
+            ExprKind::Compare(op, a, b) => format!("({} {op:?} {})", show(a), show(b)),
+            ExprKind::Between(a, lo, hi) => {
+                format!("({} between {} {})", show(a), show(lo), show(hi))
+            }
+            ExprKind::Field(x, name) => format!("({}.{})", show(x), name.node),
+            ExprKind::Where(x, c) => format!("({} where {})", show(x), show(c)),
+            ExprKind::IsPresent(x, present) => format!("({} present {present})", show(x)),
+            other => format!("{other:?}"),
+        }
+    }
+    show(
+        &rule(&format!("when {src} add 1"))
+            .when
+            .expect("a condition"),
+    )
+}
+
+#[test]
+fn precedence_of_every_pair_of_operator_kinds() {
+    let cases = [
+        // or < and < not < comparison < + - < * / < unary - < postfix
+        ("a or b and c", "(a or (b and c))"),
+        ("a and b or c", "((a and b) or c)"),
+        ("a or b or c", "(a or b or c)"),
+        ("(a or b) or c", "((a or b) or c)"),
+        ("a and b and c or d", "((a and b and c) or d)"),
+        ("not a and b", "((not a) and b)"),
+        ("not a or b", "((not a) or b)"),
+        ("a and not b", "(a and (not b))"),
+        ("not not a", "(not (not a))"),
+        ("not a == b", "(not (a Eq b))"),
+        ("not a is missing", "(not (a present false))"),
+        ("a == b and c", "((a Eq b) and c)"),
+        ("a + b == c * d", "((a Add b) Eq (c Mul d))"),
+        ("a between 1 and 2 and b", "((a between 1 2) and b)"),
+        (
+            "a between 1 + 2 and 3 * 4",
+            "(a between (1 Add 2) (3 Mul 4))",
+        ),
+        ("a - b - c", "((a Sub b) Sub c)"),
+        ("a / b * c", "((a Div b) Mul c)"),
+        ("a + b * c", "(a Add (b Mul c))"),
+        ("a * b + c", "((a Mul b) Add c)"),
+        ("a - b + c * d / e", "((a Sub b) Add ((c Mul d) Div e))"),
+        ("-x * y", "((-x) Mul y)"),
+        ("x * -y", "(x Mul (-y))"),
+        ("- -x", "(-(-x))"),
+        ("-x.y", "(-x.y)"),
+        ("-(x).y", "(-(x.y))"),
+        ("(a).b.c", "((a.b).c)"),
+        ("(a).b", "(a.b)"),
+        ("x where a and b", "(x where (a and b))"),
+        ("x where a or b", "(x where (a or b))"),
+        ("x.y where a == 1", "(x.y where (a Eq 1))"),
+        ("(x).y where a == 1", "((x.y) where (a Eq 1))"),
+        ("-(a + b) * c", "((-(a Add b)) Mul c)"),
+        ("not (a and b)", "(not (a and b))"),
+    ];
+    for (src, want) in cases {
+        assert_eq!(tree(src), want, "{src}");
+    }
+}
+
+#[test]
+fn comparisons_do_not_chain() {
+    for src in [
+        "a == b == c",
+        "a < b < c",
+        "a in b in c",
+        "a == b contains c",
+    ] {
+        let errs = errors(&format!("when {src} add 1"));
+        assert_eq!(errs.len(), 1, "{src}");
+        assert!(
+            matches!(&errs[0].kind, SyntaxErrorKind::Unexpected { .. }),
+            "{src}: {errs:?}"
+        );
+    }
+}
+
+#[test]
+fn chains_and_comparisons_span_their_source_parentheses_included() {
+    let src = "when (a) or b == (c) add 1";
+    let when = rule(src).when.expect("a condition");
+    assert_eq!(&src[when.span.range()], "(a) or b == (c)");
+    let ExprKind::Or(parts) = when.kind else {
+        panic!("not an or")
+    };
+    assert_eq!(&src[parts[0].span.range()], "a");
+    assert_eq!(&src[parts[1].span.range()], "b == (c)");
+}
+
+#[test]
+fn long_chains_past_the_depth_limit_name_the_whole_chain() {
+    let chain = format!("1{}", " + 1".repeat(MAX_EXPR_DEPTH as usize + 5));
+    let src = format!("add {chain} as \"x\"");
+    let errs = errors(&src);
+    assert!(matches!(errs[0].kind, SyntaxErrorKind::TooDeep { .. }));
+    assert_eq!(&src[errs[0].span.range()], chain);
+    let nots = format!("{}a", "not ".repeat(MAX_EXPR_DEPTH as usize + 1));
+    let src = format!("when {nots} add 1");
+    let errs = errors(&src);
+    assert!(matches!(errs[0].kind, SyntaxErrorKind::TooDeep { .. }));
+    assert_eq!(&src[errs[0].span.range()], nots);
+}
