@@ -90,6 +90,9 @@ pub struct CaseResult {
     pub lead: Option<Value>,
     /// The lead's outcome, when it could be scored.
     pub outcome: Option<Outcome>,
+    /// For a test with `expect account`: its account's key and outcome,
+    /// when the account could be scored.
+    pub account: Option<(String, Outcome)>,
     /// Where the lead and the rules did not meet (see
     /// [`crate::datafit::test_lead`]): a field of the wrong type, a key
     /// that is a typo of a field the rules read.
@@ -201,6 +204,7 @@ fn run_one(
         verdict: Verdict::Passed,
         lead: None,
         outcome: None,
+        account: None,
         misfits: Vec::new(),
     };
     let leads = match leads_of(suite, reader, t) {
@@ -246,11 +250,14 @@ fn run_one(
         .collect();
     if !of_account.is_empty() {
         match account_of(program, &leads, &opts) {
-            Ok((account, outcome)) => failures.extend(
-                of_account
-                    .iter()
-                    .filter_map(|x| judge(account.ruleset(), &outcome, x)),
-            ),
+            Ok((account, key, outcome)) => {
+                failures.extend(
+                    of_account
+                        .iter()
+                        .filter_map(|x| judge(account.ruleset(), &outcome, x)),
+                );
+                case.account = Some((key, outcome));
+            }
             Err(reason) => {
                 case.verdict = Verdict::Broken(reason);
                 return case;
@@ -265,12 +272,12 @@ fn run_one(
 }
 
 /// The one account the test's scored leads make, scored by the `account`
-/// block (compiled in the lead rules' zone).
+/// block (compiled in the lead rules' zone), with its key.
 fn account_of(
     program: &Program,
     leads: &[Value],
     opts: &EvalOptions,
-) -> Result<(Program, Outcome), Broken> {
+) -> Result<(Program, String, Outcome), Broken> {
     let Some(plan) = Plan::of(program.ruleset()) else {
         return Err(Broken::Accounts(Vec::new()));
     };
@@ -285,8 +292,9 @@ fn account_of(
     if done.len() != 1 {
         return Err(Broken::Accounts(done.into_iter().map(|a| a.key).collect()));
     }
-    let outcome = done.remove(0).result.map_err(Broken::Unscorable)?;
-    Ok((account, outcome))
+    let scored = done.remove(0);
+    let outcome = scored.result.map_err(Broken::Unscorable)?;
+    Ok((account, scored.key, outcome))
 }
 
 /// The test's leads: each inline JSON, or the JSON file it names, in order.

@@ -640,3 +640,31 @@ fn only_what_the_account_reads_is_kept_per_lead() {
     names.sort();
     assert_eq!(names, ["#0", "#1", "#2", "score"]);
 }
+
+#[test]
+fn a_failing_account_expectation_explains_the_account() {
+    // Engagement 20 and 30: both engaged, 30; lead scores 20 + 30 = 50.
+    let (out, code) = run_tests(
+        r#"
+test "account" {
+  lead { id: "a1", company: { domain: "Acme.com" }, events: [{ type: "x" }, { type: "y" }] }
+  lead { id: "a2", company: { domain: "acme.com" }, events: [{ type: "x" }, { type: "y" }, { type: "z" }] }
+  expect account score == 1
+}
+"#,
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("actual:   score is 80"), "{out}");
+    assert!(
+        out.contains("account acme.com  score 80  account_tier hot"),
+        "{out}"
+    );
+    assert!(!out.contains("lead a1"), "{out}");
+    let line = |rule: &str| out.lines().find(|l| l.contains(rule)).map(str::trim);
+    assert_eq!(
+        line("two engaged people"),
+        Some("+30  two engaged people"),
+        "{out}"
+    );
+    assert_eq!(line("lead scores"), Some("+50  lead scores"), "{out}");
+}

@@ -167,6 +167,17 @@ pub fn explanation(rules: &Ruleset, scored: &Scored, at: Option<&str>) -> String
     text
 }
 
+/// An account's explanation, ending with a newline: its key, its score
+/// and labels, then each account rule's points (`rules` are the `account`
+/// block's), which add up to the score as a lead's do.
+pub fn account_explanation(rules: &Ruleset, key: &str, outcome: &Outcome) -> String {
+    let mut text = crate::diagnostics::cli::account_title(key);
+    text.push_str(&headline(rules, outcome));
+    text.push('\n');
+    text.push_str(&breakdown(rules, outcome));
+    text
+}
+
 /// `lead L42`, or `lead at line 7` for a lead without an id.
 fn title(id: &Value, at: Option<&str>) -> String {
     match (id, at) {

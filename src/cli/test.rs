@@ -5,7 +5,7 @@
 //! Exit status 1 when a test fails, a ruleset has errors, or coverage is
 //! below `--min-coverage`.
 
-use super::explain::explanation;
+use super::explain::{self, explanation};
 use super::load::{print_diagnostics, summary, unreadable_rules, FsReader};
 use super::output::{self, format_number, Scored};
 use super::progress::Progress;
@@ -240,13 +240,21 @@ impl Run {
     }
 }
 
-/// What a test that did not pass prints: why, then the lead's explanation.
+/// What a test that did not pass prints: why, then the explanation of
+/// its account (a test with `expect account`) or else of its lead.
 fn failure_text(
     program: &Program,
     sources: &crate::source::SourceMap,
     case: &CaseResult,
 ) -> String {
     let mut text = report::why(sources, case);
+    let account_rules = program.ruleset().account.as_deref().map(|a| &a.rules);
+    if let (Some((key, outcome)), Some(rules)) = (&case.account, account_rules) {
+        for line in explain::account_explanation(rules, key, outcome).lines() {
+            text += &format!("  {line}\n");
+        }
+        return text;
+    }
     if let Some(outcome) = &case.outcome {
         let id = case
             .lead

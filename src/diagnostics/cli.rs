@@ -126,6 +126,11 @@ pub fn no_account_block(accounts: &std::path::Path, rules: &std::path::Path) -> 
     )
 }
 
+/// The first line of an account's explanation: `account acme.com`.
+pub fn account_title(key: &str) -> String {
+    format!("account {key}")
+}
+
 /// After `--accounts`: how many account records were written, and how many
 /// scored leads had no account key.
 pub fn accounts_written(path: &std::path::Path, accounts: u64, without_key: u64) -> String {
