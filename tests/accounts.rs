@@ -577,7 +577,7 @@ test "which lead" {
 
 #[test]
 fn a_list_read_whole_and_a_condition_that_reads_the_account_still_roll_up() {
-    // `leads.events` keeps each lead's events whole; `score >= max(...)`
+    // `leads.events` keeps each lead's events whole; `score >= best`
     // reads the account (the `let`), so only its `score` is kept per lead.
     let rules = r#"schema {
   email: string
