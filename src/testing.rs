@@ -427,7 +427,8 @@ fn judge(rules: &Ruleset, outcome: &Outcome, x: &Expectation) -> Option<Failure>
                 let equal = value.as_deref() == Some(value_text(want).as_str());
                 equal == (*op == CmpOp::Eq)
             }
-            _ => false,
+            // The checker refuses a range on a label; `fired` is judged above.
+            ExpectKind::Between { .. } | ExpectKind::Fired { .. } => false,
         };
         return if holds {
             None
@@ -447,7 +448,8 @@ fn judge(rules: &Ruleset, outcome: &Outcome, x: &Expectation) -> Option<Failure>
             ExpectValueKind::Text(_) => false,
         },
         ExpectKind::Between { low, high, .. } => actual >= low.node && actual <= high.node,
-        _ => false,
+        // The checker refuses `is present` on a number; `fired` is judged above.
+        ExpectKind::Presence { .. } | ExpectKind::Fired { .. } => false,
     };
     if holds {
         None

@@ -284,7 +284,8 @@ fn number_expectation(kind: TargetKind, target: &Ident, e: &Expectation) -> Opti
             span: e.span,
             target: name,
         }),
-        _ => None,
+        // `fired` is checked by `expectation` before this.
+        ExpectKind::Between { .. } | ExpectKind::Fired { .. } => None,
     }
 }
 
