@@ -3,6 +3,7 @@
 #
 # Usage: scripts/bench.sh            (BENCH_DIR defaults to ../shared/bench)
 #        REPEAT=7 scripts/bench.sh   (rounds; default 5)
+#        SQL_1M=0 scripts/bench.sh   (skip PostgreSQL and Spark on 1M leads)
 #
 # Builds leadscore, the baselines (bench/baseline: a hand-written Rust scorer
 # of MODEL.md and a plain serde_json parse, in their own Cargo workspace so
@@ -188,6 +189,11 @@ sql_duckdb=$(sql_engine duckdb "$work/100k.jsonl")
 sql_duckdb_1m=$(sql_engine duckdb "$work/1m.jsonl")
 sql_postgres=$(sql_engine postgres "$work/100k.jsonl")
 sql_spark=$(sql_engine spark "$work/100k.jsonl")
+# A million leads on the slower engines takes minutes each; SQL_1M=0 skips them.
+if [ "${SQL_1M:-1}" != 0 ]; then
+  sql_postgres_1m=$(sql_engine postgres "$work/1m.jsonl")
+  sql_spark_1m=$(sql_engine spark "$work/1m.jsonl")
+fi
 
 # Peers and the oracle, on the same 10k leads.
 if [ -f "$bench/reference_score.py" ]; then
@@ -254,6 +260,10 @@ sql_row "DuckDB, 100k" "$sql_duckdb" "$all"
 sql_row "DuckDB, 1M" "$sql_duckdb_1m" "$all_1m"
 sql_row "PostgreSQL 15, 100k" "$sql_postgres" "$all"
 sql_row "Spark SQL local[1], 100k" "$sql_spark" "$all"
+if [ "${SQL_1M:-1}" != 0 ]; then
+  sql_row "PostgreSQL 15, 1M" "$sql_postgres_1m" "$all_1m"
+  sql_row "Spark SQL local[1], 1M" "$sql_spark_1m" "$all_1m"
+fi
 echo
 echo "ratio: how many times faster leadscore is than the row's reference (higher is better);"
 echo "the baselines are built in bench/baseline's own workspace, with serde_json's default features."
