@@ -197,6 +197,19 @@ fn a_leading_zero_is_an_error_at_the_list_item() {
     assert!(help(&d[0]).contains("`\"02134\"`"));
 }
 
+#[test]
+fn a_list_missing_a_comma_points_at_the_gap() {
+    let loaded = load("when title in [\"CEO\", \"VP\" \"CTO\"] add 10\n");
+    let d = &loaded.diagnostics;
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code, "leadscore::syntax");
+    assert_eq!(d[0].message, "list items need a comma between them");
+    assert_eq!(loaded.sources.snippet(d[0].span), " ");
+    assert_eq!(help(&d[0]), "write `\"VP\", \"CTO\"`");
+    let numbers = only("let sizes = [10 20]\n");
+    assert_eq!(help(&numbers), "write `10, 20`");
+}
+
 // ---- lets ----
 
 #[test]

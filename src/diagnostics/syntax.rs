@@ -156,6 +156,8 @@ fn slip(hint: &Hint, found: &str, span: Span) -> Diagnostic {
             .with_help(format!("the rate is written `{meant}:`, e.g. `decay(at, {meant}: 30 days)`; the rates are `half_life: D`, `lifespan: D` and `P% per PERIOD`")),
         Hint::DistinctOf => Diagnostic::error(code, "`count(distinct ... of ...)` needs the value to count", span, "no value before `of`")
             .with_help(super::check::DISTINCT_FORMS),
+        Hint::ListComma { first, second } => Diagnostic::error(code, "list items need a comma between them", span, "no comma here")
+            .with_help(format!("write `{first}, {second}`")),
     }
 }
 

@@ -140,6 +140,13 @@ pub enum Hint {
     },
     /// `count(distinct of events)`: no value between `distinct` and `of`.
     DistinctOf,
+    /// `["VP" "CEO"]`: two list items with no comma between them.
+    ListComma {
+        /// The item before the gap, as written.
+        first: String,
+        /// The item after it.
+        second: String,
+    },
 }
 
 /// The kind of statement a syntax error is in, judged by the first word of its line.

@@ -1,7 +1,8 @@
 //! Recognises the slips people coming from spreadsheets and CRM forms make,
 //! at the place a parse failed, so the error can say exactly what to write
 //! instead: several words in a list without quotes, `50%`, `as executive`,
-//! `AND`, curly or single quotes, `1,000`, a misspelt keyword.
+//! `AND`, curly or single quotes, `1,000`, a misspelt keyword, a list
+//! without commas.
 
 use super::error::Hint;
 use std::ops::Range;
@@ -94,7 +95,48 @@ pub fn hint(text: &str, pos: usize) -> Option<(Hint, Range<usize>)> {
             before.rfind("distinct").unwrap_or(pos)..end,
         ));
     }
-    word_hint(text, pos)
+    missing_comma(text, pos).or_else(|| word_hint(text, pos))
+}
+
+/// Inside `[ ]`, two items with only spaces between them (`["VP" "CEO"]`,
+/// `[1 2]`): the gap where the comma belongs. Bare words side by side are
+/// left to [`list_item`] (`[Vice President]` is one item without quotes).
+fn missing_comma(text: &str, pos: usize) -> Option<(Hint, Range<usize>)> {
+    unclosed_bracket(&text[..pos])?;
+    let end = item_end(text, pos)?;
+    let next = end + text[end..].len() - text[end..].trim_start_matches([' ', '\t']).len();
+    let next_end = item_end(text, next)?;
+    let (first, second) = (&text[pos..end], &text[next..next_end]);
+    let number = |s: &str| s.parse::<f64>().is_ok();
+    let quoted = first.starts_with('"') || second.starts_with('"');
+    if next == end || !(quoted || number(first) && number(second)) {
+        return None;
+    }
+    let (first, second) = (first.to_string(), second.to_string());
+    Some((Hint::ListComma { first, second }, end..next))
+}
+
+/// The end of the list item starting at `pos`: after the closing quote of a
+/// string, or at the first space, `,` or `]` of a bare word.
+fn item_end(text: &str, pos: usize) -> Option<usize> {
+    let rest = &text[pos..];
+    if let Some(body) = rest.strip_prefix('"') {
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => return Some(pos + 1 + i + 1),
+                '\n' => return None,
+                _ => {}
+            }
+        }
+        return None;
+    }
+    let len = rest
+        .find(|c: char| c.is_whitespace() || c == ',' || c == ']' || c == '"')
+        .unwrap_or(rest.len());
+    (len > 0).then_some(pos + len)
 }
 
 /// The names of decay rates as people spell them, and the name meant.
@@ -329,6 +371,23 @@ mod tests {
         assert_eq!(span.unwrap().1, "life span");
         let of = at("add count(distinct of events)", "events");
         assert_eq!(of, Some((Hint::DistinctOf, "distinct of events".into())));
+    }
+
+    #[test]
+    fn a_list_without_commas() {
+        let strings = at("when title in [\"a\", \"b\" \"c\"] add 5", "\"b\"");
+        let comma = Hint::ListComma {
+            first: "\"b\"".into(),
+            second: "\"c\"".into(),
+        };
+        assert_eq!(strings, Some((comma, " ".into())));
+        let escaped = at("let x = [\"a\\\"\"  VP]", "\"a");
+        assert_eq!(escaped.unwrap().1, "  ");
+        let numbers = at("let x = [1 2]", "1");
+        assert!(matches!(numbers.unwrap().0, Hint::ListComma { .. }));
+        let words = at("let x = [Vice President]", "Vice");
+        assert!(matches!(words.unwrap().0, Hint::QuoteWords { .. }));
+        assert_eq!(at("when a == \"x\" \"y\" add 5", "\"x"), None);
     }
 
     #[test]
