@@ -1035,4 +1035,10 @@ fn ddl_and_view() {
         "{view}"
     );
     assert!(view.contains("FROM \"leads\""), "{view}");
+    for other in ["--explain", "--view=v", "--as-of=2026-11-01"] {
+        let args = ["compile", "rules/fit_only.rules", "--target", "spark"];
+        let (out, err, code) = common::run(&[&args[..], &["--ddl", other]].concat());
+        assert_eq!((code, out.as_str()), (2, ""), "--ddl {other}: {err}");
+        assert!(err.contains("cannot be used with"), "--ddl {other}: {err}");
+    }
 }

@@ -34,7 +34,7 @@ pub struct CompileArgs {
     #[arg(long)]
     pub explain: bool,
     /// Print the `CREATE TABLE` of the table the query expects instead of the query.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["explain", "view", "as_of"])]
     pub ddl: bool,
 }
 
