@@ -210,6 +210,22 @@ fn a_list_missing_a_comma_points_at_the_gap() {
     assert_eq!(help(&numbers), "write `10, 20`");
 }
 
+#[test]
+fn min_of_one_value_asks_for_a_list() {
+    let number = only("schema {\n  n: number\n}\nwhen min(n) > 3 add 5\n");
+    assert_eq!(number.code, "leadscore::bad_call");
+    assert_eq!(number.message, "`min` of one value needs a list");
+    assert!(help(&number).starts_with("compare two values with `min(A, B)`"));
+    let unknown = only("when max(x) > 3 add 5\n");
+    assert!(
+        help(&unknown).contains("declare it in a `schema`"),
+        "{}",
+        help(&unknown)
+    );
+    let list = load("schema {\n  n: list<number>\n}\nwhen min(n) > 3 add 5\n");
+    assert!(list.diagnostics.is_empty());
+}
+
 // ---- lets ----
 
 #[test]

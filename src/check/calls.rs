@@ -235,17 +235,17 @@ impl Checker<'_> {
 
     /// `min(L)` / `max(L)`: only of a value already known to be a list (a
     /// schema's list, a filter, a projection of one), so that `min(x)` meant
-    /// as `min(x, y)` without a schema is still a wrong number of arguments
+    /// as `min(x, y)` without a schema is an error saying a list is needed
     /// rather than making `x` a list.
     fn extreme_of_list(&mut self, func: Builtin, arg: &Expr, span: Span) -> TExpr {
+        let known = self.problems.len();
         let list = self.expr(arg);
         let Type::List(elem) = &list.ty else {
-            self.report(Problem::WrongArity {
-                span,
-                func,
-                expected: 2,
-                found: 1,
-            });
+            // An argument already in error (an unknown field) says enough.
+            if list.ty != Type::Any || self.problems.len() == known {
+                let (at, ty) = (arg.span, list.ty.clone());
+                self.report(Problem::ExtremeOfOne { span: at, func, ty });
+            }
             return any(span);
         };
         let ty = match **elem {

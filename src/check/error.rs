@@ -148,6 +148,16 @@ pub enum Problem {
         /// How many were given.
         found: usize,
     },
+    /// `min(x)` / `max(x)` of one value that is not a list (or, without a
+    /// schema, not known to be one).
+    ExtremeOfOne {
+        /// The argument.
+        span: Span,
+        /// `min` or `max`.
+        func: Builtin,
+        /// The argument's type (`Any` when nothing says what it is).
+        ty: Type,
+    },
     /// `score`, a group total or a label used in a rule or `let`.
     TotalInRule {
         /// The name.

@@ -108,6 +108,14 @@ impl ToDiagnostic for Problem {
             )
             .with_help(format!("call it as `{}`", usage(*func)))
         }
+        Problem::ExtremeOfOne { span, func, ty } => {
+            let name = func.name();
+            let (label, help) = match ty {
+                Type::Any => ("not known to be a list".to_string(), format!("compare two values with `{name}(A, B)`; for a list field, declare it in a `schema` (`NAME: list<number>`)")),
+                t => (format!("{}, not a list", describe(t)), format!("compare two values with `{name}(A, B)`, or take a list's field: `{name}(orders.amount)`")),
+            };
+            Diagnostic::error("leadscore::bad_call", format!("`{name}` of one value needs a list"), *span, label).with_help(help)
+        }
         Problem::TotalInRule { span, name, what } => {
             let (what, label, help) = match what {
                 Total::Score => ("the total `score`".to_string(), "totals do not exist yet here", TOTALS_LATER),
