@@ -390,6 +390,11 @@ pub struct ExplainArgs {
     /// Explain only the lead with this id (e.g. `--id L-1002`).
     #[arg(long = "id", value_name = "ID", conflicts_with = "lead")]
     pub only: Option<String>,
+    /// Explain the account with this key instead of leads (e.g. `--account
+    /// acme.com`; trimmed, any case): its leads, score, labels and each
+    /// account rule's points. Needs an `account` block.
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["lead", "only"])]
+    pub account: Option<String>,
     #[command(flatten)]
     pub input: LeadsArgs,
 }

@@ -668,3 +668,97 @@ test "account" {
     );
     assert_eq!(line("lead scores"), Some("+50  lead scores"), "{out}");
 }
+
+// ---- `explain --account KEY` ----
+
+/// Runs `leadscore explain a.rules leads.jsonl ARGS` on `leads` with RULES.
+fn explain_account(leads: &[Value], args: &[&str]) -> (String, String, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rules"), RULES).unwrap();
+    std::fs::write(dir.path().join("leads.jsonl"), jsonl(leads)).unwrap();
+    let mut all = vec![
+        "explain",
+        "a.rules",
+        "leads.jsonl",
+        "--as-of",
+        "2026-11-01T00:00:00Z",
+    ];
+    all.extend(args);
+    common::run_in(dir.path(), &all)
+}
+
+#[test]
+fn explain_account_shows_its_leads_score_labels_and_rules() {
+    // As in `leads_interleaved_with_other_accounts_roll_up_by_key`: the
+    // key given in another case and with spaces is the same account.
+    let (out, err, code) = explain_account(&interleaved(), &["--account", " ACME.com"]);
+    assert_eq!(code, 0, "{err}");
+    let first = out.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "account acme.com (3 leads)  score 150 (max 150, capped from 181)  account_tier hot"
+    );
+    // 30 + 20 − 10 (max 40) + 120 + 5 + 7 + 9 − 31 (score max 150) = 150.
+    let points: f64 = out
+        .lines()
+        .filter_map(|l| l.split_whitespace().next()?.parse::<f64>().ok())
+        .sum();
+    assert_eq!(points - 10.0 - 31.0, 150.0, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn explain_account_of_one_lead_lists_the_rules_that_did_not_fire() {
+    // beta.io: b1 alone, 10 points, no breadth, no strong lead, size 20.
+    let (out, err, code) = explain_account(&interleaved(), &["--account", "beta.io"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("account beta.io (1 lead)  score 10  account_tier cold\n"),
+        "{out}"
+    );
+    let did_not_fire = out.split("did not fire:\n").nth(1).unwrap_or_default();
+    let names: Vec<&str> = did_not_fire.lines().map(str::trim).collect();
+    assert_eq!(
+        names,
+        [
+            "two engaged people",
+            "two hot leads",
+            "a strong lead",
+            "big company"
+        ]
+    );
+}
+
+#[test]
+fn explain_an_unknown_account_names_the_key_and_suggests_the_nearest() {
+    let (out, err, code) = explain_account(&interleaved(), &["--account", "acme.co"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("no lead has the account key \"acme.co\" (searched 5 leads in 2 accounts"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"acme.com\"?"), "{err}");
+    let (_, err, code) = explain_account(&interleaved(), &["--account", "zeta.org"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("\"zeta.org\""), "{err}");
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn explain_account_needs_an_account_block_and_no_other_lead_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.rules"),
+        "when title contains \"VP\" add 5\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("leads.jsonl"), "{\"title\":\"VP\"}\n").unwrap();
+    let args = ["explain", "a.rules", "leads.jsonl", "--account", "acme.com"];
+    let (out, err, code) = common::run_in(dir.path(), &args);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("a.rules has no `account by KEY"), "{err}");
+    let (_, err, code) = explain_account(&interleaved(), &["--account", "acme.com", "--id", "a1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+}

@@ -21,7 +21,8 @@ use super::score::{lead_id, open_all, score_one, written_id, Context};
 use super::{ExplainArgs, Status, Stop};
 use crate::diagnostics::cli::{self as words, no_lead_with_id};
 use crate::diagnostics::io::read_failed;
-use crate::eval::{Bound, Outcome};
+use crate::eval::account::{Accounts, Plan};
+use crate::eval::{Bound, Outcome, Program};
 use crate::rules::Ruleset;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -32,6 +33,9 @@ use std::io::{self, BufWriter, Write};
 pub fn run(args: &ExplainArgs) -> Result<Status, Stop> {
     super::swap::check_score(&args.rules, &args.input.leads)?;
     let program = load::program(&args.rules, args.input.timezone.as_ref())?;
+    if let Some(key) = args.account.as_deref() {
+        return explain_account(args, program, key);
+    }
     let ctx = Context::new(&program, &args.input);
     let mut out = BufWriter::new(io::stdout());
     let mut report = Report::default();
@@ -82,6 +86,77 @@ fn explain_inputs(
                 &score_one(&ctx, lead, &mut census),
                 Some(&at),
             )?;
+        }
+    }
+    Ok(read)
+}
+
+/// `explain --account KEY`: scores every lead with the lead rules,
+/// gathering the leads of that account only (of the others just their
+/// keys, for a suggestion), then explains the account.
+fn explain_account(args: &ExplainArgs, program: Program, key: &str) -> Result<Status, Stop> {
+    let Some(plan) = Plan::of(program.ruleset()) else {
+        return Err(Stop::Trouble(words::explain_no_account_block(&args.rules)));
+    };
+    let unknown = |accounts: &Accounts, read| {
+        let keys = accounts.keys();
+        let nearest = crate::check::suggest::did_you_mean(key, keys.iter().copied());
+        Stop::Trouble(words::no_account_with_key(key, nearest, keys.len(), read))
+    };
+    let mut accounts = Accounts::only(key);
+    let lead_program = plan.lead_program();
+    let mut ctx = Context::new(&lead_program, &args.input);
+    let read = gather(&mut ctx, &plan, args, &mut accounts)?;
+    if accounts.is_empty() {
+        return Err(unknown(&accounts, read));
+    }
+    let account_program = plan.account_program();
+    let Some(account) = accounts.finish(&plan, &account_program, &ctx.opts).next() else {
+        return Err(unknown(&Accounts::default(), read));
+    };
+    let rules = account_program.ruleset();
+    let text = match &account.result {
+        Ok(outcome) => account_explanation(rules, &account.key, Some(account.leads), outcome),
+        Err(e) => format!(
+            "{}\n  error: {e}\n",
+            words::account_title(&account.key, Some(account.leads))
+        ),
+    };
+    let mut out = BufWriter::new(io::stdout());
+    out.write_all(text.as_bytes()).map_err(Stop::write)?;
+    out.flush().map_err(Stop::write)?;
+    Ok(match account.result {
+        Ok(_) => Status::Success,
+        Err(_) => Status::LeadErrors,
+    })
+}
+
+/// Scores the leads of every input with `ctx`'s program (the plan's lead
+/// program) and adds each scored lead to `accounts`; returns how many
+/// leads were read.
+fn gather(
+    ctx: &mut Context,
+    plan: &Plan,
+    args: &ExplainArgs,
+    accounts: &mut Accounts,
+) -> Result<u64, Stop> {
+    let program = ctx.program;
+    let sources = open_all(&args.input.leads)?;
+    let many = sources.len() > 1;
+    let mut census = program.census();
+    let mut read = 0;
+    for source in sources {
+        ctx.file = many.then(|| source.name.clone());
+        let name = source.name.clone();
+        let reading = args.input.reading(program.ruleset());
+        let leads = input::leads(source, &reading).map_err(Stop::Trouble)?;
+        for lead in leads {
+            let lead = lead.map_err(|e| Stop::Trouble(read_failed(&name, &e)))?;
+            read += 1;
+            let value = plan.needs_lead().then(|| lead.value.as_ref().ok().cloned());
+            if let Ok(outcome) = &mut score_one(ctx, lead, &mut census).result {
+                accounts.add(plan, outcome, value.flatten().as_ref());
+            }
         }
     }
     Ok(read)
@@ -170,8 +245,14 @@ pub fn explanation(rules: &Ruleset, scored: &Scored, at: Option<&str>) -> String
 /// An account's explanation, ending with a newline: its key, its score
 /// and labels, then each account rule's points (`rules` are the `account`
 /// block's), which add up to the score as a lead's do.
-pub fn account_explanation(rules: &Ruleset, key: &str, outcome: &Outcome) -> String {
-    let mut text = crate::diagnostics::cli::account_title(key);
+/// `leads` is how many leads the account has, when that is known.
+pub fn account_explanation(
+    rules: &Ruleset,
+    key: &str,
+    leads: Option<usize>,
+    outcome: &Outcome,
+) -> String {
+    let mut text = crate::diagnostics::cli::account_title(key, leads);
     text.push_str(&headline(rules, outcome));
     text.push('\n');
     text.push_str(&breakdown(rules, outcome));

@@ -250,7 +250,7 @@ fn failure_text(
     let mut text = report::why(sources, case);
     let account_rules = program.ruleset().account.as_deref().map(|a| &a.rules);
     if let (Some((key, outcome)), Some(rules)) = (&case.account, account_rules) {
-        for line in explain::account_explanation(rules, key, outcome).lines() {
+        for line in explain::account_explanation(rules, key, None, outcome).lines() {
             text += &format!("  {line}\n");
         }
         return text;

@@ -126,9 +126,38 @@ pub fn no_account_block(accounts: &std::path::Path, rules: &std::path::Path) -> 
     )
 }
 
-/// The first line of an account's explanation: `account acme.com`.
-pub fn account_title(key: &str) -> String {
-    format!("account {key}")
+/// The first line of an account's explanation: `account acme.com`, with
+/// how many leads it has when that is known (`account acme.com (3 leads)`).
+pub fn account_title(key: &str, leads: Option<usize>) -> String {
+    match leads {
+        Some(n) => format!("account {key} ({})", count(n as u64, "lead", "leads")),
+        None => format!("account {key}"),
+    }
+}
+
+/// `explain --account KEY` with rules that have no `account` block.
+pub fn explain_no_account_block(rules: &std::path::Path) -> String {
+    format!(
+        "--account: {} has no `account by KEY {{ ... }}` block, so it scores no accounts; \
+         add one, or leave out --account to explain leads",
+        rules.display()
+    )
+}
+
+/// `explain --account KEY` for a key no lead has; `nearest` is a key a
+/// typo away, `keys` how many keys there were and `leads` how many leads
+/// were read.
+pub fn no_account_with_key(key: &str, nearest: Option<&str>, keys: usize, leads: u64) -> String {
+    let mut line = format!(
+        "no lead has the account key {key:?} (searched {} in {}, keys trimmed and compared ignoring case)",
+        count(leads, "lead", "leads"),
+        count(keys as u64, "account", "accounts"),
+    );
+    match nearest {
+        Some(near) => line += &format!("; did you mean {near:?}?"),
+        None => line += "; check the value, or score with --accounts FILE to list the accounts",
+    }
+    line
 }
 
 /// After `--accounts`: how many account records were written, and how many

@@ -21,7 +21,7 @@ use super::{DataError, EvalOptions, Outcome, Program};
 use crate::rules::{AccountDef, FieldRef, LetDef, Reads, Ruleset, Scope, TExpr, TExprKind, Type};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What the account rules read of each lead, worked out once per run.
 #[derive(Debug)]
@@ -399,6 +399,11 @@ pub struct Accounts {
     accounts: HashMap<String, Gathered>,
     /// Leads scored without a value at the key.
     pub without_key: u64,
+    /// When set, only the account of this key gathers its leads
+    /// ([`Accounts::only`]); the other keys are kept in `others`.
+    only: Option<String>,
+    /// The keys seen besides `only`.
+    others: BTreeSet<String>,
 }
 
 /// One account, scored.
@@ -415,15 +420,54 @@ pub struct Account {
 }
 
 impl Accounts {
+    /// Accounts that gather the leads of the account `key` only (as the
+    /// user wrote it: trimmed and compared ignoring case, as keys are), and
+    /// of the others just their keys (an empty `key` matches no lead).
+    pub fn only(key: &str) -> Accounts {
+        let key = key_of(&Value::from(key)).map(Cow::into_owned);
+        Accounts {
+            only: Some(key.unwrap_or_default()),
+            ..Accounts::default()
+        }
+    }
+
+    /// Every key seen, in key order (with [`Accounts::only`], the others too).
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self.accounts.keys().map(String::as_str).collect();
+        keys.extend(self.others.iter().map(String::as_str));
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
     /// Adds a lead that [`Plan::lead_program`] scored with `outcome`, whose
     /// projected values it takes; `lead` is the lead itself, needed only
     /// when [`Plan::needs_lead`].
     pub fn add(&mut self, plan: &Plan, outcome: &mut Outcome, lead: Option<&Value>) {
+        self.add_noting(plan, outcome, lead, |_| {});
+    }
+
+    /// [`Accounts::add`], also handing the lead's account key (trimmed,
+    /// text in lower case) to `note` when it has one.
+    pub fn add_noting(
+        &mut self,
+        plan: &Plan,
+        outcome: &mut Outcome,
+        lead: Option<&Value>,
+        note: impl FnOnce(&str),
+    ) {
         let key = outcome.projected.first_mut().map(std::mem::take);
         let Some(key) = key.as_ref().and_then(key_of) else {
             self.without_key += 1;
             return;
         };
+        note(&key);
+        if self.only.as_deref().is_some_and(|only| only != key) {
+            if !self.others.contains(key.as_ref()) {
+                self.others.insert(key.into_owned());
+            }
+            return;
+        }
         let gathered = match self.accounts.get_mut(key.as_ref()) {
             Some(g) => g,
             None => self.accounts.entry(key.into_owned()).or_default(),
@@ -444,6 +488,7 @@ impl Accounts {
     /// Adds the accounts of another part of the input.
     pub fn merge(&mut self, other: Accounts) {
         self.without_key += other.without_key;
+        self.others.extend(other.others);
         for (key, gathered) in other.accounts {
             self.accounts.entry(key).or_default().merge(gathered);
         }
@@ -454,7 +499,7 @@ impl Accounts {
         self.accounts.len()
     }
 
-    /// No lead had a key.
+    /// No lead had a key (with [`Accounts::only`]: that key).
     pub fn is_empty(&self) -> bool {
         self.accounts.is_empty()
     }
