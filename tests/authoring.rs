@@ -226,6 +226,21 @@ fn min_of_one_value_asks_for_a_list() {
     assert!(list.diagnostics.is_empty());
 }
 
+#[test]
+fn words_of_other_languages_name_the_leadscore_word() {
+    let and = only("when title contains \"VP\" && country == \"US\" add 10\n");
+    assert_eq!(and.message, "unexpected `&&`");
+    assert_eq!(and.label, "write `and`");
+    let null = load("when email is not null add 5\n");
+    assert_eq!(
+        null.sources.snippet(null.diagnostics[0].span),
+        "is not null"
+    );
+    assert_eq!(null.diagnostics[0].label, "write `is present`");
+    let then = only("when title contains \"VP\" then add 10\n");
+    assert_eq!(then.message, "`then` is not needed");
+}
+
 // ---- lets ----
 
 #[test]

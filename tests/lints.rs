@@ -21,7 +21,7 @@ impl SourceReader for FsReader {
     }
 }
 
-const LINTS: [&str; 10] = [
+const LINTS: [&str; 11] = [
     "never_fires",
     "unreachable_arm",
     "duplicate_condition",
@@ -32,6 +32,7 @@ const LINTS: [&str; 10] = [
     "mixed_and_or",
     "field_typo",
     "negligible_decay",
+    "list_equality",
 ];
 
 fn load(name: &str, text: &str) -> Loaded {

@@ -100,6 +100,15 @@ pub enum Lint {
         /// The other field's name.
         suggestion: String,
     },
+    /// Without a schema: a field compared with `==`/`!=` to a list literal
+    /// (`industry == ["Retail"]`), which makes the field a list; `in` was
+    /// probably meant.
+    ListEquality {
+        /// The comparison.
+        span: Span,
+        /// `!=` rather than `==`.
+        negated: bool,
+    },
     /// A `decay` whose weight falls below 1% within a day.
     NegligibleDecay {
         /// The `decay(...)` call.
@@ -123,6 +132,7 @@ impl Lint {
             Lint::MixedAndOr { .. } => "leadscore::mixed_and_or",
             Lint::FieldTypo { .. } => "leadscore::field_typo",
             Lint::NegligibleDecay { .. } => "leadscore::negligible_decay",
+            Lint::ListEquality { .. } => "leadscore::list_equality",
         }
     }
 
@@ -138,7 +148,8 @@ impl Lint {
             | Lint::ConstantCondition { span }
             | Lint::MixedAndOr { span, .. }
             | Lint::FieldTypo { span, .. }
-            | Lint::NegligibleDecay { span, .. } => *span,
+            | Lint::NegligibleDecay { span, .. }
+            | Lint::ListEquality { span, .. } => *span,
         }
     }
 }

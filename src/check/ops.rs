@@ -2,6 +2,7 @@
 
 use super::error::{Expected, Problem, Role};
 use super::expr::lit;
+use super::lints::Lint;
 use super::types::element;
 use super::{any, Checker};
 use crate::rules::{TExpr, TExprKind, Type};
@@ -67,11 +68,22 @@ impl Checker<'_> {
         self.quoted_date(&mut l, &rt);
         self.quoted_date(&mut r, &lt);
         if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            self.list_equality(op, &l, &r);
             self.same_type(&mut l, &mut r);
         } else {
             self.ordered(&mut [&mut l, &mut r]);
         }
         TExprKind::Compare(op, Box::new(l), Box::new(r))
+    }
+
+    /// Without a schema, `field == [..]` makes the field a list: almost
+    /// always `in` was meant, so it is a lint.
+    fn list_equality(&mut self, op: CmpOp, l: &TExpr, r: &TExpr) {
+        let field = matches!(l.kind, TExprKind::Field(_)) && l.ty == Type::Any;
+        if self.inferring() && field && matches!(r.kind, TExprKind::List(_)) {
+            let (span, negated) = (l.span.to(r.span), op == CmpOp::Ne);
+            self.lints.push(Lint::ListEquality { span, negated });
+        }
     }
 
     /// Both sides of a comparison; beside a label, a bare word is one of

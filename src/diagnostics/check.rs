@@ -845,6 +845,11 @@ impl ToDiagnostic for Lint {
                 format!("weight {} one day after the event", percent(*after_a_day)),
             )
             .with_help(format!("points that fade within hours change with the hour the file is scored; a longer half-life or lifespan (`half_life: 30 days`) suits engagement that builds over days{allow}")),
+            Lint::ListEquality { span, negated } => {
+                let (op, test) = if *negated { ("!=", "not in") } else { ("==", "in") };
+                Diagnostic::error(self.code(), format!("`{op}` with a list compares the whole list"), *span, "this makes the field a list")
+                    .with_help(format!("to test whether the value is one of the list's, write `{test} [...]`; without a schema this reads the field as a whole list, and a lead holding one value is a type mismatch{allow}"))
+            }
             Lint::NoOtherwise { span, name } => Diagnostic::error(
                 self.code(),
                 format!("the label `{name}` has no `otherwise` arm"),

@@ -156,6 +156,12 @@ fn slip(hint: &Hint, found: &str, span: Span) -> Diagnostic {
             .with_help(format!("the rate is written `{meant}:`, e.g. `decay(at, {meant}: 30 days)`; the rates are `half_life: D`, `lifespan: D` and `P% per PERIOD`")),
         Hint::DistinctOf => Diagnostic::error(code, "`count(distinct ... of ...)` needs the value to count", span, "no value before `of`")
             .with_help(super::check::DISTINCT_FORMS),
+        Hint::Foreign { written, meant } => Diagnostic::error(code, format!("unexpected `{written}`"), span, format!("write `{meant}`"))
+            .with_help(format!("leadscore writes `{meant}` where other languages write `{written}`")),
+        Hint::Needless { word } => Diagnostic::error(code, format!("`{word}` is not needed"), span, "remove it")
+            .with_help("a rule reads `when CONDITION add|subtract POINTS [up to N] [as \"label\"]`; points are plain numbers"),
+        Hint::Else => Diagnostic::error(code, "a rule has no `else`", span, "not part of a rule")
+            .with_help("write the other case as a rule of its own: `when not (CONDITION) add|subtract POINTS`"),
         Hint::ListComma { first, second } => Diagnostic::error(code, "list items need a comma between them", span, "no comma here")
             .with_help(format!("write `{first}, {second}`")),
     }

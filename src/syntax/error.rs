@@ -140,6 +140,21 @@ pub enum Hint {
     },
     /// `count(distinct of events)`: no value between `distinct` and `of`.
     DistinctOf,
+    /// `&&`, `<>`, `is null`, `if`: what another language writes for
+    /// something leadscore writes otherwise.
+    Foreign {
+        /// As written.
+        written: String,
+        /// What to write instead.
+        meant: &'static str,
+    },
+    /// `then`, `10 points`: a word a rule does not need.
+    Needless {
+        /// The word as written.
+        word: String,
+    },
+    /// `add 5 else subtract 5`: a rule has no `else`.
+    Else,
     /// `["VP" "CEO"]`: two list items with no comma between them.
     ListComma {
         /// The item before the gap, as written.

@@ -77,6 +77,9 @@ pub fn hint(text: &str, pos: usize) -> Option<(Hint, Range<usize>)> {
         return Some(quotes(text, pos, c));
     }
     let before = text[..pos].trim_end();
+    if let Some(found) = foreign(text, pos, before) {
+        return Some(found);
+    }
     let after_digit = before.ends_with(|b: char| b.is_ascii_digit());
     if c == '%' && after_digit {
         return Some((Hint::Percent, pos..pos + 1));
@@ -137,6 +140,70 @@ fn item_end(text: &str, pos: usize) -> Option<usize> {
         .find(|c: char| c.is_whitespace() || c == ',' || c == ']' || c == '"')
         .unwrap_or(rest.len());
     (len > 0).then_some(pos + len)
+}
+
+/// Operators of other languages, and what leadscore writes.
+const OPERATORS: &[(&str, &str)] = &[("&&", "and"), ("||", "or"), ("!", "not")];
+
+/// What people write from SQL, spreadsheets and programming languages:
+/// `&&`, `||`, `!`, `<>`, `is null`, `if`, `then`, `else`, `10 points`.
+fn foreign(text: &str, pos: usize, before: &str) -> Option<(Hint, Range<usize>)> {
+    let rest = &text[pos..];
+    if rest.starts_with('>') && text[..pos].ends_with('<') {
+        let written = "<>".to_string();
+        return Some((
+            Hint::Foreign {
+                written,
+                meant: "!=",
+            },
+            pos - 1..pos + 1,
+        ));
+    }
+    if let Some(&(op, meant)) = OPERATORS.iter().find(|(op, _)| rest.starts_with(op)) {
+        let here = pos..pos + op.len();
+        return (!rest.starts_with("!=")).then(|| {
+            (
+                Hint::Foreign {
+                    written: op.into(),
+                    meant,
+                },
+                here,
+            )
+        });
+    }
+    let word = word_at(text, pos);
+    let here = pos..pos + word.len();
+    let (lower, line_start) = (
+        word.to_lowercase(),
+        before.is_empty() || before.ends_with('\n'),
+    );
+    let needless = |word: &str| Some((Hint::Needless { word: word.into() }, here.clone()));
+    match lower.as_str() {
+        "null" => is_null(before, pos + word.len()),
+        "if" if line_start => Some((
+            Hint::Foreign {
+                written: word.into(),
+                meant: "when",
+            },
+            here,
+        )),
+        "then" => needless(word),
+        "points" | "point" | "pts" if before.ends_with(|c: char| c.is_ascii_digit()) => {
+            needless(word)
+        }
+        "else" => Some((Hint::Else, here)),
+        _ => None,
+    }
+}
+
+/// `is null` / `is not null` (SQL) ending at `end`: `is missing` / `is present`.
+fn is_null(before: &str, end: usize) -> Option<(Hint, Range<usize>)> {
+    let (written, meant) = [("is not", "is present"), ("is", "is missing")]
+        .into_iter()
+        .find(|(w, _)| before.ends_with(&format!(" {w}")))?;
+    let start = before.len() - written.len();
+    let written = format!("{written} null");
+    Some((Hint::Foreign { written, meant }, start..end))
 }
 
 /// The names of decay rates as people spell them, and the name meant.
@@ -388,6 +455,47 @@ mod tests {
         let words = at("let x = [Vice President]", "Vice");
         assert!(matches!(words.unwrap().0, Hint::QuoteWords { .. }));
         assert_eq!(at("when a == \"x\" \"y\" add 5", "\"x"), None);
+    }
+
+    #[test]
+    fn words_from_other_languages() {
+        let foreign = |text: &str, needle: &str| match at(text, needle) {
+            Some((Hint::Foreign { written, meant }, range)) => Some((written, meant, range)),
+            _ => None,
+        };
+        let and = foreign("when a == 1 && b == 2 add 5", "&&");
+        assert_eq!(and, Some(("&&".into(), "and", "&&".into())));
+        assert_eq!(foreign("when a == 1 || b add 5", "||").unwrap().1, "or");
+        assert_eq!(foreign("when !(a == 1) add 5", "!").unwrap().1, "not");
+        let sql = foreign("when a <> 1 add 5", ">");
+        assert_eq!(sql, Some(("<>".into(), "!=", "<>".into())));
+        let null = foreign("when a is not null add 5", "null");
+        assert_eq!(
+            null,
+            Some(("is not null".into(), "is present", "is not null".into()))
+        );
+        assert_eq!(
+            foreign("when a is NULL add 5", "NULL").unwrap().1,
+            "is missing"
+        );
+        assert_eq!(foreign("if a == 1 add 5", "if").unwrap().1, "when");
+        let then = at("when a == 1 THEN add 5", "THEN");
+        assert_eq!(
+            then,
+            Some((
+                Hint::Needless {
+                    word: "THEN".into()
+                },
+                "THEN".into()
+            ))
+        );
+        let points = at("when a == 1 add 10 pts", "pts");
+        assert_eq!(points.unwrap().0, Hint::Needless { word: "pts".into() });
+        assert_eq!(
+            at("when a == 1 add 5 else add 1", "else").unwrap().0,
+            Hint::Else
+        );
+        assert_eq!(at("when a == 1 add x points", "points"), None);
     }
 
     #[test]
