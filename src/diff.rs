@@ -3,11 +3,18 @@
 //! the renderings in [`render`].
 //!
 //! Rules are matched by label and labels by name; a rule or label present in
-//! only one version is marked added or removed.
+//! only one version is marked added or removed. When both versions have an
+//! `account` block, their accounts are compared the same way, matched by
+//! key (`accounts.rs`).
 
+mod accounts;
 pub mod render;
 
+pub use accounts::{AccountChange, AccountReport, Alone, Unmatched, Versions};
+
+use crate::eval::account::Accounts;
 use crate::eval::{Census, EvalOptions, Outcome, Program};
+use crate::rules::Ruleset;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -20,32 +27,43 @@ pub struct Config {
     pub sample: usize,
 }
 
-/// What changed between the two versions, over all leads.
+/// What changed between the two versions, over all leads and, when both
+/// have an `account` block, over their accounts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
     /// Leads read.
     pub leads: usize,
-    /// Leads scored by both versions.
-    pub compared: usize,
-    /// Leads one of the versions could not score (data errors).
-    pub errors: usize,
-    /// Leads whose score changed.
-    pub changed: usize,
-    /// Mean of new − old score over the compared leads.
-    pub mean_change: f64,
-    /// The largest rise and the largest fall: (lead id, change).
-    pub largest_rise: Option<(String, f64)>,
-    /// See `largest_rise`.
-    pub largest_fall: Option<(String, f64)>,
-    /// Per label name: (old value, new value) → number of leads, `None` for null or absent.
-    pub labels: Vec<LabelMoves>,
-    /// Per rule label: how many leads it fired for in each version.
-    pub rules: Vec<RuleFires>,
-    /// The leads that moved most, largest change first.
-    pub sample: Vec<Moved>,
+    /// What changed for the leads scored by both versions.
+    pub impact: Impact,
     /// Per version (old, new): how the leads met the fields its rules read,
     /// for the run report of [`crate::datafit::diff_report`].
     pub census: (Census, Census),
+    /// What changed for the accounts, or which version has no `account` block.
+    pub accounts: AccountChange,
+}
+
+/// What changed for one kind of record (leads, or accounts) scored by both
+/// versions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Impact {
+    /// Records scored by both versions.
+    pub compared: usize,
+    /// Records one of the versions could not score (data errors).
+    pub errors: usize,
+    /// Records whose score changed.
+    pub changed: usize,
+    /// Mean of new − old score over the compared records.
+    pub mean_change: f64,
+    /// The largest rise and the largest fall: (id, change).
+    pub largest_rise: Option<(String, f64)>,
+    /// See `largest_rise`.
+    pub largest_fall: Option<(String, f64)>,
+    /// Per label name: (old value, new value) → number of records, `None` for null or absent.
+    pub labels: Vec<LabelMoves>,
+    /// Per rule label: how many records it fired for in each version.
+    pub rules: Vec<RuleFires>,
+    /// The records that moved most, largest change first.
+    pub sample: Vec<Moved>,
 }
 
 /// The transition matrix of one label.
@@ -83,10 +101,10 @@ impl RuleFires {
     }
 }
 
-/// One lead that moved, with both explanations.
+/// One record that moved (a lead or an account), with both explanations.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Moved {
-    /// The lead's id (its `id` field, or its position).
+    /// The lead's id (its `id` field, or its position), or the account's key.
     pub id: String,
     /// The old score.
     pub old: f64,
@@ -98,34 +116,44 @@ pub struct Moved {
     pub new_reasons: Vec<(String, f64)>,
 }
 
-/// Scores every lead with both programs and compares. Each lead is its id and its JSON value.
+/// Scores every lead with both versions and compares; when both have an
+/// `account` block, also rolls each version's leads up into its accounts
+/// (as `score --accounts` does) and compares those. Each lead is its id and
+/// its JSON value.
 pub fn compare(
-    old: &Program,
-    new: &Program,
+    versions: &Versions,
     leads: impl IntoIterator<Item = (String, Value)>,
     config: &Config,
 ) -> Report {
-    let mut acc = Acc::new(old, new);
+    let (o, n) = (&versions.old, &versions.new);
+    let mut acc = Acc::new(o.ruleset(), n.ruleset());
+    let mut census = (o.census(), n.census());
+    let mut rolled = (Accounts::default(), Accounts::default());
+    let mut count = 0;
     for (id, lead) in leads {
-        acc.report.leads += 1;
-        let (census_old, census_new) = &mut acc.report.census;
-        match (
-            old.score_counted(&lead, &config.eval, census_old),
-            new.score_counted(&lead, &config.eval, census_new),
-        ) {
-            (Ok(a), Ok(b)) => acc.add(old, new, id, &a, &b, config.sample),
-            _ => acc.report.errors += 1,
+        count += 1;
+        let a = o.score_counted(&lead, &config.eval, &mut census.0);
+        let b = n.score_counted(&lead, &config.eval, &mut census.1);
+        match (&a, &b) {
+            (Ok(a), Ok(b)) => acc.add((o, n), id, (a, b), config.sample),
+            _ => acc.impact.errors += 1,
         }
+        versions.gather(&mut rolled, (a, b), &lead);
     }
-    acc.finish()
+    Report {
+        leads: count,
+        impact: acc.finish(),
+        census,
+        accounts: versions.accounts(rolled, config),
+    }
 }
 
 /// An index into the old and the new ruleset (`None`: not in that version).
 type Pair = (Option<usize>, Option<usize>);
 
-/// Running totals while leads are compared.
+/// Running totals while records are compared.
 struct Acc {
-    report: Report,
+    impact: Impact,
     sum_change: f64,
     /// Rule label → index in the old and new rulesets.
     rule_index: Vec<Pair>,
@@ -134,8 +162,7 @@ struct Acc {
 }
 
 impl Acc {
-    fn new(old: &Program, new: &Program) -> Acc {
-        let (o, n) = (old.ruleset(), new.ruleset());
+    fn new(o: &Ruleset, n: &Ruleset) -> Acc {
         let rule_names = union(
             o.rules.iter().map(|r| &r.label),
             n.rules.iter().map(|r| &r.label),
@@ -178,30 +205,30 @@ impl Acc {
                 moves: BTreeMap::new(),
             })
             .collect();
-        let report = Report {
+        let impact = Impact {
             rules,
             labels,
-            census: (old.census(), new.census()),
-            ..Report::default()
+            ..Impact::default()
         };
         Acc {
-            report,
+            impact,
             sum_change: 0.0,
             rule_index,
             label_index,
         }
     }
 
+    /// Compares one record scored by both versions: `programs` (old, new)
+    /// scored it with `outcomes`.
     fn add(
         &mut self,
-        old: &Program,
-        new: &Program,
+        programs: (&Program, &Program),
         id: String,
-        a: &Outcome,
-        b: &Outcome,
+        outcomes: (&Outcome, &Outcome),
         keep: usize,
     ) {
-        let r = &mut self.report;
+        let ((old, new), (a, b)) = (programs, outcomes);
+        let r = &mut self.impact;
         r.compared += 1;
         let change = b.score - a.score;
         self.sum_change += change;
@@ -230,11 +257,11 @@ impl Acc {
         }
     }
 
-    fn finish(mut self) -> Report {
-        if self.report.compared > 0 {
-            self.report.mean_change = self.sum_change / self.report.compared as f64;
+    fn finish(mut self) -> Impact {
+        if self.impact.compared > 0 {
+            self.impact.mean_change = self.sum_change / self.impact.compared as f64;
         }
-        self.report
+        self.impact
     }
 }
 
@@ -264,6 +291,7 @@ fn value(p: &Program, l: usize, o: &Outcome) -> Option<String> {
     Some(p.ruleset().labels[l].arms[arm].value.clone())
 }
 
+/// A record that moved, with both versions' reasons.
 fn moved(old: &Program, new: &Program, id: String, a: &Outcome, b: &Outcome) -> Moved {
     let reasons = |p: &Program, o: &Outcome| {
         p.reasons(o)

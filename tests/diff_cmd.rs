@@ -171,3 +171,327 @@ fn old_rules_from_a_git_revision_with_their_includes() {
     );
     assert_eq!(status, 2);
 }
+
+// Accounts. Old and new lead rules give a VP 50 and 60; the account block
+// sums its leads' scores and adds 20 (old) or 30 (new) for two hot leads.
+const ACCOUNT_OLD: &str = r#"schema {
+  id: string
+  title: string?
+  company: { domain: string?, name: string? }
+}
+when title contains "VP" add 50 as "vp"
+label tier {
+  hot when score >= 50
+  cold otherwise
+}
+account by company.domain {
+  add sum(leads.score) as "lead scores"
+  when count(leads where tier == "hot") >= 2 add 20 as "two hot"
+  label account_tier {
+    hot when score >= 100
+    cold otherwise
+  }
+}
+"#;
+
+/// The leads: acme.com has a1, a2 (VPs) and a3 (written three ways),
+/// beta.io b1 (a VP), gamma.org c1; n1 has no domain. `name` is the key
+/// of `account by company.name`: a1–a3 are `acme inc`, b1 `beta.io`.
+const ACCOUNT_LEADS: [&str; 6] = [
+    r#"{"id":"a1","title":"VP Sales","company":{"domain":"acme.com","name":"Acme Inc"}}"#,
+    r#"{"id":"b1","title":"VP Ops","company":{"domain":"beta.io","name":"beta.io"}}"#,
+    r#"{"id":"a2","title":"VP IT","company":{"domain":"ACME.com","name":"acme inc"}}"#,
+    r#"{"id":"n1","title":"VP","company":{}}"#,
+    r#"{"id":"c1","title":"Intern","company":{"domain":"gamma.org"}}"#,
+    r#"{"id":"a3","title":"Intern","company":{"domain":" Acme.com ","name":"ACME INC"}}"#,
+];
+
+/// The new rules: the old with `replace`'s pairs applied.
+fn account_new(replace: &[(&str, &str)]) -> String {
+    replace
+        .iter()
+        .fold(ACCOUNT_OLD.to_string(), |s, (a, b)| s.replace(a, b))
+}
+
+/// `diff old new --leads leads.jsonl --format FORMAT` in a folder holding
+/// the two rules files and the leads (in `order`).
+fn account_diff(new: &str, order: &[usize], format: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("old.rules"), ACCOUNT_OLD).unwrap();
+    std::fs::write(d.join("new.rules"), new).unwrap();
+    let leads: Vec<&str> = order.iter().map(|&i| ACCOUNT_LEADS[i]).collect();
+    std::fs::write(d.join("leads.jsonl"), leads.join("\n") + "\n").unwrap();
+    let args = [
+        "diff",
+        "old.rules",
+        "new.rules",
+        "--leads",
+        "leads.jsonl",
+        AS_OF,
+        "--format",
+        format,
+    ];
+    let (out, err, status) = run_in(d, &args);
+    assert_eq!(status, 0, "{err}");
+    out
+}
+
+const IN_ORDER: [usize; 6] = [0, 1, 2, 3, 4, 5];
+
+fn more_points() -> String {
+    account_new(&[("add 50", "add 60"), ("add 20", "add 30")])
+}
+
+#[test]
+fn accounts_changed_score_moved_tier_and_rules_gave_other_points() {
+    let report: Value =
+        serde_json::from_str(&account_diff(&more_points(), &IN_ORDER, "json")).unwrap();
+    let a = &report["accounts"];
+    // Old: acme.com 50 + 50 + 0 = 100, + 20 (two hot) = 120; beta.io 50;
+    // gamma.org 0. New: 60 + 60 + 30 = 150; 60; 0.
+    assert_eq!(
+        a["key"],
+        serde_json::json!({"old": "company.domain", "new": "company.domain"})
+    );
+    assert_eq!(a["accounts"], serde_json::json!({"old": 3, "new": 3}));
+    assert_eq!(a["without_key"], serde_json::json!({"old": 1, "new": 1}));
+    assert_eq!(a["compared"].as_u64(), Some(3));
+    assert_eq!(a["changed"].as_u64(), Some(2));
+    assert!((a["mean_change"].as_f64().unwrap() - 40.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        a["largest_rise"],
+        serde_json::json!({"id": "acme.com", "change": 30.0})
+    );
+    assert!(a["largest_fall"].is_null());
+    let tier = &a["labels"][0];
+    assert_eq!(tier["name"], "account_tier");
+    let moves: Vec<(String, String, u64)> = tier["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["from"].as_str().unwrap().into(),
+                t["to"].as_str().unwrap().into(),
+                t["accounts"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            ("cold".into(), "cold".into(), 2),
+            ("hot".into(), "hot".into(), 1)
+        ]
+    );
+    let rule = |name: &str| {
+        a["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        rule("two hot"),
+        serde_json::json!({"rule": "two hot", "old": 1, "new": 1, "old_points": 20.0, "new_points": 30.0})
+    );
+    assert_eq!(rule("lead scores")["old_points"].as_f64(), Some(150.0));
+    assert_eq!(rule("lead scores")["new_points"].as_f64(), Some(180.0));
+    let sample: Vec<(&str, f64, f64)> = a["sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap(),
+                m["old"].as_f64().unwrap(),
+                m["new"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sample,
+        [("acme.com", 120.0, 150.0), ("beta.io", 50.0, 60.0)]
+    );
+    assert_eq!(a["only_old"]["count"].as_u64(), Some(0));
+    assert_eq!(a["only_new"]["count"].as_u64(), Some(0));
+}
+
+#[test]
+fn the_accounts_do_not_depend_on_the_order_of_the_leads() {
+    let new = more_points();
+    let json = |order: &[usize]| -> Value {
+        serde_json::from_str::<Value>(&account_diff(&new, order, "json")).unwrap()["accounts"]
+            .clone()
+    };
+    let forward = json(&IN_ORDER);
+    assert_eq!(forward["changed"].as_u64(), Some(2));
+    assert_eq!(json(&[5, 4, 3, 2, 1, 0]), forward);
+    assert_eq!(json(&[2, 5, 1, 3, 0, 4]), forward);
+}
+
+#[test]
+fn text_and_markdown_show_the_accounts() {
+    let text = account_diff(&more_points(), &IN_ORDER, "text");
+    let accounts = &text[text.find("\naccounts by company.domain:\n").expect(&text)..];
+    assert!(
+        accounts.contains("\n  2 of 3 accounts changed score; mean change +13.33\n"),
+        "{accounts}"
+    );
+    assert!(
+        accounts.contains("\n  largest rise: +30 (acme.com)\n"),
+        "{accounts}"
+    );
+    assert!(
+        accounts.contains("\n  leads without a key (in no account): 1\n"),
+        "{accounts}"
+    );
+    assert!(accounts.contains("\n    hot → hot: 1\n"), "{accounts}");
+    assert!(
+        accounts.contains("\n    two hot: 1 → 1 (0), points 20 → 30 (+10)\n"),
+        "{accounts}"
+    );
+    assert!(accounts.contains("\n  account acme.com: 120 → 150\n    old: lead scores +100; two hot +20\n    new: lead scores +120; two hot +30\n"), "{accounts}");
+    insta::assert_snapshot!(account_diff(&more_points(), &IN_ORDER, "markdown"));
+}
+
+#[test]
+fn a_changed_key_lists_the_accounts_of_one_version_only() {
+    let new = account_new(&[("account by company.domain", "account by company.name")]);
+    let report: Value = serde_json::from_str(&account_diff(&new, &IN_ORDER, "json")).unwrap();
+    let a = &report["accounts"];
+    // Old: acme.com, beta.io, gamma.org (n1 has no key). New: `acme inc`
+    // (a1–a3), beta.io (b1); c1 and n1 have no name.
+    assert_eq!(
+        a["key"],
+        serde_json::json!({"old": "company.domain", "new": "company.name"})
+    );
+    assert_eq!(a["accounts"], serde_json::json!({"old": 3, "new": 2}));
+    assert_eq!(a["without_key"], serde_json::json!({"old": 1, "new": 2}));
+    assert_eq!(a["compared"].as_u64(), Some(1));
+    assert_eq!(a["changed"].as_u64(), Some(0));
+    assert_eq!(
+        a["only_old"],
+        serde_json::json!({"count": 2, "first": [
+            {"key": "acme.com", "leads": 3, "score": 120.0},
+            {"key": "gamma.org", "leads": 1, "score": 0.0},
+        ]})
+    );
+    assert_eq!(
+        a["only_new"],
+        serde_json::json!({"count": 1, "first": [{"key": "acme inc", "leads": 3, "score": 120.0}]})
+    );
+    let text = account_diff(&new, &IN_ORDER, "text");
+    assert!(
+        text.contains("\naccounts by company.domain → company.name:\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n  2 accounts only with the old rules: acme.com (3 leads, score 120), gamma.org (1 lead, score 0)\n"), "{text}");
+    assert!(
+        text.contains(
+            "\n  leads without a key (in no account): 1 with the old rules, 2 with the new\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn accounts_in_one_version_only_are_not_compared() {
+    let block = &ACCOUNT_OLD[ACCOUNT_OLD.find("account by").unwrap()..];
+    let without = ACCOUNT_OLD.replace(block, "");
+    let json = account_diff(&without, &IN_ORDER, "json");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        report["accounts"],
+        serde_json::json!({"in_old": true, "in_new": false, "key": {"old": "company.domain", "new": null}})
+    );
+    // The leads are still compared: nothing changed for them.
+    assert_eq!(report["compared"].as_u64(), Some(6));
+    let text = account_diff(&without, &IN_ORDER, "text");
+    assert!(text.ends_with("\naccounts: only the old rules have an `account` block (by company.domain), so accounts are not compared\n"), "{text}");
+    let markdown = account_diff(&without, &IN_ORDER, "markdown");
+    assert!(markdown.ends_with("\n#### Accounts\n\nonly the old rules have an `account` block (by company.domain), so accounts are not compared\n"), "{markdown}");
+}
+
+#[test]
+fn without_account_blocks_the_report_has_none() {
+    let old = &ACCOUNT_OLD[..ACCOUNT_OLD.find("account by").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("old.rules"), old).unwrap();
+    std::fs::write(d.join("leads.jsonl"), ACCOUNT_LEADS.join("\n")).unwrap();
+    let args = [
+        "diff",
+        "old.rules",
+        "old.rules",
+        "--leads",
+        "leads.jsonl",
+        AS_OF,
+        "--format",
+    ];
+    let (out, err, status) = run_in(d, &[&args[..], &["json"]].concat());
+    assert_eq!(status, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert!(report["accounts"].is_null(), "{out}");
+    let (out, _, _) = run_in(d, &[&args[..], &["text"]].concat());
+    assert!(!out.contains("account"), "{out}");
+}
+
+/// Each account's score and tier as `score --accounts` writes them.
+fn account_scores(rules: &str) -> HashMap<String, (f64, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, leads) = (
+        dir.path().join("accounts.jsonl"),
+        dir.path().join("leads.jsonl"),
+    );
+    let (file, leads) = (file.to_str().unwrap(), leads.to_str().unwrap());
+    let (_, err, status) = run(&[
+        "score",
+        rules,
+        LEADS,
+        AS_OF,
+        "--accounts",
+        file,
+        "-o",
+        leads,
+    ]);
+    assert_eq!(status, 0, "{err}");
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let r: Value = serde_json::from_str(l).unwrap();
+            let tier = r["account_tier"].as_str().unwrap().to_string();
+            (
+                r["account"].as_str().unwrap().to_string(),
+                (r["score"].as_f64().unwrap(), tier),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn account_counts_agree_with_score_accounts_for_each_version() {
+    let report: Value = serde_json::from_str(&diff("json")).unwrap();
+    let a = &report["accounts"];
+    let (old, new) = (account_scores(OLD), account_scores(NEW));
+    assert_eq!(a["compared"].as_u64(), Some(old.len() as u64));
+    let changed = old.iter().filter(|(k, (s, _))| new[*k].0 != *s).count();
+    assert!(changed > 0);
+    assert_eq!(a["changed"].as_u64(), Some(changed as u64));
+    for t in a["labels"][0]["transitions"].as_array().unwrap() {
+        let (from, to) = (t["from"].as_str().unwrap(), t["to"].as_str().unwrap());
+        let expected = old
+            .iter()
+            .filter(|(k, (_, x))| x == from && new[*k].1 == to)
+            .count();
+        assert_eq!(
+            t["accounts"].as_u64(),
+            Some(expected as u64),
+            "{from} → {to}"
+        );
+    }
+}

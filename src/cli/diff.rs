@@ -73,12 +73,12 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     }
     let old = program(&args.old, args.timezone.as_ref());
     let new = program(&args.new, args.timezone.as_ref());
-    let (old, new) = (old?, new?);
+    let versions = diff::Versions::new(old?, new?);
     let Read {
         leads,
         columns,
         without_id,
-    } = read_leads(args, &new)?;
+    } = read_leads(args, &versions.new)?;
     let facts = RunFacts {
         columns,
         id: args.id.split('.').map(str::to_string).collect(),
@@ -93,9 +93,10 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     };
     let progress = Progress::counting("leads", Some(leads.len() as u64));
     let leads = leads.into_iter().inspect(|_| progress.add(1));
-    let report = diff::compare(&old, &new, leads, &config);
+    let report = diff::compare(&versions, leads, &config);
     progress.finish();
-    let findings = datafit::diff_report((&old, &report.census.0), (&new, &report.census.1), &facts);
+    let (old, new) = (&versions.old, &versions.new);
+    let findings = datafit::diff_report((old, &report.census.0), (new, &report.census.1), &facts);
     let text = match args.format {
         DiffFormat::Text => render::text(&report),
         DiffFormat::Json => {
@@ -108,12 +109,15 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes()).map_err(Stop::write)?;
     out.flush().map_err(Stop::write)?;
-    let counts = serde_json::json!({
+    let mut counts = serde_json::json!({
         "leads": report.leads,
-        "compared": report.compared,
-        "errors": report.errors,
-        "changed": report.changed,
+        "compared": report.impact.compared,
+        "errors": report.impact.errors,
+        "changed": report.impact.changed,
     });
+    if let diff::AccountChange::Both(accounts) = &report.accounts {
+        counts["accounts"] = render::account_counts(accounts);
+    }
     fit::finish(&findings, counts, &args.fit)
 }
 

@@ -1,9 +1,32 @@
 //! A [`Report`] as plain text, JSON, or Markdown for a pull-request comment.
+//! The leads' and the accounts' impact are written alike (`accounts.rs`
+//! adds what only accounts have).
 
-use super::{LabelMoves, Moved, Report, RuleFires};
+mod accounts;
+
+pub use accounts::account_counts;
+
+use super::{Impact, LabelMoves, Moved, Report, RuleFires};
 use crate::diagnostics::cli::{count as noun_count, thousands};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
+
+/// What the records of an [`Impact`] are called.
+#[derive(Clone, Copy)]
+struct Unit {
+    one: &'static str,
+    many: &'static str,
+}
+
+const LEADS: Unit = Unit {
+    one: "lead",
+    many: "leads",
+};
+
+const ACCOUNTS: Unit = Unit {
+    one: "account",
+    many: "accounts",
+};
 
 /// A score or points as written: integers without a fraction (with
 /// thousands separators), others as `score` prints them (up to six
@@ -37,7 +60,7 @@ fn mean(x: f64) -> String {
     }
 }
 
-/// A count of leads as written: `1,234`.
+/// A count as written: `1,234`.
 fn leads_n(n: usize) -> String {
     thousands(n as u64)
 }
@@ -56,11 +79,11 @@ fn value_text(v: &Option<String>) -> String {
 }
 
 /// The one-line summaries shared by the text and Markdown forms.
-fn summary(r: &Report) -> Vec<String> {
+fn summary(r: &Impact, unit: Unit) -> Vec<String> {
     let mut lines = vec![format!(
         "{} of {} changed score; mean change {}",
         leads_n(r.changed),
-        noun_count(r.compared as u64, "lead", "leads"),
+        noun_count(r.compared as u64, unit.one, unit.many),
         mean(r.mean_change)
     )];
     if let Some((id, c)) = &r.largest_rise {
@@ -72,13 +95,13 @@ fn summary(r: &Report) -> Vec<String> {
     if r.errors > 0 {
         lines.push(format!(
             "{} could not be scored by one of the versions",
-            noun_count(r.errors as u64, "lead", "leads")
+            noun_count(r.errors as u64, unit.one, unit.many)
         ));
     }
     lines
 }
 
-/// `added`, `removed`, or the change in how many leads a rule fired for.
+/// `added`, `removed`, or the change in how many records a rule fired for.
 fn rule_change(f: &RuleFires) -> String {
     match (f.old, f.new) {
         (None, _) => "added".into(),
@@ -115,27 +138,36 @@ fn label_title(l: &LabelMoves) -> String {
 /// Plain text for a terminal.
 pub fn text(r: &Report) -> String {
     let mut out = String::new();
-    for line in summary(r) {
-        let _ = writeln!(out, "{line}");
+    text_impact(&mut out, &r.impact, (LEADS, ""), &[]);
+    accounts::text(&mut out, &r.accounts);
+    out
+}
+
+/// The summary lines (then `extra` ones), label matrices, changed rules
+/// and sample of one impact, each line after `indent`.
+fn text_impact(out: &mut String, r: &Impact, (unit, indent): (Unit, &str), extra: &[String]) {
+    for line in summary(r, unit).iter().chain(extra) {
+        let _ = writeln!(out, "{indent}{line}");
     }
     for l in &r.labels {
-        let _ = writeln!(out, "\n{}:", label_title(l));
+        let _ = writeln!(out, "\n{indent}{}:", label_title(l));
         for ((from, to), n) in &l.moves {
             let mark = if from == to { " " } else { "*" };
-            let n = leads_n(*n);
-            let _ = writeln!(out, "{mark} {} → {}: {n}", value_text(from), value_text(to));
+            let (from, to, n) = (value_text(from), value_text(to), leads_n(*n));
+            let _ = writeln!(out, "{indent}{mark} {from} → {to}: {n}");
         }
     }
     let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.changed()).collect();
     if !changed.is_empty() {
         let _ = writeln!(
             out,
-            "\nrules that fire for a different number of leads or give different points:"
+            "\n{indent}rules that fire for a different number of {} or give different points:",
+            unit.many
         );
         for f in changed {
             let _ = writeln!(
                 out,
-                "  {}: {} → {} ({}){}",
+                "{indent}  {}: {} → {} ({}){}",
                 f.label,
                 count(f.old),
                 count(f.new),
@@ -145,11 +177,11 @@ pub fn text(r: &Report) -> String {
         }
     }
     for m in &r.sample {
-        let _ = writeln!(out, "\nlead {}: {} → {}", m.id, num(m.old), num(m.new));
-        let _ = writeln!(out, "  old: {}", reasons_line(&m.old_reasons));
-        let _ = writeln!(out, "  new: {}", reasons_line(&m.new_reasons));
+        let (old, new) = (num(m.old), num(m.new));
+        let _ = writeln!(out, "\n{indent}{} {}: {old} → {new}", unit.one, m.id);
+        let _ = writeln!(out, "{indent}  old: {}", reasons_line(&m.old_reasons));
+        let _ = writeln!(out, "{indent}  new: {}", reasons_line(&m.new_reasons));
     }
-    out
 }
 
 fn reasons_line(reasons: &[(String, f64)]) -> String {
@@ -163,8 +195,18 @@ fn reasons_line(reasons: &[(String, f64)]) -> String {
     parts.join("; ")
 }
 
-/// The report as one JSON value.
+/// The report as one JSON value: the leads' impact at the top level, the
+/// accounts' under `accounts` (null when neither version has a block).
 pub fn json(r: &Report) -> Value {
+    let mut top = Map::new();
+    top.insert("leads".into(), json!(r.leads));
+    top.extend(impact_json(&r.impact, LEADS));
+    top.insert("accounts".into(), accounts::json(&r.accounts));
+    Value::Object(top)
+}
+
+/// One impact's fields; a transition counts its records under `unit.many`.
+fn impact_json(r: &Impact, unit: Unit) -> Map<String, Value> {
     let labels: Vec<Value> = r
         .labels
         .iter()
@@ -172,7 +214,7 @@ pub fn json(r: &Report) -> Value {
             let moves: Vec<Value> = l
                 .moves
                 .iter()
-                .map(|((from, to), n)| json!({ "from": from, "to": to, "leads": n }))
+                .map(|((from, to), n)| json!({ "from": from, "to": to, unit.many: n }))
                 .collect();
             json!({ "name": l.name, "in_old": l.present.0, "in_new": l.present.1, "transitions": moves })
         })
@@ -188,18 +230,21 @@ pub fn json(r: &Report) -> Value {
     let sample: Vec<Value> = r.sample.iter().map(moved_json).collect();
     let extreme =
         |e: &Option<(String, f64)>| e.as_ref().map(|(id, c)| json!({ "id": id, "change": c }));
-    json!({
-        "leads": r.leads,
-        "compared": r.compared,
-        "errors": r.errors,
-        "changed": r.changed,
-        "mean_change": r.mean_change,
-        "largest_rise": extreme(&r.largest_rise),
-        "largest_fall": extreme(&r.largest_fall),
-        "labels": labels,
-        "rules": rules,
-        "sample": sample,
-    })
+    let fields = [
+        ("compared", json!(r.compared)),
+        ("errors", json!(r.errors)),
+        ("changed", json!(r.changed)),
+        ("mean_change", json!(r.mean_change)),
+        ("largest_rise", json!(extreme(&r.largest_rise))),
+        ("largest_fall", json!(extreme(&r.largest_fall))),
+        ("labels", Value::from(labels)),
+        ("rules", Value::from(rules)),
+        ("sample", Value::from(sample)),
+    ];
+    fields
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
 }
 
 fn moved_json(m: &Moved) -> Value {
@@ -218,62 +263,85 @@ fn moved_json(m: &Moved) -> Value {
 }
 
 /// Markdown for a pull-request comment: a summary, a table per label, the
-/// rules whose firing changed, and the sample in collapsible details.
+/// rules whose firing changed, and the sample in collapsible details; then
+/// the same for the accounts.
 pub fn markdown(r: &Report) -> String {
     let mut out = String::from("### leadscore: impact of this rules change\n\n");
-    for line in summary(r) {
-        let _ = writeln!(out, "- {line}");
+    markdown_impact(&mut out, &r.impact, LEADS, &[]);
+    accounts::markdown(&mut out, &r.accounts);
+    out
+}
+
+/// One impact as Markdown: the summary (then `extra` lines) as a list,
+/// then the tables.
+fn markdown_impact(out: &mut String, r: &Impact, unit: Unit, extra: &[String]) {
+    for line in summary(r, unit).iter().chain(extra) {
+        let _ = writeln!(out, "- {}", md(line));
     }
     for l in &r.labels {
+        markdown_label(out, l, unit);
+    }
+    markdown_rules(out, r, unit);
+    markdown_sample(out, &r.sample, unit);
+}
+
+fn markdown_label(out: &mut String, l: &LabelMoves, unit: Unit) {
+    let _ = writeln!(
+        out,
+        "\n**{}**\n\n| old | new | {} |\n|---|---|---:|",
+        label_title(l),
+        unit.many
+    );
+    for ((from, to), n) in &l.moves {
+        let (a, b) = (md(&value_text(from)), md(&value_text(to)));
+        let n = leads_n(*n);
+        let row = if from == to {
+            format!("| {a} | {b} | {n} |")
+        } else {
+            format!("| **{a}** | **{b}** | **{n}** |")
+        };
+        let _ = writeln!(out, "{row}");
+    }
+}
+
+fn markdown_rules(out: &mut String, r: &Impact, unit: Unit) {
+    let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.changed()).collect();
+    if changed.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n**Rules that fire for a different number of {} or give different points**\n\n| rule | old | new | change | points |\n|---|---:|---:|---:|---|", unit.many);
+    for f in changed {
         let _ = writeln!(
             out,
-            "\n**{}**\n\n| old | new | leads |\n|---|---|---:|",
-            label_title(l)
+            "| {} | {} | {} | {} | {} |",
+            md(&f.label),
+            count(f.old),
+            count(f.new),
+            rule_change(f),
+            points_change(f).trim_start_matches(", points ")
         );
-        for ((from, to), n) in &l.moves {
-            let (a, b) = (md(&value_text(from)), md(&value_text(to)));
-            let n = leads_n(*n);
-            let row = if from == to {
-                format!("| {a} | {b} | {n} |")
-            } else {
-                format!("| **{a}** | **{b}** | **{n}** |")
-            };
-            let _ = writeln!(out, "{row}");
-        }
     }
-    let changed: Vec<&RuleFires> = r.rules.iter().filter(|f| f.changed()).collect();
-    if !changed.is_empty() {
-        let _ = writeln!(out, "\n**Rules that fire for a different number of leads or give different points**\n\n| rule | old | new | change | points |\n|---|---:|---:|---:|---|");
-        for f in changed {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                md(&f.label),
-                count(f.old),
-                count(f.new),
-                rule_change(f),
-                points_change(f).trim_start_matches(", points ")
-            );
-        }
+}
+
+fn markdown_sample(out: &mut String, sample: &[Moved], unit: Unit) {
+    if sample.is_empty() {
+        return;
     }
-    if !r.sample.is_empty() {
-        let what = match r.sample.len() {
-            1 => "The lead that moved most".to_string(),
-            n => format!("The {n} leads that moved most"),
-        };
-        let _ = writeln!(out, "\n<details><summary>{what}</summary>\n");
-        for m in &r.sample {
-            let _ = writeln!(out, "#### {}: {} → {}\n", md(&m.id), num(m.old), num(m.new));
-            let _ = writeln!(
-                out,
-                "- old: {}\n- new: {}\n",
-                md(&reasons_line(&m.old_reasons)),
-                md(&reasons_line(&m.new_reasons))
-            );
-        }
-        out.push_str("</details>\n");
+    let what = match sample.len() {
+        1 => format!("The {} that moved most", unit.one),
+        n => format!("The {n} {} that moved most", unit.many),
+    };
+    let _ = writeln!(out, "\n<details><summary>{what}</summary>\n");
+    for m in sample {
+        let _ = writeln!(out, "#### {}: {} → {}\n", md(&m.id), num(m.old), num(m.new));
+        let _ = writeln!(
+            out,
+            "- old: {}\n- new: {}\n",
+            md(&reasons_line(&m.old_reasons)),
+            md(&reasons_line(&m.new_reasons))
+        );
     }
-    out
+    out.push_str("</details>\n");
 }
 
 /// Text safe inside a Markdown table cell: `|` and `<` escaped, newlines folded.

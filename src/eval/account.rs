@@ -26,6 +26,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// What the account rules read of each lead, worked out once per run.
 #[derive(Debug)]
 pub struct Plan {
+    /// The key's path from the lead (`["company", "domain"]`).
+    key: Vec<String>,
     /// The account rules, reading the parts split off per lead.
     account: Ruleset,
     /// The lead rules as the run shows them.
@@ -93,6 +95,7 @@ impl Plan {
         }
         let working = working(rules, def, &added);
         Some(Plan {
+            key: def.key.clone(),
             account: split.account,
             rules: rules.clone(),
             working,
@@ -106,6 +109,11 @@ impl Plan {
     /// account keeps of it: score leads with this program to add them.
     pub fn lead_program(&self) -> Program {
         Program::projecting(&self.rules, &self.working, self.added)
+    }
+
+    /// The key's path from the lead (`["company", "domain"]`).
+    pub fn key(&self) -> &[String] {
+        &self.key
     }
 
     /// The account rules compiled (in the lead rules' time zone).
