@@ -46,6 +46,11 @@ pub struct CheckOptions {
     /// `let` so that `score` and `fit` can be evaluated; rules files never
     /// set it.
     pub totals_let: Option<String>,
+    /// The `totals_let` is checked as the last item of the `account` block
+    /// instead of where it is written (the REPL's account context: it reads
+    /// `leads` and the account's fields, `score` and totals); with no
+    /// `account` block it stays where it is.
+    pub in_account: bool,
     /// The names of `let`s that did not parse: using them is not reported
     /// again (the syntax error already was).
     pub broken_lets: Vec<String>,
@@ -65,6 +70,14 @@ pub fn check_with(
     let mut c = Checker::new(sources);
     c.totals_let = opts.totals_let.clone();
     c.broken_lets = opts.broken_lets.iter().cloned().collect();
+    let moved;
+    let items = match (&opts.totals_let, opts.in_account) {
+        (Some(name), true) => {
+            moved = account::with_let_inside(items, name);
+            &moved
+        }
+        (_, _) => items,
+    };
     let ruleset = items::build(&mut c, items);
     if let Some(rs) = &ruleset {
         testblocks::check(rs, items, &mut c.problems);

@@ -6,6 +6,7 @@
 //! the thin rustyline front end, `editor` the completion, highlighting and
 //! multi-line input, and [`watch`] the file watching.
 
+mod account;
 mod actions;
 pub mod commands;
 mod editor;

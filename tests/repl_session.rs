@@ -484,3 +484,147 @@ fn time_parts_distinct_and_first_evaluate_and_have_types() {
         "hour(first(opens).at) : number"
     );
 }
+
+const ACCOUNTS: &str = "tests/data/repl/accounts.rules";
+const ACCOUNT_LEADS: &str = "tests/data/repl/accounts_leads.jsonl";
+
+/// A session on the account rules with their five leads: acme.com has a1
+/// and a2 (VPs, size 500) and a3 (an intern, size 20), beta.io b1 (a VP,
+/// size 20); n1 has no domain.
+fn account_session(rules: &Path) -> Session {
+    let (mut s, _) = session(&[rules]);
+    assert_eq!(
+        s.load_leads(ACCOUNT_LEADS),
+        format!("5 leads from {ACCOUNT_LEADS}")
+    );
+    s
+}
+
+#[test]
+fn the_account_context_types_and_evaluates_account_expressions() {
+    let mut s = account_session(Path::new(ACCOUNTS));
+    // acme.com: 50 + 50 + 0 = 100, two hot leads 20, size 500 (two leads
+    // against one) > 100: 7; 127, hot. beta.io: 50, size 20: cold.
+    assert_eq!(
+        s.eval_line(":accounts").text,
+        "account acme.com (3 leads): score 127  account_tier hot\n\
+         account beta.io (1 lead): score 50  account_tier cold\n\
+         (1 lead without a key, in no account)\n"
+    );
+    s.eval_line(":account");
+    assert_eq!(
+        s.eval_line(":type sum_of_top(leads.score, 2)").text,
+        "sum_of_top(leads.score, 2) : number\n"
+    );
+    let no_account = s.eval_line("sum(leads.score)").text;
+    assert!(
+        no_account.starts_with("number  (no account chosen"),
+        "{no_account}"
+    );
+    let picked = s.eval_line(":account \" ACME.com\"").text;
+    assert!(
+        picked.starts_with("account acme.com (3 leads): score 127"),
+        "{picked}"
+    );
+    let value = |s: &mut Session, e: &str| s.eval_line(e).text;
+    assert_eq!(value(&mut s, "sum(leads.score)"), "100 : number\n");
+    assert_eq!(value(&mut s, "champion(leads.score, 0.6)"), "40 : number\n");
+    assert_eq!(
+        value(&mut s, "count(leads where tier == \"hot\")"),
+        "2 : number\n"
+    );
+    assert_eq!(value(&mut s, "company.size"), "500 : int\n");
+    assert_eq!(value(&mut s, "company.size > big"), "true : bool\n");
+    assert_eq!(value(&mut s, "score"), "127 : number\n");
+    let missing = s.eval_line(":account nope").text;
+    assert!(
+        missing.starts_with("error: no account nope among the 5 leads"),
+        "{missing}"
+    );
+    assert_eq!(value(&mut s, "mean(leads.score)"), "33.333333 : number\n");
+    let back = s.eval_line(":lead").text;
+    assert!(
+        back.starts_with("expressions and `:type` read the lead again"),
+        "{back}"
+    );
+    s.eval_line(":lead 1");
+    assert_eq!(value(&mut s, "score"), "50 : number\n");
+}
+
+#[test]
+fn an_account_expression_in_the_lead_context_says_where_it_reads() {
+    let (mut s, _) = session(&[Path::new(ACCOUNTS)]);
+    let out = s.eval_line(":type sum(leads.score)").text;
+    assert!(out.contains("unknown field `leads`"), "{out}");
+    assert!(out.ends_with("note: `sum(leads.score)` reads as the `account` block would: `:account` reads expressions there (`:account KEY` for one account)\n"), "{out}");
+    // Without an account block there are no accounts, and no note.
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    let out = s.eval_line(":type sum(leads.score)").text;
+    assert!(!out.contains("note:"), "{out}");
+    let out = s.eval_line(":account").text;
+    assert!(
+        out.starts_with("error: the rules in force have no `account` block"),
+        "{out}"
+    );
+}
+
+#[test]
+fn completion_offers_leads_in_the_account_context_only() {
+    let (mut s, _) = session(&[Path::new(ACCOUNTS)]);
+    let has = |names: &[String], n: &str| names.iter().any(|x| x == n);
+    let lead = s.names();
+    assert!(has(&lead, "tier") && has(&lead, "company.size"), "{lead:?}");
+    assert!(!has(&lead, "leads") && !has(&lead, "big"), "{lead:?}");
+    s.eval_line(":account");
+    let account = s.names();
+    for n in [
+        "leads",
+        "leads.score",
+        "leads.tier",
+        "leads.company.domain",
+        "company.size",
+        "big",
+        "account_tier",
+        "score",
+    ] {
+        assert!(has(&account, n), "{n} missing from {account:?}");
+    }
+    assert!(
+        !has(&account, "events") && !has(&account, "__repl"),
+        "{account:?}"
+    );
+}
+
+#[test]
+fn a_reload_is_seen_in_the_account_context() {
+    let text = fs::read_to_string(ACCOUNTS).unwrap();
+    let d = Dir::new(&text);
+    let mut s = account_session(&d.path("m.rules"));
+    s.eval_line(":account acme.com");
+    assert_eq!(s.eval_line("score").text, "127 : number\n");
+    d.write("m.rules", &text.replace("add 20", "add 30"));
+    let out = s.reload().text;
+    assert!(out.starts_with("reloaded "), "{out}");
+    assert_eq!(s.eval_line("score").text, "137 : number\n");
+    // Broken rules leave the last good ones in force.
+    d.write("m.rules", &text.replace("add 20", "add"));
+    assert!(s
+        .reload()
+        .text
+        .contains("the last good rules stay in force"));
+    assert_eq!(s.eval_line("score").text, "137 : number\n");
+}
+
+#[test]
+fn an_account_block_can_be_typed() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    let out = s
+        .eval_line("account by company.size {\n  add sum(leads.score) as \"sum\"\n}")
+        .text;
+    assert!(!out.contains("error"), "{out}");
+    s.eval_line(":account");
+    assert_eq!(
+        s.eval_line(":type max(leads.score)").text,
+        "max(leads.score) : number\n"
+    );
+}

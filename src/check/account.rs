@@ -48,6 +48,7 @@ pub(super) fn check(c: &mut Checker, items: &[Item], rs: &mut Ruleset) {
     let mut inner = Checker::new(c.sources);
     inner.schema = Some(account_type(rs));
     inner.broken_lets = c.broken_lets.clone();
+    inner.totals_let = c.totals_let.clone();
     let rules = super::items::build(&mut inner, &first.items);
     let lists = list_fields(&rs.lead_type);
     c.problems
@@ -60,6 +61,24 @@ pub(super) fn check(c: &mut Checker, items: &[Item], rs: &mut Ruleset) {
             span: first.span,
         }));
     }
+}
+
+/// `items` with the top-level `let NAME` moved to the end of the first
+/// `account` block (see [`super::CheckOptions::in_account`]); as they are
+/// when there is no such `let` or no block.
+pub(super) fn with_let_inside(items: &[Item], name: &str) -> Vec<Item> {
+    let mut items = items.to_vec();
+    let is_it = |i: &Item| matches!(i, Item::Let(l) if l.name.node == name);
+    let at = items.iter().position(is_it);
+    let block = items.iter().position(|i| matches!(i, Item::Account(_)));
+    let (Some(at), Some(_)) = (at, block) else {
+        return items;
+    };
+    let probe = items.remove(at);
+    if let Some(Item::Account(b)) = items.iter_mut().find(|i| matches!(i, Item::Account(_))) {
+        b.items.push(probe);
+    }
+    items
 }
 
 /// The key's path, once it names a text or number field of the lead.

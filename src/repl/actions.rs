@@ -1,7 +1,7 @@
 //! What each `:command` does to a [`Session`].
 
 use super::commands::{Command, COMMANDS};
-use super::session::Session;
+use super::session::{Context, Session};
 use super::show;
 use crate::cli::explain::explanation;
 use crate::cli::input;
@@ -16,6 +16,8 @@ impl Session {
     pub(super) fn command(&mut self, c: Command) -> String {
         match c {
             Command::Lead(arg) => self.set_lead(arg),
+            Command::Account(arg) => self.select_account(arg),
+            Command::Accounts => self.list_accounts(),
             Command::Set(field, value) => self.set_field(field, value),
             Command::Leads => show::leads(self.program(), &self.leads, &self.opts),
             Command::Score => self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts)),
@@ -64,6 +66,14 @@ impl Session {
     /// `:lead {json}`, `:lead N` (1-based position in `--leads`) or
     /// `:lead ID` (the loaded lead whose `id` is ID).
     fn set_lead(&mut self, arg: &str) -> String {
+        if arg.is_empty() {
+            let back = std::mem::take(&mut self.context) != Context::Lead;
+            let now = self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts));
+            return match back {
+                true => format!("expressions and `:type` read the lead again\n{now}"),
+                false => now,
+            };
+        }
         let lead = if arg.starts_with('{') {
             match serde_json::from_str::<Value>(arg) {
                 Ok(v @ Value::Object(_)) => v,
@@ -77,6 +87,7 @@ impl Session {
             }
         };
         self.lead = Some(lead);
+        self.context = Context::Lead;
         self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts))
     }
 

@@ -2,11 +2,21 @@
 //! `let`, group, label, schema, include) or an expression to evaluate.
 
 /// The commands, with their arguments and a one-line description (`:help`).
-pub const COMMANDS: [(&str, &str, &str); 15] = [
+pub const COMMANDS: [(&str, &str, &str); 17] = [
     (
         ":lead",
-        "{json} | N",
-        "set the current lead (JSON text, or lead N of --leads)",
+        "[{json} | N]",
+        "set the current lead (JSON text, or lead N of --leads); alone: back to the lead",
+    ),
+    (
+        ":account",
+        "[KEY]",
+        "read expressions and :type as the account block does (for account KEY of --leads)",
+    ),
+    (
+        ":accounts",
+        "",
+        "list the accounts of the loaded leads with their scores and labels",
     ),
     (
         ":set",
@@ -56,7 +66,7 @@ pub const COMMANDS: [(&str, &str, &str); 15] = [
     (":q", "", "leave"),
 ];
 
-/// Words that start an item (and `score max`/`score min`); anything else
+/// Words that start an item (and `score max`/`score min`, `account by`); anything else
 /// that is not a command is an expression.
 const ITEM_WORDS: [&str; 9] = [
     "when", "add", "subtract", "let", "group", "label", "schema", "include", "test",
@@ -65,8 +75,13 @@ const ITEM_WORDS: [&str; 9] = [
 /// A command and its argument text (trimmed; may be empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command<'a> {
-    /// `:lead {json}` or `:lead N`.
+    /// `:lead {json}` or `:lead N`; `:lead` alone (empty) goes back to the
+    /// lead context.
     Lead(&'a str),
+    /// `:account KEY`, or `:account` alone (empty).
+    Account(&'a str),
+    /// `:accounts`.
+    Accounts,
     /// `:set FIELD VALUE`.
     Set(&'a str, &'a str),
     /// `:leads`.
@@ -122,8 +137,10 @@ pub fn parse(line: &str) -> Result<Line<'_>, String> {
         .next()
         .unwrap_or("");
     let mut words = text.split_whitespace();
-    let limits = words.next() == Some("score") && matches!(words.next(), Some("max" | "min"));
-    if ITEM_WORDS.contains(&first) || limits {
+    let two = (words.next(), words.next());
+    let limits = matches!(two, (Some("score"), Some("max" | "min")));
+    let block = two == (Some("account"), Some("by"));
+    if ITEM_WORDS.contains(&first) || limits || block {
         Ok(Line::Item(text))
     } else {
         Ok(Line::Expr(text))
@@ -136,8 +153,9 @@ fn command(text: &str) -> Result<Command<'_>, String> {
         .map_or((text, ""), |(n, a)| (n, a.trim()));
     let needs = |what: &str| Err(format!("`:{name}` needs {what}; :help lists the commands"));
     Ok(match name {
-        "lead" if arg.is_empty() => return needs("a JSON object or a lead number"),
         "lead" => Command::Lead(arg),
+        "account" => Command::Account(arg),
+        "accounts" => Command::Accounts,
         "set" => match arg.split_once(char::is_whitespace) {
             Some((field, value)) => Command::Set(field, value.trim()),
             None => return needs("a field and a value, like `:set title \"VP Sales\"`"),
@@ -228,6 +246,16 @@ mod tests {
         assert_eq!(parse("let_x == 1"), Ok(Line::Expr("let_x == 1")));
         assert_eq!(parse("label(x)"), Ok(Line::Item("label(x)")));
         assert_eq!(parse(":score"), Ok(Line::Command(Command::Score)));
+        assert_eq!(parse(":lead"), Ok(Line::Command(Command::Lead(""))));
+        assert_eq!(
+            parse(":account  Acme.com "),
+            Ok(Line::Command(Command::Account("Acme.com")))
+        );
+        assert_eq!(
+            parse("account by company.domain {"),
+            Ok(Line::Item("account by company.domain {"))
+        );
+        assert_eq!(parse("account == 1"), Ok(Line::Expr("account == 1")));
         assert_eq!(
             parse(":set title \"VP Sales\""),
             Ok(Line::Command(Command::Set("title", "\"VP Sales\"")))
@@ -242,7 +270,7 @@ mod tests {
         assert!(parse(":frob")
             .unwrap_err()
             .contains("unknown command `:frob`"));
-        assert!(parse(":lead").unwrap_err().contains("JSON object"));
+        assert!(parse(":as-of").unwrap_err().contains("a time"));
     }
 
     #[test]

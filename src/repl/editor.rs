@@ -29,10 +29,11 @@ const OTHER_WORDS: [&str; 10] = [
     "test",
 ];
 
-/// Names completion offers besides the session's, the words above and
-/// every built-in function ([`Builtin::ALL`]): `decay`, which is a form of
-/// its own, and an account block's `leads`.
-const MORE_NAMES: [&str; 2] = ["decay", "leads"];
+/// Names completion offers besides the session's (which, in the account
+/// context, include `leads` and its paths), the words above and every
+/// built-in function ([`Builtin::ALL`], the roll-ups included): `decay`,
+/// which is a form of its own.
+const MORE_NAMES: [&str; 1] = ["decay"];
 
 /// The helper the line editor calls; reads names from the shared session.
 pub struct ReplHelper {
@@ -218,10 +219,12 @@ mod tests {
             "mean_without_lowest",
             "weekday",
             "decay",
-            "leads",
         ] {
             assert!(words.contains(&w), "{w} missing from {words:?}");
         }
+        // `leads` is the session's name in the account context only
+        // (tests/repl_session.rs).
+        assert!(!words.contains(&"leads"), "{words:?}");
         assert_eq!(
             words.iter().filter(|w| **w == "count").count(),
             1,

@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 /// The name a tried expression is bound to.
-const PROBE: &str = "__repl";
+pub(super) const PROBE: &str = "__repl";
 
 /// The warning for a `let` nothing uses.
 const UNUSED_LET: &str = "leadscore::unused_let";
@@ -59,6 +59,17 @@ struct Good {
     snapshot: Texts,
 }
 
+/// What expressions and `:type` read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Context {
+    /// The current lead (the default; `:lead` comes back to it).
+    #[default]
+    Lead,
+    /// The `account` block (`:account`): the account of the loaded leads
+    /// with this key (trimmed, in lower case), or none chosen yet.
+    Account(Option<String>),
+}
+
 /// A REPL session: rules files, the items typed, the leads and the clock.
 #[derive(Debug)]
 pub struct Session {
@@ -68,11 +79,13 @@ pub struct Session {
     watched: Vec<PathBuf>,
     pub(super) leads: Vec<Value>,
     pub(super) lead: Option<Value>,
+    /// What expressions and `:type` read.
+    pub(super) context: Context,
     pub(super) opts: EvalOptions,
     /// Files `:save` wrote in this session (it may write them again).
     pub(super) saved: Vec<PathBuf>,
     color: bool,
-    zone: Option<jiff::tz::TimeZone>,
+    pub(super) zone: Option<jiff::tz::TimeZone>,
 }
 
 impl Session {
@@ -92,6 +105,7 @@ impl Session {
             watched: config.rules,
             leads: Vec::new(),
             lead: None,
+            context: Context::Lead,
             opts: EvalOptions {
                 as_of: config.as_of,
             },
@@ -220,11 +234,15 @@ impl Session {
         format!("{warnings}added {}{change}", show::item_kind(text))
     }
 
-    /// Evaluates an expression against the current lead: `value : type`.
+    /// Evaluates an expression against the current lead, or the account in
+    /// the account context: `value : type`.
     fn eval_expr(&self, text: &str) -> String {
+        if let Context::Account(key) = &self.context {
+            return self.eval_account_expr(text, key.as_deref());
+        }
         let (program, index) = match self.probe(text) {
             Ok(found) => found,
-            Err(diagnostics) => return diagnostics,
+            Err(diagnostics) => return self.account_hint(text, diagnostics),
         };
         let ty = &program.ruleset().lets[index].value.ty;
         let lead = self
@@ -242,11 +260,23 @@ impl Session {
     /// returns the program and the let's index, or the rendered errors
     /// (shown on `text` alone: the `let` around it is the REPL's own).
     pub(super) fn probe(&self, text: &str) -> Result<(Program, usize), String> {
+        let loaded = self.probe_load(text, false)?;
+        let program = compile(&loaded, self.zone.as_ref());
+        let index = program.ruleset().lets.iter().position(|l| l.name == PROBE);
+        Ok((program, index.expect("the probe let is in the ruleset")))
+    }
+
+    /// Checks `text` as the REPL's `let` with the rules in force, at the
+    /// top level or (`in_account`) at the end of the `account` block; the
+    /// clean load, or the errors rendered on `text` alone (the `let` around
+    /// it is the REPL's own).
+    pub(super) fn probe_load(&self, text: &str, in_account: bool) -> Result<Loaded, String> {
         let wrapper = format!("let {PROBE} = ");
         let input = Input {
             text: format!("{wrapper}{text}"),
             check: CheckOptions {
                 totals_let: Some(PROBE.to_string()),
+                in_account,
                 ..CheckOptions::default()
             },
         };
@@ -255,16 +285,18 @@ impl Session {
             unwrap_probe(&mut loaded, wrapper.len() as u32, text);
             return Err(self.render(&loaded, Diagnostic::is_error));
         }
-        let program = compile(&loaded, self.zone.as_ref());
-        let index = program.ruleset().lets.iter().position(|l| l.name == PROBE);
-        Ok((program, index.expect("the probe let is in the ruleset")))
+        Ok(loaded)
     }
 
-    /// The type of a name or an expression.
+    /// The type of a name or an expression (as the account block reads it
+    /// in the account context).
     pub(super) fn type_of(&self, text: &str) -> String {
+        if let Context::Account(_) = &self.context {
+            return self.account_type_of(text);
+        }
         match self.probe(text) {
             Ok((program, index)) => format!("{text} : {}", program.ruleset().lets[index].value.ty),
-            Err(diagnostics) => diagnostics,
+            Err(diagnostics) => self.account_hint(text, diagnostics),
         }
     }
 }
@@ -313,7 +345,7 @@ fn unwrap_probe(loaded: &mut Loaded, cut: u32, text: &str) {
     }
 }
 
-fn compile(loaded: &Loaded, zone: Option<&jiff::tz::TimeZone>) -> Program {
+pub(super) fn compile(loaded: &Loaded, zone: Option<&jiff::tz::TimeZone>) -> Program {
     Program::compile_in(
         loaded.ruleset.as_ref().expect("a clean load has a ruleset"),
         zone,
@@ -324,6 +356,9 @@ impl Session {
     /// Names for completion: field paths (from the rules and the leads),
     /// `let` names, group and label names.
     pub fn names(&self) -> Vec<String> {
+        if let Context::Account(_) = &self.context {
+            return self.account_names();
+        }
         let rules = self.program().ruleset();
         let mut names = Vec::new();
         show::field_paths(&rules.lead_type, &mut Vec::new(), &mut names);

@@ -50,15 +50,18 @@ fn labels<'r>(rules: &'r Ruleset, outcome: &Outcome) -> Vec<(&'r str, &'r str)> 
 /// `score 87  tier hot  grade A`, or the lead's data error.
 pub fn headline(program: &Program, lead: &Value, opts: &EvalOptions) -> String {
     match program.score(lead, opts) {
-        Ok(outcome) => {
-            let mut line = format!("score {}", format_number(outcome.score));
-            for (name, value) in labels(program.ruleset(), &outcome) {
-                let _ = write!(line, "  {name} {value}");
-            }
-            line
-        }
+        Ok(outcome) => outcome_line(program.ruleset(), &outcome),
         Err(e) => format!("error: {e}"),
     }
+}
+
+/// `score 87  tier hot  grade A` for an outcome of `rules`.
+pub fn outcome_line(rules: &Ruleset, outcome: &Outcome) -> String {
+    let mut line = format!("score {}", format_number(outcome.score));
+    for (name, value) in labels(rules, outcome) {
+        let _ = write!(line, "  {name} {value}");
+    }
+    line
 }
 
 /// `: score 72 → 87, tier warm → hot` for the current lead when rules
