@@ -359,6 +359,12 @@ pub struct ScoreArgs {
     /// extension): key, leads, score, group totals and labels.
     #[arg(long, value_name = "FILE")]
     pub accounts: Option<PathBuf>,
+    /// Add each lead's account to its record: `account` (the key),
+    /// `account_score` and each account label as `account_<label>` (empty
+    /// for a lead in no account). Needs an `account` block; the records
+    /// are written once every lead is scored.
+    #[arg(long)]
+    pub account_columns: bool,
     #[command(flatten)]
     pub fit: FitArgs,
 }

@@ -762,3 +762,194 @@ fn explain_account_needs_an_account_block_and_no_other_lead_choice() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+// ---- `score --account-columns`: each lead's account on its record ----
+
+/// `leadscore score a.rules leads.jsonl -o OUT ARGS` on `leads`: the output.
+fn score_columns(leads: &[Value], out: &str, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rules"), RULES).unwrap();
+    std::fs::write(dir.path().join("leads.jsonl"), jsonl(leads)).unwrap();
+    let mut all = vec!["score", "a.rules", "leads.jsonl", "-o", out, "-q"];
+    all.extend(args);
+    let (_, err, code) = common::run_in(dir.path(), &all);
+    assert_eq!(code, 0, "{err}");
+    std::fs::read_to_string(dir.path().join(out)).unwrap()
+}
+
+#[test]
+fn account_columns_add_each_leads_account_in_input_order() {
+    // acme.com: 150, hot; beta.io: 10, cold (as above); n1 has no key.
+    let got = score_columns(&interleaved(), "out.jsonl", &["--account-columns"]);
+    let acme = r#""account":"acme.com","account_score":150,"account_tier":"hot"}"#;
+    let beta = r#""account":"beta.io","account_score":10,"account_tier":"cold"}"#;
+    let none = r#""account":null,"account_score":null,"account_tier":null}"#;
+    let want = [
+        format!(r#"{{"id":"a1","score":70,"fit":50,"engagement":20,"tier":"hot",{acme}"#),
+        format!(r#"{{"id":"b1","score":10,"fit":0,"engagement":10,"tier":"cold",{beta}"#),
+        format!(r#"{{"id":"a2","score":30,"fit":0,"engagement":30,"tier":"cold",{acme}"#),
+        format!(r#"{{"id":"n1","score":10,"fit":0,"engagement":10,"tier":"cold",{none}"#),
+        format!(r#"{{"id":"a3","score":50,"fit":50,"engagement":0,"tier":"hot",{acme}"#),
+    ];
+    assert_eq!(got.lines().collect::<Vec<_>>(), want);
+}
+
+#[test]
+fn account_columns_leave_the_rest_of_each_record_as_it_was() {
+    let mut leads = interleaved();
+    // e1's events are no list: an error record, in no account.
+    leads.push(json!({"id": "e1", "company": {"domain": "acme.com"}, "events": 5}));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rules"), RULES).unwrap();
+    std::fs::write(dir.path().join("leads.jsonl"), jsonl(&leads)).unwrap();
+    for (out, extra) in [
+        ("o.jsonl", "--explain"),
+        ("o.csv", "--csv-raw"),
+        ("o.tsv", "--threads=2"),
+    ] {
+        let run = |columns: bool| {
+            let mut args = vec!["score", "a.rules", "leads.jsonl", "-o", out, "-q", extra];
+            // Both with `--accounts`, which alone changes no lead record (the
+            // wording of a type error aside, see the report).
+            args.extend(["--keep", "title", "--accounts", "acc.jsonl"]);
+            if columns {
+                args.push("--account-columns");
+            }
+            let (_, err, code) = common::run_in(dir.path(), &args);
+            assert_eq!(code, 3, "{err}");
+            std::fs::read_to_string(dir.path().join(out)).unwrap()
+        };
+        let (without, with) = (run(false), run(true));
+        // Taking the account columns out again gives the records as they were.
+        let json = r#","account":"acme.com","account_score":150,"account_tier":"hot""#;
+        let stripped = match out.ends_with(".jsonl") {
+            true => with
+                .replace(json, "")
+                .replace(
+                    r#","account":"beta.io","account_score":10,"account_tier":"cold""#,
+                    "",
+                )
+                .replace(
+                    r#","account":null,"account_score":null,"account_tier":null"#,
+                    "",
+                ),
+            false => {
+                let sep = if out.ends_with(".csv") { b',' } else { b'\t' };
+                let rows = |text: &str| -> Vec<Vec<String>> {
+                    csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .delimiter(sep)
+                        .from_reader(text.as_bytes())
+                        .records()
+                        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+                        .collect()
+                };
+                let cut = |mut row: Vec<String>| {
+                    let n = row.len();
+                    row.drain(n - 4..n - 1);
+                    row
+                };
+                let with: Vec<Vec<String>> = rows(&with).into_iter().map(cut).collect();
+                assert_eq!(with, rows(&without), "{out}");
+                without.clone()
+            }
+        };
+        assert_eq!(stripped, without, "{out}");
+        assert_ne!(with, without, "{out}");
+        // The error record is in no account.
+        let last = with.lines().last().unwrap();
+        match out {
+            "o.jsonl" => assert!(
+                last.starts_with(r#"{"id":"e1","title":null,"account":null,"account_score":null,"account_tier":null,"error":"#),
+                "{last}"
+            ),
+            // Nine separators: title, score, fit, engagement, tier and the
+            // three account cells are empty, then the error.
+            "o.csv" => assert!(last.starts_with("e1,,,,,,,,,\""), "{last}"),
+            _ => assert!(last.starts_with("e1\t\t\t\t\t\t\t\t\tline 6"), "{last}"),
+        }
+    }
+}
+
+#[test]
+fn account_columns_in_csv_with_an_account_of_one_lead() {
+    // beta.io has b1 alone: its own 10 points, cold.
+    let got = score_columns(&interleaved(), "out.csv", &["--account-columns"]);
+    assert_eq!(
+        got,
+        "id,score,fit,engagement,tier,account,account_score,account_tier,error\n\
+         a1,70,50,20,hot,acme.com,150,hot,\n\
+         b1,10,0,10,cold,beta.io,10,cold,\n\
+         a2,30,0,30,cold,acme.com,150,hot,\n\
+         n1,10,0,10,cold,,,,\n\
+         a3,50,50,0,hot,acme.com,150,hot,\n"
+    );
+}
+
+#[test]
+fn account_columns_are_the_same_for_one_and_two_threads() {
+    let leads = interleaved();
+    let one = score_columns(
+        &leads,
+        "out.jsonl",
+        &["--account-columns", "--threads", "1"],
+    );
+    let two = score_columns(
+        &leads,
+        "out.jsonl",
+        &["--account-columns", "--threads", "2"],
+    );
+    assert_eq!(one, two);
+    assert_eq!(one.lines().count(), 5);
+    let with_file = score_columns(
+        &leads,
+        "out.jsonl",
+        &[
+            "--account-columns",
+            "--accounts",
+            "acc.jsonl",
+            "--threads",
+            "2",
+        ],
+    );
+    assert_eq!(with_file, one);
+}
+
+#[test]
+fn account_columns_refuse_a_column_the_records_have_and_need_an_account_block() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rules"), RULES).unwrap();
+    std::fs::write(dir.path().join("leads.jsonl"), jsonl(&interleaved())).unwrap();
+    let args = [
+        "score",
+        "a.rules",
+        "leads.jsonl",
+        "-o",
+        "o.jsonl",
+        "--account-columns",
+    ];
+    let (_, err, code) = common::run_in(
+        dir.path(),
+        &[&args[..], &["--rename", "tier=account_tier"]].concat(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("already have a column `account_tier`"),
+        "{err}"
+    );
+    let (_, err, code) = common::run_in(dir.path(), &[&args[..], &["--keep", "account"]].concat());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("already have a column `account`"), "{err}");
+    assert!(!dir.path().join("o.jsonl").exists());
+    std::fs::write(
+        dir.path().join("a.rules"),
+        "when title contains \"VP\" add 5\n",
+    )
+    .unwrap();
+    let (_, err, code) = common::run_in(dir.path(), &args);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--account-columns: a.rules has no `account by KEY"),
+        "{err}"
+    );
+}

@@ -18,8 +18,10 @@ use std::time::Instant;
 mod accounts;
 mod lines;
 mod tally;
+mod write_back;
 
 use accounts::Roll;
+use write_back::{Columns, Spool};
 
 use tally::Tally;
 
@@ -37,11 +39,20 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     let program = load::program(&args.rules, args.input.timezone.as_ref())?;
     let (program, roll) = Roll::of(args, program)?;
     let shape = shape(&program, args)?;
+    let mut columns = match (&roll, args.account_columns) {
+        (Some(roll), true) => Some(Columns::new(roll.program.ruleset(), &shape)?),
+        (Some(_) | None, _) => None,
+    };
+    let spool = columns.as_ref().map(|_| Spool::new()).transpose()?;
     let read = ByteCount::default();
     let sources = open_all(&args.input.leads)?;
     let sources: Vec<Source> = sources.into_iter().map(|s| s.counted(&read)).collect();
     let size = sources.iter().map(|s| s.size).sum::<Option<u64>>();
     let (out, file) = destination(args.output.as_deref())?;
+    let (out, mut held) = match &spool {
+        Some(spool) => (spool.records_out()?, Some(out)),
+        None => (out, None),
+    };
     let config = output::Config {
         format,
         explain: args.explain,
@@ -49,14 +60,16 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     let mut ctx = Context::new(&program, &args.input);
     ctx.keep = shape.keep.clone();
     ctx.roll = roll.as_ref();
-    let writer = Writer::new(out, shape, config).map_err(Stop::write)?;
+    ctx.account_columns = spool.is_some();
+    let writer = Writer::new(out, shape.clone(), config).map_err(Stop::write)?;
     let mut sink = Sink {
         out: writer,
-        tally: Tally::new(&program),
+        tally: ctx.tally(),
         progress: Progress::reading("leads", &read, size),
         flush_each: false,
+        keys: spool.as_ref().map(Spool::keys_out).transpose()?,
     };
-    let mut columns = Vec::new();
+    let mut header_columns = Vec::new();
     let many = sources.len() > 1;
     let pipeline = lines::Config {
         threads: args.threads.map_or_else(lines::all_cores, usize::from),
@@ -85,7 +98,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
             Stream::Table { header, leads } => {
                 fit::header_supplies_some(&program, &header, &ctx.id, &name)?;
                 let unkept = header.into_iter().filter(|c| !ctx.keep.reads_column(c));
-                fit::add_columns(&mut columns, unkept.collect());
+                fit::add_columns(&mut header_columns, unkept.collect());
                 score_stream(&ctx, leads, &mut sink)
             }
             Stream::Lines(reader) => lines::score(&ctx, reader, &chunks, &mut sink),
@@ -94,15 +107,24 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
     }
     sink.progress.finish();
     sink.out.finish().map_err(Stop::write)?;
-    if let Some(file) = file {
-        file.commit()
-            .map_err(|e| Stop::Trouble(io_words::output_failed(&e)))?;
+    if let Some(keys) = &mut sink.keys {
+        keys.flush().map_err(Stop::write)?;
     }
     let mut tally = sink.tally;
     let mut failed_accounts = 0;
-    if let (Some(roll), Some(path)) = (&roll, args.accounts.as_deref()) {
+    if let Some(roll) = &roll {
         let accounts = tally.accounts.take().unwrap_or_default();
-        failed_accounts = roll.write(args, path, accounts, &ctx.opts)?;
+        failed_accounts = roll.finish(args, accounts, &ctx.opts, columns.as_mut())?;
+    }
+    if let (Some(spool), Some(columns), Some(out)) = (spool, &columns, held.as_mut()) {
+        spool
+            .copy(columns, &shape, format, out)
+            .map_err(Stop::write)?;
+    }
+    drop(held);
+    if let Some(file) = file {
+        file.commit()
+            .map_err(|e| Stop::Trouble(io_words::output_failed(&e)))?;
     }
     let elapsed = started.elapsed();
     if !super::settings().quiet {
@@ -111,7 +133,7 @@ pub fn run(args: &ScoreArgs) -> Result<Status, Stop> {
         }
     }
     let facts = RunFacts {
-        columns,
+        columns: header_columns,
         id: ctx.id.clone(),
         leads: tally.leads,
         without_id: tally.without_id,
@@ -151,6 +173,8 @@ pub(super) struct Sink {
     tally: Tally,
     progress: Progress,
     flush_each: bool,
+    /// With `--account-columns`, where each record's account key goes.
+    keys: Option<std::io::BufWriter<std::fs::File>>,
 }
 
 impl Sink {
@@ -158,8 +182,18 @@ impl Sink {
     fn record(&mut self, program: &Program, scored: &Scored) -> Result<(), Failure> {
         self.tally.add(&scored.id, scored.result.as_ref().ok());
         self.out.write(program, scored).map_err(Failure::Write)?;
+        self.write_keys()?;
         self.progress.add(1);
         self.flush()
+    }
+
+    /// Writes the account keys noted so far to their file.
+    fn write_keys(&mut self) -> Result<(), Failure> {
+        if let (Some(out), Some(keys)) = (&mut self.keys, &mut self.tally.keys) {
+            out.write_all(keys).map_err(Failure::Write)?;
+            keys.clear();
+        }
+        Ok(())
     }
 
     /// Writes the rest of the output through when records should not wait.
@@ -212,8 +246,10 @@ pub struct Context<'p> {
     pub file: Option<String>,
     /// The fields copied into each record (`--keep`).
     pub keep: Keep,
-    /// The account roll-up (`--accounts`).
+    /// The account roll-up (`--accounts`, `--account-columns`).
     pub roll: Option<&'p Roll>,
+    /// `--account-columns`: each lead's account key is noted in its tally.
+    pub account_columns: bool,
 }
 
 impl<'p> Context<'p> {
@@ -228,7 +264,14 @@ impl<'p> Context<'p> {
             file: None,
             keep: Keep::default(),
             roll: None,
+            account_columns: false,
         }
+    }
+
+    /// Empty counts for a part of the input (noting account keys with
+    /// `--account-columns`).
+    pub(super) fn tally(&self) -> Tally {
+        Tally::noting_keys(self.program, self.account_columns)
     }
 
     /// Adds a scored lead to its account, when accounts are rolled up.
@@ -239,8 +282,16 @@ impl<'p> Context<'p> {
         outcome: &mut crate::eval::Outcome,
         lead: Option<&Value>,
     ) {
-        if let Some(roll) = self.roll {
-            roll.add(&mut tally.accounts, outcome, lead);
+        let Some(roll) = self.roll else { return };
+        let mut key = None;
+        let noting = self.account_columns;
+        roll.add(&mut tally.accounts, outcome, lead, |k| {
+            if noting {
+                key = Some(k.to_string());
+            }
+        });
+        if let Some(key) = key {
+            tally.note_key(&key);
         }
     }
 

@@ -116,12 +116,12 @@ pub fn quartiles(q: [&str; 5]) -> String {
     )
 }
 
-/// `--accounts` with rules that have no `account` block.
-pub fn no_account_block(accounts: &std::path::Path, rules: &std::path::Path) -> String {
+/// `--accounts FILE` or `--account-columns` (`flag`) with rules that have
+/// no `account` block.
+pub fn no_account_block(flag: &str, rules: &std::path::Path) -> String {
     format!(
-        "--accounts {}: {} has no `account by KEY {{ ... }}` block; add one that \
-         scores the accounts, or leave out --accounts",
-        accounts.display(),
+        "{flag}: {} has no `account by KEY {{ ... }}` block; add one that \
+         scores the accounts, or leave out {flag}",
         rules.display()
     )
 }

@@ -49,3 +49,21 @@ pub fn explain_needs_jsonl() -> String {
      reasons do not fit in a CSV cell"
         .into()
 }
+
+/// `--account-columns` would add a column the lead records already have.
+pub fn account_column_clash(name: &str) -> String {
+    format!(
+        "--account-columns: the lead records already have a column `{name}` (or the account \
+         block gives it twice); give the lead column another name with --rename OLD=NEW, or \
+         rename the account label (its column is `account_` and its name, or the name \
+         when it starts with `account_`)"
+    )
+}
+
+/// `--account-columns` could not make its temporary files.
+pub fn no_spool(e: &std::io::Error) -> String {
+    format!(
+        "--account-columns: cannot make a temporary file for the records until the accounts \
+         are scored: {e}; set TMPDIR to a folder with room"
+    )
+}

@@ -4,8 +4,9 @@
 
 use super::super::output::{self, Asked, OutputFile, Scored, Shape, Writer};
 use super::super::{note, ScoreArgs, Stop};
+use super::write_back::Columns;
 use crate::diagnostics::{cli as words, io as io_words};
-use crate::eval::account::{Accounts, Plan};
+use crate::eval::account::{Account, Accounts, Plan};
 use crate::eval::{EvalOptions, Outcome, Program, RecordNames};
 use serde_json::Value;
 use std::path::Path;
@@ -24,11 +25,13 @@ impl Roll {
     /// the rules have no `account` block. `leads` as it is and `None`
     /// without `--accounts`.
     pub fn of(args: &ScoreArgs, leads: Program) -> Result<(Program, Option<Roll>), Stop> {
-        let Some(path) = args.accounts.as_deref() else {
-            return Ok((leads, None));
+        let flag = match (args.accounts.as_deref(), args.account_columns) {
+            (Some(path), _) => format!("--accounts {}", path.display()),
+            (None, true) => "--account-columns".to_string(),
+            (None, false) => return Ok((leads, None)),
         };
         let Some(plan) = Plan::of(leads.ruleset()) else {
-            return Err(Stop::Trouble(words::no_account_block(path, &args.rules)));
+            return Err(Stop::Trouble(words::no_account_block(&flag, &args.rules)));
         };
         let program = plan.account_program();
         Ok((plan.lead_program(), Some(Roll { plan, program })))
@@ -39,35 +42,72 @@ impl Roll {
         self.plan.needs_lead()
     }
 
-    /// Adds a lead scored with `outcome` to its account in `into`.
-    pub fn add(&self, into: &mut Option<Accounts>, outcome: &mut Outcome, lead: Option<&Value>) {
+    /// Adds a lead scored with `outcome` to its account in `into`, handing
+    /// its key to `note` when it has one.
+    pub fn add(
+        &self,
+        into: &mut Option<Accounts>,
+        outcome: &mut Outcome,
+        lead: Option<&Value>,
+        note: impl FnOnce(&str),
+    ) {
         let accounts = into.get_or_insert_with(Accounts::default);
-        accounts.add(&self.plan, outcome, lead);
+        accounts.add_noting(&self.plan, outcome, lead, note);
     }
 
-    /// Scores the accounts and writes them to `path` (JSON Lines, or CSV /
-    /// TSV by its extension, as `-o`); returns how many account records
-    /// could not be scored.
-    pub fn write(
+    /// Scores the accounts, writes them to the `--accounts` file when there
+    /// is one and keeps their values in `columns` when given; returns how
+    /// many accounts could not be scored.
+    pub fn finish(
         &self,
         args: &ScoreArgs,
-        path: &Path,
         accounts: Accounts,
         opts: &EvalOptions,
+        mut columns: Option<&mut Columns>,
     ) -> Result<u64, Stop> {
         let without_key = accounts.without_key;
+        let scored = accounts.finish(&self.plan, &self.program, opts);
+        let rules = self.program.ruleset();
+        let mut keep = |account: &Account| {
+            if let Some(columns) = columns.as_deref_mut() {
+                columns.add(rules, account);
+            }
+        };
+        match args.accounts.as_deref() {
+            Some(path) => self.write(path, args.explain, without_key, scored, &mut keep),
+            None => Ok(scored
+                .map(|a| {
+                    keep(&a);
+                    u64::from(a.result.is_err())
+                })
+                .sum()),
+        }
+    }
+
+    /// Writes the `accounts` to `path` (JSON Lines, or CSV / TSV by its
+    /// extension, as `-o`), handing each to `keep`; returns how many
+    /// account records could not be scored.
+    fn write(
+        &self,
+        path: &Path,
+        explain: bool,
+        without_key: u64,
+        accounts: impl Iterator<Item = Account>,
+        keep: &mut impl FnMut(&Account),
+    ) -> Result<u64, Stop> {
         let format = output::format_for(None, Some(path)).map_err(Stop::Trouble)?;
         let cannot = |e| Stop::Trouble(io_words::cannot_write(path, &e));
         let file = OutputFile::create(path).map_err(cannot)?;
         let handle = file.handle().map_err(cannot)?;
         let config = output::Config {
             format,
-            explain: args.explain && format == crate::cli::OutputFormat::Jsonl,
+            explain: explain && format == crate::cli::OutputFormat::Jsonl,
         };
         let mut out = Writer::new(Box::new(handle), self.shape()?, config).map_err(Stop::write)?;
         let (mut failed, mut written) = (0, 0u64);
-        for account in accounts.finish(&self.plan, &self.program, opts) {
+        for account in accounts {
             written += 1;
+            keep(&account);
             let scored = Scored {
                 id: Value::from(account.key.as_str()),
                 kept: vec![Value::from(account.leads)],

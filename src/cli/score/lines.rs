@@ -95,7 +95,7 @@ fn score_here(
         .next(&mut reader, Vec::new())
         .map_err(Failure::Read)?
     {
-        let done = worker.score(ctx, chunk, Tally::new(ctx.program));
+        let done = worker.score(ctx, chunk, ctx.tally());
         write(ctx.program, sink, done)?;
     }
     Ok(())
@@ -163,10 +163,7 @@ fn work(
     loop {
         let next = chunks.lock().expect("no worker panics").recv();
         let Ok(chunk) = next else { return };
-        if done
-            .send(worker.score(ctx, chunk, Tally::new(ctx.program)))
-            .is_err()
-        {
+        if done.send(worker.score(ctx, chunk, ctx.tally())).is_err() {
             return;
         }
     }
@@ -198,6 +195,7 @@ fn write(program: &Program, sink: &mut Sink, done: Done) -> Result<Vec<u8>, Fail
     let leads = done.tally.leads;
     sink.tally.merge(done.tally);
     write_records(program, &mut sink.out, &done.records).map_err(Failure::Write)?;
+    sink.write_keys()?;
     sink.progress.add(leads);
     sink.flush()?;
     Ok(done.text)

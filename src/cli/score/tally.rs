@@ -29,6 +29,11 @@ pub struct Tally {
     scores: Vec<f64>,
     /// The accounts of the leads counted (`--accounts`).
     pub accounts: Option<crate::eval::account::Accounts>,
+    /// With `--account-columns`, each counted lead's account key as a line
+    /// of JSON (`null` for none), in the order the leads were counted.
+    pub keys: Option<Vec<u8>>,
+    /// The lead about to be counted had its key noted ([`Tally::note_key`]).
+    noted: bool,
 }
 
 impl Tally {
@@ -40,9 +45,31 @@ impl Tally {
         }
     }
 
+    /// Empty counts that also note each lead's account key when `keys`.
+    pub fn noting_keys(program: &Program, keys: bool) -> Tally {
+        Tally {
+            keys: keys.then(Vec::new),
+            ..Tally::new(program)
+        }
+    }
+
+    /// Notes the account key of the lead counted next (when keys are noted).
+    pub fn note_key(&mut self, key: &str) {
+        if let Some(keys) = &mut self.keys {
+            serde_json::to_writer(&mut *keys, key).expect("a string writes into memory");
+            keys.push(b'\n');
+            self.noted = true;
+        }
+    }
+
     /// Counts a lead with its id: its outcome, or `None` when it failed
-    /// (its fields are already in the census when it was scored).
+    /// (its fields are already in the census when it was scored). A lead
+    /// whose account key was not noted just before is in no account.
     pub fn add(&mut self, id: &Value, outcome: Option<&Outcome>) {
+        if let Some(keys) = self.keys.as_mut().filter(|_| !self.noted) {
+            keys.extend_from_slice(b"null\n");
+        }
+        self.noted = false;
         self.leads += 1;
         self.without_id += u64::from(id.is_null());
         let Some(outcome) = outcome else {
@@ -71,6 +98,9 @@ impl Tally {
         self.without_id += other.without_id;
         self.census.merge(&other.census);
         self.scores.extend(other.scores);
+        if let (Some(mine), Some(theirs)) = (&mut self.keys, other.keys) {
+            mine.extend(theirs);
+        }
         match (&mut self.accounts, other.accounts) {
             (Some(mine), Some(theirs)) => mine.merge(theirs),
             (mine @ None, theirs) => *mine = theirs,
