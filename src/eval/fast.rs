@@ -74,7 +74,7 @@ impl Shape {
     /// such elements can be filled one element at a time.
     fn is_flat(&self, node: usize) -> bool {
         let n = self.node(node);
-        if matches!(n.kind, Kind::List { .. } | Kind::Any { .. }) || n.ty == Type::Any {
+        if matches!(n.kind, Kind::List { .. } | Kind::Any { .. }) || matches!(n.ty, Type::Any) {
             return false;
         }
         n.children.iter().all(|&c| self.is_flat(c))
@@ -127,7 +127,8 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         let n = self.f.shape.node(self.node);
-        if n.ty == Type::Any || matches!(n.kind, Kind::Any { .. }) {
+        // `matches!`, not `==`: comparing whole types costs a call per value.
+        if matches!(n.ty, Type::Any) || matches!(n.kind, Kind::Any { .. }) {
             let v = Value::deserialize_from(d)?;
             return self.f.fill_value(self.node, self.base, &v);
         }
@@ -369,6 +370,7 @@ struct KeySeed<'a> {
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = KeyHit;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<KeyHit, D::Error> {
         d.deserialize_str(self)
     }
@@ -381,6 +383,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         f.write_str("a field name")
     }
 
+    #[inline]
     fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyHit, E> {
         let child = self
             .children

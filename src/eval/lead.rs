@@ -153,16 +153,17 @@ impl Slots {
             low: orig,
             low_len: len,
         };
-        if s.is_ascii() {
-            if !s.bytes().any(|b| b.is_ascii_uppercase()) {
-                return same;
+        match ascii_case(s.as_bytes()) {
+            AsciiCase::Folded => return same,
+            AsciiCase::Upper => {
+                self.text.push_str(s);
+                self.text[(orig + len) as usize..].make_ascii_lowercase();
+                return TextRef {
+                    low: orig + len,
+                    ..same
+                };
             }
-            self.text.push_str(s);
-            self.text[(orig + len) as usize..].make_ascii_lowercase();
-            return TextRef {
-                low: orig + len,
-                ..same
-            };
+            AsciiCase::NotAscii => {}
         }
         let folded = fold(s);
         if folded == s {
@@ -174,6 +175,50 @@ impl Slots {
             low_len: folded.len() as u32,
             ..same
         }
+    }
+}
+
+/// What [`Slots::push_text`] has to do with a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AsciiCase {
+    /// ASCII without a capital: its own case folding.
+    Folded,
+    /// ASCII with a capital: folded by lowering it.
+    Upper,
+    /// Not all ASCII: folded by [`fold`].
+    NotAscii,
+}
+
+/// Classifies a string in one pass, eight bytes at a time (what
+/// `is_ascii` and then a search for a capital did in two).
+fn ascii_case(b: &[u8]) -> AsciiCase {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
+    let mut upper = 0u64;
+    let mut check = |x: u64| {
+        if x & HIGH != 0 {
+            return false;
+        }
+        // Every byte is below 0x80, so adding at most 0x7f carries into no
+        // other byte: the first sum sets a byte's high bit when it is at
+        // least `A`, the second when it is past `Z`.
+        let from_a = x + ONES * u64::from(0x80 - b'A');
+        let past_z = x + ONES * u64::from(0x80 - b'Z' - 1);
+        upper |= from_a & !past_z;
+        true
+    };
+    let ascii = if b.len() >= 8 {
+        // The last word may overlap the one before: a byte looked at twice
+        // is classified the same both times.
+        (0..b.len() / 8).all(|i| check(word(i * 8))) && check(word(b.len() - 8))
+    } else {
+        check(b.iter().rev().fold(0u64, |x, &c| x << 8 | u64::from(c)))
+    };
+    match (ascii, upper & HIGH) {
+        (false, _) => AsciiCase::NotAscii,
+        (true, 0) => AsciiCase::Folded,
+        (true, _) => AsciiCase::Upper,
     }
 }
 
@@ -666,6 +711,30 @@ mod tests {
             .unwrap();
         assert_eq!(slots.vals[s.slot(title) as usize], Val::Mismatch);
         assert_eq!(slots.vals[s.slot(size) as usize], Val::Mismatch);
+    }
+
+    #[test]
+    fn ascii_case_agrees_with_a_byte_scan() {
+        let bytes = [
+            b'a', b'z', b'A', b'Z', b'@', b'[', b'`', b'{', b'0', 0x7f, 0, 0xc3,
+        ];
+        for len in 0..20 {
+            for (at, other) in (0..len).flat_map(|a| (0..len).map(move |o| (a, o))) {
+                for (&b, &c) in bytes.iter().flat_map(|b| bytes.iter().map(move |c| (b, c))) {
+                    let mut s = vec![b'x'; len];
+                    s[at] = b;
+                    s[other] = c;
+                    let want = if !s.is_ascii() {
+                        AsciiCase::NotAscii
+                    } else if s.iter().any(u8::is_ascii_uppercase) {
+                        AsciiCase::Upper
+                    } else {
+                        AsciiCase::Folded
+                    };
+                    assert_eq!(ascii_case(&s), want, "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
