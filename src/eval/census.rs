@@ -186,29 +186,40 @@ impl Census {
 
     /// Counts the slots of one frame (of layout `frame`, starting at `base`).
     fn frame(&mut self, fields: &Fields, frame: u32, base: u32, vals: &[Val]) {
+        self.frames(fields, frame, (base, 1, 1), vals);
+    }
+
+    /// Counts the slots of `len` frames of layout `frame`, `stride` apart
+    /// from `start`: field by field, so each field's counter is looked up
+    /// once per list, not once per element.
+    fn frames(&mut self, fields: &Fields, frame: u32, at: (u32, u32, u32), vals: &[Val]) {
         let Some(entries) = fields.frames.get(frame as usize) else {
             return;
         };
+        let (start, len, stride) = at;
         for e in entries {
-            let v = vals[(base + e.slot) as usize];
-            let count = &mut self.fields[e.field];
-            count.seen += 1;
-            match v {
-                Val::Missing => count.missing += 1,
-                Val::Mismatch => count.mismatched += 1,
-                _ => {}
-            }
-            if let (
-                Some(layout),
-                Val::List(ListRef::Slots {
-                    start, len, stride, ..
-                }),
-            ) = (e.elements, v)
-            {
-                for i in 0..len {
-                    self.frame(fields, layout, start + i * stride, vals);
+            let (mut missing, mut mismatched) = (0, 0);
+            for i in 0..len {
+                let v = vals[(start + i * stride + e.slot) as usize];
+                match v {
+                    Val::Missing => missing += 1,
+                    Val::Mismatch => mismatched += 1,
+                    _ => {}
+                }
+                if let (
+                    Some(layout),
+                    Val::List(ListRef::Slots {
+                        start, len, stride, ..
+                    }),
+                ) = (e.elements, v)
+                {
+                    self.frames(fields, layout, (start, len, stride), vals);
                 }
             }
+            let count = &mut self.fields[e.field];
+            count.seen += u64::from(len);
+            count.missing += missing;
+            count.mismatched += mismatched;
         }
     }
 }
