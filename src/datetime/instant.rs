@@ -135,6 +135,35 @@ mod tests {
     }
 
     #[test]
+    fn fast_path_agrees_with_chrono_on_every_date_and_byte() {
+        for y in [
+            0, 1, 1899, 1900, 1969, 1970, 1999, 2000, 2023, 2024, 2100, 9999,
+        ] {
+            for mo in 0..=13 {
+                for d in 0..=32 {
+                    let s = format!("{y:04}-{mo:02}-{d:02}T23:59:59Z");
+                    assert_eq!(parse_fast(s.as_bytes()), chrono_parse(&s), "{s}");
+                }
+            }
+        }
+        let good = b"2026-11-01T12:34:56Z";
+        for at in 0..good.len() {
+            for byte in 0..=255u8 {
+                let mut b = *good;
+                b[at] = byte;
+                // The fast path may decline (`t`, `z`, a space, a leap
+                // second: chrono reads them); what it reads, chrono reads alike.
+                let want = std::str::from_utf8(&b).ok().and_then(chrono_parse);
+                let got = parse_fast(&b);
+                assert!(got.is_none() || got == want, "{b:?}");
+                if byte.is_ascii_digit() {
+                    assert_eq!(got.is_some(), want.is_some(), "{b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn fast_path_declines_what_it_does_not_know() {
         for s in [
             "2023-02-29T00:00:00Z",
