@@ -50,7 +50,12 @@ pub fn run(args: &CheckArgs) -> Result<Status, Stop> {
                 if args.format == CheckFormat::Human {
                     note(&summary(&path, &loaded.diagnostics));
                 }
-                verdict(&loaded, args)
+                let verdict = verdict(&loaded, args);
+                // The process ends soon: freeing a large ruleset piece by
+                // piece is work that nothing reads (20 M instructions for
+                // 10,000 rules). Every loaded file is held until here anyway.
+                std::mem::forget(loaded);
+                verdict
             }
             Err(e) => {
                 let problem = FileProblem::of(&path, &e);
