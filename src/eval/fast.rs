@@ -17,10 +17,20 @@
 //! the two paths cannot disagree on anything but speed. Fields of unknown
 //! type and lists whose elements hold lists are read into a `Value` and
 //! handed to the same filler as the slow path.
+//!
+//! The seeds run over two deserializers in turn: the plain reader of
+//! [`reader`] (strings without escapes, shallow nesting: nearly every real
+//! line), then, if it stopped on something it does not read, `serde_json`'s.
+//! Where the seeds themselves give up under the plain reader they would give
+//! up under `serde_json`'s too (both hand them the same values), so that line
+//! goes straight to the `Value` path.
+
+mod reader;
 
 use super::lead::{Filler, Kind, Shape, Slots, ROOT};
 use super::value::{ListRef, Val};
 use crate::rules::Type;
+use reader::{Reader, Stop};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
@@ -46,6 +56,51 @@ impl Shape {
         if id_path.is_empty() || self.child_count(ROOT) > 64 || self.has_shared_keys() {
             return Err(GiveUp);
         }
+        // Checking the whole line once is cheaper than checking each string
+        // as it is read (what `from_slice` does).
+        let text = std::str::from_utf8(text).map_err(|_| GiveUp)?;
+        match self.extract_plain(text, id_path, slots) {
+            Ok(id) => Ok(id),
+            Err(Stop::GaveUp) => Err(GiveUp),
+            Err(Stop::Unread) => self.extract_serde_json(text, id_path, slots),
+        }
+    }
+
+    /// Reads the line with the plain reader alone (see [`reader`]).
+    fn extract_plain(
+        &self,
+        text: &str,
+        id_path: &[String],
+        slots: &mut Slots,
+    ) -> Result<Value, Stop> {
+        let mut de = Reader::new(text);
+        let id = self.extract_with(&mut de, id_path, slots)?;
+        de.end()?;
+        Ok(id)
+    }
+
+    /// Reads the line with `serde_json`'s reader.
+    fn extract_serde_json(
+        &self,
+        text: &str,
+        id_path: &[String],
+        slots: &mut Slots,
+    ) -> Result<Value, GiveUp> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let id = self
+            .extract_with(&mut de, id_path, slots)
+            .map_err(|_| GiveUp)?;
+        de.end().map_err(|_| GiveUp)?;
+        Ok(id)
+    }
+
+    /// Runs the seeds over one deserializer; the caller checks the end.
+    fn extract_with<'de, D: Deserializer<'de>>(
+        &self,
+        de: D,
+        id_path: &[String],
+        slots: &mut Slots,
+    ) -> Result<Value, D::Error> {
         slots.vals.clear();
         slots.text.clear();
         slots.vals.resize(self.frame_size(0) as usize, Val::Missing);
@@ -55,18 +110,13 @@ impl Shape {
             id_path,
             id: Value::Null,
         };
-        // Checking the whole line once is cheaper than checking each string
-        // as it is read (what `from_slice` does).
-        let text = std::str::from_utf8(text).map_err(|_| GiveUp)?;
-        let mut de = serde_json::Deserializer::from_str(text);
         let seed = NodeSeed {
             f: &mut fast,
             node: ROOT,
             base: 0,
             id_depth: Some(0),
         };
-        seed.deserialize(&mut de).map_err(|_| GiveUp)?;
-        de.end().map_err(|_| GiveUp)?;
+        seed.deserialize(de)?;
         Ok(fast.id)
     }
 
@@ -391,5 +441,130 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
             .position(|&c| self.shape.node(c).reads(key));
         let id = self.id_key.is_some_and(|k| k == key);
         Ok(KeyHit { child, id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::Program;
+    use crate::syntax::MemReader;
+
+    fn program(rules: &str) -> Program {
+        let loaded = crate::load_str("t.rules", rules, &MemReader::default());
+        Program::compile(loaded.ruleset.as_ref().expect("rules without errors"))
+    }
+
+    /// What a reader filled (slots spelled so that `-0.0` and `0.0` differ)
+    /// and the id, or `None` where it did not take the line.
+    fn filled<E>(read: Result<Value, E>, slots: &Slots) -> Option<String> {
+        let id = read.ok()?;
+        Some(format!("{id} {:?} {:?}", slots.vals, slots.text))
+    }
+
+    /// Wherever the plain reader takes a line, `serde_json`'s reader takes
+    /// it too and fills the same slots with the same id; where the seeds
+    /// give up under the plain reader, they give up under `serde_json`'s.
+    fn readers_agree(prog: &Program, lines: &[String], id: &[String]) -> usize {
+        let shape = &prog.code.shape;
+        let mut slots = Slots::default();
+        let mut taken = 0;
+        for line in lines {
+            let plain = shape.extract_plain(line, id, &mut slots);
+            let gave_up = plain == Err(Stop::GaveUp);
+            let plain = filled(plain, &slots);
+            let serde = shape.extract_serde_json(line, id, &mut slots);
+            let serde = filled(serde, &slots);
+            if plain.is_some() {
+                taken += 1;
+                assert_eq!(plain, serde, "{line}");
+            }
+            if gave_up {
+                assert_eq!(serde, None, "{line}");
+            }
+        }
+        taken
+    }
+
+    fn bench_lead(extra: &str) -> String {
+        let lead = r#"{"id":"o","email":"x@gmail.com","title":"VP Sales","company":{"name":"n","size":300,"industry":"SaaS","revenue":2e7},"source":"paid","unsubscribed":false,"created_at":"2026-01-01T00:00:00Z","events":[{"type":"page_view","at":"2026-10-20T00:00:00Z","url":"/pricing"}]{}}"#;
+        lead.replace("{}}", &format!("{extra}}}"))
+    }
+
+    #[test]
+    fn plain_reader_agrees_with_serde_json_on_bench_leads() {
+        let prog = program(&std::fs::read_to_string("rules/bench.rules").unwrap());
+        let text = std::fs::read_to_string("tests/data/bench/leads.jsonl").unwrap();
+        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        for id in [
+            vec!["id".to_string()],
+            vec!["company".into(), "size".into()],
+        ] {
+            assert_eq!(readers_agree(&prog, &lines, &id), lines.len());
+        }
+    }
+
+    #[test]
+    fn plain_reader_agrees_with_serde_json_on_odd_json() {
+        let prog = program(&std::fs::read_to_string("rules/bench.rules").unwrap());
+        let deep = |n: usize| format!(r#","unused":{}1{}"#, "[".repeat(n), "]".repeat(n));
+        let numbers = [
+            "0",
+            "-0",
+            "0.0",
+            "-0.0",
+            "-0e3",
+            "3e2",
+            "300.0000000000000000001",
+            "1e309",
+            "1e-400",
+            "-1e-400",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "9007199254740993",
+            "01",
+            "1.",
+            "2.2250738585072011e-308",
+            "123456789.123456789123456789",
+            "-",
+            "1e",
+            "\"300\"",
+        ];
+        let mut lines = vec![
+            bench_lead(""),
+            bench_lead(&deep(63)),
+            bench_lead(&deep(64)),
+            bench_lead(&deep(65)),
+            bench_lead(&deep(127)),
+            bench_lead(&deep(300)),
+            bench_lead(r#","unused":{"a":[1,{"b":null,"c":[true,false]}],"d":"e"}"#),
+            bench_lead(r#","unused":"\u00e9""#),
+            bench_lead(r#","title":"CEO""#),
+            bench_lead(r#","unused":1,}"#),
+            bench_lead(" ,\t\"unused\"\t:\r\n1 "),
+            format!(" \t{}\r\n", bench_lead("")),
+            format!("{} x", bench_lead("")),
+            bench_lead("").replace("VP Sales", "VP\\u0020Sales"),
+            bench_lead("").replace("VP Sales", "VP\tSales"),
+            bench_lead("").replace("VP Sales", "ΣΊΣΥΦΟΣ straße \u{7f}"),
+            bench_lead("").replace(r#""id":"o""#, r#""id":{"a":[1.5,-0]}"#),
+            bench_lead("").replace(r#""unsubscribed":false"#, r#""unsubscribed":fals"#),
+            bench_lead("").replace(r#""events":[{"#, r#""events":[ {"#),
+            bench_lead("").replace("}]", "},]"),
+        ];
+        for n in numbers {
+            lines.push(bench_lead("").replace(r#""size":300"#, &format!(r#""size":{n}"#)));
+            lines.push(bench_lead("").replace("2e7", n));
+            lines.push(bench_lead("").replace(r#""id":"o""#, &format!(r#""id":{n}"#)));
+            lines.push(bench_lead(&format!(r#","unused":{n}"#)));
+        }
+        let taken = readers_agree(&prog, &lines, &["id".to_string()]);
+        assert!(
+            taken >= lines.len() / 2,
+            "only {taken} of {} taken",
+            lines.len()
+        );
     }
 }
