@@ -425,10 +425,11 @@ impl Program {
             let fired = rule.when.as_ref().is_none_or(|w| ctx.test(w));
             let points = if fired { rule_value(ctx, rule) } else { 0.0 };
             out.rules.push(RuleOutcome { fired, points });
-            match rule.group {
-                Some(g) => out.groups[g] = points::add(out.groups[g], points),
-                None => out.score = points::add(out.score, points),
-            }
+            let total = match rule.group {
+                Some(g) => &mut out.groups[g],
+                None => &mut out.score,
+            };
+            *total = points::add_to(*total, points);
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::fuse::{fuse, Fusion, Want};
 use super::lead::{Shape, ROOT};
-use super::value::{fold, Instant, ListRef, Val};
+use super::value::{fold, Instant, ListRef, Needles, Val};
 use crate::datetime::parse_instant;
 pub use crate::rules::Quant;
 use crate::rules::{
@@ -95,11 +95,17 @@ pub enum Node {
     },
     /// `x between lo and hi`.
     Between(Box<Node>, Box<Node>, Box<Node>),
+    /// `x OP k` (or `k OP x`, turned round) for a number constant `k`:
+    /// true only when `x` is a number, as [`Node::Cmp`] gives.
+    NumCmp { op: CmpOp, value: Box<Node>, k: f64 },
+    /// `x between lo and hi` for number constants: true only when `x` is a
+    /// number, as [`Node::Between`] gives.
+    NumRange { value: Box<Node>, lo: f64, hi: f64 },
     /// A string test against constant (case-folded) needles.
     StrConst {
         op: StrOp,
         value: Box<Node>,
-        needles: Vec<Box<str>>,
+        needles: Box<Needles>,
     },
     /// A string test against needles computed per lead.
     Str {
@@ -312,6 +318,18 @@ struct Compiler<'r> {
 
 type Compiled1 = (Node, Option<usize>);
 
+/// The comparison `b OP' a` that means `a OP b`.
+fn turned(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Eq => CmpOp::Eq,
+        CmpOp::Ne => CmpOp::Ne,
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+    }
+}
+
 /// Seconds as whole nanoseconds.
 fn nanos(secs: f64) -> i128 {
     (secs * 1e9).round() as i128
@@ -383,11 +401,7 @@ impl<'r> Compiler<'r> {
                 list,
                 negated,
             } => self.in_list(value, list, *negated),
-            K::Between(x, lo, hi) => Node::Between(
-                self.node(x),
-                self.operand(lo, &x.ty),
-                self.operand(hi, &x.ty),
-            ),
+            K::Between(x, lo, hi) => self.between(x, lo, hi),
             K::StrTest {
                 op,
                 any,
@@ -459,7 +473,37 @@ impl<'r> Compiler<'r> {
                 };
             }
         }
+        if let Some(Lit::Num(k)) = self.lit(b) {
+            return Node::NumCmp {
+                op,
+                value: self.node(a),
+                k,
+            };
+        }
+        if let Some(Lit::Num(k)) = self.lit(a) {
+            return Node::NumCmp {
+                op: turned(op),
+                value: self.node(b),
+                k,
+            };
+        }
         Node::Cmp(op, self.operand(a, &b.ty), self.operand(b, &a.ty))
+    }
+
+    /// `x between lo and hi`, specialised when both bounds are numbers.
+    fn between(&mut self, x: &TExpr, lo: &TExpr, hi: &TExpr) -> Node {
+        if let (Some(Lit::Num(lo)), Some(Lit::Num(hi))) = (self.lit(lo), self.lit(hi)) {
+            return Node::NumRange {
+                value: self.node(x),
+                lo,
+                hi,
+            };
+        }
+        Node::Between(
+            self.node(x),
+            self.operand(lo, &x.ty),
+            self.operand(hi, &x.ty),
+        )
     }
 
     /// An operand compared with a value of type `other`: a string constant
@@ -622,7 +666,11 @@ impl<'r> Compiler<'r> {
             _ => None,
         };
         match needles {
-            Some(needles) => Node::StrConst { op, value, needles },
+            Some(needles) => Node::StrConst {
+                op,
+                value,
+                needles: Box::new(Needles::new(needles)),
+            },
             None => Node::Str {
                 op,
                 any,
@@ -676,3 +724,6 @@ impl<'r> Compiler<'r> {
         Val::CStr(self.strs.len() as u32 - 1)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,9 +13,12 @@
 //! - `field within N days`: the window's start is worked out once per lead,
 //!   and each test compares two integer instants;
 //! - `field contains "text"` (and `starts with`, `ends with`): the folded
-//!   text is searched directly.
+//!   text is searched directly (all needles of a `contains any` in one scan).
 //!
-//! Other terms are evaluated as usual, element by element.
+//! Other terms are evaluated as usual, element by element. The code of the
+//! first key picks the filters whose tests on it hold (`by_code`); a filter
+//! with no other term is settled by that alone, the others test only their
+//! remaining terms (`checks`).
 //!
 //! **When the result cannot differ.** The pass evaluates every filter of the
 //! list on every element it needs, in its own order, while the plain
@@ -30,7 +33,7 @@
 
 use super::compile::{Compiled, Node, LEAD};
 use super::run::Ctx;
-use super::value::{str_eq, Instant, Val};
+use super::value::{bytes_eq, Instant, Needles, Val};
 use crate::syntax::ast::StrOp;
 use std::collections::HashMap;
 
@@ -75,6 +78,11 @@ pub(super) struct Pass {
     by_code: Vec<u64>,
     /// The `all` filters.
     alls: u64,
+    /// The `count` filters.
+    counts: u64,
+    /// The filters decided by the code of the first key alone (every term
+    /// tests that key): an element `by_code` keeps them by is kept.
+    by_key: u64,
 }
 
 /// An element field whose text is matched against constants once per element.
@@ -105,6 +113,9 @@ struct Filter {
     want: Want,
     /// The condition's `and` terms, cheapest first.
     terms: Vec<Term>,
+    /// The terms left to test for an element that `by_code` lets through
+    /// (the terms on the first key are settled by it).
+    checks: Vec<Term>,
 }
 
 /// One `and` term of a fused condition.
@@ -119,7 +130,7 @@ enum Term {
     Str {
         op: StrOp,
         slot: u32,
-        needles: Vec<Box<str>>,
+        needles: Box<Needles>,
     },
     /// Any other condition, evaluated in the element's frame.
     Other(Node),
@@ -237,6 +248,8 @@ impl Fuser {
                 first: 0,
                 by_code: Vec::new(),
                 alls: 0,
+                counts: 0,
+                by_key: 0,
             });
             self.fusion.passes.len() - 1
         });
@@ -247,7 +260,11 @@ impl Fuser {
         let mut terms = Vec::new();
         pass.terms(cond, &mut terms);
         terms.sort_by_key(Term::rank);
-        pass.filters.push(Filter { want, terms });
+        pass.filters.push(Filter {
+            want,
+            terms,
+            checks: Vec::new(),
+        });
         Some((p, pass.filters.len() - 1))
     }
 }
@@ -306,7 +323,8 @@ impl Pass {
         out.push(term.unwrap_or_else(|| Term::Other(cond.clone())));
     }
 
-    /// Fills `by_code` and `alls` once all filters are in.
+    /// Fills `by_code`, the filter masks and each filter's `checks` once
+    /// all filters are in.
     fn dispatch(&mut self) {
         let codes = if self.keys.is_empty() { 1 } else { 64 };
         self.by_code = (0..codes)
@@ -324,14 +342,21 @@ impl Pass {
                 filters
             })
             .collect();
-        self.alls = self
-            .filters
-            .iter()
-            .enumerate()
-            .fold(0, |m, (j, f)| match f.want {
-                Want::All => m | 1 << j,
-                Want::Count | Want::Any | Want::None => m,
-            });
+        let mask = |filters: &[Filter], want: fn(&Filter) -> bool| {
+            let filters = filters.iter().enumerate();
+            filters.fold(0u64, |m, (j, f)| m | u64::from(want(f)) << j)
+        };
+        self.alls = mask(&self.filters, |f| f.want == Want::All);
+        self.counts = mask(&self.filters, |f| f.want == Want::Count);
+        for f in &mut self.filters {
+            f.checks = f
+                .terms
+                .iter()
+                .filter(|t| !matches!(t, Term::Key { key: 0, .. }))
+                .cloned()
+                .collect();
+        }
+        self.by_key = mask(&self.filters, |f| f.checks.is_empty());
     }
 
     /// The key of element slot `slot`, made if there is room.
@@ -391,7 +416,7 @@ fn check_pure(n: &mut Node, ok: &mut bool) {
 
 /// Calls `f` on each child of `n`, with whether it is evaluated at the
 /// level of `n` (`true`) or per element of a list (`false`).
-fn children(n: &mut Node, f: &mut dyn FnMut(&mut Node, bool)) {
+pub(super) fn children(n: &mut Node, f: &mut dyn FnMut(&mut Node, bool)) {
     match n {
         Node::Const(_)
         | Node::Slot { .. }
@@ -413,6 +438,8 @@ fn children(n: &mut Node, f: &mut dyn FnMut(&mut Node, bool)) {
         | Node::StrEq { value: x, .. }
         | Node::InConst { value: x, .. }
         | Node::StrConst { value: x, .. }
+        | Node::NumCmp { value: x, .. }
+        | Node::NumRange { value: x, .. }
         | Node::Matches(x, _)
         | Node::IsPresent(x, _)
         | Node::Within(x, _)
@@ -490,6 +517,7 @@ impl FusedState {
 
 impl Ctx<'_> {
     /// The value of a fused filter.
+    #[inline(never)]
     pub(super) fn fused(&mut self, pass: u32, filter: u32, want: Want, orig: &Node) -> Val {
         if !self.clean() {
             return self.val(orig);
@@ -529,14 +557,8 @@ impl Ctx<'_> {
             *s = self.as_of.minus(*d);
         }
         let mut results = [0u32; MAX_FILTERS];
-        let every = u64::MAX >> (64 - pass.filters.len());
-        let counts = pass
-            .filters
-            .iter()
-            .enumerate()
-            .fold(0u64, |m, (j, f)| m | u64::from(f.want == Want::Count) << j);
         // Filters still open: a settled `any`, `none` or `all` is closed.
-        let mut open = every;
+        let mut open = u64::MAX >> (64 - pass.filters.len());
         let mut codes = [NOT_TEXT; MAX_KEYS];
         for i in 0..self.len(l) {
             if open == 0 {
@@ -549,14 +571,18 @@ impl Ctx<'_> {
                         *code = self.code(v, &key.consts);
                     }
                     let by_code = pass.by_code.get(codes[0] as usize);
-                    let mut kept = by_code.unwrap_or(&pass.by_code[0]) & open;
-                    let mut left = kept;
+                    let candidates = by_code.unwrap_or(&pass.by_code[0]) & open;
+                    let mut kept = candidates & pass.by_key;
+                    let mut left = candidates & !pass.by_key;
                     while left != 0 {
                         let j = left.trailing_zeros() as usize;
                         left &= left - 1;
                         let f = &pass.filters[j];
-                        if !f.terms.iter().all(|t| self.term(t, frame, &codes, &starts)) {
-                            kept &= !(1 << j);
+                        if f.checks
+                            .iter()
+                            .all(|t| self.term(t, frame, &codes, &starts))
+                        {
+                            kept |= 1 << j;
                         }
                     }
                     kept
@@ -571,7 +597,7 @@ impl Ctx<'_> {
                 left &= left - 1;
                 results[j] += 1;
             }
-            open &= !(hits & !counts);
+            open &= !(hits & !pass.counts);
         }
         let first = pass.first as usize;
         self.fused.results[first..first + pass.filters.len()]
@@ -580,10 +606,10 @@ impl Ctx<'_> {
 
     /// The code of `v` among a key's constants.
     fn code(&self, v: Val, consts: &[Box<str>]) -> u32 {
-        match self.low(v) {
+        match self.low_bytes(v) {
             Some(s) => consts
                 .iter()
-                .position(|c| str_eq(c, s))
+                .position(|c| bytes_eq(c.as_bytes(), s))
                 .map_or(NO_MATCH, |c| c as u32),
             None => NOT_TEXT,
         }

@@ -5,7 +5,7 @@
 use super::compile::{Compiled, Node, Quant, LEAD};
 use super::fuse::FusedState;
 use super::lead::Slots;
-use super::value::{str_contains, str_eq, Instant, ListRef, Val};
+use super::value::{bytes_eq, str_contains, str_eq, Instant, ListRef, Needles, Val};
 use crate::datetime::{months_before, whole_months};
 use crate::rules::{Decay, End, Period, TimePart};
 use crate::syntax::ast::{ArithOp, CmpOp, StrOp};
@@ -25,6 +25,7 @@ macro_rules! hot_bool {
             | Node::AllWhere(..)
             | Node::StrEq { .. }
             | Node::StrConst { .. }
+            | Node::NumCmp { .. }
     };
 }
 
@@ -38,6 +39,7 @@ macro_rules! cold_bool {
             | Node::In { .. }
             | Node::Overlaps(..)
             | Node::Between(..)
+            | Node::NumRange { .. }
             | Node::Str { .. }
             | Node::Matches(..)
             | Node::IsPresent(..)
@@ -190,15 +192,38 @@ impl<'a> Ctx<'a> {
                 low,
                 negated,
             } => {
-                let v = self.val(value);
-                self.low(v).is_some_and(|v| str_eq(v, low) != *negated)
+                let v = self.arg(value);
+                self.low_bytes(v)
+                    .is_some_and(|v| bytes_eq(v, low.as_bytes()) != *negated)
             }
             Node::StrConst { op, value, needles } => {
-                let v = self.val(value);
+                let v = self.arg(value);
                 self.str_const(*op, v, needles)
             }
+            Node::NumCmp { op, value, k } => match self.arg(value) {
+                Val::Num(x) => match op {
+                    CmpOp::Eq => x == *k,
+                    CmpOp::Ne => x != *k,
+                    CmpOp::Lt => x < *k,
+                    CmpOp::Le => x <= *k,
+                    CmpOp::Gt => x > *k,
+                    CmpOp::Ge => x >= *k,
+                },
+                _ => false,
+            },
             cold_bool!() => self.test_rest(n),
-            hot_val!() | cold_val!() => matches!(self.val(n), Val::Bool(true)),
+            hot_val!() | cold_val!() => matches!(self.arg(n), Val::Bool(true)),
+        }
+    }
+
+    /// [`Ctx::val`] with a lead's slot and a constant read in place (most
+    /// operands are one or the other), without a call.
+    #[inline(always)]
+    fn arg(&mut self, n: &Node) -> Val {
+        match n {
+            Node::Slot { depth: LEAD, slot } => self.read(*slot),
+            Node::Const(v) => *v,
+            n => self.val(n),
         }
     }
 
@@ -216,11 +241,11 @@ impl<'a> Ctx<'a> {
                 set,
                 negated,
             } => {
-                let v = self.val(value);
+                let v = self.arg(value);
                 let found = match v {
                     Val::Str(_) | Val::CStr(_) => {
-                        let v = self.low(v).unwrap_or_default();
-                        set.strs.iter().any(|s| str_eq(s, v))
+                        let v = self.low_bytes(v).unwrap_or_default();
+                        set.strs.iter().any(|s| bytes_eq(s.as_bytes(), v))
                     }
                     Val::Num(x) => set.nums.contains(&x),
                     Val::Bool(b) => set.bools.contains(&b),
@@ -234,6 +259,10 @@ impl<'a> Ctx<'a> {
                 negated,
             } => self.in_list(value, list, *negated),
             Node::Overlaps(list, needles) => self.overlaps(list, needles),
+            Node::NumRange { value, lo, hi } => match self.arg(value) {
+                Val::Num(x) => *lo <= x && x <= *hi,
+                _ => false,
+            },
             Node::Between(x, lo, hi) => {
                 let (x, lo, hi) = (self.val(x), self.val(lo), self.val(hi));
                 let ge = self.order(x, lo).is_some_and(|o| o != Ordering::Less);
@@ -263,7 +292,7 @@ impl<'a> Ctx<'a> {
                 _ => false,
             },
             hot_bool!() => self.test(n),
-            hot_val!() | cold_val!() => matches!(self.val(n), Val::Bool(true)),
+            hot_val!() | cold_val!() => matches!(self.arg(n), Val::Bool(true)),
         }
     }
 
@@ -852,9 +881,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub(super) fn str_const(&mut self, op: StrOp, v: Val, needles: &[Box<str>]) -> bool {
-        if let Some(s) = self.low(v) {
-            return needles.iter().any(|n| str_op(op, s, n));
+    pub(super) fn str_const(&mut self, op: StrOp, v: Val, needles: &Needles) -> bool {
+        if let Some(s) = self.low_bytes(v) {
+            return needles.test(op, s);
         }
         let (Val::List(l), StrOp::Contains) = (v, op) else {
             return false;
@@ -862,8 +891,20 @@ impl<'a> Ctx<'a> {
         (0..self.len(l)).any(|i| {
             let e = self.elem(l, i);
             self.low(e)
-                .is_some_and(|e| needles.iter().any(|n| **n == *e))
+                .is_some_and(|e| needles.list().iter().any(|n| **n == *e))
         })
+    }
+
+    /// The case-folded text of a string value, as bytes (no UTF-8
+    /// boundary checks: the tests compare bytes).
+    pub(super) fn low_bytes(&self, v: Val) -> Option<&[u8]> {
+        match v {
+            Val::Str(t) => {
+                Some(&self.slots.text.as_bytes()[t.low as usize..(t.low + t.low_len) as usize])
+            }
+            Val::CStr(i) => Some(self.prog.strs[i as usize].low.as_bytes()),
+            _ => None,
+        }
     }
 
     fn str_dyn(&mut self, op: StrOp, any: bool, value: &Node, needle: &Node) -> bool {
@@ -879,7 +920,17 @@ impl<'a> Ctx<'a> {
             _ => return false,
         };
         let v = self.val(value);
-        self.str_const(op, v, &needles)
+        if let Some(s) = self.low(v) {
+            return needles.iter().any(|n| str_op(op, s, n));
+        }
+        let (Val::List(l), StrOp::Contains) = (v, op) else {
+            return false;
+        };
+        (0..self.len(l)).any(|i| {
+            let e = self.elem(l, i);
+            self.low(e)
+                .is_some_and(|e| needles.iter().any(|n| **n == *e))
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 //! ([`super::lead::Slots`]) or in the program's constants, and is referred to
 //! by position, so a value never borrows and never allocates.
 
+use crate::syntax::ast::StrOp;
 use std::borrow::Cow;
 use unicase::UniCase;
 
@@ -129,6 +130,115 @@ pub fn str_contains(haystack: &str, needle: &str) -> bool {
         return false;
     }
     (0..=h.len() - n.len()).any(|i| h[i] == first && str_eq_bytes(&h[i + 1..i + n.len()], rest))
+}
+
+/// Byte equality for evaluation: two loads per side for up to 16 bytes
+/// (the first and last 4 or 8 bytes, overlapping), no loop and no call.
+#[inline]
+pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => a == b,
+    }
+}
+
+#[inline]
+fn word4(s: &[u8], at: usize) -> u32 {
+    u32::from_ne_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]])
+}
+
+#[inline]
+fn word8(s: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[at..at + 8]);
+    u64::from_ne_bytes(w)
+}
+
+/// The case-folded constants of a string test (`contains`, `starts with`,
+/// `ends with`), ready for one scan: for `contains`, the haystack is walked
+/// once for all of them, and only at a byte some needle starts with are
+/// the needles starting with that byte compared.
+#[derive(Clone, Debug)]
+pub struct Needles {
+    /// The needles, ordered by their first byte.
+    list: Vec<Box<str>>,
+    /// By byte: 1 + the first needle starting with it, or 0 for none.
+    /// `None` when some needle is empty or there are too many to number.
+    first: Option<Box<[u16; 256]>>,
+}
+
+impl Needles {
+    /// Needles for `list` (already case-folded).
+    pub fn new(list: Vec<Box<str>>) -> Needles {
+        let mut list = list;
+        list.sort_by_key(|n| n.as_bytes().first().copied());
+        let mut first = Box::new([0u16; 256]);
+        for (i, n) in list.iter().enumerate().rev() {
+            match (n.as_bytes().first(), u16::try_from(i + 1)) {
+                (Some(&b), Ok(k)) => first[b as usize] = k,
+                _ => return Needles { list, first: None },
+            }
+        }
+        Needles {
+            list,
+            first: Some(first),
+        }
+    }
+
+    /// The needles.
+    pub fn list(&self) -> &[Box<str>] {
+        &self.list
+    }
+
+    /// Some needle is in `h` (`h.contains(needle)` for any of them).
+    pub fn in_text(&self, h: &[u8]) -> bool {
+        let Some(first) = &self.first else {
+            return self
+                .list
+                .iter()
+                .any(|n| n.is_empty() || h.windows(n.len()).any(|w| w == n.as_bytes()));
+        };
+        for i in 0..h.len() {
+            let mut k = usize::from(first[h[i] as usize]);
+            if k == 0 {
+                continue;
+            }
+            let rest = &h[i..];
+            while let Some(n) = self.list.get(k - 1) {
+                let n = n.as_bytes();
+                if n[0] != h[i] {
+                    break;
+                }
+                if n.len() <= rest.len() && bytes_eq(&rest[..n.len()], n) {
+                    return true;
+                }
+                k += 1;
+            }
+        }
+        false
+    }
+
+    /// Some needle passes `op` against `h`.
+    pub fn test(&self, op: StrOp, h: &[u8]) -> bool {
+        match op {
+            StrOp::Contains => self.in_text(h),
+            StrOp::StartsWith => self
+                .list
+                .iter()
+                .any(|n| n.len() <= h.len() && bytes_eq(&h[..n.len()], n.as_bytes())),
+            StrOp::EndsWith => self
+                .list
+                .iter()
+                .any(|n| n.len() <= h.len() && bytes_eq(&h[h.len() - n.len()..], n.as_bytes())),
+        }
+    }
 }
 
 #[inline]
