@@ -27,7 +27,7 @@
 
 mod reader;
 
-use super::lead::{Filler, Kind, Shape, Slots, ROOT};
+use super::lead::{Filler, Kind, Node, Shape, Slots, ROOT};
 use super::value::{ListRef, Val};
 use crate::rules::Type;
 use reader::{Reader, Stop};
@@ -326,8 +326,7 @@ fn record<'de, A: MapAccess<'de>>(
     let mut found = 0u64;
     let mut id_seen = false;
     let key_seed = KeySeed {
-        shape,
-        children,
+        record: shape.node(node),
         id_key: id_key.map(|(_, k)| k),
     };
     while let Some(hit) = map.next_key_seed(key_seed)? {
@@ -356,7 +355,11 @@ fn record<'de, A: MapAccess<'de>>(
                 if let Some(i) = child {
                     f.fill_value(children[i], base, &v)?;
                 }
-                f.id = crate::eval::value_at(&v, &f.id_path[d + 1..]);
+                let rest = &f.id_path[d + 1..];
+                f.id = match rest {
+                    [] => v,
+                    _ => crate::eval::value_at(&v, rest),
+                };
             }
         }
     }
@@ -412,8 +415,7 @@ struct KeyHit {
 
 #[derive(Clone, Copy)]
 struct KeySeed<'a> {
-    shape: &'a Shape,
-    children: &'a [usize],
+    record: &'a Node,
     id_key: Option<&'a str>,
 }
 
@@ -435,10 +437,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 
     #[inline]
     fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyHit, E> {
-        let child = self
-            .children
-            .iter()
-            .position(|&c| self.shape.node(c).reads(key));
+        let child = self.record.field_of(key);
         let id = self.id_key.is_some_and(|k| k == key);
         Ok(KeyHit { child, id })
     }

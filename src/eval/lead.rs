@@ -59,9 +59,47 @@ pub(super) struct Node {
     frame: u32,
     /// Fields read below it (records: same frame; lists: see `Kind::List`).
     pub(super) children: Vec<usize>,
+    /// Every name of every field in `children`, for matching lead keys.
+    names: Vec<KeyName>,
+}
+
+/// One name a record's field is read from, with its first eight bytes
+/// packed in a word: most keys are told apart by one comparison.
+#[derive(Clone, Debug)]
+struct KeyName {
+    head: u64,
+    name: String,
+    /// The field's position among the record's children.
+    child: usize,
+}
+
+/// The first eight bytes of `b` (zero-padded), little-endian.
+#[inline]
+fn head_word(b: &[u8]) -> u64 {
+    match b.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => b.iter().rev().fold(0u64, |x, &c| x << 8 | u64::from(c)),
+    }
 }
 
 impl Node {
+    /// Which of this record's fields (by position among its children) the
+    /// lead key `key` holds; the first one when several do.
+    #[inline]
+    pub(super) fn field_of(&self, key: &str) -> Option<usize> {
+        let k = key.as_bytes();
+        let head = head_word(k);
+        self.names
+            .iter()
+            .find(|n| {
+                // Equal heads and lengths settle keys of up to eight bytes.
+                n.head == head
+                    && n.name.len() == k.len()
+                    && (k.len() <= 8 || n.name.as_bytes()[8..] == k[8..])
+            })
+            .map(|n| n.child)
+    }
+
     /// Whether the lead key `key` holds this field.
     pub(super) fn reads(&self, key: &str) -> bool {
         str_eq(&self.key, key) || self.sources.iter().any(|s| s == key)
@@ -239,6 +277,7 @@ impl Shape {
             slot: 0,
             frame: 0,
             children: Vec::new(),
+            names: Vec::new(),
         };
         Shape {
             nodes: vec![root],
@@ -309,6 +348,16 @@ impl Shape {
             self.nodes[id].keys().any(|k| old.reads(k))
         });
         self.shared_keys |= shared;
+        let child = self.nodes[node].children.len();
+        let names: Vec<KeyName> = self.nodes[id]
+            .keys()
+            .map(|k| KeyName {
+                head: head_word(k.as_bytes()),
+                name: k.to_owned(),
+                child,
+            })
+            .collect();
+        self.nodes[node].names.extend(names);
         self.nodes[node].children.push(id);
         id
     }
@@ -339,6 +388,7 @@ impl Shape {
             slot,
             frame,
             children: vec![],
+            names: vec![],
         });
         let elem_ty = match &field.ty {
             Type::List(inner) => (**inner).clone(),
@@ -645,6 +695,54 @@ mod tests {
         let ty = s.child(events, "type");
         let _at = s.child(events, "at");
         (s, [title, size, events, ty])
+    }
+
+    /// The key table finds the field `reads` finds, for keys that share
+    /// their first eight bytes or length with a field's name, and for `from`
+    /// names.
+    #[test]
+    fn field_of_agrees_with_reads() {
+        let mut title = field(Type::String, true);
+        title.sources = vec!["Job Title".into(), "jobtitle".into()];
+        let names = ["created_at", "unsubscribed", "abcdefgh", "abc", "", "ÿé"];
+        let mut fields: Vec<(&str, FieldType)> = vec![("title", title)];
+        fields.extend(names.iter().map(|&n| (n, field(Type::String, true))));
+        let mut s = Shape::new(&record(fields), true);
+        s.child(ROOT, "title");
+        for n in names {
+            s.child(ROOT, n);
+        }
+        let root = s.node(ROOT);
+        let keys = [
+            "title",
+            "Job Title",
+            "jobtitle",
+            "Job Titles",
+            "job title",
+            "created_at",
+            "created_by",
+            "created_a",
+            "unsubscribed",
+            "unsubscribe",
+            "unsubscribedX",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefg",
+            "abc",
+            "abd",
+            "ab",
+            "",
+            "ÿé",
+            "ÿ",
+            "id",
+        ];
+        let mut found = 0;
+        for key in keys {
+            let want = root.children.iter().position(|&c| s.node(c).reads(key));
+            assert_eq!(root.field_of(key), want, "{key:?}");
+            found += usize::from(want.is_some());
+        }
+        assert_eq!(found, 9);
     }
 
     #[test]

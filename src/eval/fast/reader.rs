@@ -110,7 +110,7 @@ impl<'de> Reader<'de> {
     }
 
     /// Reads a string whose opening quote has been taken.
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Result<&'de str, Stop> {
         let start = self.pos;
         let end = find_quote(self.bytes(), start).ok_or(Stop::Unread)?;
@@ -323,7 +323,7 @@ fn integer(digits: &[u8], negative: bool) -> Option<Number> {
 
 /// The index of the closing quote of a string starting at `from`, or `None`
 /// if a backslash or a control byte (or the end) comes first.
-#[inline]
+#[inline(always)]
 fn find_quote(b: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
