@@ -17,8 +17,11 @@ use regex::Regex;
 /// Frame depth of a slot read that is relative to the lead.
 pub const LEAD: u32 = u32::MAX;
 
-/// A compiled expression.
+/// A compiled expression. An explicit tag byte (`repr(u8)`): the
+/// interpreter dispatches on it for every node it evaluates, and a niche
+/// tag costs a decode first.
 #[derive(Clone, Debug)]
+#[repr(u8)]
 pub enum Node {
     /// A constant.
     Const(Val),

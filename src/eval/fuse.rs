@@ -118,8 +118,9 @@ struct Filter {
     checks: Vec<Term>,
 }
 
-/// One `and` term of a fused condition.
+/// One `and` term of a fused condition (an explicit tag byte, as [`Node`]).
 #[derive(Clone, Debug)]
+#[repr(u8)]
 enum Term {
     /// The code of key `key` is in `mask`.
     Key { key: usize, mask: u64 },
@@ -544,7 +545,9 @@ impl Ctx<'_> {
         clean
     }
 
-    /// Runs every filter of pass `p` over its list.
+    /// Runs every filter of pass `p` over its list (out of line: the
+    /// lookups in [`Ctx::fused`] stay cheap to call).
+    #[inline(never)]
     fn run_pass(&mut self, p: usize) {
         self.fused.done[p] = true;
         let prog = self.prog;

@@ -134,7 +134,7 @@ pub fn str_contains(haystack: &str, needle: &str) -> bool {
 
 /// Byte equality for evaluation: two loads per side for up to 16 bytes
 /// (the first and last 4 or 8 bytes, overlapping), no loop and no call.
-#[inline]
+#[inline(always)]
 pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
@@ -249,6 +249,57 @@ fn str_eq_bytes(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Needles` finds a needle exactly where one of them is a substring:
+    /// at every offset of the text and at its end, with one to seven
+    /// needles, shared first bytes, non-ASCII bytes, a zero byte and an
+    /// empty needle.
+    #[test]
+    fn needles_agree_with_std() {
+        let sets: [&[&str]; 8] = [
+            &["/pricing"],
+            &["/pricing", "/careers", "whitepaper"],
+            &[
+                "vp",
+                "vice president",
+                "chief",
+                "ceo",
+                "cfo",
+                "head of",
+                "founder",
+            ],
+            &["é", "straße", "x"],
+            &["a", "b", "c", "d", "e", "f"],
+            &["ab", "abc", "b"],
+            &["", "zz"],
+            &["\u{0}x", "x\u{0}"],
+        ];
+        let bodies = [
+            "/pricing",
+            "vice president",
+            "straße",
+            "abc",
+            "x\u{0}",
+            "chef",
+            "ce",
+            "/pric",
+        ];
+        for set in sets {
+            let needles = Needles::new(set.iter().map(|s| (*s).into()).collect());
+            for body in bodies {
+                for pad in 0..18 {
+                    for tail in 0..3 {
+                        let h = format!("{}{body}{}", "-".repeat(pad), "~".repeat(tail));
+                        for cut in [h.len(), h.len().saturating_sub(1)] {
+                            let Some(h) = h.get(..cut) else { continue };
+                            let want = set.iter().any(|n| h.contains(n));
+                            assert_eq!(needles.in_text(h.as_bytes()), want, "{set:?} in {h:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn contains_agrees_with_std() {
