@@ -438,3 +438,42 @@ when local == 2026-10-04T22:00:00Z add 32
         assert_eq!(got, want, "{line}: {slow}");
     }
 }
+
+/// Bench leads with one byte changed, deleted or doubled at a random place
+/// (a fixed sequence): JSON's structural bytes, escapes, digits, signs,
+/// exponents, a control byte and a stray UTF-8 byte land in keys, strings,
+/// numbers and between them. Wherever the byte readers take a line they
+/// agree with the `Value` path.
+#[test]
+fn fast_path_agrees_on_mutated_lines() {
+    let prog = program(BENCH_RULES);
+    let text = std::fs::read_to_string(BENCH_LEADS).unwrap();
+    let mut scratch = Scratch::default();
+    let bytes = b"\\\"0-+eE.{}[],: \t\x1f\x80nutfa9";
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let (mut taken, mut total) = (0, 0);
+    for line in text.lines() {
+        for _ in 0..20 {
+            let mut b = line.as_bytes().to_vec();
+            let at = next(b.len());
+            match next(3) {
+                0 => b[at] = bytes[next(bytes.len())],
+                1 => {
+                    b.remove(at);
+                }
+                _ => b.insert(at, b[at]),
+            }
+            taken += usize::from(both_ways(&prog, &b, &id_path(), &mut scratch).1);
+            total += 1;
+        }
+    }
+    // Most changes break the JSON or a typed field; some leave a lead that
+    // still scores (a digit in a number or a letter in a string).
+    assert!(taken > 0 && taken < total, "{taken} of {total}");
+}
