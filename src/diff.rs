@@ -119,7 +119,10 @@ pub struct Moved {
 /// Scores every lead with both versions and compares; when both have an
 /// `account` block, also rolls each version's leads up into its accounts
 /// (as `score --accounts` does) and compares those. Each lead is its id and
-/// its JSON value.
+/// its JSON value. The leads are taken one at a time and none is kept:
+/// memory holds the running totals, the sample of the largest moves and,
+/// with accounts, what each account reads of its leads, whatever the
+/// number of leads.
 pub fn compare(
     versions: &Versions,
     leads: impl IntoIterator<Item = (String, Value)>,
@@ -253,7 +256,10 @@ impl Acc {
             *moves.moves.entry((from, to)).or_default() += 1;
         }
         if change != 0.0 {
-            keep_sample(&mut r.sample, moved(old, new, id, a, b), keep);
+            if let Some(at) = sample_place(&r.sample, change.abs(), keep) {
+                r.sample.insert(at, moved(old, new, id, a, b));
+                r.sample.truncate(keep);
+            }
         }
     }
 
@@ -308,15 +314,14 @@ fn moved(old: &Program, new: &Program, id: String, a: &Outcome, b: &Outcome) -> 
     }
 }
 
-/// Keeps the `keep` largest moves, largest first; ties keep input order.
-fn keep_sample(sample: &mut Vec<Moved>, m: Moved, keep: usize) {
-    let size = |m: &Moved| (m.new - m.old).abs();
+/// Where a move of `size` goes in the sample of the `keep` largest moves
+/// (largest first; ties keep input order), or `None` when it is not among
+/// them. Asked before the move's reasons are built, so that a run over
+/// many leads builds them only for the moves it keeps.
+fn sample_place(sample: &[Moved], size: f64, keep: usize) -> Option<usize> {
     let at = sample
         .iter()
-        .position(|s| size(&m) > size(s))
+        .position(|s| size > (s.new - s.old).abs())
         .unwrap_or(sample.len());
-    if at < keep {
-        sample.insert(at, m);
-        sample.truncate(keep);
-    }
+    (at < keep).then_some(at)
 }

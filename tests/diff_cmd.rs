@@ -495,3 +495,77 @@ fn account_counts_agree_with_score_accounts_for_each_version() {
         );
     }
 }
+
+/// The anonymous memory (heap) `pid` holds now, in kB, from `/proc`.
+#[cfg(target_os = "linux")]
+fn rss_anon_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("RssAnon:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// `diff` holds no lead it has compared: after 8 MB of wide leads arrive
+/// through a pipe (each taking some 30 times its text as a JSON value), the
+/// process, waiting for more, holds a few MB, not the leads read so far.
+#[cfg(target_os = "linux")]
+#[test]
+fn leads_are_compared_as_they_arrive_and_not_kept() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("old.rules"), "when n >= 3 add 10 as \"big\"\n").unwrap();
+    std::fs::write(d.join("new.rules"), "when n >= 4 add 10 as \"big\"\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leadscore"))
+        .current_dir(d)
+        .args(["diff", "old.rules", "new.rules", "--leads", "-", AS_OF])
+        .args(["--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let zeros = vec!["0"; 1000].join(",");
+    let mut stdin = child.stdin.take().unwrap();
+    let leads = 4000;
+    for i in 0..leads {
+        writeln!(stdin, r#"{{"id":"L{i}","n":{},"xs":[{zeros}]}}"#, i % 7).unwrap();
+    }
+    // A pipe holds 64 kB: the leads written so far are all read but the last few.
+    let held = rss_anon_kb(child.id());
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["leads"], leads);
+    // n == 3 moves: one lead in 7.
+    assert_eq!(report["changed"], (0..leads).filter(|i| i % 7 == 3).count());
+    assert!(held < 64 * 1024, "{held} kB held after 8 MB of leads");
+}
+
+/// A lead that cannot be read is left out with a note, and still counts
+/// for the position (`#N`) that names a lead without an id.
+#[test]
+fn unreadable_leads_are_left_out_with_a_note_and_keep_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("old.rules"), "when n >= 3 add 10 as \"big\"\n").unwrap();
+    std::fs::write(d.join("new.rules"), "when n >= 4 add 10 as \"big\"\n").unwrap();
+    let leads = [r#"{"id":"a","n":1}"#, r#"{"id":"b","#, "[1]", r#"{"n":3}"#];
+    std::fs::write(d.join("leads.jsonl"), leads.join("\n") + "\n").unwrap();
+    let args = ["diff", "old.rules", "new.rules", "--leads", "leads.jsonl"];
+    let (out, err, status) = run_in(d, &[&args[..], &[AS_OF, "--format", "json"]].concat());
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains("2 leads of leads.jsonl could not be read and are left out"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["leads"], 2);
+    assert_eq!(report["sample"][0]["id"], "#4", "{report:#}");
+}

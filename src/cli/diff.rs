@@ -5,7 +5,7 @@
 
 use super::input::{self, Lead};
 use super::load::{print_diagnostics, summary, unreadable_rules, FsReader};
-use super::progress::Progress;
+use super::progress::{ByteCount, Progress};
 use super::score::written_id;
 use super::{fit, note, parse_as_of, FitArgs, InputFormat, Status, Stop};
 use crate::datafit::{self, RunFacts};
@@ -74,27 +74,16 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     let old = program(&args.old, args.timezone.as_ref());
     let new = program(&args.new, args.timezone.as_ref());
     let versions = diff::Versions::new(old?, new?);
-    let Read {
-        leads,
-        columns,
-        without_id,
-    } = read_leads(args, &versions.new)?;
-    let facts = RunFacts {
-        columns,
-        id: args.id.split('.').map(str::to_string).collect(),
-        leads: leads.len() as u64,
-        without_id,
-    };
+    let bytes = ByteCount::default();
+    let mut leads = open_leads(args, &versions.new, &bytes)?;
     let config = diff::Config {
         eval: EvalOptions {
             as_of: args.as_of.unwrap_or_else(Utc::now),
         },
         sample: args.sample,
     };
-    let progress = Progress::counting("leads", Some(leads.len() as u64));
-    let leads = leads.into_iter().inspect(|_| progress.add(1));
-    let report = diff::compare(&versions, leads, &config);
-    progress.finish();
+    let report = diff::compare(&versions, leads.by_ref(), &config);
+    let facts = leads.finish(args)?;
     let (old, new) = (&versions.old, &versions.new);
     let findings = datafit::diff_report((old, &report.census.0), (new, &report.census.1), &facts);
     let text = match args.format {
@@ -121,14 +110,83 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     fit::finish(&findings, counts, &args.fit)
 }
 
-/// The leads of `--leads`, and what the run report needs to know of them.
-struct Read {
-    /// Each readable lead with its id.
-    leads: Vec<(String, Value)>,
+/// The leads of `--leads`, read one at a time as [`diff::compare`] asks
+/// for them, so that only the lead being scored is in memory: each
+/// readable lead with its id; an unreadable lead is counted and left out;
+/// a failure of the reading itself ends the leads and is kept for
+/// [`LeadReader::finish`].
+struct LeadReader {
+    leads: input::Leads,
     /// The CSV header row (empty for JSON).
     columns: Vec<String>,
-    /// Leads without a value at the `--id` path.
+    /// The `--id` field path.
+    id: Vec<String>,
+    /// Leads met so far, readable or not: the position of the last one.
+    seen: usize,
+    /// Readable leads handed out.
+    read: u64,
+    /// Readable leads without a value at the `--id` path.
     without_id: u64,
+    /// Leads that could not be read.
+    bad: u64,
+    /// The read error that ended the leads early.
+    failure: Option<io::Error>,
+    progress: Progress,
+}
+
+impl Iterator for LeadReader {
+    type Item = (String, Value);
+
+    fn next(&mut self) -> Option<(String, Value)> {
+        if self.failure.is_some() {
+            return None;
+        }
+        loop {
+            let lead: Lead = match self.leads.next()? {
+                Ok(lead) => lead,
+                Err(e) => {
+                    self.failure = Some(e);
+                    return None;
+                }
+            };
+            self.seen += 1;
+            let Ok(value) = lead.value else {
+                self.bad += 1;
+                continue;
+            };
+            let id = written_id(&value, lead.text.as_deref(), &self.id);
+            self.without_id += u64::from(id.is_null());
+            self.read += 1;
+            self.progress.add(1);
+            return Some((id_text(id, self.seen), value));
+        }
+    }
+}
+
+impl LeadReader {
+    /// After the last lead: the facts for the run report, after a note on
+    /// the leads that could not be read; or the read error that ended the
+    /// leads early (then nothing of the comparison is printed).
+    fn finish(self, args: &DiffArgs) -> Result<RunFacts, Stop> {
+        self.progress.finish();
+        if let Some(e) = self.failure {
+            return Err(Stop::Trouble(io_words::read_failed(&args.leads, &e)));
+        }
+        if self.bad > 0 {
+            note(&format!(
+                "{} of {} could not be read and {} left out",
+                crate::diagnostics::cli::count(self.bad, "lead", "leads"),
+                args.leads,
+                if self.bad == 1 { "is" } else { "are" }
+            ));
+        }
+        Ok(RunFacts {
+            columns: self.columns,
+            id: self.id,
+            leads: self.read,
+            without_id: self.without_id,
+        })
+    }
 }
 
 /// Loads one version of the rules: a file, or `REV:path` through `git show`.
@@ -183,40 +241,28 @@ impl SourceReader for GitReader {
     }
 }
 
-/// Every lead of `--leads` with its id; unreadable leads are counted out with a note.
-fn read_leads(args: &DiffArgs, new: &Program) -> Result<Read, Stop> {
+/// Opens `--leads` for reading one lead at a time; a CSV header that
+/// supplies none of the fields the new rules read stops the run first.
+fn open_leads(args: &DiffArgs, new: &Program, bytes: &ByteCount) -> Result<LeadReader, Stop> {
     let source = input::open(&args.leads).map_err(Stop::Trouble)?;
+    let source = source.counted(bytes);
+    let size = source.size;
     let lead_type = &new.ruleset().lead_type;
     let read = input::Reading::new(InputFormat::Auto, lead_type);
     let (leads, columns) = input::leads_with_header(source, &read).map_err(Stop::Trouble)?;
-    let path: Vec<String> = args.id.split('.').map(str::to_string).collect();
-    super::fit::header_supplies_some(new, &columns, &path, &args.leads)?;
-    let mut out = Read {
-        leads: Vec::new(),
+    let id: Vec<String> = args.id.split('.').map(str::to_string).collect();
+    super::fit::header_supplies_some(new, &columns, &id, &args.leads)?;
+    Ok(LeadReader {
+        leads,
         columns,
+        id,
+        seen: 0,
+        read: 0,
         without_id: 0,
-    };
-    let mut bad = 0u64;
-    for (n, lead) in leads.enumerate() {
-        let lead: Lead = lead.map_err(|e| Stop::Trouble(io_words::read_failed(&args.leads, &e)))?;
-        match lead.value {
-            Ok(value) => {
-                let id = written_id(&value, lead.text.as_deref(), &path);
-                out.without_id += u64::from(id.is_null());
-                out.leads.push((id_text(id, n + 1), value));
-            }
-            Err(_) => bad += 1,
-        }
-    }
-    if bad > 0 {
-        note(&format!(
-            "{} of {} could not be read and {} left out",
-            crate::diagnostics::cli::count(bad, "lead", "leads"),
-            args.leads,
-            if bad == 1 { "is" } else { "are" }
-        ));
-    }
-    Ok(out)
+        bad: 0,
+        failure: None,
+        progress: Progress::reading("leads", bytes, size),
+    })
 }
 
 /// The id as text (as written in the input, see
