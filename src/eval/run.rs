@@ -885,13 +885,20 @@ impl<'a> Ctx<'a> {
         if let Some(s) = self.low_bytes(v) {
             return needles.test(op, s);
         }
+        self.list_holds_any(op, v, needles.list())
+    }
+
+    /// `contains` on a list of texts: some element's folded text equals one
+    /// of `needles` (a text value is tested by the caller; any other
+    /// operation or value is false).
+    fn list_holds_any(&mut self, op: StrOp, v: Val, needles: &[Box<str>]) -> bool {
         let (Val::List(l), StrOp::Contains) = (v, op) else {
             return false;
         };
         (0..self.len(l)).any(|i| {
             let e = self.elem(l, i);
             self.low(e)
-                .is_some_and(|e| needles.list().iter().any(|n| **n == *e))
+                .is_some_and(|e| needles.iter().any(|n| **n == *e))
         })
     }
 
@@ -923,14 +930,7 @@ impl<'a> Ctx<'a> {
         if let Some(s) = self.low(v) {
             return needles.iter().any(|n| str_op(op, s, n));
         }
-        let (Val::List(l), StrOp::Contains) = (v, op) else {
-            return false;
-        };
-        (0..self.len(l)).any(|i| {
-            let e = self.elem(l, i);
-            self.low(e)
-                .is_some_and(|e| needles.iter().any(|n| **n == *e))
-        })
+        self.list_holds_any(op, v, &needles)
     }
 }
 

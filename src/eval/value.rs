@@ -98,21 +98,10 @@ pub enum Val {
 }
 
 /// String equality without a call to `memcmp` for short strings (most
-/// compared values are a few bytes long).
+/// compared values are a few bytes long): [`bytes_eq`] on their bytes.
 #[inline]
 pub fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() > 16 {
-        return a == b;
-    }
-    let mut diff = 0u8;
-    for i in 0..a.len() {
-        diff |= a[i] ^ b[i];
-    }
-    diff == 0
+    bytes_eq(a.as_bytes(), b.as_bytes())
 }
 
 /// Substring test. Short haystacks (most lead fields) are scanned directly:
@@ -129,7 +118,7 @@ pub fn str_contains(haystack: &str, needle: &str) -> bool {
     if n.len() > h.len() {
         return false;
     }
-    (0..=h.len() - n.len()).any(|i| h[i] == first && str_eq_bytes(&h[i + 1..i + n.len()], rest))
+    (0..=h.len() - n.len()).any(|i| h[i] == first && bytes_eq(&h[i + 1..i + n.len()], rest))
 }
 
 /// Byte equality for evaluation: two loads per side for up to 16 bytes
@@ -239,11 +228,6 @@ impl Needles {
                 .any(|n| n.len() <= h.len() && bytes_eq(&h[h.len() - n.len()..], n.as_bytes())),
         }
     }
-}
-
-#[inline]
-fn str_eq_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
 #[cfg(test)]
