@@ -97,9 +97,6 @@ pub enum RefusalKind {
     TimeZone,
     /// A construct of the language that has no SQL translation yet.
     NotYet(&'static str),
-    /// `--explain`: a rule's label or a group's name holds a character the
-    /// engine's JSON type cannot hold (U+0000 in PostgreSQL's `JSONB`).
-    ReasonText(char),
     /// An `account` block: a roll-up over many leads, where the query
     /// gives one row per lead.
     Accounts,

@@ -16,7 +16,6 @@
 //! | `leadscore::sql_decay` | a decay the engine cannot work out bit for bit | `decay(at, 10% per week)`; `half_life:` on Spark |
 //! | `leadscore::sql_time_zone` | a time part of rules read in a time zone | `day(at)` under `--timezone` |
 //! | `leadscore::sql_not_yet` | a construct without a translation yet | `first([1, 2])`, `count(distinct L)` of records |
-//! | `leadscore::sql_explain` | `--explain` with a rule label or group name the engine's JSON cannot hold | `as "a\0b"` (a NUL character) on postgres |
 //! | `leadscore::sql_accounts` | an `account` block: the query gives one row per lead | `account by company.domain { ... }` |
 
 use super::{Diagnostic, ToDiagnostic};
@@ -109,12 +108,6 @@ impl ToDiagnostic for Refusal {
                 format!("{what} has no {target} SQL translation yet"),
                 "not translated".to_string(),
                 "score these rules with `leadscore score`; docs/sql.md lists what compiles".to_string(),
-            ),
-            RefusalKind::ReasonText(c) => (
-                "leadscore::sql_explain",
-                format!("the label of this rule (or the name of this group) holds U+{:04X}, which the {target} reasons column cannot hold", *c as u32),
-                "not in the reasons column".to_string(),
-                format!("take U+{:04X} out of the rule's label (`as \"...\"`) or the group's name, or compile without `--explain`", *c as u32),
             ),
             RefusalKind::Accounts => (
                 "leadscore::sql_accounts",

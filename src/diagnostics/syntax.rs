@@ -9,6 +9,7 @@
 //! | `leadscore::unopened_bracket` | `add 1)` |
 //! | `leadscore::unterminated_string` | `when x == "abc add 1` |
 //! | `leadscore::bad_escape` | `when x == "a\qb" add 1` |
+//! | `leadscore::control_character` | a raw U+0000 (or another control character but tab) inside `"..."` or `/.../` |
 //! | `leadscore::bad_number` | `add 1e999` written as a huge literal |
 //! | `leadscore::too_deep` | brackets nested more than 64 deep |
 //! | `leadscore::too_large` | a file over 8 MiB, a string over 64 KiB, a list over 10,000 items, a file with over 10,000 rules |
@@ -92,6 +93,7 @@ impl ToDiagnostic for SyntaxError {
             .with_help(
                 "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash",
             ),
+            K::ControlCharacter { c, regex } => control_character(*c, *regex, span),
             K::BadNumber { text } => Diagnostic::error(
                 "leadscore::bad_number",
                 format!("`{text}` is not a number leadscore can use"),
@@ -132,6 +134,27 @@ impl ToDiagnostic for SyntaxError {
             )),
         }
     }
+}
+
+/// A control character written as is in a string or regex (decision 68).
+fn control_character(c: char, regex: bool, span: Span) -> Diagnostic {
+    let code = c as u32;
+    let (what, help) = match regex {
+        true => ("regex", format!(
+            "delete it, or write it as an escape the regex reads: `\\x{code:02X}`"
+        )),
+        false => ("string", format!(
+            "delete it: a control character does not show in an editor, so the text is not what it looks like; \
+             write `\\n` for a line break and `\\t` for a tab, and match a lead's U+{code:04X} with a regex: `matches /\\x{code:02X}/`"
+        )),
+    };
+    Diagnostic::error(
+        "leadscore::control_character",
+        format!("a control character (U+{code:04X}) in this {what}"),
+        span,
+        "invisible character here",
+    )
+    .with_help(help)
 }
 
 /// A syntax error at a known slip (see `syntax/hints.rs`).

@@ -86,10 +86,10 @@ pub trait Dialect: Sync {
     /// JSON `text` (a text expression) as the engine's JSON value: the
     /// reasons column of `--explain`.
     fn json(&self, text: &str) -> String;
-    /// A character that the engine's JSON value cannot hold in a string,
-    /// even escaped.
-    fn json_lacks(&self, _c: char) -> bool {
-        false
+    /// How a regex in the query writes `c` when the query's text cannot
+    /// hold it (U+0000 in PostgreSQL); `None`: `c` is written as is.
+    fn regex_escape(&self, _c: char) -> Option<String> {
+        None
     }
     /// A number literal of type `DOUBLE`, exactly `x`.
     fn number(&self, x: f64) -> String {

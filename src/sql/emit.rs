@@ -128,11 +128,6 @@ pub(super) fn query(rules: &Ruleset, opts: &SqlOptions) -> Result<String, Vec<Re
     if let Some(account) = &rules.account {
         em.refuse(RefusalKind::Accounts, account.span);
     }
-    if opts.explain {
-        for (c, span) in reasons::unwritable(rules, d) {
-            em.refuse(RefusalKind::ReasonText(c), span);
-        }
-    }
     if !em.refusals.is_empty() {
         // A part emitted twice (the list of a frequency cap) is reported once.
         let mut once: Vec<Refusal> = Vec::new();

@@ -39,9 +39,11 @@ impl Dialect for Postgres {
         format!("CAST({text} AS JSONB)")
     }
 
-    fn json_lacks(&self, c: char) -> bool {
-        // JSONB refuses `\u0000`: its strings are text, which holds no NUL.
-        c == '\0'
+    fn regex_escape(&self, c: char) -> Option<String> {
+        // PostgreSQL text holds no NUL (a query with one is refused before
+        // it runs), so the regex escapes it; `\x` would take every hex digit
+        // after it, `\u` takes exactly four.
+        (c == '\0').then(|| "\\u0000".to_string())
     }
 
     fn double(&self) -> &'static str {

@@ -14,7 +14,6 @@ use super::dialect::Dialect;
 use super::emit::clamp;
 use crate::eval::{clamp_rule, push_reason_head, Bound};
 use crate::rules::Ruleset;
-use crate::syntax::ast::Span;
 
 /// The totals the clamps act on, as SQL in whole millionths.
 pub(super) struct Totals<'t> {
@@ -68,17 +67,6 @@ pub(super) fn columns(
         false => format!("concat('[', {}, ']')", joined(&names)),
     };
     ([units, texts], d.json(&array))
-}
-
-/// The rules and groups whose reason text holds a character the engine's
-/// JSON value cannot hold: that character and where it is written.
-pub(super) fn unwritable(rules: &Ruleset, d: &dyn Dialect) -> Vec<(char, Span)> {
-    let texts = rules.rules.iter().map(|r| (r.label.as_str(), r.span));
-    let names = rules.groups.iter().map(|g| (g.name.as_str(), g.span));
-    texts
-        .chain(names)
-        .filter_map(|(text, span)| Some((text.chars().find(|&c| d.json_lacks(c))?, span)))
-        .collect()
 }
 
 /// Every possible reason, in the interpreter's order: rules, then each

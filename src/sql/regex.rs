@@ -39,7 +39,7 @@ fn write(a: &Ast, d: &dyn Dialect, out: &mut String) -> Result<(), Refused> {
     match a {
         Ast::Empty(_) => Ok(()),
         Ast::Literal(l) => {
-            push_literal(l.c, out);
+            push_literal(l.c, d, out);
             Ok(())
         }
         Ast::Dot(_) => {
@@ -69,7 +69,7 @@ fn write(a: &Ast, d: &dyn Dialect, out: &mut String) -> Result<(), Refused> {
             if c.negated {
                 out.push('^');
             }
-            class_set(&c.kind, out)?;
+            class_set(&c.kind, d, out)?;
             out.push(']');
             Ok(())
         }
@@ -129,8 +129,10 @@ fn write(a: &Ast, d: &dyn Dialect, out: &mut String) -> Result<(), Refused> {
 
 /// A literal character, escaped when it is not a letter, digit or a plain
 /// ASCII sign (an escaped non-alphanumeric character is itself in every engine).
-fn push_literal(c: char, out: &mut String) {
-    if c.is_alphanumeric() || c == ' ' || c == '_' || c == '/' || c == '@' || c == '\'' {
+fn push_literal(c: char, d: &dyn Dialect, out: &mut String) {
+    if let Some(escape) = d.regex_escape(c) {
+        out.push_str(&escape);
+    } else if c.is_alphanumeric() || c == ' ' || c == '_' || c == '/' || c == '@' || c == '\'' {
         out.push(c);
     } else if c.is_ascii_punctuation() {
         out.push('\\');
@@ -140,27 +142,27 @@ fn push_literal(c: char, out: &mut String) {
     }
 }
 
-fn class_set(set: &ast::ClassSet, out: &mut String) -> Result<(), Refused> {
+fn class_set(set: &ast::ClassSet, d: &dyn Dialect, out: &mut String) -> Result<(), Refused> {
     match set {
-        ast::ClassSet::Item(item) => class_item(item, out),
+        ast::ClassSet::Item(item) => class_item(item, d, out),
         ast::ClassSet::BinaryOp(_) => Err(refused("a class operation (&&, --, ~~)")),
     }
 }
 
-fn class_item(item: &ast::ClassSetItem, out: &mut String) -> Result<(), Refused> {
+fn class_item(item: &ast::ClassSetItem, d: &dyn Dialect, out: &mut String) -> Result<(), Refused> {
     match item {
         ast::ClassSetItem::Empty(_) => Ok(()),
         ast::ClassSetItem::Literal(l) => {
-            push_literal(l.c, out);
+            push_literal(l.c, d, out);
             Ok(())
         }
         ast::ClassSetItem::Range(r) => {
-            push_literal(r.start.c, out);
+            push_literal(r.start.c, d, out);
             out.push('-');
-            push_literal(r.end.c, out);
+            push_literal(r.end.c, d, out);
             Ok(())
         }
-        ast::ClassSetItem::Union(u) => u.items.iter().try_for_each(|i| class_item(i, out)),
+        ast::ClassSetItem::Union(u) => u.items.iter().try_for_each(|i| class_item(i, d, out)),
         ast::ClassSetItem::Ascii(_) => Err(refused("an ASCII class ([[:alpha:]])")),
         ast::ClassSetItem::Unicode(_) => Err(refused("a Unicode class (\\p{..})")),
         ast::ClassSetItem::Perl(_) => Err(instead(

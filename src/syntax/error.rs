@@ -71,6 +71,14 @@ pub enum SyntaxErrorKind {
         /// The escape as written.
         escape: String,
     },
+    /// A control character other than tab written as is inside a string
+    /// or regex literal: invisible in an editor (decision 68).
+    ControlCharacter {
+        /// The character.
+        c: char,
+        /// In a regex literal (which has escapes for it), not a string.
+        regex: bool,
+    },
     /// A number that does not fit.
     BadNumber {
         /// The text.

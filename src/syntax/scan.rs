@@ -165,7 +165,7 @@ impl<'a> Scanner<'a> {
         while i < bytes.len() {
             match bytes[i] {
                 b'\\' => i += 2,
-                b'"' => return self.literal_end(start, i + 1),
+                b'"' => return self.literal_end(start, i + 1, false),
                 b'\n' => break,
                 _ => i += 1,
             }
@@ -185,7 +185,7 @@ impl<'a> Scanner<'a> {
         while i < bytes.len() && bytes[i] != b'\n' {
             match bytes[i] {
                 b'\\' => i += 2,
-                b'/' => return self.literal_end(start, i + 1),
+                b'/' => return self.literal_end(start, i + 1, true),
                 _ => i += 1,
             }
         }
@@ -193,14 +193,22 @@ impl<'a> Scanner<'a> {
     }
 
     /// The end of a string or regex literal; one longer than
-    /// [`MAX_STRING_BYTES`] is an error.
-    fn literal_end(&mut self, start: usize, end: usize) -> usize {
+    /// [`MAX_STRING_BYTES`] is an error, and so is one holding a control
+    /// character (decision 68).
+    fn literal_end(&mut self, start: usize, end: usize, regex: bool) -> usize {
         if end - start > MAX_STRING_BYTES {
             let kind = SyntaxErrorKind::TooLarge {
                 what: Limit::StringBytes,
                 limit: MAX_STRING_BYTES,
             };
             self.result.errors.push(self.error(start, end, kind));
+            self.chunk_ok = false;
+        } else if let Some((at, c)) = first_control(&self.src[start..end]) {
+            let kind = SyntaxErrorKind::ControlCharacter { c, regex };
+            let at = start + at;
+            self.result
+                .errors
+                .push(self.error(at, at + c.len_utf8(), kind));
             self.chunk_ok = false;
         }
         end
@@ -399,6 +407,14 @@ fn is_key(line: &str) -> bool {
     rest.trim_start().starts_with(':')
 }
 
+/// The first control character (Unicode category Cc: U+0000 to U+001F,
+/// U+007F to U+009F) in a literal other than tab, and its byte offset.
+fn first_control(literal: &str) -> Option<(usize, char)> {
+    literal
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && c != '\t')
+}
+
 fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
@@ -498,6 +514,28 @@ mod tests {
         // The error points at the first rule past the limit.
         let at = spaced(MAX_RULES).len() + 4;
         assert_eq!(over[0].span.range(), at..at + 4);
+    }
+
+    #[test]
+    fn a_control_character_in_a_literal_is_an_error_but_tab() {
+        let found = |src: &str| {
+            let s = scan(FileId(0), src);
+            let at = |e: &SyntaxError| (e.kind.clone(), e.span.range());
+            s.errors.iter().map(at).collect::<Vec<_>>()
+        };
+        let control = |c, regex| SyntaxErrorKind::ControlCharacter { c, regex };
+        assert_eq!(
+            found("add 1 as \"a\0b\"\n"),
+            [(control('\0', false), 11..12)]
+        );
+        assert_eq!(
+            found("add 1 as \"\u{7f}\u{85}\"\n"),
+            [(control('\u{7f}', false), 10..11)]
+        );
+        let regex = "when x matches /a\u{1b}/ add 1\n";
+        assert_eq!(found(regex), [(control('\u{1b}', true), 17..18)]);
+        // Tab is text; a comment is not a literal.
+        assert_eq!(found("add 1 as \"a\tb\" # c\0\n"), []);
     }
 
     #[test]
