@@ -241,6 +241,23 @@ fn words_of_other_languages_name_the_leadscore_word() {
     assert_eq!(then.message, "`then` is not needed");
 }
 
+#[test]
+fn a_rule_named_first_shows_the_label_written_with_as() {
+    let rules = "rule executive: when title contains \"VP\" add 10\n";
+    let named = only(rules);
+    assert_eq!(named.message, "unexpected `rule`");
+    assert_eq!(named.label, "write `as \"executive\"` at the rule's end");
+    let rewrite = "write `when title contains \"VP\" add 10 as \"executive\"`";
+    assert!(help(&named).ends_with(rewrite), "{}", help(&named));
+    // The rewrite is a rule that checks.
+    let fixed = "when title contains \"VP\" add 10 as \"executive\"\n";
+    assert!(load(fixed).diagnostics.is_empty());
+    let loaded = load("group fit {\n  rule \"Big company\":\n    add 5\n}\n");
+    let quoted = &loaded.diagnostics[0];
+    assert_eq!(loaded.sources.snippet(quoted.span), "rule \"Big company\":");
+    assert!(help(quoted).contains("`when CONDITION add|subtract POINTS as \"Big company\"`"));
+}
+
 // ---- lets ----
 
 #[test]

@@ -2,7 +2,7 @@
 //!
 //! | code | triggered by |
 //! |---|---|
-//! | `leadscore::syntax` | `when x == add 5` (a token where it cannot stand); with a specific help: `[Vice President]`, `add 50%`, `as executive`, `AND`, `“VP”` or `'VP'`, `1,000`, `contans` |
+//! | `leadscore::syntax` | `when x == add 5` (a token where it cannot stand); with a specific help: `[Vice President]`, `add 50%`, `as executive`, `AND`, `“VP”` or `'VP'`, `1,000`, `contans`, `rule NAME: ...` |
 //! | `leadscore::bad_datetime` | `2026-1-2`, `2026-01-01T09:00:00` (no time zone), `2026-02-30` |
 //! | `leadscore::leading_zero` | `zip in [02134]` |
 //! | `leadscore::unclosed_bracket` | `when (a add 1` |
@@ -187,7 +187,24 @@ fn slip(hint: &Hint, found: &str, span: Span) -> Diagnostic {
             .with_help("write the other case as a rule of its own: `when not (CONDITION) add|subtract POINTS`"),
         Hint::ListComma { first, second } => Diagnostic::error(code, "list items need a comma between them", span, "no comma here")
             .with_help(format!("write `{first}, {second}`")),
+        Hint::RuleName { label, rule } => rule_name(label, rule, span),
     }
+}
+
+/// `rule NAME: when ...`: leadscore names a rule with `as "NAME"` at its end.
+fn rule_name(label: &str, rule: &str, span: Span) -> Diagnostic {
+    let named = "leadscore names a rule with `as \"label\"` after its points, where other rule languages write `rule NAME:` before it";
+    let help = match rule.is_empty() {
+        true => format!("{named}: `when CONDITION add|subtract POINTS as \"{label}\"`"),
+        false => format!("{named}: write `{rule} as \"{label}\"`"),
+    };
+    Diagnostic::error(
+        "leadscore::syntax",
+        "unexpected `rule`",
+        span,
+        format!("write `as \"{label}\"` at the rule's end"),
+    )
+    .with_help(help)
 }
 
 /// A date or time literal that is not one of the accepted forms.

@@ -163,6 +163,15 @@ pub enum Hint {
     },
     /// `add 5 else subtract 5`: a rule has no `else`.
     Else,
+    /// `rule executive: when ...`: a rule named first, as other rule
+    /// languages do; leadscore writes `as "executive"` at its end.
+    RuleName {
+        /// The name as written, without its quotes.
+        label: String,
+        /// The rest of the line after `rule NAME:` (empty when the rule
+        /// goes on below).
+        rule: Box<str>,
+    },
     /// `["VP" "CEO"]`: two list items with no comma between them.
     ListComma {
         /// The item before the gap, as written.

@@ -146,7 +146,8 @@ fn item_end(text: &str, pos: usize) -> Option<usize> {
 const OPERATORS: &[(&str, &str)] = &[("&&", "and"), ("||", "or"), ("!", "not")];
 
 /// What people write from SQL, spreadsheets and programming languages:
-/// `&&`, `||`, `!`, `<>`, `is null`, `if`, `then`, `else`, `10 points`.
+/// `&&`, `||`, `!`, `<>`, `is null`, `if`, `then`, `else`, `10 points`,
+/// `rule NAME:`.
 fn foreign(text: &str, pos: usize, before: &str) -> Option<(Hint, Range<usize>)> {
     let rest = &text[pos..];
     if rest.starts_with('>') && text[..pos].ends_with('<') {
@@ -192,8 +193,47 @@ fn foreign(text: &str, pos: usize, before: &str) -> Option<(Hint, Range<usize>)>
             needless(word)
         }
         "else" => Some((Hint::Else, here)),
+        "rule" if at_line_start(text, pos) => rule_name(text, here.end),
         _ => None,
     }
+}
+
+/// Nothing but spaces between the start of the line and `pos`.
+fn at_line_start(text: &str, pos: usize) -> bool {
+    let before = text[..pos].trim_end_matches([' ', '\t']);
+    before.is_empty() || before.ends_with('\n')
+}
+
+/// `rule NAME:` or `rule "NAME":` (the `:` optional) ending the word `rule`
+/// at `after`: the name, to be written `as "NAME"` at the rule's end, and
+/// the rule written after it on the line.
+fn rule_name(text: &str, after: usize) -> Option<(Hint, Range<usize>)> {
+    let start = after + text[after..].len() - text[after..].trim_start_matches([' ', '\t']).len();
+    let rest = &text[start..];
+    let (label, name_end) = match rest.strip_prefix('"') {
+        Some(_) => {
+            let end = item_end(text, start)?;
+            (text[start + 1..end - 1].to_string(), end)
+        }
+        None => {
+            let len = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            (rest[..len].to_string(), start + len)
+        }
+    };
+    if start == after || label.is_empty() {
+        return None;
+    }
+    let colon = text[name_end..].trim_start_matches([' ', '\t']);
+    let end = match colon.strip_prefix(':') {
+        Some(_) => text.len() - colon.len() + 1,
+        None => name_end,
+    };
+    let line_end = text[end..].find('\n').map_or(text.len(), |n| end + n);
+    let rule = text[end..line_end].trim().into();
+    let start_of_rule = after - "rule".len();
+    Some((Hint::RuleName { label, rule }, start_of_rule..end))
 }
 
 /// `is null` / `is not null` (SQL) ending at `end`: `is missing` / `is present`.
@@ -496,6 +536,28 @@ mod tests {
             Hint::Else
         );
         assert_eq!(at("when a == 1 add x points", "points"), None);
+    }
+
+    #[test]
+    fn a_rule_named_first() {
+        let named = |label: &str, rule: &str| Hint::RuleName {
+            label: label.into(),
+            rule: rule.into(),
+        };
+        let bare = at(
+            "rule executive_title: when title contains \"VP\" add 10",
+            "rule",
+        );
+        let rule = "when title contains \"VP\" add 10";
+        let written = "rule executive_title:".into();
+        assert_eq!(bare, Some((named("executive_title", rule), written)));
+        let quoted = at("rule \"Big \\\"A\\\"\" : add 5", "rule");
+        let written = "rule \"Big \\\"A\\\"\" :".into();
+        assert_eq!(quoted, Some((named("Big \\\"A\\\"", "add 5"), written)));
+        // No colon, and the rule on the next line; inside a group.
+        let below = at("group fit {\n  rule big\n  when size > 5 add 5\n}", "rule");
+        assert_eq!(below, Some((named("big", ""), "rule big".into())));
+        assert_eq!(at("rule: add 5", "rule"), None);
     }
 
     #[test]
