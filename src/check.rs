@@ -144,7 +144,8 @@ struct Checker<'a> {
     in_label: bool,
     /// A `let` that may read totals too ([`CheckOptions::totals_let`]).
     totals_let: Option<String>,
-    /// The index of the label block being checked (labels before it may be read).
+    /// How many labels are declared above the item being checked: those
+    /// it may read (for a label, its own index).
     label_now: usize,
     /// Enclosing `where` elements, innermost last.
     scopes: Vec<ElemScope>,

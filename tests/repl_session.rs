@@ -321,6 +321,26 @@ fn score_and_group_totals_can_be_evaluated() {
     assert!(out.contains("error") || out.contains("×"), "{out}");
 }
 
+/// The REPL's expression comes after every label, so it reads each of
+/// them, the last one included (it was told it read the last label "in its
+/// own conditions").
+#[test]
+fn every_label_can_be_evaluated_the_last_one_included() {
+    let (mut s, _) = session(&[Path::new(MODEL)]);
+    s.load_leads(LEADS);
+    let text = transcript(&mut s, &[":lead 1", "tier", ":type tier", "tier == hot"]);
+    assert!(text.contains("> tier\n\"hot\" : string\n"), "{text}");
+    assert!(text.contains("> :type tier\ntier : string\n"), "{text}");
+    assert!(text.contains("> tier == hot\ntrue : bool\n"), "{text}");
+    let mut s = account_session(Path::new(ACCOUNTS));
+    s.eval_line(":account acme.com");
+    assert_eq!(s.eval_line("account_tier").text, "\"hot\" : string\n");
+    // A label block still may not read itself.
+    let own =
+        s.eval_line(":lead").text + &s.eval_line("label again {\n  x when again == x\n}").text;
+    assert!(own.contains("is read in its own conditions"), "{own}");
+}
+
 #[test]
 fn errors_show_only_what_was_typed() {
     let (mut s, _) = session(&[Path::new(MODEL)]);

@@ -122,6 +122,10 @@ impl Checker<'_> {
     }
 
     fn item(&mut self, item: &Item, rs: &mut Ruleset) {
+        // The labels declared above this item have a value here: a label
+        // reads those, and so does the REPL's `let` (`totals_let`), which
+        // comes after every label.
+        self.label_now = rs.labels.len();
         match item {
             Item::Let(l) => self.let_item(l),
             Item::Rule(r) => {
@@ -130,13 +134,11 @@ impl Checker<'_> {
             }
             Item::Group(g) => self.group(g, rs),
             Item::Label(l) => {
-                self.label_now = rs.labels.len();
                 let l = self.label(l);
                 rs.outputs.push(Output::Label(rs.labels.len()));
                 rs.labels.push(l);
             }
             Item::LabelJoin(j) => {
-                self.label_now = rs.labels.len();
                 self.in_label = true;
                 let l = self.label_join(j);
                 self.in_label = false;

@@ -33,8 +33,8 @@ pub enum Shown {
 
 impl Program {
     /// Evaluates the `let` at `index` of [`Program::ruleset`]'s lets for
-    /// `lead`, after scoring it: `score` and group totals (which only the
-    /// REPL's own `let` may read) have the lead's values.
+    /// `lead`, after scoring it: `score`, group totals and labels (which
+    /// only the REPL's own `let` may read) have the lead's values.
     pub fn eval_let(
         &self,
         lead: &serde_json::Value,
@@ -52,6 +52,7 @@ impl Program {
         let mut ctx = Ctx::new(&self.code, &mut scratch, as_of);
         ctx.score = totals.score;
         ctx.groups = totals.groups;
+        ctx.labels = totals.labels;
         let val = ctx.val(&self.code.lets[index]);
         Ok(show(&self.code, &scratch, val))
     }
