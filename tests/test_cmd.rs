@@ -47,8 +47,40 @@ fn a_wrong_expectation_shows_expected_and_actual_and_fails() {
 fn the_filter_runs_only_matching_tests() {
     let (out, _, code) = run(&["test", WRONG, "--filter", "mid-size"]);
     assert_eq!((code, counts(&out)), (0, (1, 0)), "{out}");
-    let (out, _, code) = run(&["test", WRONG, "--filter", "no such test"]);
-    assert_eq!((code, counts(&out)), (0, (0, 0)), "{out}");
+    // A filter that picks no test fails the run: nothing was tested.
+    let (out, err, code) = run(&["test", WRONG, "--filter", "no such test"]);
+    assert_eq!((code, counts(&out)), (1, (0, 0)), "{out}");
+    let message = format!("error: no test name contains \"no such test\" (2 tests in {WRONG})");
+    assert!(err.starts_with(&message), "{err}");
+}
+
+/// A run that finds no test fails (it would pass a CI job that tests
+/// nothing) and says where it looked; a rules file whose tests are in the
+/// test file beside it gets that file's name.
+#[test]
+fn a_run_that_finds_no_test_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "schema { id: string, title: string? }\nwhen title contains \"VP\" add 10\n";
+    std::fs::create_dir_all(dir.path().join("plain")).unwrap();
+    std::fs::create_dir_all(dir.path().join("paired")).unwrap();
+    std::fs::write(dir.path().join("plain/m.rules"), rules).unwrap();
+    std::fs::write(dir.path().join("paired/m.rules"), rules).unwrap();
+    let test = "include \"m.rules\"\ntest \"a VP\" {\n  lead { id: \"1\", title: \"VP\" }\n  expect score == 10\n}\n";
+    std::fs::write(dir.path().join("paired/m.test.rules"), test).unwrap();
+    let test_in = |path: &str| common::run_in(dir.path(), &["test", path]);
+    for path in ["plain/m.rules", "plain"] {
+        let (out, err, code) = test_in(path);
+        assert_eq!((code, counts(&out)), (1, (0, 0)), "{path}: {out}{err}");
+        let message = format!("error: no test in {path}, so nothing was tested: a test is a block `test \"NAME\" {{ ... }}`");
+        assert!(err.starts_with(&message), "{err}");
+    }
+    let (out, err, code) = test_in("paired/m.rules");
+    assert_eq!((code, counts(&out)), (1, (0, 0)), "{out}{err}");
+    assert!(err.contains("its tests are in paired/m.test.rules beside it; run `leadscore test paired/m.test.rules`"), "{err}");
+    // The folder runs the test file: a rules file without tests is skipped.
+    let (out, err, code) = test_in("paired");
+    assert_eq!((code, counts(&out)), (0, (1, 0)), "{out}{err}");
+    assert!(!err.contains("no test"), "{err}");
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //!
 //! Each failure is printed with what was expected, what was found and the
 //! explanation of the lead's score; the last line is `N passed, N failed`.
-//! Exit status 1 when a test fails, a ruleset has errors, or coverage is
-//! below `--min-coverage`.
+//! Exit status 1 when a test fails, a ruleset has errors, coverage is
+//! below `--min-coverage`, or no test ran (none found, or `--filter`
+//! picked none).
 
 use super::explain::{self, explanation};
 use super::load::{print_diagnostics, summary, unreadable_rules, FsReader};
@@ -101,6 +102,14 @@ pub fn run(args: &TestArgs) -> Result<Status, Stop> {
     }
     writeln!(out, "{} passed, {} failed", run.passed, run.failed).map_err(Stop::write)?;
     out.flush().map_err(Stop::write)?;
+    if run.passed + run.failed == 0 && run.status == Status::Success {
+        // A run that tests nothing must not pass a CI job.
+        note(&format!(
+            "error: {}",
+            no_tests(args, files.len(), run.found)
+        ));
+        status = status.max(Status::RulesFailed);
+    }
     let counts = serde_json::json!({"passed": run.passed, "failed": run.failed});
     let fit = fit::finish(&run.findings, counts, &args.fit)?;
     Ok(status.max(fit))
@@ -113,6 +122,8 @@ struct Run {
     status: Status,
     /// Tests already run, by (canonical file, offset): a test file included twice runs once.
     seen: HashSet<(PathBuf, u32)>,
+    /// Tests found, before `--filter` picks among them.
+    found: usize,
     /// Per rule (canonical file, offset): its label, location and whether a test fired it.
     rules: BTreeMap<(PathBuf, u32), (String, String, bool)>,
     junit: Vec<junit::SuiteReport>,
@@ -127,6 +138,7 @@ impl Run {
             failed: 0,
             status: Status::Success,
             seen: HashSet::new(),
+            found: 0,
             rules: BTreeMap::new(),
             junit: Vec::new(),
             findings: Vec::new(),
@@ -147,6 +159,7 @@ impl Run {
         if suite.tests.is_empty() && !(is_test_file && suite.loaded.has_errors()) {
             return Ok(());
         }
+        self.found += suite.tests.len();
         let program = match &suite.loaded.ruleset {
             Some(rs) if !suite.loaded.has_errors() => Program::compile_in(rs, config.zone.as_ref()),
             _ => {
@@ -272,6 +285,33 @@ fn failure_text(
         }
     }
     text
+}
+
+/// Why no test ran: the paths searched (of `files` rules files), the
+/// filter and the `found` tests it left out, and the test file beside a
+/// rules file given by itself.
+fn no_tests(args: &TestArgs, files: usize, found: usize) -> String {
+    let places: Vec<String> = match args.paths.is_empty() {
+        true => vec!["rules".to_string()],
+        false => args.paths.iter().map(|p| p.display().to_string()).collect(),
+    };
+    let siblings: Vec<(String, String)> = args
+        .paths
+        .iter()
+        .filter_map(|p| Some((p.display().to_string(), test_file_beside(p)?)))
+        .collect();
+    let filter = args.filter.as_deref().filter(|_| found > 0);
+    crate::diagnostics::testing::no_tests(&places, files, filter, found, &siblings)
+}
+
+/// `x.test.rules` next to the rules file `x.rules`, when it exists.
+fn test_file_beside(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name
+        .strip_suffix(".rules")
+        .filter(|s| !s.ends_with(".test"))?;
+    let beside = path.with_file_name(format!("{stem}.test.rules"));
+    beside.is_file().then(|| beside.display().to_string())
 }
 
 fn first_line(text: &str) -> String {

@@ -33,6 +33,36 @@ impl ToDiagnostic for crate::testing::LeadFileProblem {
     }
 }
 
+/// `leadscore test` ran no test: the paths it searched (holding `files`
+/// rules files), the `--filter` that picked none of the `found` tests, and
+/// the test files beside the rules files given (`x.rules`, `x.test.rules`).
+pub fn no_tests(
+    places: &[String],
+    files: usize,
+    filter: Option<&str>,
+    found: usize,
+    siblings: &[(String, String)],
+) -> String {
+    let places = places.join(", ");
+    if let Some(filter) = filter {
+        let tests = if found == 1 { "test" } else { "tests" };
+        return format!(
+            "no test name contains {filter:?} ({found} {tests} in {places}), so nothing was tested; --filter picks the tests whose name contains its text"
+        );
+    }
+    if let Some((rules, beside)) = siblings.first() {
+        return format!(
+            "no test in {places}: {rules} has no test block, and its tests are in {beside} beside it; run `leadscore test {beside}` (or the folder)"
+        );
+    }
+    if files == 0 {
+        return format!("no test in {places}: there is no *.rules file there");
+    }
+    format!(
+        "no test in {places}, so nothing was tested: a test is a block `test \"NAME\" {{ ... }}` with a `lead {{ ... }}` line and `expect` lines, in the rules file or in a test file that includes it (docs/testing.md)"
+    )
+}
+
 /// `cannot read the lead file "x.json": why`.
 pub fn lead_file(e: &LeadFileError) -> String {
     let why = match &e.why {
