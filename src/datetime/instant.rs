@@ -56,26 +56,45 @@ pub fn parse_instant(s: &str) -> Option<Instant> {
 
 /// The common form `YYYY-MM-DDTHH:MM:SSZ`, without chrono; anything else
 /// (offsets, fractions, leap seconds, bad dates) goes the slow way.
+///
+/// The twenty bytes are read as three words (the last two overlap) and
+/// checked against the form at once: XOR with the form leaves a digit as its
+/// value (0-9) and a matching separator as 0, and one addition per word
+/// flags every byte out of range.
+#[inline]
 fn parse_fast(b: &[u8]) -> Option<Instant> {
-    if b.len() != 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    if b[19] != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        b[r].iter().try_fold(0i64, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64)
-        })
+    let b: &[u8; 20] = b.try_into().ok()?;
+    const FORM: &[u8; 20] = b"0000-00-00T00:00:00Z";
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |a: &[u8; 20], at: usize| {
+        u64::from_le_bytes(a[at..at + 8].try_into().expect("eight bytes"))
     };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Per byte, what pushes a value past its range into the high bit: 0x76
+    // over a digit (at most 9), 0x7f over a separator (exactly 0).
+    let limit = |at: usize| {
+        let mut l = 0u64;
+        let mut i = 8;
+        while i > 0 {
+            i -= 1;
+            l = l << 8 | if FORM[at + i] == b'0' { 0x76 } else { 0x7f };
+        }
+        l
+    };
+    let mut x = [0u64; 3];
+    for (k, at) in [0, 8, 12].into_iter().enumerate() {
+        x[k] = word(b, at) ^ word(FORM, at);
+        // Bytes at or above 0x80 fail the first test; below it, adding at
+        // most 0x7f carries into no other byte.
+        if x[k] & HIGH != 0 || (x[k] + limit(at)) & HIGH != 0 {
+            return None;
+        }
+    }
+    // The two digits at byte `i` of word `k`.
+    let two = |k: usize, i: u32| {
+        ((x[k] >> (8 * i)) & 0xff) as i64 * 10 + ((x[k] >> (8 * i + 8)) & 0xff) as i64
+    };
+    let y = two(0, 0) * 100 + two(0, 2);
+    let (mo, d, h, mi, s) = (two(0, 5), two(1, 0), two(1, 3), two(1, 6), two(2, 5));
     if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59 {
         return None;
     }
@@ -95,15 +114,17 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+/// Days since 1970-01-01 of a proleptic Gregorian date in years 0-9999
+/// (Howard Hinnant's algorithm, shifted by one 400-year era so that every
+/// division is of a non-negative number).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
+    let y = if m <= 2 { y - 1 } else { y } + 400;
+    let era = y / 400;
     let yoe = y - era * 400;
     let mp = (m + 9) % 12;
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    (era - 1) * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

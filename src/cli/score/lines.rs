@@ -256,7 +256,7 @@ impl Chunker {
                 } else {
                     0
                 };
-                let last = buf[from..].iter().rposition(|&b| b == b'\n');
+                let last = memchr::memrchr(b'\n', &buf[from..]);
                 if let Some(end) = last.map(|p| from + p) {
                     self.carry.extend_from_slice(&buf[end + 1..]);
                     buf.truncate(end + 1);
@@ -310,7 +310,7 @@ impl Worker {
         let mut rest = &chunk.text[..];
         let mut n = chunk.first_line;
         while !rest.is_empty() {
-            let end = find_newline(rest).map_or(rest.len(), |i| i + 1);
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
             if let Some(text) = input::line_text(&rest[..end]) {
                 self.line(ctx, text, n, &mut records, &mut tally);
             }
@@ -413,40 +413,21 @@ fn count_newlines(text: &[u8]) -> u64 {
     n + blocks.remainder().iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// The position of the first `\n`, eight bytes at a time.
-fn find_newline(s: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    while i + 8 <= s.len() {
-        let word = u64::from_le_bytes(s[i..i + 8].try_into().expect("eight bytes"));
-        let x = word ^ (ONES * u64::from(b'\n'));
-        // The lowest set high bit marks the first zero byte of `x` exactly.
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        if zero != 0 {
-            return Some(i + (zero.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    s[i..].iter().position(|&b| b == b'\n').map(|p| i + p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn newlines_are_found_and_counted_at_every_offset() {
+    fn newlines_are_counted_at_every_offset() {
         for len in 0..80 {
             for at in 0..len {
                 let mut text = vec![b'x'; len];
                 text[at] = b'\n';
-                assert_eq!(find_newline(&text), Some(at));
                 assert_eq!(count_newlines(&text), 1);
                 text[len - 1] = b'\n';
                 assert_eq!(count_newlines(&text), 1 + u64::from(at != len - 1));
             }
-            assert_eq!(find_newline(&vec![0x8a; len]), None);
+            assert_eq!(count_newlines(&vec![0x8a; len]), 0);
         }
     }
 

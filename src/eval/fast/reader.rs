@@ -115,8 +115,10 @@ impl<'de> Reader<'de> {
         let start = self.pos;
         let end = find_quote(self.bytes(), start).ok_or(Stop::Unread)?;
         self.pos = end + 1;
-        // Both ends sit next to an ASCII quote: char boundaries.
-        Ok(&self.text[start..end])
+        // Both ends sit next to an ASCII quote: char boundaries. (Split,
+        // not indexed: `split_at` checks the boundary inline, where `[..]`
+        // calls a range-indexing function for every string.)
+        Ok(self.text.split_at(end).0.split_at(start).1)
     }
 
     /// Takes the rest of a literal whose first byte has been taken.
