@@ -25,6 +25,9 @@ use std::sync::Mutex;
 /// The size a chunk is read up to (it then runs on to the next line end).
 pub const CHUNK_BYTES: usize = 1 << 20;
 
+/// The read size once a chunk is full but its last line has not ended.
+const READ_STEP: usize = 64 << 10;
+
 /// Chunk buffers per worker thread: enough to keep every worker busy while
 /// the writer waits for the oldest chunk.
 const POOL_PER_THREAD: usize = 3;
@@ -232,23 +235,39 @@ impl Chunker {
     }
 
     /// The next chunk, read into `buf`; `None` at the end of input.
+    ///
+    /// The bytes are read straight into `buf` (a read at least as large as
+    /// the reader's own buffer bypasses it), not copied out of the reader's
+    /// buffer. `buf` comes back from a finished chunk with its length
+    /// intact, so the bytes a read needs initialised are zeroed only once.
     fn next(&mut self, reader: &mut dyn BufRead, mut buf: Vec<u8>) -> io::Result<Option<Chunk>> {
-        buf.clear();
-        buf.append(&mut self.carry);
+        let mut filled = self.carry.len();
+        if buf.len() < filled {
+            buf.resize(filled, 0);
+        }
+        buf[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
         loop {
-            let avail = match reader.fill_buf() {
-                Ok(avail) => avail,
+            // Up to the chunk size; past it (a line longer than what is
+            // left), a step at a time until a line ends.
+            let want = match self.chunk_bytes.checked_sub(filled) {
+                Some(left) if left > 0 => left,
+                _ => self.chunk_bytes.min(READ_STEP),
+            };
+            if buf.len() < filled + want {
+                buf.resize(filled + want, 0);
+            }
+            let n = match reader.read(&mut buf[filled..filled + want]) {
+                Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             };
-            if avail.is_empty() {
+            if n == 0 {
                 break;
             }
-            let n = avail.len();
-            let before = buf.len();
-            buf.extend_from_slice(avail);
-            reader.consume(n);
-            if buf.len() >= self.chunk_bytes {
+            let before = filled;
+            filled += n;
+            if filled >= self.chunk_bytes {
                 // Past the chunk size, the bytes before `before` were searched
                 // already: search only the new ones, so a long line stays linear.
                 let from = if before >= self.chunk_bytes {
@@ -256,14 +275,14 @@ impl Chunker {
                 } else {
                     0
                 };
-                let last = memchr::memrchr(b'\n', &buf[from..]);
-                if let Some(end) = last.map(|p| from + p) {
-                    self.carry.extend_from_slice(&buf[end + 1..]);
-                    buf.truncate(end + 1);
+                if let Some(end) = memchr::memrchr(b'\n', &buf[from..filled]).map(|p| from + p) {
+                    self.carry.extend_from_slice(&buf[end + 1..filled]);
+                    filled = end + 1;
                     break;
                 }
             }
         }
+        buf.truncate(filled);
         if buf.is_empty() {
             return Ok(None);
         }
@@ -434,20 +453,25 @@ mod tests {
     #[test]
     fn chunks_end_at_line_ends_and_count_lines() {
         let text = b"{\"a\":1}\n\n{\"b\":2}\nlast".to_vec();
-        let mut reader: Box<dyn BufRead + Send> =
-            Box::new(io::BufReader::with_capacity(4, io::Cursor::new(text)));
-        let mut chunks = Chunker::new(3);
-        let mut got = vec![];
-        while let Some(c) = chunks.next(&mut reader, Vec::new()).unwrap() {
-            got.push((c.first_line, String::from_utf8(c.text).unwrap()));
+        for (chunk_bytes, capacity) in [(3, 4), (1, 1), (8, 2), (9, 100), (100, 4)] {
+            let reader = io::BufReader::with_capacity(capacity, io::Cursor::new(text.clone()));
+            let mut reader: Box<dyn BufRead + Send> = Box::new(reader);
+            let mut chunks = Chunker::new(chunk_bytes);
+            let (mut joined, mut line, mut buf) = (Vec::new(), 1, Vec::new());
+            while let Some(c) = chunks.next(&mut reader, buf).unwrap() {
+                let at = (chunk_bytes, capacity);
+                assert_eq!(c.first_line, line, "{at:?}");
+                let newlines = count_newlines(&c.text);
+                line += newlines;
+                // Every chunk but the last ends a line.
+                let whole = text.len() - joined.len() == c.text.len();
+                assert!(whole || c.text.ends_with(b"\n"), "{at:?}");
+                joined.extend_from_slice(&c.text);
+                // The buffer goes back with bytes of its last use in it.
+                buf = c.text;
+            }
+            assert_eq!(joined, text, "{chunk_bytes} {capacity}");
+            assert_eq!(line, 4);
         }
-        let want = [
-            (1, "{\"a\":1}\n"),
-            (2, "\n"),
-            (3, "{\"b\":2}\n"),
-            (4, "last"),
-        ];
-        let want: Vec<_> = want.iter().map(|&(n, t)| (n, t.to_string())).collect();
-        assert_eq!(got, want);
     }
 }
