@@ -745,6 +745,47 @@ fn explain_an_unknown_account_names_the_key_and_suggests_the_nearest() {
     assert!(!err.contains("did you mean"), "{err}");
 }
 
+/// A lead that cannot be scored (here a size that is not a number) is in
+/// no account; `explain --account` says so instead of explaining the
+/// account as if it had none, and fails with the lead-error status when
+/// the lead has the explained key.
+#[test]
+fn explain_account_counts_the_leads_it_could_not_score() {
+    let mut leads = interleaved();
+    leads.push(lead("a4", "VP", json!("acme.com"), json!("big"), &["demo"]));
+    leads.push(lead("g1", "VP", json!("gamma.net"), json!("big"), &[]));
+    let (out, err, code) = explain_account(&leads, &["--account", "acme.com"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(out.starts_with("account acme.com (3 leads)"), "{out}");
+    assert_eq!(
+        err.trim_end(),
+        "note: 2 leads could not be scored and are in no account; 1 of them has this \
+         account's key, so the explanation above leaves it out (`leadscore score` shows why)"
+    );
+    // The other account's explanation is whole: a note, and success.
+    let (out, err, code) = explain_account(&leads, &["--account", "beta.io"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("account beta.io (1 lead)"), "{out}");
+    assert!(
+        err.contains(
+            "note: 2 leads could not be scored and are in no account (`leadscore score` shows why)"
+        ),
+        "{err}"
+    );
+    // A key whose only lead could not be scored is not unknown without a word.
+    let only_bad = vec![lead("z1", "VP", json!("zeta.org"), json!("big"), &[])];
+    let (_, err, code) = explain_account(&only_bad, &["--account", "Zeta.org"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no lead has the account key \"Zeta.org\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("; 1 lead with that key could not be scored"),
+        "{err}"
+    );
+}
+
 #[test]
 fn explain_account_needs_an_account_block_and_no_other_lead_choice() {
     let dir = tempfile::tempdir().unwrap();

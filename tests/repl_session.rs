@@ -520,6 +520,31 @@ fn account_session(rules: &Path) -> Session {
     s
 }
 
+/// A loaded lead the rules cannot score is in no account, and `:accounts`
+/// says so rather than leaving it out without a word.
+#[test]
+fn accounts_count_the_leads_that_could_not_be_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads = dir.path().join("leads.jsonl");
+    let mut text = std::fs::read_to_string(ACCOUNT_LEADS).unwrap();
+    text.push_str(
+        "{\"id\":\"a9\",\"title\":\"VP\",\"company\":{\"domain\":\"acme.com\",\"size\":\"big\"}}\n",
+    );
+    std::fs::write(&leads, text).unwrap();
+    let (mut s, _) = session(&[Path::new(ACCOUNTS)]);
+    let leads = leads.to_str().unwrap();
+    assert_eq!(s.load_leads(leads), format!("6 leads from {leads}"));
+    let listed = s.eval_line(":accounts").text;
+    assert!(
+        listed.starts_with("account acme.com (3 leads): score 127"),
+        "{listed}"
+    );
+    assert!(
+        listed.ends_with("(1 lead could not be scored, in no account)\n"),
+        "{listed}"
+    );
+}
+
 #[test]
 fn the_account_context_types_and_evaluates_account_expressions() {
     let mut s = account_session(Path::new(ACCOUNTS));

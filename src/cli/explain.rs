@@ -93,26 +93,33 @@ fn explain_inputs(
 
 /// `explain --account KEY`: scores every lead with the lead rules,
 /// gathering the leads of that account only (of the others just their
-/// keys, for a suggestion), then explains the account.
+/// keys, for a suggestion), then explains the account. Leads that could
+/// not be scored are in no account: a note counts them, and those whose
+/// key is KEY make the exit status that of lead errors.
 fn explain_account(args: &ExplainArgs, program: Program, key: &str) -> Result<Status, Stop> {
     let Some(plan) = Plan::of(program.ruleset()) else {
         return Err(Stop::Trouble(words::explain_no_account_block(&args.rules)));
     };
-    let unknown = |accounts: &Accounts, read| {
+    let unknown = |accounts: &Accounts, read, unscored| {
         let keys = accounts.keys();
         let nearest = crate::check::suggest::did_you_mean(key, keys.iter().copied());
-        Stop::Trouble(words::no_account_with_key(key, nearest, keys.len(), read))
+        let mut line = words::no_account_with_key(key, nearest, keys.len(), read);
+        if unscored > 0 {
+            line += &words::unscored_with_key(unscored);
+        }
+        Stop::Trouble(line)
     };
     let mut accounts = Accounts::only(key);
     let lead_program = plan.lead_program();
     let mut ctx = Context::new(&lead_program, &args.input);
     let read = gather(&mut ctx, &plan, args, &mut accounts)?;
+    let (unscored, unscored_here) = (accounts.unscored, accounts.unscored_here);
     if accounts.is_empty() {
-        return Err(unknown(&accounts, read));
+        return Err(unknown(&accounts, read, unscored_here));
     }
     let account_program = plan.account_program();
     let Some(account) = accounts.finish(&plan, &account_program, &ctx.opts).next() else {
-        return Err(unknown(&Accounts::default(), read));
+        return Err(unknown(&Accounts::default(), read, unscored_here));
     };
     let rules = account_program.ruleset();
     let text = match &account.result {
@@ -125,9 +132,13 @@ fn explain_account(args: &ExplainArgs, program: Program, key: &str) -> Result<St
     let mut out = BufWriter::new(io::stdout());
     out.write_all(text.as_bytes()).map_err(Stop::write)?;
     out.flush().map_err(Stop::write)?;
+    if unscored > 0 {
+        super::note(&words::account_missing_unscored(unscored, unscored_here));
+    }
+    // Leads of this account left out make its explanation partial.
     Ok(match account.result {
-        Ok(_) => Status::Success,
-        Err(_) => Status::LeadErrors,
+        Ok(_) if unscored_here == 0 => Status::Success,
+        Ok(_) | Err(_) => Status::LeadErrors,
     })
 }
 
@@ -153,9 +164,13 @@ fn gather(
         for lead in leads {
             let lead = lead.map_err(|e| Stop::Trouble(read_failed(&name, &e)))?;
             read += 1;
-            let value = plan.needs_lead().then(|| lead.value.as_ref().ok().cloned());
-            if let Ok(outcome) = &mut score_one(ctx, lead, &mut census).result {
-                accounts.add(plan, outcome, value.flatten().as_ref());
+            let value = lead.value.as_ref().ok().cloned();
+            match &mut score_one(ctx, lead, &mut census).result {
+                Ok(outcome) => {
+                    let value = value.filter(|_| plan.needs_lead());
+                    accounts.add(plan, outcome, value.as_ref());
+                }
+                Err(_) => accounts.add_unscored(plan, value.as_ref()),
             }
         }
     }

@@ -160,6 +160,34 @@ pub fn no_account_with_key(key: &str, nearest: Option<&str>, keys: usize, leads:
     line
 }
 
+/// Added to [`no_account_with_key`] when leads with that key could not be
+/// scored (they are in no account).
+pub fn unscored_with_key(leads: u64) -> String {
+    format!(
+        "; {} with that key could not be scored (`leadscore score` shows why)",
+        count(leads, "lead", "leads")
+    )
+}
+
+/// After `explain --account`: leads that could not be scored are in no
+/// account, `here` of them with the key explained.
+pub fn account_missing_unscored(leads: u64, here: u64) -> String {
+    let mut line = format!(
+        "note: {} could not be scored and {} in no account",
+        count(leads, "lead", "leads"),
+        if leads == 1 { "is" } else { "are" }
+    );
+    if here > 0 {
+        line += &format!(
+            "; {} of them {} this account's key, so the explanation above leaves {} out",
+            thousands(here),
+            if here == 1 { "has" } else { "have" },
+            if here == 1 { "it" } else { "them" }
+        );
+    }
+    line + " (`leadscore score` shows why)"
+}
+
 /// After `--accounts`: how many account records were written, and how many
 /// scored leads had no account key.
 pub fn accounts_written(path: &std::path::Path, accounts: u64, without_key: u64) -> String {

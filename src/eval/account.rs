@@ -407,6 +407,10 @@ pub struct Accounts {
     accounts: HashMap<String, Gathered>,
     /// Leads scored without a value at the key.
     pub without_key: u64,
+    /// Leads that could not be scored (error records: in no account).
+    pub unscored: u64,
+    /// Of those, the leads whose key reads as [`Accounts::only`]'s.
+    pub unscored_here: u64,
     /// When set, only the account of this key gathers its leads
     /// ([`Accounts::only`]); the other keys are kept in `others`.
     only: Option<String>,
@@ -446,6 +450,17 @@ impl Accounts {
         keys.sort_unstable();
         keys.dedup();
         keys
+    }
+
+    /// Counts a lead that could not be scored: it is in no account, but a
+    /// report on the account its key names should say it is missing.
+    pub fn add_unscored(&mut self, plan: &Plan, lead: Option<&Value>) {
+        self.unscored += 1;
+        let key = lead.map(|v| crate::eval::value_at(v, plan.key()));
+        let key = key.as_ref().and_then(key_of);
+        if key.is_some() && key.as_deref() == self.only.as_deref() {
+            self.unscored_here += 1;
+        }
     }
 
     /// Adds a lead that [`Plan::lead_program`] scored with `outcome`, whose
@@ -496,6 +511,8 @@ impl Accounts {
     /// Adds the accounts of another part of the input.
     pub fn merge(&mut self, other: Accounts) {
         self.without_key += other.without_key;
+        self.unscored += other.unscored;
+        self.unscored_here += other.unscored_here;
         self.others.extend(other.others);
         for (key, gathered) in other.accounts {
             self.accounts.entry(key).or_default().merge(gathered);

@@ -53,7 +53,7 @@ impl Session {
         };
         let program = plan.account_program();
         let accounts = roll_up(&plan, &self.leads, &self.opts);
-        let without = accounts.without_key;
+        let (without, unscored) = (accounts.without_key, accounts.unscored);
         let mut text = String::new();
         for account in accounts.finish(&plan, &program, &self.opts) {
             let _ = writeln!(text, "{}", account_line(&program, &account));
@@ -66,6 +66,13 @@ impl Session {
                 text,
                 "({} without a key, in no account)",
                 leads_text(without)
+            );
+        }
+        if unscored > 0 {
+            let _ = writeln!(
+                text,
+                "({} could not be scored, in no account)",
+                leads_text(unscored)
             );
         }
         text
@@ -193,8 +200,9 @@ fn roll_up(plan: &Plan, leads: &[Value], opts: &EvalOptions) -> Accounts {
     let program = plan.lead_program();
     let mut accounts = Accounts::default();
     for lead in leads {
-        if let Ok(mut outcome) = program.score(lead, opts) {
-            accounts.add(plan, &mut outcome, Some(lead));
+        match program.score(lead, opts) {
+            Ok(mut outcome) => accounts.add(plan, &mut outcome, Some(lead)),
+            Err(_) => accounts.add_unscored(plan, Some(lead)),
         }
     }
     accounts
