@@ -429,7 +429,7 @@ impl Program {
                 Some(g) => &mut out.groups[g],
                 None => &mut out.score,
             };
-            *total = points::add_to(*total, points);
+            points::add_into(total, points);
         }
     }
 
