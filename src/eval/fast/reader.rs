@@ -86,7 +86,7 @@ impl<'de> Reader<'de> {
     }
 
     /// Skips whitespace; returns the next byte without taking it.
-    #[inline]
+    #[inline(always)]
     fn skip_ws(&mut self) -> Option<u8> {
         let b = self.bytes();
         while let Some(&c) = b.get(self.pos) {
@@ -99,7 +99,7 @@ impl<'de> Reader<'de> {
     }
 
     /// Takes `c` after optional whitespace.
-    #[inline]
+    #[inline(always)]
     fn expect(&mut self, c: u8) -> Result<(), Stop> {
         if self.skip_ws() == Some(c) {
             self.pos += 1;
@@ -269,7 +269,7 @@ impl<'de> Reader<'de> {
 
     /// The next key of an object (its `:` not yet taken), or `None` at the
     /// closing brace (not taken).
-    #[inline]
+    #[inline(always)]
     fn next_key(&mut self, first: &mut bool) -> Result<Option<&'de str>, Stop> {
         let mut c = self.skip_ws().ok_or(Stop::Unread)?;
         if c == b'}' {
@@ -291,7 +291,7 @@ impl<'de> Reader<'de> {
 
     /// Whether another element follows in an array (its comma taken); the
     /// closing bracket is not taken.
-    #[inline]
+    #[inline(always)]
     fn more_elements(&mut self, first: &mut bool) -> Result<bool, Stop> {
         let c = self.skip_ws().ok_or(Stop::Unread)?;
         if c == b']' {
