@@ -139,7 +139,12 @@ peak_mb() {
 
 score() { "$ls" score rules/bench.rules "$1" --as-of "$as_of" --threads "$2"; }
 
-# End to end: the baselines and leadscore, interleaved round by round.
+# End to end: the baselines, leadscore and (when the shared bench has it)
+# the Python reference, interleaved round by round.
+python_round=()
+if [ -f "$bench/reference_score.py" ]; then
+  python_round=(py sh -c 'exec python3 "$0" < "$1"' "$bench/reference_score.py" "$work/100k.jsonl" \;)
+fi
 interleave \
   parse "$base" parse "$work/100k.jsonl" \; \
   hand "$base" score "$work/100k.jsonl" \; \
@@ -148,7 +153,8 @@ interleave \
   all "$ls" score rules/bench.rules "$work/100k.jsonl" --as-of "$as_of" --threads "$threads" \; \
   decay "$ls" score rules/bench_decay.rules "$work/100k.jsonl" --as-of "$as_of" --threads 1 \; \
   accounts "$ls" score rules/bench_accounts.rules "$work/100k.jsonl" --as-of "$as_of" --threads 1 \
-    --accounts "$work/accounts.jsonl" \;
+    --accounts "$work/accounts.jsonl" \; \
+  ${python_round[@]+"${python_round[@]}"}
 baseline=$(median parse) hand=$(median hand) one=$(median one) two=$(median two) all=$(median all)
 decay=$(median decay) accounts=$(median accounts)
 "$base" score "$work/100k.jsonl" | cmp -s - <(score "$work/100k.jsonl" 1 2>/dev/null) \
@@ -199,9 +205,8 @@ fi
 if [ -f "$bench/reference_score.py" ]; then
   python3 "$bench/reference_score.py" < "$work/10k.jsonl" > "$work/10k.expected"
   peer_leads=$work/10k.jsonl peer_expected=$work/10k.expected
-  t0=$(date +%s.%N)
   python3 "$bench/reference_score.py" < "$work/100k.jsonl" > "$work/py.out"
-  python=$(printf '%.3f' "$(echo "$(date +%s.%N) - $t0" | bc -l)")
+  python=$(median py)
   score "$work/100k.jsonl" "$threads" 2>/dev/null | cmp -s - "$work/py.out" \
     && same="yes" || same="NO"
 else
