@@ -709,9 +709,6 @@ mod tests {
         (s, [title, size, events, ty])
     }
 
-    /// The key table finds the field `reads` finds, for keys that share
-    /// their first eight bytes or length with a field's name, and for `from`
-    /// names.
     /// A value is blank exactly when `trim` leaves nothing of it.
     #[test]
     fn is_blank_agrees_with_trim() {
@@ -736,6 +733,9 @@ mod tests {
         }
     }
 
+    /// The key table finds the field `reads` finds, for keys that share
+    /// their first eight bytes or length with a field's name, and for `from`
+    /// names.
     #[test]
     fn field_of_agrees_with_reads() {
         let mut title = field(Type::String, true);
