@@ -174,10 +174,8 @@ fn foreign(text: &str, pos: usize, before: &str) -> Option<(Hint, Range<usize>)>
     }
     let word = word_at(text, pos);
     let here = pos..pos + word.len();
-    let (lower, line_start) = (
-        word.to_lowercase(),
-        before.is_empty() || before.ends_with('\n'),
-    );
+    let lower = word.to_lowercase();
+    let line_start = at_line_start(text, pos);
     let needless = |word: &str| Some((Hint::Needless { word: word.into() }, here.clone()));
     match lower.as_str() {
         "null" => is_null(before, pos + word.len()),
@@ -193,7 +191,7 @@ fn foreign(text: &str, pos: usize, before: &str) -> Option<(Hint, Range<usize>)>
             needless(word)
         }
         "else" => Some((Hint::Else, here)),
-        "rule" if at_line_start(text, pos) => rule_name(text, here.end),
+        "rule" if line_start => rule_name(text, here.end),
         _ => None,
     }
 }
@@ -519,6 +517,11 @@ mod tests {
             "is missing"
         );
         assert_eq!(foreign("if a == 1 add 5", "if").unwrap().1, "when");
+        // At the start of a line inside a group too (`before` there ends in
+        // `{` and a line break, which `trim_end` took off).
+        let in_group = foreign("group fit {\n  if a == 1 add 5\n}", "if");
+        assert_eq!(in_group.unwrap().1, "when");
+        assert_eq!(foreign("when b if a == 1 add 5", "if"), None);
         let then = at("when a == 1 THEN add 5", "THEN");
         assert_eq!(
             then,
