@@ -164,13 +164,12 @@ fn gather(
         for lead in leads {
             let lead = lead.map_err(|e| Stop::Trouble(read_failed(&name, &e)))?;
             read += 1;
-            let value = lead.value.as_ref().ok().cloned();
+            let readable = lead.value.as_ref().ok();
+            let value = readable.filter(|_| plan.needs_lead()).cloned();
+            let key = readable.map(|v| plan.key_value(v));
             match &mut score_one(ctx, lead, &mut census).result {
-                Ok(outcome) => {
-                    let value = value.filter(|_| plan.needs_lead());
-                    accounts.add(plan, outcome, value.as_ref());
-                }
-                Err(_) => accounts.add_unscored(plan, value.as_ref()),
+                Ok(outcome) => accounts.add(plan, outcome, value.as_ref()),
+                Err(_) => accounts.add_unscored(key.as_ref()),
             }
         }
     }

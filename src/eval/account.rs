@@ -116,6 +116,11 @@ impl Plan {
         &self.key
     }
 
+    /// A lead's value at the key, as written (null when absent).
+    pub fn key_value(&self, lead: &Value) -> Value {
+        crate::eval::value_at(lead, &self.key)
+    }
+
     /// The account rules compiled (in the lead rules' time zone).
     pub fn account_program(&self) -> Program {
         Program::compile_in(&self.account, self.rules.zone.as_ref())
@@ -454,10 +459,11 @@ impl Accounts {
 
     /// Counts a lead that could not be scored: it is in no account, but a
     /// report on the account its key names should say it is missing.
-    pub fn add_unscored(&mut self, plan: &Plan, lead: Option<&Value>) {
+    /// `key` is the lead's value at the key ([`Plan::key_value`]), when the
+    /// lead could be read at all.
+    pub fn add_unscored(&mut self, key: Option<&Value>) {
         self.unscored += 1;
-        let key = lead.map(|v| crate::eval::value_at(v, plan.key()));
-        let key = key.as_ref().and_then(key_of);
+        let key = key.and_then(key_of);
         if key.is_some() && key.as_deref() == self.only.as_deref() {
             self.unscored_here += 1;
         }

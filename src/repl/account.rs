@@ -202,7 +202,7 @@ fn roll_up(plan: &Plan, leads: &[Value], opts: &EvalOptions) -> Accounts {
     for lead in leads {
         match program.score(lead, opts) {
             Ok(mut outcome) => accounts.add(plan, &mut outcome, Some(lead)),
-            Err(_) => accounts.add_unscored(plan, Some(lead)),
+            Err(_) => accounts.add_unscored(Some(&plan.key_value(lead))),
         }
     }
     accounts
