@@ -128,7 +128,7 @@ pub fn open(name: &str) -> Result<Source, String> {
     }
     Ok(Source {
         name: name.to_string(),
-        reader: Box::new(BufReader::with_capacity(FILE_BUFFER, file)),
+        reader: Box::new(BufReader::new(file)),
         by_name: format_by_extension(name),
         size: meta.is_file().then_some(meta.len()),
         streaming: !meta.is_file(),
@@ -232,11 +232,6 @@ fn format_by_extension(name: &str) -> Option<InputFormat> {
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// The read buffer of a lead file: large reads mean few system calls (the
-/// default 8 KiB takes over ten thousand for 100,000 leads), while the
-/// buffer still fits a core's cache.
-const FILE_BUFFER: usize = 128 << 10;
 
 /// A zip archive starts so: a spreadsheet (`.xlsx`, `.ods`).
 const ZIP: &[u8] = b"PK\x03\x04";
