@@ -5,13 +5,14 @@
 //! [`Program::score_bytes`] straight from its bytes (falling back to
 //! `serde_json::Value` and [`score_one`] for a line the fast path gives up
 //! on, which yields the exact error record), and its output records are
-//! rendered into one buffer. With `threads > 1`, one thread reads chunks,
-//! `threads` workers score them, and this thread writes the finished chunks
-//! strictly in input order. Chunks travel in buffers drawn from a fixed
-//! pool that only the writer refills, so at most `POOL_PER_THREAD * threads`
-//! chunks are in memory at once whatever the size of the input. One thread
-//! runs the same chunk function in a loop, so the output is the same bytes
-//! for any thread count.
+//! rendered into one buffer. With `threads > 1`, `threads` workers each
+//! take the next chunk from the input in turn (reading it themselves, so
+//! its bytes are still in the core's cache when they are parsed) and score
+//! it, and this thread writes the finished chunks strictly in input order.
+//! Chunks travel in buffers drawn from a fixed pool that only the writer
+//! refills, so at most `POOL_PER_THREAD * threads` chunks are in memory at
+//! once whatever the size of the input. One thread runs the same chunk
+//! function in a loop, so the output is the same bytes for any thread count.
 
 use super::{score_one, Context, Failure, Sink, Tally};
 use crate::cli::input::{self, Lead, Loc};
@@ -104,10 +105,11 @@ fn score_here(
     Ok(())
 }
 
-/// Several threads: a reader, `threads` workers, and this thread writing.
+/// Several threads: `threads` workers that each read and score chunks, and
+/// this thread writing.
 fn score_parallel(
     ctx: &Context,
-    mut reader: Box<dyn BufRead + Send>,
+    reader: Box<dyn BufRead + Send>,
     config: &Config,
     sink: &mut Sink,
 ) -> Result<(), Failure> {
@@ -116,56 +118,76 @@ fn score_parallel(
     for _ in 0..pool_size {
         pool_tx.send(Vec::new()).expect("the pool has room");
     }
-    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(pool_size);
-    let work_rx = Mutex::new(work_rx);
+    let source = Mutex::new(Source {
+        reader,
+        chunks: Chunker::new(config.chunk_bytes),
+        pool: pool_rx,
+        ended: None,
+    });
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let worker = Worker::new(&sink.out, config.explain);
     std::thread::scope(|s| {
-        let reading = s.spawn(move || read_all(&mut reader, config.chunk_bytes, pool_rx, work_tx));
         for _ in 0..config.threads {
-            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            let (source, done_tx) = (&source, done_tx.clone());
             let worker = worker.clone();
-            s.spawn(move || work(ctx, worker, work_rx, done_tx));
+            s.spawn(move || work(ctx, worker, source, done_tx));
         }
         drop(done_tx);
-        write_in_order(ctx.program, sink, done_rx, pool_tx)?;
-        match reading.join().expect("the reader does not panic") {
-            Some(e) => Err(Failure::Read(e)),
-            None => Ok(()),
-        }
-    })
+        write_in_order(ctx.program, sink, done_rx, pool_tx)
+    })?;
+    let source = source.into_inner().expect("no worker panics");
+    match source.ended {
+        Some(Ended::Failed(e)) => Err(Failure::Read(e)),
+        Some(Ended::Done) | None => Ok(()),
+    }
 }
 
-/// The reader thread: fills pool buffers with chunks until the input ends.
-/// Returns the read error that ended it early, if any.
-fn read_all(
-    reader: &mut Box<dyn BufRead + Send>,
-    chunk_bytes: usize,
+/// The input, shared by the workers: each takes the next chunk under its
+/// lock, so a chunk is read on the core that scores it, while its bytes are
+/// still in that core's cache.
+struct Source {
+    reader: Box<dyn BufRead + Send>,
+    chunks: Chunker,
+    /// Free chunk buffers; the writer refills it.
     pool: Receiver<Vec<u8>>,
-    work: SyncSender<Chunk>,
-) -> Option<io::Error> {
-    let mut chunks = Chunker::new(chunk_bytes);
-    // A closed pool means the writer stopped (a write error).
-    while let Ok(buf) = pool.recv() {
-        match chunks.next(reader, buf) {
-            Ok(Some(chunk)) => work.send(chunk).ok()?,
-            Ok(None) => return None,
-            Err(e) => return Some(e),
+    /// Why reading stopped, once it has.
+    ended: Option<Ended>,
+}
+
+/// How the input ended.
+enum Ended {
+    Done,
+    Failed(io::Error),
+}
+
+impl Source {
+    /// The next chunk, or `None` once the input has ended (or failed, or the
+    /// writer stopped).
+    fn next(&mut self) -> Option<Chunk> {
+        if self.ended.is_some() {
+            return None;
+        }
+        // A closed pool means the writer stopped (a write error).
+        let buf = self.pool.recv().ok()?;
+        match self.chunks.next(&mut self.reader, buf) {
+            Ok(Some(chunk)) => Some(chunk),
+            Ok(None) => {
+                self.ended = Some(Ended::Done);
+                None
+            }
+            Err(e) => {
+                self.ended = Some(Ended::Failed(e));
+                None
+            }
         }
     }
-    None
 }
 
-/// A worker thread: scores chunks until there are no more.
-fn work(
-    ctx: &Context,
-    mut worker: Worker,
-    chunks: &Mutex<Receiver<Chunk>>,
-    done: mpsc::Sender<Done>,
-) {
+/// A worker thread: reads and scores chunks until there are no more.
+fn work(ctx: &Context, mut worker: Worker, source: &Mutex<Source>, done: mpsc::Sender<Done>) {
     loop {
-        let next = chunks.lock().expect("no worker panics").recv();
-        let Ok(chunk) = next else { return };
+        let next = source.lock().expect("no worker panics").next();
+        let Some(chunk) = next else { return };
         if done.send(worker.score(ctx, chunk, ctx.tally())).is_err() {
             return;
         }
@@ -222,6 +244,9 @@ struct Chunker {
     seq: u64,
     /// Lines before the next chunk.
     lines: u64,
+    /// A read error held back while the whole lines read before it go out
+    /// as a last chunk.
+    failed: Option<io::Error>,
 }
 
 impl Chunker {
@@ -231,6 +256,7 @@ impl Chunker {
             carry: Vec::new(),
             seq: 0,
             lines: 0,
+            failed: None,
         }
     }
 
@@ -240,7 +266,14 @@ impl Chunker {
     /// the reader's own buffer bypasses it), not copied out of the reader's
     /// buffer. `buf` comes back from a finished chunk with its length
     /// intact, so the bytes a read needs initialised are zeroed only once.
+    ///
+    /// When a read fails, the whole lines read before it still come out as
+    /// a chunk (a line the failure cut short does not), and the error comes
+    /// on the next call.
     fn next(&mut self, reader: &mut dyn BufRead, mut buf: Vec<u8>) -> io::Result<Option<Chunk>> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         let mut filled = self.carry.len();
         if buf.len() < filled {
             buf.resize(filled, 0);
@@ -260,7 +293,14 @@ impl Chunker {
             let n = match reader.read(&mut buf[filled..filled + want]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+                Err(e) => match memchr::memrchr(b'\n', &buf[..filled]) {
+                    Some(end) => {
+                        self.failed = Some(e);
+                        filled = end + 1;
+                        break;
+                    }
+                    None => return Err(e),
+                },
             };
             if n == 0 {
                 break;
@@ -447,6 +487,100 @@ mod tests {
                 assert_eq!(count_newlines(&text), 1 + u64::from(at != len - 1));
             }
             assert_eq!(count_newlines(&vec![0x8a; len]), 0);
+        }
+    }
+
+    /// Gives `text`, then fails instead of ending.
+    struct FailsAtEnd(io::Cursor<Vec<u8>>);
+
+    impl io::Read for FailsAtEnd {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(io::Error::other("the disk went away")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    /// Output that the test can read after the run.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[derive(clap::Parser)]
+    struct Args {
+        #[command(flatten)]
+        score: crate::cli::ScoreArgs,
+    }
+
+    /// Scores `text` from `reader` on `threads` threads in chunks of
+    /// `chunk_bytes`: the output and how the run ended.
+    fn run(
+        reader: Box<dyn BufRead + Send>,
+        threads: usize,
+        chunk_bytes: usize,
+    ) -> (String, Result<(), Failure>) {
+        use clap::Parser;
+        let rules = "when title contains \"VP\" add 50 as \"vp\"\n";
+        let loaded = crate::load_str("t.rules", rules, &crate::syntax::MemReader::default());
+        let program = Program::compile(loaded.ruleset.as_ref().expect("rules without errors"));
+        let args = Args::parse_from(["t", "t.rules", "-", "--as-of", "2026-11-01"]).score;
+        let shape = super::super::shape(&program, &args).expect("a shape");
+        let ctx = Context::new(&program, &args.input);
+        let out = Shared::default();
+        let config = output::Config {
+            format: crate::cli::OutputFormat::Jsonl,
+            explain: false,
+        };
+        let writer = Writer::new(Box::new(out.clone()), shape, config).unwrap();
+        let mut sink = Sink {
+            out: writer,
+            tally: ctx.tally(),
+            progress: crate::cli::progress::Progress::counting("leads", None),
+            flush_each: false,
+            keys: None,
+        };
+        let config = Config {
+            threads,
+            explain: false,
+            chunk_bytes,
+        };
+        let ended = score(&ctx, reader, &config, &mut sink);
+        sink.out.finish().unwrap();
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        (text, ended)
+    }
+
+    /// A read that fails part way: every lead read before it is scored and
+    /// written, in order, and the run ends with the read error, on any
+    /// number of threads.
+    #[test]
+    fn a_failed_read_keeps_the_leads_before_it_and_is_reported() {
+        let leads: String = (0..40)
+            .map(|i| format!("{{\"id\":\"L{i}\",\"title\":\"VP {i}\"}}\n"))
+            .collect();
+        let whole = Box::new(io::Cursor::new(leads.clone().into_bytes()));
+        let (want, ended) = run(whole, 1, 64);
+        assert!(ended.is_ok());
+        assert_eq!(want.lines().count(), 40, "{want}");
+        for threads in [1, 2, 3] {
+            let failing = FailsAtEnd(io::Cursor::new(leads.clone().into_bytes()));
+            let (got, ended) = run(Box::new(io::BufReader::new(failing)), threads, 64);
+            assert_eq!(got, want, "{threads} threads");
+            match ended {
+                Err(Failure::Read(e)) => assert_eq!(e.to_string(), "the disk went away"),
+                Err(Failure::Write(e)) => panic!("a write error: {e}"),
+                Ok(()) => panic!("{threads} threads: the read error was lost"),
+            }
         }
     }
 
