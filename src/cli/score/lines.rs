@@ -95,12 +95,12 @@ fn score_here(
 ) -> Result<(), Failure> {
     let mut chunks = Chunker::new(config.chunk_bytes);
     let mut worker = Worker::new(&sink.out, config.explain);
-    while let Some(chunk) = chunks
-        .next(&mut reader, Vec::new())
-        .map_err(Failure::Read)?
-    {
+    // One buffer for every chunk, as the pool gives the threads: a new one
+    // would be zeroed again for every read.
+    let mut buf = Vec::new();
+    while let Some(chunk) = chunks.next(&mut reader, buf).map_err(Failure::Read)? {
         let done = worker.score(ctx, chunk, ctx.tally());
-        write(ctx.program, sink, done)?;
+        buf = write(ctx.program, sink, done)?;
     }
     Ok(())
 }
