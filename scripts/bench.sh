@@ -2,7 +2,7 @@
 # The benchmark table of docs/performance.md, in one run.
 #
 # Usage: scripts/bench.sh            (BENCH_DIR defaults to ../shared/bench)
-#        REPEAT=7 scripts/bench.sh   (rounds; default 5)
+#        REPEAT=5 scripts/bench.sh   (rounds; default 9)
 #        SQL_1M=0 scripts/bench.sh   (skip PostgreSQL and Spark on 1M leads)
 #
 # Builds leadscore, the baselines (bench/baseline: a hand-written Rust scorer
@@ -11,12 +11,15 @@
 # harness (bench/peers, its own workspace: Rhai, CEL and zen-expression are
 # compiled only there), makes the leads, then prints one table.
 # End-to-end times are medians of $REPEAT interleaved rounds (each round runs
-# every command once, in turn, so load drifts hit all of them alike); ratios
-# compare figures measured in the same run, on the same file.
+# every command once, in a new random order, so load drifts and the order
+# within a round hit all of them alike); ratios compare figures measured in
+# the same run, on the same file. Times are read from bash's clock
+# ($EPOCHREALTIME), not from a `date` process, whose start would add about
+# 1.4 ms to every command timed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=${BENCH_DIR:-$root/../shared/bench}
-repeat=${REPEAT:-5}
+repeat=${REPEAT:-9}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
@@ -83,11 +86,19 @@ sed '/^schema {/,/^}/d' "$work/r10k.rules" > "$work/r10k-noschema.rules"
 python3 -c 'for i in range(5000): print(f"when field_{2*i} == \"v{i}\" or field_{2*i+1} > {i} add 1 as \"r{i}\"")' \
   > "$work/wide-noschema.rules"
 
+# now: the wall clock in seconds, from bash itself where it can (no process
+# started to read it).
+if [ -n "${EPOCHREALTIME:-}" ]; then
+  now() { now=${EPOCHREALTIME/,/.}; }
+else
+  now() { now=$(date +%s.%N); }
+fi
+
 # best_of CMD...: the best wall time in seconds over $repeat runs.
 best_of() {
   local best=999999 t0 t1 t
   for _ in $(seq "$repeat"); do
-    t0=$(date +%s.%N); "$@" > /dev/null 2>&1; t1=$(date +%s.%N)
+    now; t0=$now; "$@" > /dev/null 2>&1; now; t1=$now
     t=$(echo "$t1 - $t0" | bc -l)
     best=$(echo "if ($t < $best) $t else $best" | bc -l)
   done
@@ -96,8 +107,8 @@ best_of() {
 ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 
 # Interleaved medians: `interleave NAME CMD... ; NAME CMD... ;` runs every
-# command once per round for $repeat rounds and leaves the median wall time
-# of each in $work/median.NAME.
+# command once per round, in a random order, for $repeat rounds and leaves
+# the median wall time of each in $work/median.NAME.
 interleave() {
   local names=() cmds=() cmd=() name t0 t1 i
   while [ $# -gt 0 ]; do
@@ -108,8 +119,8 @@ interleave() {
     : > "$work/times.$name"
   done
   for _ in $(seq "$repeat"); do
-    for i in "${!names[@]}"; do
-      t0=$(date +%s.%N); eval "${cmds[$i]}" > /dev/null 2>&1; t1=$(date +%s.%N)
+    for i in $(shuf -e "${!names[@]}"); do
+      now; t0=$now; eval "${cmds[$i]}" > /dev/null 2>&1; now; t1=$now
       echo "$t1 - $t0" | bc -l >> "$work/times.${names[$i]}"
     done
   done
