@@ -6,13 +6,14 @@
 //! `serde_json::Value` and [`score_one`] for a line the fast path gives up
 //! on, which yields the exact error record), and its output records are
 //! rendered into one buffer. With `threads > 1`, `threads` workers each
-//! take the next chunk from the input in turn (reading it themselves, so
-//! its bytes are still in the core's cache when they are parsed) and score
-//! it, and this thread writes the finished chunks strictly in input order.
-//! Chunks travel in buffers drawn from a fixed pool that only the writer
-//! refills, so at most `POOL_PER_THREAD * threads` chunks are in memory at
-//! once whatever the size of the input. One thread runs the same chunk
-//! function in a loop, so the output is the same bytes for any thread count.
+//! take the next chunk from the input in turn, read it into a buffer of
+//! their own (so its bytes are still in the core's cache when they are
+//! parsed) and score it, and this thread writes the finished chunks
+//! strictly in input order. A worker needs an output buffer from a fixed
+//! pool, which only the writer refills, to take a chunk, so at most
+//! `POOL_PER_THREAD * threads` chunks are in memory at once whatever the
+//! size of the input. One thread runs the same chunk function in a loop,
+//! so the output is the same bytes for any thread count.
 
 use super::{score_one, Context, Failure, Sink, Tally};
 use crate::cli::input::{self, Lead, Loc};
@@ -20,8 +21,8 @@ use crate::cli::output::{self, Scored, Shape, Writer};
 use crate::eval::{id_as_written, Head, Outcome, Program, Scratch};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Condvar, Mutex};
 
 /// The size a chunk is read up to (it then runs on to the next line end).
 pub const CHUNK_BYTES: usize = 1 << 20;
@@ -61,8 +62,6 @@ struct Chunk {
 /// A scored chunk: its records, ready to write.
 struct Done {
     seq: u64,
-    /// The input buffer, back to the pool once written.
-    text: Vec<u8>,
     records: Records,
     tally: Tally,
 }
@@ -95,45 +94,46 @@ fn score_here(
 ) -> Result<(), Failure> {
     let mut chunks = Chunker::new(config.chunk_bytes);
     let mut worker = Worker::new(&sink.out, config.explain);
-    // One buffer for every chunk, as the pool gives the threads: a new one
+    // One input and one output buffer for every chunk: a new input buffer
     // would be zeroed again for every read.
-    let mut buf = Vec::new();
+    let (mut buf, mut out) = (Vec::new(), String::new());
     while let Some(chunk) = chunks.next(&mut reader, buf).map_err(Failure::Read)? {
-        let done = worker.score(ctx, chunk, ctx.tally());
-        buf = write(ctx.program, sink, done)?;
+        let done = worker.score(ctx, &chunk, out, ctx.tally());
+        buf = chunk.text;
+        out = write(ctx.program, sink, done)?;
     }
     Ok(())
 }
 
 /// Several threads: `threads` workers that each read and score chunks, and
-/// this thread writing.
+/// this thread writing. Each worker reads into a buffer of its own, which
+/// so never leaves its core; the pool holds the output buffers, whose
+/// number bounds the chunks in flight.
 fn score_parallel(
     ctx: &Context,
     reader: Box<dyn BufRead + Send>,
     config: &Config,
     sink: &mut Sink,
 ) -> Result<(), Failure> {
-    let pool_size = POOL_PER_THREAD * config.threads;
-    let (pool_tx, pool_rx) = mpsc::sync_channel::<Vec<u8>>(pool_size);
-    for _ in 0..pool_size {
-        pool_tx.send(Vec::new()).expect("the pool has room");
-    }
+    let pool = Pool::new(POOL_PER_THREAD * config.threads);
     let source = Mutex::new(Source {
         reader,
         chunks: Chunker::new(config.chunk_bytes),
-        pool: pool_rx,
         ended: None,
     });
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let worker = Worker::new(&sink.out, config.explain);
     std::thread::scope(|s| {
         for _ in 0..config.threads {
-            let (source, done_tx) = (&source, done_tx.clone());
+            let (source, pool, done_tx) = (&source, &pool, done_tx.clone());
             let worker = worker.clone();
-            s.spawn(move || work(ctx, worker, source, done_tx));
+            s.spawn(move || work(ctx, worker, source, pool, done_tx));
         }
         drop(done_tx);
-        write_in_order(ctx.program, sink, done_rx, pool_tx)
+        let written = write_in_order(ctx.program, sink, done_rx, &pool);
+        // After a write error, workers waiting for a buffer stop.
+        pool.close();
+        written
     })?;
     let source = source.into_inner().expect("no worker panics");
     match source.ended {
@@ -148,8 +148,6 @@ fn score_parallel(
 struct Source {
     reader: Box<dyn BufRead + Send>,
     chunks: Chunker,
-    /// Free chunk buffers; the writer refills it.
-    pool: Receiver<Vec<u8>>,
     /// Why reading stopped, once it has.
     ended: Option<Ended>,
 }
@@ -161,14 +159,12 @@ enum Ended {
 }
 
 impl Source {
-    /// The next chunk, or `None` once the input has ended (or failed, or the
-    /// writer stopped).
-    fn next(&mut self) -> Option<Chunk> {
+    /// The next chunk, read into `buf`, or `None` once the input has ended
+    /// (or failed).
+    fn next(&mut self, buf: Vec<u8>) -> Option<Chunk> {
         if self.ended.is_some() {
             return None;
         }
-        // A closed pool means the writer stopped (a write error).
-        let buf = self.pool.recv().ok()?;
         match self.chunks.next(&mut self.reader, buf) {
             Ok(Some(chunk)) => Some(chunk),
             Ok(None) => {
@@ -184,46 +180,116 @@ impl Source {
 }
 
 /// A worker thread: reads and scores chunks until there are no more.
-fn work(ctx: &Context, mut worker: Worker, source: &Mutex<Source>, done: mpsc::Sender<Done>) {
-    loop {
-        let next = source.lock().expect("no worker panics").next();
+fn work(
+    ctx: &Context,
+    mut worker: Worker,
+    source: &Mutex<Source>,
+    pool: &Pool,
+    done: mpsc::Sender<Done>,
+) {
+    let mut buf = Vec::new();
+    // A closed pool means the writer stopped (a write error).
+    while let Some(out) = pool.take() {
+        let next = source.lock().expect("no worker panics").next(buf);
         let Some(chunk) = next else { return };
-        if done.send(worker.score(ctx, chunk, ctx.tally())).is_err() {
+        let scored = worker.score(ctx, &chunk, out, ctx.tally());
+        buf = chunk.text;
+        if done.send(scored).is_err() {
             return;
         }
     }
 }
 
-/// Writes finished chunks in input order, returning their buffers to the pool.
+/// Writes finished chunks in input order, returning their output buffers to
+/// the pool.
 fn write_in_order(
     program: &Program,
     sink: &mut Sink,
     done: Receiver<Done>,
-    pool: SyncSender<Vec<u8>>,
+    pool: &Pool,
 ) -> Result<(), Failure> {
     let mut waiting = BTreeMap::new();
     let mut next = 0u64;
     for chunk in done {
         waiting.insert(chunk.seq, chunk);
         while let Some(chunk) = waiting.remove(&next) {
-            let text = write(program, sink, chunk)?;
-            // The reader may have finished; then the buffer is not needed.
-            let _ = pool.try_send(text);
+            pool.give(write(program, sink, chunk)?);
             next += 1;
         }
     }
     Ok(())
 }
 
-/// Writes one scored chunk and counts its leads; gives back its input buffer.
-fn write(program: &Program, sink: &mut Sink, done: Done) -> Result<Vec<u8>, Failure> {
+/// The output buffers of a run on several threads: a fixed number, and a
+/// worker needs one to take a chunk, so memory stays bounded whatever the
+/// input's size. The buffer given back last is taken first: the buffers in
+/// use stay few and warm in the cache, where taking them in turn would
+/// cycle through every one of them.
+struct Pool {
+    free: Mutex<Free>,
+    given: Condvar,
+}
+
+struct Free {
+    bufs: Vec<String>,
+    /// The writer stopped: no more chunks are wanted.
+    closed: bool,
+}
+
+impl Pool {
+    fn new(size: usize) -> Pool {
+        Pool {
+            free: Mutex::new(Free {
+                bufs: (0..size).map(|_| String::new()).collect(),
+                closed: false,
+            }),
+            given: Condvar::new(),
+        }
+    }
+
+    /// A free buffer, once there is one; `None` once the pool is closed.
+    fn take(&self) -> Option<String> {
+        let mut free = self.free.lock().expect("no worker panics");
+        loop {
+            if free.closed {
+                return None;
+            }
+            if let Some(buf) = free.bufs.pop() {
+                return Some(buf);
+            }
+            free = self.given.wait(free).expect("no worker panics");
+        }
+    }
+
+    /// Gives a buffer back.
+    fn give(&self, buf: String) {
+        self.free.lock().expect("no worker panics").bufs.push(buf);
+        self.given.notify_one();
+    }
+
+    /// Wakes every thread waiting for a buffer, to stop.
+    fn close(&self) {
+        self.free.lock().expect("no worker panics").closed = true;
+        self.given.notify_all();
+    }
+}
+
+/// Writes one scored chunk and counts its leads; gives back its output
+/// buffer, emptied (a new one for CSV records).
+fn write(program: &Program, sink: &mut Sink, done: Done) -> Result<String, Failure> {
     let leads = done.tally.leads;
     sink.tally.merge(done.tally);
     write_records(program, &mut sink.out, &done.records).map_err(Failure::Write)?;
     sink.write_keys()?;
     sink.progress.add(leads);
     sink.flush()?;
-    Ok(done.text)
+    Ok(match done.records {
+        Records::Jsonl(mut out) => {
+            out.clear();
+            out
+        }
+        Records::Csv(_) => String::new(),
+    })
 }
 
 fn write_records(program: &Program, out: &mut Writer, records: &Records) -> io::Result<()> {
@@ -359,10 +425,12 @@ impl Worker {
         }
     }
 
-    /// Scores every line of a chunk, counting into `tally` (empty).
-    fn score(&mut self, ctx: &Context, chunk: Chunk, mut tally: Tally) -> Done {
+    /// Scores every line of a chunk, counting into `tally` (empty);
+    /// JSON Lines records are rendered into `out` (empty).
+    fn score(&mut self, ctx: &Context, chunk: &Chunk, mut out: String, mut tally: Tally) -> Done {
         let mut records = if self.jsonl {
-            Records::Jsonl(String::with_capacity(chunk.text.len() / 4))
+            out.reserve(chunk.text.len() / 4);
+            Records::Jsonl(out)
         } else {
             Records::Csv(Vec::new())
         };
@@ -378,7 +446,6 @@ impl Worker {
         }
         Done {
             seq: chunk.seq,
-            text: chunk.text,
             records,
             tally,
         }
