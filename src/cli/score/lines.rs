@@ -30,8 +30,8 @@ pub const CHUNK_BYTES: usize = 1 << 20;
 /// The read size once a chunk is full but its last line has not ended.
 const READ_STEP: usize = 64 << 10;
 
-/// Chunk buffers per worker thread: enough to keep every worker busy while
-/// the writer waits for the oldest chunk.
+/// Output buffers (so chunks in flight) per worker thread: enough to keep
+/// every worker busy while the writer waits for the oldest chunk.
 const POOL_PER_THREAD: usize = 3;
 
 /// How JSON Lines are scored.
