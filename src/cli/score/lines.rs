@@ -569,13 +569,18 @@ mod tests {
         }
     }
 
-    /// Output that the test can read after the run.
+    /// Output that the test can read after the run; with `room`, writing
+    /// past that many bytes fails.
     #[derive(Clone, Default)]
-    struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+    struct Shared(std::sync::Arc<Mutex<Vec<u8>>>, Option<usize>);
 
     impl io::Write for Shared {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
+            let mut out = self.0.lock().unwrap();
+            if self.1.is_some_and(|room| out.len() + buf.len() > room) {
+                return Err(io::Error::other("the disk is full"));
+            }
+            out.extend_from_slice(buf);
             Ok(buf.len())
         }
         fn flush(&mut self) -> io::Result<()> {
@@ -596,6 +601,16 @@ mod tests {
         threads: usize,
         chunk_bytes: usize,
     ) -> (String, Result<(), Failure>) {
+        run_into(Shared::default(), reader, threads, chunk_bytes)
+    }
+
+    /// [`run`] writing to `out`.
+    fn run_into(
+        out: Shared,
+        reader: Box<dyn BufRead + Send>,
+        threads: usize,
+        chunk_bytes: usize,
+    ) -> (String, Result<(), Failure>) {
         use clap::Parser;
         let rules = "when title contains \"VP\" add 50 as \"vp\"\n";
         let loaded = crate::load_str("t.rules", rules, &crate::syntax::MemReader::default());
@@ -603,7 +618,6 @@ mod tests {
         let args = Args::parse_from(["t", "t.rules", "-", "--as-of", "2026-11-01"]).score;
         let shape = super::super::shape(&program, &args).expect("a shape");
         let ctx = Context::new(&program, &args.input);
-        let out = Shared::default();
         let config = output::Config {
             format: crate::cli::OutputFormat::Jsonl,
             explain: false,
@@ -622,7 +636,8 @@ mod tests {
             chunk_bytes,
         };
         let ended = score(&ctx, reader, &config, &mut sink);
-        sink.out.finish().unwrap();
+        // After a write error the rest may not go out either.
+        let _ = sink.out.finish();
         let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
         (text, ended)
     }
@@ -647,6 +662,34 @@ mod tests {
                 Err(Failure::Read(e)) => assert_eq!(e.to_string(), "the disk went away"),
                 Err(Failure::Write(e)) => panic!("a write error: {e}"),
                 Ok(()) => panic!("{threads} threads: the read error was lost"),
+            }
+        }
+    }
+
+    /// Output that fails while many small chunks are in flight: the run
+    /// stops with the write error, on any number of threads, and no
+    /// worker is left waiting for a buffer (the run would not end).
+    #[test]
+    fn a_failed_write_stops_every_thread() {
+        let leads: String = (0..3000)
+            .map(|i| format!("{{\"id\":\"L{i}\",\"title\":\"VP {i}\"}}\n"))
+            .collect();
+        for threads in [1, 2, 3] {
+            let (tx, rx) = mpsc::channel();
+            let leads = leads.clone();
+            std::thread::spawn(move || {
+                let reader = Box::new(io::Cursor::new(leads.into_bytes()));
+                let out = Shared(Default::default(), Some(100));
+                tx.send(run_into(out, reader, threads, 32)).unwrap();
+            });
+            let (text, ended) = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("{threads} threads: the run did not end"));
+            assert!(text.len() <= 100, "{text}");
+            match ended {
+                Err(Failure::Write(e)) => assert_eq!(e.to_string(), "the disk is full"),
+                Err(Failure::Read(e)) => panic!("a read error: {e}"),
+                Ok(()) => panic!("{threads} threads: the write error was lost"),
             }
         }
     }
