@@ -645,11 +645,26 @@ mod tests {
     /// A read that fails part way: every lead read before it is scored and
     /// written, in order, and the run ends with the read error, on any
     /// number of threads.
+    /// `n` leads, each with a `VP` title.
+    fn vp_leads(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("{{\"id\":\"L{i}\",\"title\":\"VP {i}\"}}\n"))
+            .collect()
+    }
+
+    /// How a run that should have failed ended: a read error (`true`) or a
+    /// write error, and its message.
+    fn failure(ended: Result<(), Failure>, threads: usize) -> (bool, String) {
+        match ended {
+            Err(Failure::Read(e)) => (true, e.to_string()),
+            Err(Failure::Write(e)) => (false, e.to_string()),
+            Ok(()) => panic!("{threads} threads: the error was lost"),
+        }
+    }
+
     #[test]
     fn a_failed_read_keeps_the_leads_before_it_and_is_reported() {
-        let leads: String = (0..40)
-            .map(|i| format!("{{\"id\":\"L{i}\",\"title\":\"VP {i}\"}}\n"))
-            .collect();
+        let leads = vp_leads(40);
         let whole = Box::new(io::Cursor::new(leads.clone().into_bytes()));
         let (want, ended) = run(whole, 1, 64);
         assert!(ended.is_ok());
@@ -658,11 +673,8 @@ mod tests {
             let failing = FailsAtEnd(io::Cursor::new(leads.clone().into_bytes()));
             let (got, ended) = run(Box::new(io::BufReader::new(failing)), threads, 64);
             assert_eq!(got, want, "{threads} threads");
-            match ended {
-                Err(Failure::Read(e)) => assert_eq!(e.to_string(), "the disk went away"),
-                Err(Failure::Write(e)) => panic!("a write error: {e}"),
-                Ok(()) => panic!("{threads} threads: the read error was lost"),
-            }
+            let read = (true, "the disk went away".to_string());
+            assert_eq!(failure(ended, threads), read, "{threads} threads");
         }
     }
 
@@ -671,9 +683,7 @@ mod tests {
     /// worker is left waiting for a buffer (the run would not end).
     #[test]
     fn a_failed_write_stops_every_thread() {
-        let leads: String = (0..3000)
-            .map(|i| format!("{{\"id\":\"L{i}\",\"title\":\"VP {i}\"}}\n"))
-            .collect();
+        let leads = vp_leads(3000);
         for threads in [1, 2, 3] {
             let (tx, rx) = mpsc::channel();
             let leads = leads.clone();
@@ -686,11 +696,8 @@ mod tests {
                 .recv_timeout(std::time::Duration::from_secs(60))
                 .unwrap_or_else(|_| panic!("{threads} threads: the run did not end"));
             assert!(text.len() <= 100, "{text}");
-            match ended {
-                Err(Failure::Write(e)) => assert_eq!(e.to_string(), "the disk is full"),
-                Err(Failure::Read(e)) => panic!("a read error: {e}"),
-                Ok(()) => panic!("{threads} threads: the write error was lost"),
-            }
+            let write = (false, "the disk is full".to_string());
+            assert_eq!(failure(ended, threads), write, "{threads} threads");
         }
     }
 
