@@ -21,6 +21,7 @@ pub mod formats;
 pub mod input;
 pub mod io;
 pub mod output;
+pub mod repl;
 pub mod sql;
 mod syntax;
 pub mod testing;

@@ -596,6 +596,37 @@ fn the_account_context_types_and_evaluates_account_expressions() {
     assert_eq!(value(&mut s, "score"), "50 : number\n");
 }
 
+/// In the account context `:score` and `:explain` show the chosen account
+/// (as `explain --account KEY` does), not the current lead; `:lead` gives
+/// the lead back to them.
+#[test]
+fn score_and_explain_show_the_chosen_account() {
+    let mut s = account_session(Path::new(ACCOUNTS));
+    s.eval_line(":lead 1");
+    let lead = s.eval_line(":score").text;
+    assert_eq!(lead, "score 50  tier hot\n");
+    s.eval_line(":account");
+    assert_eq!(
+        s.eval_line(":score").text,
+        "error: no account chosen: `:account KEY` picks one of `:accounts` for `:score`, \
+         `:lead` goes back to the lead\n"
+    );
+    assert!(s.eval_line(":explain").text.contains("for `:explain`"));
+    s.eval_line(":account ACME.com");
+    assert_eq!(
+        s.eval_line(":score").text,
+        "account acme.com (3 leads): score 127  account_tier hot\n"
+    );
+    assert_eq!(
+        s.eval_line(":explain").text,
+        "account acme.com (3 leads)  score 127  account_tier hot\n  \
+         ungrouped\n    +100  lead scores\n     +20  two hot\n      +7  big company\n"
+    );
+    s.eval_line(":lead");
+    assert_eq!(s.eval_line(":score").text, lead);
+    assert!(s.eval_line(":explain").text.starts_with("lead a1"));
+}
+
 #[test]
 fn an_account_expression_in_the_lead_context_says_where_it_reads() {
     let (mut s, _) = session(&[Path::new(ACCOUNTS)]);

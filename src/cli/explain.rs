@@ -21,7 +21,7 @@ use super::score::{lead_id, open_all, score_one, written_id, Context};
 use super::{ExplainArgs, Status, Stop};
 use crate::diagnostics::cli::{self as words, no_lead_with_id};
 use crate::diagnostics::io::read_failed;
-use crate::eval::account::{Accounts, Plan};
+use crate::eval::account::{Account, Accounts, Plan};
 use crate::eval::{Bound, Outcome, Program};
 use crate::rules::Ruleset;
 use serde_json::Value;
@@ -121,14 +121,7 @@ fn explain_account(args: &ExplainArgs, program: Program, key: &str) -> Result<St
     let Some(account) = accounts.finish(&plan, &account_program, &ctx.opts).next() else {
         return Err(unknown(&Accounts::default(), read, unscored_here));
     };
-    let rules = account_program.ruleset();
-    let text = match &account.result {
-        Ok(outcome) => account_explanation(rules, &account.key, Some(account.leads), outcome),
-        Err(e) => format!(
-            "{}\n  error: {e}\n",
-            words::account_title(&account.key, Some(account.leads))
-        ),
-    };
+    let text = account_text(account_program.ruleset(), &account);
     let mut out = BufWriter::new(io::stdout());
     out.write_all(text.as_bytes()).map_err(Stop::write)?;
     out.flush().map_err(Stop::write)?;
@@ -271,6 +264,19 @@ pub fn account_explanation(
     text.push('\n');
     text.push_str(&breakdown(rules, outcome));
     text
+}
+
+/// An account as `explain --account KEY` shows it: its explanation, or
+/// the error that kept it from being scored (`rules` are the `account`
+/// block's).
+pub fn account_text(rules: &Ruleset, account: &Account) -> String {
+    match &account.result {
+        Ok(outcome) => account_explanation(rules, &account.key, Some(account.leads), outcome),
+        Err(e) => format!(
+            "{}\n  error: {e}\n",
+            words::account_title(&account.key, Some(account.leads))
+        ),
+    }
 }
 
 /// `lead L42`, or `lead at line 7` for a lead without an id.

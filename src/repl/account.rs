@@ -2,12 +2,15 @@
 //! as the `account` block does (`leads`, the account's fields, its `let`s,
 //! `score` and totals), for the account that the loaded leads with that key
 //! make; `:account` alone gives the context without an account (types
-//! only); `:accounts` lists the accounts; `:lead` goes back to the lead.
+//! only); `:accounts` lists the accounts; `:score` and `:explain` show the
+//! chosen account as `explain --account KEY` does; `:lead` goes back to the
+//! lead.
 //! Every answer rolls the loaded leads up again with the rules in force, so
 //! a reload is seen at once.
 
 use super::session::{Context, Session, PROBE};
 use super::show;
+use crate::diagnostics::repl as words;
 use crate::eval::account::{Account, Accounts, Plan};
 use crate::eval::{EvalOptions, Program};
 use crate::rules::{AccountDef, Ruleset, Type};
@@ -15,41 +18,81 @@ use crate::Loaded;
 use serde_json::Value;
 use std::fmt::Write as _;
 
-/// Said when the rules in force have no `account` block.
-const NO_BLOCK: &str =
-    "error: the rules in force have no `account` block, so there are no accounts to read";
-
 impl Session {
     /// `:account` (the account context, no account chosen) or `:account KEY`.
     pub(super) fn select_account(&mut self, arg: &str) -> String {
         let Some(plan) = Plan::of(&self.zoned(self.program().ruleset())) else {
-            return NO_BLOCK.into();
+            return words::NO_ACCOUNT_BLOCK.into();
         };
         if arg.is_empty() {
             self.context = Context::Account(None);
-            return "expressions and `:type` now read the account block; \
-                    `:account KEY` picks an account of `:accounts`, `:lead` goes back"
-                .into();
+            return words::ACCOUNT_CONTEXT.into();
         }
         let key = key_text(arg);
-        let program = plan.account_program();
-        let found = roll_up(&plan, &self.leads, &self.opts)
-            .finish(&plan, &program, &self.opts)
-            .find(|a| a.key == key);
-        let Some(account) = found else {
-            return self.no_such_account(&key);
+        let (program, account) = match self.find_account(&plan, &key) {
+            Ok(found) => found,
+            Err(message) => return message,
         };
         self.context = Context::Account(Some(key));
         format!(
-            "{}\nexpressions and `:type` now read this account; `:lead` goes back",
-            account_line(&program, &account)
+            "{}\n{}",
+            account_line(&program, &account),
+            words::ACCOUNT_CHOSEN
         )
+    }
+
+    /// `:score` in the account context: the chosen account's score and
+    /// labels.
+    pub(super) fn score_account(&self, key: Option<&str>) -> String {
+        self.with_account(key, ":score", account_line)
+    }
+
+    /// `:explain` in the account context: the chosen account's breakdown,
+    /// as `explain --account KEY` prints it.
+    pub(super) fn explain_account(&self, key: Option<&str>) -> String {
+        self.with_account(key, ":explain", |program, account| {
+            crate::cli::explain::account_text(program.ruleset(), account)
+        })
+    }
+
+    /// Runs `show` on the account `key` of the loaded leads, rolled up with
+    /// the rules in force; says why not when no account is chosen, the
+    /// rules have no block or no lead has the key.
+    fn with_account(
+        &self,
+        key: Option<&str>,
+        command: &str,
+        show: impl Fn(&Program, &Account) -> String,
+    ) -> String {
+        let Some(key) = key else {
+            return words::no_account_chosen(command);
+        };
+        let Some(plan) = Plan::of(&self.zoned(self.program().ruleset())) else {
+            return words::NO_ACCOUNT_BLOCK.into();
+        };
+        match self.find_account(&plan, key) {
+            Ok((program, account)) => show(&program, &account),
+            Err(message) => message,
+        }
+    }
+
+    /// The account program of `plan` and the account `key` of the loaded
+    /// leads, or the error that says no lead has that key.
+    fn find_account(&self, plan: &Plan, key: &str) -> Result<(Program, Account), String> {
+        let program = plan.account_program();
+        let found = roll_up(plan, &self.leads, &self.opts)
+            .finish(plan, &program, &self.opts)
+            .find(|a| a.key == key);
+        match found {
+            Some(account) => Ok((program, account)),
+            None => Err(words::no_such_account(key, self.leads.len() as u64)),
+        }
     }
 
     /// `:accounts`: each account of the loaded leads, in key order.
     pub(super) fn list_accounts(&self) -> String {
         let Some(plan) = Plan::of(&self.zoned(self.program().ruleset())) else {
-            return NO_BLOCK.into();
+            return words::NO_ACCOUNT_BLOCK.into();
         };
         let program = plan.account_program();
         let accounts = roll_up(&plan, &self.leads, &self.opts);
@@ -59,21 +102,13 @@ impl Session {
             let _ = writeln!(text, "{}", account_line(&program, &account));
         }
         if text.is_empty() {
-            text = "no accounts: no loaded lead has a key (`--leads FILE` loads leads)\n".into();
+            let _ = writeln!(text, "{}", words::NO_ACCOUNTS);
         }
         if without > 0 {
-            let _ = writeln!(
-                text,
-                "({} without a key, in no account)",
-                leads_text(without)
-            );
+            let _ = writeln!(text, "{}", words::without_key(without));
         }
         if unscored > 0 {
-            let _ = writeln!(
-                text,
-                "({} could not be scored, in no account)",
-                leads_text(unscored)
-            );
+            let _ = writeln!(text, "{}", words::unscored(unscored));
         }
         text
     }
@@ -86,17 +121,14 @@ impl Session {
             Err(message) => return message,
         };
         let Some(key) = key else {
-            return format!("{ty}  (no account chosen: `:account KEY` picks one)");
+            return words::type_without_account(&ty.to_string());
         };
         let Some(plan) = Plan::of(&rules) else {
-            return NO_BLOCK.into();
+            return words::NO_ACCOUNT_BLOCK.into();
         };
-        let program = plan.account_program();
-        let found = roll_up(&plan, &self.leads, &self.opts)
-            .finish(&plan, &program, &self.opts)
-            .find(|a| a.key == key);
-        let Some(account) = found else {
-            return self.no_such_account(key);
+        let (program, account) = match self.find_account(&plan, key) {
+            Ok(found) => found,
+            Err(message) => return message,
         };
         let index = program.ruleset().lets.iter().position(|l| l.name == PROBE);
         let index = index.expect("the probe let is in the account rules");
@@ -120,10 +152,7 @@ impl Session {
         let in_account =
             self.program().ruleset().account.is_some() && self.probe_load(text, true).is_ok();
         match in_account {
-            true => format!(
-                "{diagnostics}note: `{text}` reads as the `account` block would: \
-                 `:account` reads expressions there (`:account KEY` for one account)\n"
-            ),
+            true => format!("{diagnostics}{}", words::reads_as_account(text)),
             false => diagnostics,
         }
     }
@@ -152,11 +181,11 @@ impl Session {
     /// `let` (zoned as the session's) and its type, or why not.
     fn account_probe(&self, text: &str) -> Result<(Ruleset, Type), String> {
         if self.program().ruleset().account.is_none() {
-            return Err(NO_BLOCK.into());
+            return Err(words::NO_ACCOUNT_BLOCK.into());
         }
         let loaded: Loaded = self.probe_load(text, true)?;
         let rules = loaded.ruleset.expect("a clean load has a ruleset");
-        let ty = probe_type(&rules).ok_or(NO_BLOCK)?;
+        let ty = probe_type(&rules).ok_or(words::NO_ACCOUNT_BLOCK)?;
         Ok((self.zoned(&rules), ty))
     }
 
@@ -166,17 +195,6 @@ impl Session {
             Some(zone) => rules.in_zone(zone),
             None => rules.clone(),
         }
-    }
-
-    fn no_such_account(&self, key: &str) -> String {
-        format!(
-            "error: no account {key} among the {} loaded ({}: `:accounts` lists them)",
-            leads_text(self.leads.len() as u64),
-            match self.leads.is_empty() {
-                true => "`--leads FILE` loads leads",
-                false => "keys are trimmed and compared in lower case",
-            }
-        )
     }
 }
 
@@ -188,10 +206,6 @@ fn key_text(arg: &str) -> String {
         _ => arg.to_string(),
     };
     text.trim().to_lowercase()
-}
-
-fn leads_text(n: u64) -> String {
-    crate::diagnostics::cli::count(n, "lead", "leads")
 }
 
 /// Scores the loaded leads and rolls them up (a lead that cannot be scored
@@ -214,8 +228,8 @@ fn account_line(program: &Program, account: &Account) -> String {
         Ok(outcome) => show::outcome_line(program.ruleset(), outcome),
         Err(e) => format!("error: {e}"),
     };
-    let leads = leads_text(account.leads as u64);
-    format!("account {} ({leads}): {what}", account.key)
+    let title = crate::diagnostics::cli::account_title(&account.key, Some(account.leads));
+    format!("{title}: {what}")
 }
 
 /// The type of the REPL's `let` in the account block of `rules`.

@@ -20,15 +20,23 @@ impl Session {
             Command::Accounts => self.list_accounts(),
             Command::Set(field, value) => self.set_field(field, value),
             Command::Leads => show::leads(self.program(), &self.leads, &self.opts),
-            Command::Score => self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts)),
-            Command::Explain => self.with_lead(|s, lead| {
-                let scored = Scored {
-                    id: lead.get("id").cloned().unwrap_or(Value::Null),
-                    kept: Vec::new(),
-                    result: s.program().score(lead, &s.opts).map_err(|e| e.to_string()),
-                };
-                explanation(s.program().ruleset(), &scored, None)
-            }),
+            Command::Score => match &self.context {
+                Context::Lead => {
+                    self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts))
+                }
+                Context::Account(key) => self.score_account(key.as_deref()),
+            },
+            Command::Explain => match &self.context {
+                Context::Lead => self.with_lead(|s, lead| {
+                    let scored = Scored {
+                        id: lead.get("id").cloned().unwrap_or(Value::Null),
+                        kept: Vec::new(),
+                        result: s.program().score(lead, &s.opts).map_err(|e| e.to_string()),
+                    };
+                    explanation(s.program().ruleset(), &scored, None)
+                }),
+                Context::Account(key) => self.explain_account(key.as_deref()),
+            },
             Command::AsOf(text) => match crate::cli::parse_as_of(text) {
                 Ok(t) => {
                     self.opts.as_of = t;

@@ -28,11 +28,16 @@ pub const COMMANDS: [(&str, &str, &str); 17] = [
         "",
         "list the loaded leads with their scores and labels",
     ),
-    (":score", "", "score the current lead"),
+    (
+        ":score",
+        "",
+        "score the current lead (after `:account KEY`: that account)",
+    ),
     (
         ":explain",
         "",
-        "the current lead's breakdown: rules that fired and did not, caps, labels",
+        "the current lead's breakdown: rules that fired and did not, caps, labels \
+         (after `:account KEY`: that account's)",
     ),
     (
         ":as-of",
