@@ -173,11 +173,9 @@ impl LeadReader {
             return Err(Stop::Trouble(io_words::read_failed(&args.leads, &e)));
         }
         if self.bad > 0 {
-            note(&format!(
-                "{} of {} could not be read and {} left out",
-                crate::diagnostics::cli::count(self.bad, "lead", "leads"),
-                args.leads,
-                if self.bad == 1 { "is" } else { "are" }
+            note(&crate::diagnostics::cli::unread_left_out(
+                self.bad,
+                &args.leads,
             ));
         }
         Ok(RunFacts {

@@ -125,7 +125,7 @@ fn one(path: &Path, check: bool) -> Result<Fate, Stop> {
         print_diff(&name, &text, &formatted)?;
     } else {
         write(path, &formatted)?;
-        note(&format!("formatted {name}"));
+        note(&crate::diagnostics::cli::formatted(&name));
     }
     Ok(Fate::Changed)
 }

@@ -205,6 +205,20 @@ pub fn accounts_written(path: &std::path::Path, accounts: u64, without_key: u64)
     line
 }
 
+/// `diff`: leads of `--leads` that could not be read are left out.
+pub fn unread_left_out(bad: u64, file: &str) -> String {
+    format!(
+        "{} of {file} could not be read and {} left out",
+        count(bad, "lead", "leads"),
+        if bad == 1 { "is" } else { "are" }
+    )
+}
+
+/// `fmt`: a file was rewritten in the canonical layout.
+pub fn formatted(name: &str) -> String {
+    format!("formatted {name}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
