@@ -405,10 +405,10 @@ fn wrong_scope(span: crate::syntax::ast::Span, name: &str, misplaced: Misplaced)
     let (message, label, help) = match misplaced {
         Misplaced::LeadsInLeadRules => (
             "`leads` is only known inside the `account` block".to_string(),
-            "a lead rule reads one lead",
+            "the lead rules read one lead",
             "`leads` lists an account's leads, and only the rules inside `account by KEY { ... }` \
              read accounts; the lead rules score each lead alone, before any account exists. \
-             Move the rule into the account block (or write one, e.g. `account by company.domain { ... }`)"
+             Move what reads `leads` into the account block (or write one, e.g. `account by company.domain { ... }`)"
                 .to_string(),
         ),
         Misplaced::LeadsInOneLead => (
