@@ -1100,3 +1100,52 @@ fn a_list_field_of_the_lead_read_by_the_account_points_to_leads() {
     let message = "the account has no field `events`: it is a list of each lead";
     assert_eq!(found, [("leadscore::unknown_field", message.to_string())]);
 }
+
+/// The bundled example shows what the account rules of
+/// `rules/b2b_saas.rules` are for: an account where three people were
+/// active this month, one with two engaged people; every other company has
+/// one lead, which the champion blend counts at 0.6 of its score.
+#[test]
+fn the_example_leads_show_the_account_rules_of_the_bundled_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accounts.jsonl");
+    let out = dir.path().join("leads.jsonl");
+    let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
+    let args = [
+        "score",
+        "rules/b2b_saas.rules",
+        "examples/leads.jsonl",
+        "--as-of",
+        "2026-11-01T00:00:00Z",
+        "--accounts",
+        file,
+        "-o",
+        out,
+    ];
+    let (_, err, code) = common::run(&args);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(file).unwrap();
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let find = |key: &str| {
+        records
+            .iter()
+            .find(|r| r["account"] == key)
+            .unwrap()
+            .clone()
+    };
+    let brightwave = find("brightwave analytics");
+    assert_eq!(
+        (&brightwave["leads"], &brightwave["committee"]),
+        (&json!(3), &json!(15))
+    );
+    let ledgerline = find("ledgerline");
+    assert_eq!(
+        (&ledgerline["leads"], &ledgerline["committee"]),
+        (&json!(2), &json!(25))
+    );
+    let alone = records.iter().filter(|r| r["leads"] == 1).count();
+    assert_eq!((records.len(), alone), (27, 25), "{text}");
+}
