@@ -36,7 +36,10 @@ mod time;
 mod types;
 mod uses;
 
-pub use error::{Builtin, CapFault, Expected, Literal, NameKind, Problem, Role, TimeFault, Total};
+pub use error::{
+    Builtin, CapFault, Definition, Expected, Literal, Misplaced, NameKind, Problem, Role,
+    TimeFault, Total,
+};
 
 /// Settings of one check.
 #[derive(Clone, Debug, Default)]
@@ -161,6 +164,12 @@ struct Checker<'a> {
     let_reads: HashMap<String, Vec<String>>,
     /// The `score` keyword of the first `score max N min N` item.
     limits_at: Option<Span>,
+    /// This checker checks the items of the `account` block.
+    in_block: bool,
+    /// The `let`s, groups and labels of the other side of the `account`
+    /// block (of the block in the lead rules, of the lead rules in the
+    /// block), so that reading one on the wrong side says so.
+    elsewhere: HashMap<String, Definition>,
 }
 
 impl<'a> Checker<'a> {
@@ -187,6 +196,8 @@ impl<'a> Checker<'a> {
             broken_lets: HashSet::new(),
             let_reads: HashMap::new(),
             limits_at: None,
+            in_block: false,
+            elsewhere: HashMap::new(),
         }
     }
 

@@ -994,3 +994,158 @@ fn account_columns_refuse_a_column_the_records_have_and_need_an_account_block() 
         "{err}"
     );
 }
+
+/// The errors of the rules `lead_rules` and `block` (the items of an
+/// `account by company.domain` block), as code and message.
+fn scope_errors(lead_rules: &str, block: &str) -> Vec<(&'static str, String)> {
+    let src = format!(
+        "schema {{\n  id: string\n  title: string?\n  company: {{ domain: string?, size: int? }}\n  \
+         events: list<{{ type: string }}>\n}}\nlet executive = [\"VP\", \"CEO\"]\n\
+         group engagement {{\n  add count(events) * 10\n}}\nlabel tier {{\n  hot when score >= 50\n  \
+         cold otherwise\n}}\n{lead_rules}\naccount by company.domain {{\n  let big = company.size > 100\n  \
+         group breadth {{\n    add 5\n  }}\n  label account_tier {{\n    hot when score >= 5\n    \
+         cold otherwise\n  }}\n{block}\n}}\n"
+    );
+    let loaded = leadscore::load_str("scope.rules", &src, &MemReader::default());
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error());
+    errors.map(|d| (d.code, d.message.clone())).collect()
+}
+
+#[test]
+fn leads_inside_a_condition_about_one_lead_says_so() {
+    let nested = "when count(leads where count(leads where score > 1) > 1) >= 1 add 5";
+    let in_amount = "add sum(leads, count(leads))";
+    let in_events = "when count(leads where any(events where count(leads) > 1)) >= 1 add 5";
+    for rule in [nested, in_amount, in_events] {
+        let message = "`leads` is not known inside a condition about one lead";
+        assert_eq!(
+            scope_errors("", rule),
+            [("leadscore::wrong_scope", message.to_string())],
+            "{rule}"
+        );
+    }
+}
+
+#[test]
+fn leads_in_a_lead_rule_says_it_is_the_account_blocks() {
+    let message = "`leads` is only known inside the `account` block";
+    for rule in [
+        "when count(leads) >= 2 add 5",
+        "when sum(leads.score) > 10 add 5",
+        "when any(events where count(leads) > 1) add 5",
+    ] {
+        assert_eq!(
+            scope_errors(rule, ""),
+            [("leadscore::wrong_scope", message.to_string())],
+            "{rule}"
+        );
+    }
+}
+
+#[test]
+fn a_let_group_or_label_on_the_other_side_of_the_block_says_whose_it_is() {
+    let in_block = [
+        (
+            "when title in executive add 5",
+            "`executive` is a `let` of the lead rules, not of the account block",
+        ),
+        (
+            "when count(leads where title in executive) >= 1 add 5",
+            "`executive` is a `let` of the lead rules, not of the account block",
+        ),
+        (
+            "when engagement >= 20 add 5",
+            "`engagement` is a group total of each lead, not of the account",
+        ),
+        (
+            "when tier == \"hot\" add 5",
+            "`tier` is a label of each lead, not of the account",
+        ),
+    ];
+    for (rule, message) in in_block {
+        let found = scope_errors("", rule);
+        assert_eq!(
+            found,
+            [("leadscore::wrong_scope", message.to_string())],
+            "{rule}"
+        );
+    }
+    let in_lead_rules = [
+        (
+            "when big add 5",
+            "`big` is a `let` of the account block, not of the lead rules",
+        ),
+        (
+            "when breadth > 1 add 5",
+            "`breadth` is a group total of the account, not of the lead",
+        ),
+        (
+            "when account_tier == \"hot\" add 5",
+            "`account_tier` is a label of the account, not of the lead",
+        ),
+    ];
+    for (rule, message) in in_lead_rules {
+        let found = scope_errors(rule, "");
+        assert_eq!(
+            found,
+            [("leadscore::wrong_scope", message.to_string())],
+            "{rule}"
+        );
+    }
+}
+
+#[test]
+fn a_list_field_of_the_lead_read_by_the_account_points_to_leads() {
+    let found = scope_errors("", "when count(events) > 1 add 5");
+    let message = "the account has no field `events`: it is a list of each lead";
+    assert_eq!(found, [("leadscore::unknown_field", message.to_string())]);
+}
+
+/// The bundled example shows what the account rules of
+/// `rules/b2b_saas.rules` are for: an account where three people were
+/// active this month, one with two engaged people; every other company has
+/// one lead, which the champion blend counts at 0.6 of its score.
+#[test]
+fn the_example_leads_show_the_account_rules_of_the_bundled_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accounts.jsonl");
+    let out = dir.path().join("leads.jsonl");
+    let (file, out) = (file.to_str().unwrap(), out.to_str().unwrap());
+    let args = [
+        "score",
+        "rules/b2b_saas.rules",
+        "examples/leads.jsonl",
+        "--as-of",
+        "2026-11-01T00:00:00Z",
+        "--accounts",
+        file,
+        "-o",
+        out,
+    ];
+    let (_, err, code) = common::run(&args);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(file).unwrap();
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let find = |key: &str| {
+        records
+            .iter()
+            .find(|r| r["account"] == key)
+            .unwrap()
+            .clone()
+    };
+    let brightwave = find("brightwave analytics");
+    assert_eq!(
+        (&brightwave["leads"], &brightwave["committee"]),
+        (&json!(3), &json!(15))
+    );
+    let ledgerline = find("ledgerline");
+    assert_eq!(
+        (&ledgerline["leads"], &ledgerline["committee"]),
+        (&json!(2), &json!(25))
+    );
+    let alone = records.iter().filter(|r| r["leads"] == 1).count();
+    assert_eq!((records.len(), alone), (27, 25), "{text}");
+}

@@ -46,7 +46,7 @@ fn text_prints_the_transition_matrix() {
     let out = diff("text");
     assert!(out.contains("\ntier:\n"), "{out}");
     assert!(out.contains("* warm → hot: 1\n"), "{out}");
-    assert!(out.contains("  hot → hot: 7\n"), "{out}");
+    assert!(out.contains("  hot → hot: 8\n"), "{out}");
     assert!(out.contains("partner referral: - → 2 (added)"), "{out}");
     assert!(out.contains("new this week: 4 → - (removed)"), "{out}");
 }

@@ -631,7 +631,10 @@ fn score_and_explain_show_the_chosen_account() {
 fn an_account_expression_in_the_lead_context_says_where_it_reads() {
     let (mut s, _) = session(&[Path::new(ACCOUNTS)]);
     let out = s.eval_line(":type sum(leads.score)").text;
-    assert!(out.contains("unknown field `leads`"), "{out}");
+    assert!(
+        out.contains("`leads` is only known inside the `account` block"),
+        "{out}"
+    );
     assert!(out.ends_with("note: `sum(leads.score)` reads as the `account` block would: `:account` reads expressions there (`:account KEY` for one account)\n"), "{out}");
     // Without an account block there are no accounts, and no note.
     let (mut s, _) = session(&[Path::new(MODEL)]);

@@ -7,11 +7,11 @@
 //! leads, each with the lead's fields, its `score`, its group totals and
 //! its labels (those win over a lead field of the same name).
 
-use super::error::{NameKind, Problem};
+use super::error::{Definition, Misplaced, NameKind, Problem};
 use super::Checker;
 use crate::rules::{AccountDef, FieldType, Ruleset, Type};
-use crate::syntax::ast::{AccountBlock, Item, Span};
-use std::collections::BTreeMap;
+use crate::syntax::ast::{AccountBlock, Ident, Item, Span};
+use std::collections::{BTreeMap, HashMap};
 
 /// Checks the first `account` block of `items` into `rs.account`; a second
 /// block is a duplicate.
@@ -47,6 +47,8 @@ pub(super) fn check(c: &mut Checker, items: &[Item], rs: &mut Ruleset) {
     let Some(key) = key(c, first) else { return };
     let mut inner = Checker::new(c.sources);
     inner.schema = Some(account_type(rs));
+    inner.in_block = true;
+    inner.elsewhere = lead_names(c);
     inner.broken_lets = c.broken_lets.clone();
     inner.totals_let = c.totals_let.clone();
     let rules = super::items::build(&mut inner, &first.items);
@@ -60,6 +62,64 @@ pub(super) fn check(c: &mut Checker, items: &[Item], rs: &mut Ruleset) {
             rules,
             span: first.span,
         }));
+    }
+}
+
+/// The `let`s, groups and labels of the first `account` block in `items`
+/// (none without a block).
+pub(super) fn block_names(items: &[Item]) -> HashMap<String, Definition> {
+    let block = items.iter().find_map(|i| {
+        let Item::Account(b) = i else { return None };
+        Some(b)
+    });
+    let Some(block) = block else {
+        return HashMap::new();
+    };
+    let named = block.items.iter().filter_map(|i| match i {
+        Item::Let(l) => Some((&l.name, Definition::Let)),
+        Item::Group(g) => Some((&g.name, Definition::Group)),
+        Item::Label(l) => Some((&l.name, Definition::Label)),
+        Item::LabelJoin(j) => Some((&j.name, Definition::Label)),
+        Item::Schema(_)
+        | Item::Rule(_)
+        | Item::Include(_)
+        | Item::Test(_)
+        | Item::Limits(_)
+        | Item::Account(_) => None,
+    });
+    named.map(|(n, d)| (n.node.clone(), d)).collect()
+}
+
+/// The `let`s, groups and labels of the lead rules (outside the block).
+fn lead_names(c: &Checker) -> HashMap<String, Definition> {
+    let lets = c.let_defs.keys().map(|n| (n.clone(), Definition::Let));
+    let groups = c.groups.keys().map(|n| (n.clone(), Definition::Group));
+    let labels = c.labels.keys().map(|n| (n.clone(), Definition::Label));
+    lets.chain(groups).chain(labels).collect()
+}
+
+impl Checker<'_> {
+    /// The problem with `name`, the first name of a path that is no field
+    /// here, when it is a name of the other side of the `account` block.
+    pub(super) fn other_side(&self, name: &Ident) -> Option<Problem> {
+        let misplaced = if name.node == AccountDef::LEADS {
+            match (self.in_block, self.scopes.is_empty()) {
+                (false, _) => Misplaced::LeadsInLeadRules,
+                (true, false) => Misplaced::LeadsInOneLead,
+                (true, true) => return None,
+            }
+        } else {
+            let def = *self.elsewhere.get(&name.node)?;
+            match self.in_block {
+                true => Misplaced::OfTheLeads(def),
+                false => Misplaced::OfTheAccount(def),
+            }
+        };
+        Some(Problem::WrongScope {
+            span: name.span,
+            name: name.node.clone(),
+            misplaced,
+        })
     }
 }
 

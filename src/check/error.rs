@@ -280,6 +280,17 @@ pub enum Problem {
         /// The field.
         name: String,
     },
+    /// A name read on the wrong side of the `account` block: `leads` in
+    /// the lead rules or in a part of the block about one lead, or a
+    /// `let`, group or label of one side read on the other.
+    WrongScope {
+        /// The name where it was read.
+        span: Span,
+        /// The name.
+        name: String,
+        /// What it is, and where it belongs.
+        misplaced: Misplaced,
+    },
     /// An account key that is not text or a number (`account by unsubscribed`).
     AccountKey {
         /// The key's path.
@@ -571,6 +582,32 @@ pub enum Literal {
     Duration,
     /// `/re/`.
     Regex,
+}
+
+/// What a name read on the wrong side of the `account` block is, for
+/// [`Problem::WrongScope`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Misplaced {
+    /// `leads` in the lead rules, outside the `account` block.
+    LeadsInLeadRules,
+    /// `leads` inside a part of the block about one lead (the condition of
+    /// `leads where`, the amount of `sum(leads, AMOUNT)`).
+    LeadsInOneLead,
+    /// A `let`, group or label of the lead rules, read in the block.
+    OfTheLeads(Definition),
+    /// A `let`, group or label of the block, read in the lead rules.
+    OfTheAccount(Definition),
+}
+
+/// A definition that belongs to one side of the `account` block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Definition {
+    /// `let`.
+    Let,
+    /// `group`: its total.
+    Group,
+    /// `label`.
+    Label,
 }
 
 /// The kinds of named definition, for [`Problem::DuplicateName`].

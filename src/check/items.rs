@@ -11,6 +11,7 @@ use std::collections::HashMap;
 pub(super) fn build(c: &mut Checker, items: &[Item]) -> Option<Ruleset> {
     c.schema_of(items);
     c.collect_names(items);
+    c.elsewhere.extend(super::account::block_names(items));
     let mut rs = Ruleset {
         has_schema: c.schema.is_some(),
         lead_type: Type::Any,

@@ -380,6 +380,10 @@ impl<'a> Checker<'a> {
     /// Reports `segs[i]` as not a field of `ty`.
     fn unknown_field(&mut self, ty: &Type, segs: &[Ident], i: usize, lets_too: bool) {
         let seg = &segs[i];
+        if let Some(p) = (i == 0).then(|| self.other_side(seg)).flatten() {
+            self.report(p);
+            return;
+        }
         let fields = field_names(ty);
         let mut cands: Vec<&str> = fields.iter().map(String::as_str).collect();
         if lets_too {

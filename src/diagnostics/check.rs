@@ -31,12 +31,14 @@
 //! | `leadscore::bad_duration` | a decay length of 0, a half-life or lifespan in months, a fraction of a month, a decay percentage outside (0, 100] | `decay(at, half_life: 1 month)` |
 //! | `leadscore::bad_cap` | a frequency cap of less than 1 or a fraction, an unknown period, a cap outside `count`/`sum`, elements without `at` | `count(opens, at most 0 per day)` |
 //! | `leadscore::not_a_label` | a part of a built label that is no label declared above; parts with more than 1000 combinations | `label grade = fit + tier` with `fit` a group |
+//! | `leadscore::wrong_scope` | `leads` in a lead rule or inside `leads where` in the `account` block; a `let`, group or label of the lead rules read in the block, or one of the block read in the lead rules | `when count(leads) >= 2 add 5` outside the block |
 //! | `leadscore::bad_limit` | `up to N` with N <= 0; a group whose `min` is above its `max` | `group fit max 10 min 20 { ... }` |
 
 use super::{Diagnostic, ToDiagnostic};
 use crate::check::lints::{Lint, Never};
 use crate::check::{
-    Builtin, CapFault, Expected, Literal, NameKind, Problem, Role, TimeFault, Total,
+    Builtin, CapFault, Definition, Expected, Literal, Misplaced, NameKind, Problem, Role,
+    TimeFault, Total,
 };
 use crate::datetime::pattern::{Fault, Part};
 use crate::rules::Type;
@@ -288,6 +290,7 @@ impl ToDiagnostic for Problem {
             "a list field of the lead",
         )
         .with_help(format!("read it per lead through the account's leads, e.g. `count(leads where count({name}) > 0)` or `sum(leads, count({name}))`")),
+        Problem::WrongScope { span, name, misplaced } => wrong_scope(*span, name, *misplaced),
         Problem::AccountKey { span, ty } => Diagnostic::error(
             "leadscore::account_key",
             format!("an account key must be text or a number, not {}", describe(ty)),
@@ -395,6 +398,81 @@ fn unknown_field(
         suggestion,
         "declare the field in the `schema` block, or check the spelling",
     ))
+}
+
+/// A name read on the wrong side of the `account` block.
+fn wrong_scope(span: crate::syntax::ast::Span, name: &str, misplaced: Misplaced) -> Diagnostic {
+    let (message, label, help) = match misplaced {
+        Misplaced::LeadsInLeadRules => (
+            "`leads` is only known inside the `account` block".to_string(),
+            "the lead rules read one lead",
+            "`leads` lists an account's leads, and only the rules inside `account by KEY { ... }` \
+             read accounts; the lead rules score each lead alone, before any account exists. \
+             Move what reads `leads` into the account block (or write one, e.g. `account by company.domain { ... }`)"
+                .to_string(),
+        ),
+        Misplaced::LeadsInOneLead => (
+            "`leads` is not known inside a condition about one lead".to_string(),
+            "this part reads one lead",
+            "inside `leads where` (and the amount of `sum(leads, ...)`) each name is a field of \
+             one lead; `leads` is known only outside it, in the account block's rules and labels. \
+             Move the inner count out as a condition of its own joined with `and`: \
+             `count(leads where A and count(leads where B) >= 2) >= 1` is \
+             `count(leads where A) >= 1 and count(leads where B) >= 2`"
+                .to_string(),
+        ),
+        Misplaced::OfTheLeads(def) => of_the_leads(name, def),
+        Misplaced::OfTheAccount(def) => of_the_account(name, def),
+    };
+    Diagnostic::error("leadscore::wrong_scope", message, span, label).with_help(help)
+}
+
+/// A `let`, group or label of the lead rules read in the `account` block.
+fn of_the_leads(name: &str, def: Definition) -> (String, &'static str, String) {
+    match def {
+        Definition::Let => (
+            format!("`{name}` is a `let` of the lead rules, not of the account block"),
+            "defined outside the `account` block",
+            "the account block sees only the `let`s written inside it (those outside read one \
+             lead's fields); write the `let` inside the block"
+                .to_string(),
+        ),
+        Definition::Group => (
+            format!("`{name}` is a group total of each lead, not of the account"),
+            "a total of one lead",
+            format!("read it per lead through the account's leads, e.g. `sum(leads.{name})` or `count(leads where {name} >= 20)`"),
+        ),
+        Definition::Label => (
+            format!("`{name}` is a label of each lead, not of the account"),
+            "a label of one lead",
+            format!("read it per lead through the account's leads, e.g. `count(leads where {name} == \"...\")` or `count(distinct {name} of leads)`"),
+        ),
+    }
+}
+
+/// A `let`, group or label of the `account` block read in the lead rules.
+fn of_the_account(name: &str, def: Definition) -> (String, &'static str, String) {
+    const LATER: &str =
+        "the lead rules cannot read the account: accounts are scored after every lead";
+    match def {
+        Definition::Let => (
+            format!("`{name}` is a `let` of the account block, not of the lead rules"),
+            "defined inside the `account` block",
+            "the lead rules see only the `let`s written outside the account block (those inside \
+             read the account); write the `let` outside the block too"
+                .to_string(),
+        ),
+        Definition::Group => (
+            format!("`{name}` is a group total of the account, not of the lead"),
+            "a total of the account",
+            format!("{LATER}; read `{name}` in the account block's labels"),
+        ),
+        Definition::Label => (
+            format!("`{name}` is a label of the account, not of the lead"),
+            "a label of the account",
+            format!("{LATER}; read `{name}` in a label below it inside the block, or add each lead's account to its record with `--account-columns`"),
+        ),
+    }
 }
 
 fn let_too_early(

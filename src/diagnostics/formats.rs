@@ -253,6 +253,7 @@ fn describe(code: &str) -> String {
         "duplicate_name" => "Two definitions with the same name",
         "invalid_regex" => "A regex the engine rejects",
         "unreachable_arm" => "A label arm that can never be chosen",
+        "wrong_scope" => "A name used on the wrong side of the `account` block",
         "bad_limit" => "A cap or group bound that cannot work",
         "bad_duration" => "A length of time or a decay rate that cannot work",
         "never_fires" => "A rule whose condition can never hold",
