@@ -114,8 +114,10 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     }
 }
 
-/// Writes one line to stderr; a closed stderr is ignored.
+/// Writes one line to stderr, with control and bidi characters from file
+/// names, leads or keys escaped; a closed stderr is ignored.
 fn note(line: &str) {
+    let line = crate::diagnostics::visible::visible(line);
     let _ = writeln!(io::stderr(), "{line}");
 }
 

@@ -25,6 +25,7 @@ pub mod repl;
 pub mod sql;
 mod syntax;
 pub mod testing;
+pub mod visible;
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,24 +128,33 @@ pub fn render(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String 
     out
 }
 
-/// A file's text with the offset of every line start, so that miette is
+/// A file's text as shown (control and bidi characters escaped, see
+/// [`visible`]) with the offset of every line start, so that miette is
 /// handed only the lines around a span: rendering many diagnostics of a big
 /// file stays linear instead of rescanning the file for each one.
 struct Indexed<'s> {
-    name: &'s str,
-    text: &'s str,
+    name: String,
+    shown: visible::ShownSource<'s>,
     starts: Vec<usize>,
 }
 
 impl<'s> Indexed<'s> {
     fn new(file: &'s crate::source::SourceFile) -> Indexed<'s> {
-        let newlines = file.text.match_indices('\n').map(|(i, _)| i + 1);
+        let shown = visible::ShownSource::new(&file.text);
+        let newlines = shown.text.match_indices('\n').map(|(i, _)| i + 1);
         let starts = std::iter::once(0).chain(newlines).collect();
         Indexed {
-            name: &file.name,
-            text: &file.text,
+            name: visible::visible_line(&file.name).into_owned(),
+            shown,
             starts,
         }
+    }
+
+    /// Where a span of the file is in the shown text.
+    fn span(&self, span: Span) -> miette::SourceSpan {
+        let start = self.shown.offset(span.start as usize);
+        let end = self.shown.offset(span.end as usize);
+        miette::SourceSpan::new(start.into(), end - start)
     }
 
     /// The 0-based line holding byte `offset`.
@@ -167,17 +177,23 @@ impl miette::SourceCode for Indexed<'_> {
         let first = self.line_of(span.offset()).saturating_sub(before + 1);
         let last = self.line_of(span.offset() + span.len()) + after + 2;
         let start = self.starts[first];
-        let end = self.starts.get(last).copied().unwrap_or(self.text.len());
-        let window = &self.text[start..end];
+        let text = &self.shown.text;
+        let end = self.starts.get(last).copied().unwrap_or(text.len());
+        let window = &text[start..end];
         let inner = miette::SourceSpan::new((span.offset() - start).into(), span.len());
         let c = window.read_span(&inner, before, after)?;
         let at = miette::SourceSpan::new((c.span().offset() + start).into(), c.span().len());
+        // miette counts a column in bytes of the text it is given: counted
+        // over the file's own bytes, an escape earlier on the line does not
+        // move it.
+        let column =
+            self.shown.file_offset(at.offset()) - self.shown.file_offset(at.offset() - c.column());
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.name.clone(),
             c.data(),
             at,
             c.line() + first,
-            c.column(),
+            column,
             c.line_count() + first,
         )))
     }
@@ -208,10 +224,13 @@ impl<'s> Report<'s> {
             (None, false) => Some(notes.join("\n")),
             (None, true) => None,
         };
+        // Wording quotes what was written (a name, a path, a token): shown
+        // as the source is.
+        diag.message = visible::visible(&diag.message).into_owned();
         Report {
             diag,
             source,
-            notes: help,
+            notes: help.map(|h| visible::visible(&h).into_owned()),
         }
     }
 }
@@ -261,8 +280,8 @@ impl miette::Diagnostic for Report<'_> {
             .map(|(s, l)| (*s, l.clone(), false));
         Some(Box::new(primary.chain(rest).map(
             |(span, label, primary)| {
-                let len = (span.end - span.start) as usize;
-                let at = miette::SourceSpan::new((span.start as usize).into(), len);
+                let at = self.source.span(span);
+                let label = visible::visible(&label).into_owned();
                 if primary {
                     miette::LabeledSpan::new_primary_with_span(Some(label), at)
                 } else {

@@ -173,7 +173,11 @@ fn start_watch(
     });
     match started {
         Ok(watch) => *lock(&slot) = Some(watch),
-        Err(e) => eprintln!("note: rules files are not watched ({e}); use :reload"),
+        Err(e) => {
+            let e = e.to_string();
+            let e = crate::diagnostics::visible::visible(&e);
+            eprintln!("note: rules files are not watched ({e}); use :reload")
+        }
     }
     sync_watch(&slot, session);
     slot
@@ -238,6 +242,8 @@ fn save_history(
         }
     }
     if let Err(e) = kept.save(path) {
-        eprintln!("note: cannot save the history to {}: {e}", path.display());
+        let path = path.display().to_string();
+        let path = crate::diagnostics::visible::visible_line(&path);
+        eprintln!("note: cannot save the history to {path}: {e}");
     }
 }

@@ -14,14 +14,14 @@ mod load;
 mod lower;
 mod scan;
 
-pub use error::{Context, Hint, Limit, SyntaxError, SyntaxErrorKind};
+pub use error::{Context, Hint, Limit, SyntaxError, SyntaxErrorKind, Within};
 pub use error::{MAX_FILE_BYTES, MAX_LIST_ITEMS, MAX_RULES, MAX_STRING_BYTES};
 pub use hints::ALL_KEYWORDS;
 pub use load::{
     include_root, load, load_rooted, load_str, normalize, MemReader, Parsed, SourceReader,
 };
 pub use lower::MAX_EXPR_DEPTH;
-pub use scan::MAX_DEPTH;
+pub use scan::{is_bidi_control, is_format, MAX_DEPTH};
 
 use ast::{File, FileId, Span};
 use lower::{Grammar, Lower, Rule};

@@ -1,6 +1,7 @@
 //! Diagnostic snapshots: every `tests/data/diagnostics/*.rules` file is
 //! loaded and its rendered diagnostics (colours off) are snapshotted
-//! together with its source. Review changes with `cargo insta review`, or run
+//! together with its source (with control, bidi and format characters
+//! escaped as diagnostics show them, so a snapshot holds none). Review changes with `cargo insta review`, or run
 //! with `INSTA_UPDATE=always` and read the `.snap` files before committing.
 
 use leadscore::syntax::MemReader;
@@ -13,6 +14,8 @@ fn diagnostics() {
         let loaded = leadscore::load_str(&name, &text, &MemReader::default());
         assert!(!loaded.diagnostics.is_empty(), "{name} gives no diagnostic");
         let rendered = leadscore::diagnostics::render(&loaded.sources, &loaded.diagnostics, false);
-        insta::assert_snapshot!(format!("{text}\n----- diagnostics -----\n{rendered}"));
+        let shown = leadscore::diagnostics::visible::ShownSource::new(&text);
+        let shown = &shown.text;
+        insta::assert_snapshot!(format!("{shown}\n----- diagnostics -----\n{rendered}"));
     });
 }

@@ -707,3 +707,57 @@ fn an_account_block_can_be_typed() {
         "max(leads.score) : number\n"
     );
 }
+
+/// A lead's control and bidi characters, and a rules file's, show as
+/// escapes in every answer (decision 70); with colours on, the diagnostics'
+/// own colours stay.
+#[test]
+fn hidden_characters_in_leads_and_rules_show_as_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("c.rules");
+    let text = "when title == \"VP\" add 5 as \"vp\"\nwhen titl == \"x\" add 1\n";
+    fs::write(&rules, text).unwrap();
+    let leads = dir.path().join("l.jsonl");
+    let lead = r#"{"id":"x\u001b[31mred","title":"VP\u202e\u009b2J","titl":{"a":1}}"#;
+    fs::write(&leads, format!("{lead}\n")).unwrap();
+    let (mut s, _) = session(&[&rules]);
+    let loaded = s.load_leads(&leads.to_string_lossy());
+    let answers = [
+        loaded,
+        s.eval_line(":lead 1").text,
+        s.eval_line(":explain").text,
+        s.eval_line("title").text,
+        s.eval_line(":leads").text,
+        s.eval_line(&format!(":lead {lead}")).text,
+    ];
+    let raw = |t: &str| {
+        t.chars()
+            .any(|c| c.is_control() && c != '\n' || c == '\u{202e}')
+    };
+    for text in &answers {
+        assert!(!raw(text), "{text:?}");
+    }
+    assert!(
+        answers[2].starts_with("lead x\\u{1b}[31mred  score"),
+        "{}",
+        answers[2]
+    );
+    assert!(
+        answers[3].contains("VP\\u{202e}\\u{9b}2J"),
+        "{}",
+        answers[3]
+    );
+    // A comment's ESC, with colours on: escaped in the source line, while
+    // the diagnostic keeps its own colour sequences.
+    fs::write(&rules, format!("{text}# \u{1b}[2J\n")).unwrap();
+    let (mut s, _) = Session::new(SessionConfig {
+        rules: vec![rules.clone()],
+        as_of: as_of(),
+        color: true,
+        zone: None,
+    });
+    let out = s.eval_line(":reload").text;
+    assert!(out.contains("\\u{1b}[2J"), "{out:?}");
+    assert!(!out.contains("\u{1b}[2J"), "{out:?}");
+    assert!(out.contains('\u{1b}'), "the diagnostic's colours: {out:?}");
+}

@@ -15,6 +15,7 @@ use super::{note, parse_as_of, LeadsArgs, Status, Stop};
 use crate::calibrate::{self, render, DataCounts, Sample, Target};
 use crate::diagnostics::calibrate::{error, CalibrateError as E};
 use crate::diagnostics::io as io_words;
+use crate::diagnostics::visible::visible;
 use crate::eval::{value_at, EvalOptions, Program};
 use crate::rules::Type;
 use chrono::{DateTime, Utc};
@@ -413,7 +414,7 @@ fn write_suggested(
 
 fn write_report(args: &CalibrateArgs, report: &calibrate::Report) -> Result<(), Stop> {
     let text = match args.format {
-        ReportFormat::Text => render::text(report),
+        ReportFormat::Text => visible(&render::text(report)).into_owned(),
         ReportFormat::Json => render::json(report),
         ReportFormat::Markdown => render::markdown(report),
         ReportFormat::Html => {

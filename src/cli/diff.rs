@@ -11,6 +11,7 @@ use super::{fit, note, parse_as_of, FitArgs, InputFormat, Status, Stop};
 use crate::datafit::{self, RunFacts};
 use crate::diagnostics::datafit as wording;
 use crate::diagnostics::io as io_words;
+use crate::diagnostics::visible::visible;
 use crate::diff::{self, render};
 use crate::eval::{EvalOptions, Program};
 use crate::syntax::{normalize, SourceReader};
@@ -87,7 +88,7 @@ pub fn run(args: &DiffArgs) -> Result<Status, Stop> {
     let (old, new) = (&versions.old, &versions.new);
     let findings = datafit::diff_report((old, &report.census.0), (new, &report.census.1), &facts);
     let text = match args.format {
-        DiffFormat::Text => render::text(&report),
+        DiffFormat::Text => visible(&render::text(&report)).into_owned(),
         DiffFormat::Json => {
             let mut json = render::json(&report);
             json["findings"] = findings.iter().map(wording::json).collect();

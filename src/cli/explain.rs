@@ -21,6 +21,7 @@ use super::score::{lead_id, open_all, score_one, written_id, Context};
 use super::{ExplainArgs, Status, Stop};
 use crate::diagnostics::cli::{self as words, no_lead_with_id};
 use crate::diagnostics::io::read_failed;
+use crate::diagnostics::visible::{visible, visible_line};
 use crate::eval::account::{Account, Accounts, Plan};
 use crate::eval::{Bound, Outcome, Program};
 use crate::rules::Ruleset;
@@ -123,7 +124,8 @@ fn explain_account(args: &ExplainArgs, program: Program, key: &str) -> Result<St
     };
     let text = account_text(account_program.ruleset(), &account);
     let mut out = BufWriter::new(io::stdout());
-    out.write_all(text.as_bytes()).map_err(Stop::write)?;
+    out.write_all(visible(&text).as_bytes())
+        .map_err(Stop::write)?;
     out.flush().map_err(Stop::write)?;
     if unscored > 0 {
         super::note(&words::account_missing_unscored(unscored, unscored_here));
@@ -220,7 +222,7 @@ impl Report {
         self.leads += 1;
         self.failed |= scored.result.is_err();
         let text = explanation(rules, scored, at);
-        write!(out, "{separator}{text}").map_err(Stop::write)
+        write!(out, "{separator}{}", visible(&text)).map_err(Stop::write)
     }
 
     fn status(&self) -> Status {
@@ -282,7 +284,7 @@ pub fn account_text(rules: &Ruleset, account: &Account) -> String {
 /// `lead L42`, or `lead at line 7` for a lead without an id.
 fn title(id: &Value, at: Option<&str>) -> String {
     match (id, at) {
-        (Value::String(s), _) => format!("lead {s}"),
+        (Value::String(s), _) => format!("lead {}", visible_line(s)),
         (Value::Null, Some(at)) => format!("lead at {at}"),
         (Value::Null, None) => "lead".to_string(),
         (other, _) => format!("lead {other}"),

@@ -57,6 +57,7 @@ pub fn finish(findings: &[Scoped], mut counts: Value, args: &FitArgs) -> Result<
         text.push_str(&wording::strict_failure(findings.len()));
         text.push('\n');
     }
+    let text = crate::diagnostics::visible::visible(&text);
     let _ = std::io::stderr().write_all(text.as_bytes());
     if let Some(path) = &args.summary_json {
         counts["findings"] = findings.iter().map(wording::json).collect();

@@ -13,6 +13,7 @@ pub use dialect::{parse_delimiter, parse_encoding, CsvOptions};
 use super::progress::ByteCount;
 use super::InputFormat;
 use crate::diagnostics::io::{cannot_read, read_failed, FileProblem};
+use crate::diagnostics::visible::visible;
 use crate::rules::Type;
 use serde_json::Value;
 use std::fmt;
@@ -411,7 +412,7 @@ fn json_stream(name: &str, mut reader: Box<dyn BufRead + Send>) -> Result<Stream
             let _ = writeln!(
                 io::stderr(),
                 "{}",
-                crate::diagnostics::io::read_as_json_lines(name)
+                visible(&crate::diagnostics::io::read_as_json_lines(name))
             );
             Ok(Stream::Lines(Box::new(Cursor::new(text))))
         }

@@ -13,6 +13,7 @@ use super::progress::Progress;
 use super::{fit, note, FitArgs, Status, Stop};
 use crate::datafit::{self, Scope, Scoped};
 use crate::diagnostics::io::{cannot_read, cannot_write, FileProblem};
+use crate::diagnostics::visible::visible;
 use crate::eval::Program;
 use crate::syntax::SourceReader;
 use crate::testing::{self, junit, report, CaseResult, RunConfig, Suite};
@@ -86,7 +87,7 @@ pub fn run(args: &TestArgs) -> Result<Status, Stop> {
     let mut status = run.status;
     if args.coverage || args.min_coverage.is_some() {
         let (text, pct) = run.coverage_report();
-        write!(out, "{text}").map_err(Stop::write)?;
+        write!(out, "{}", visible(&text)).map_err(Stop::write)?;
         if let Some(min) = args.min_coverage.filter(|&min| pct < min) {
             let _ = writeln!(
                 out,
@@ -190,8 +191,8 @@ impl Run {
             let location = report::location(sources, case);
             let failure = (!case.passed()).then(|| failure_text(program, sources, case));
             if let Some(text) = &failure {
-                write!(out, "FAIL {location} {}\n{text}\n", quoted(&case.name))
-                    .map_err(Stop::write)?;
+                let shown = format!("FAIL {location} {}\n{text}\n", quoted(&case.name));
+                write!(out, "{}", visible(&shown)).map_err(Stop::write)?;
             }
             let scope = Scope::Test {
                 name: case.name.clone(),

@@ -129,6 +129,7 @@ pub fn no_account_block(flag: &str, rules: &std::path::Path) -> String {
 /// The first line of an account's explanation: `account acme.com`, with
 /// how many leads it has when that is known (`account acme.com (3 leads)`).
 pub fn account_title(key: &str, leads: Option<usize>) -> String {
+    let key = super::visible::visible_line(key);
     match leads {
         Some(n) => format!("account {key} ({})", count(n as u64, "lead", "leads")),
         None => format!("account {key}"),

@@ -9,7 +9,9 @@
 //! | `leadscore::unopened_bracket` | `add 1)` |
 //! | `leadscore::unterminated_string` | `when x == "abc add 1` |
 //! | `leadscore::bad_escape` | `when x == "a\qb" add 1` |
-//! | `leadscore::control_character` | a raw U+0000 (or another control character but tab) inside `"..."` or `/.../` |
+//! | `leadscore::control_character` | a raw U+0000 (or another control character but tab) inside `"..."`, `/.../` or a comment |
+//! | `leadscore::invisible_character` | a zero-width space, soft hyphen, direction mark or other format character (Unicode Cf) inside `"..."` or `/.../`, or outside quotes |
+//! | `leadscore::bidi_control` | a bidirectional override or isolate (U+202A to U+202E, U+2066 to U+2069) anywhere, comments included |
 //! | `leadscore::bad_number` | `add 1e999` written as a huge literal |
 //! | `leadscore::too_deep` | brackets nested more than 64 deep |
 //! | `leadscore::too_large` | a file over 8 MiB, a string over 64 KiB, a list over 10,000 items, a file with over 10,000 rules |
@@ -20,7 +22,7 @@
 use super::{Diagnostic, ToDiagnostic};
 use crate::datetime::DatetimeError;
 use crate::syntax::ast::Span;
-use crate::syntax::{Context, Hint, Limit, SyntaxError, SyntaxErrorKind as K};
+use crate::syntax::{Context, Hint, Limit, SyntaxError, SyntaxErrorKind as K, Within};
 
 impl ToDiagnostic for SyntaxError {
     fn to_diagnostic(&self) -> Diagnostic {
@@ -93,7 +95,9 @@ impl ToDiagnostic for SyntaxError {
             .with_help(
                 "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash",
             ),
-            K::ControlCharacter { c, regex } => control_character(*c, *regex, span),
+            K::ControlCharacter { c, within } => control_character(*c, *within, span),
+            K::InvisibleCharacter { c, within } => invisible_character(*c, *within, span),
+            K::BidiControl { c } => bidi_control(*c, span),
             K::BadNumber { text } => Diagnostic::error(
                 "leadscore::bad_number",
                 format!("`{text}` is not a number leadscore can use"),
@@ -136,25 +140,110 @@ impl ToDiagnostic for SyntaxError {
     }
 }
 
-/// A control character written as is in a string or regex (decision 68).
-fn control_character(c: char, regex: bool, span: Span) -> Diagnostic {
+/// A control character written as is in a string or regex (decision 68)
+/// or a comment (decision 72).
+fn control_character(c: char, within: Within, span: Span) -> Diagnostic {
     let code = c as u32;
-    let (what, help) = match regex {
-        true => ("regex", format!(
-            "delete it, or write it as an escape the regex reads: `\\x{code:02X}`"
-        )),
-        false => ("string", format!(
+    let help = match within {
+        Within::Regex => format!("delete it, or write it as an escape the regex reads: `\\x{code:02X}`"),
+        Within::String => format!(
             "delete it: a control character does not show in an editor, so the text is not what it looks like; \
              write `\\n` for a line break and `\\t` for a tab, and match a lead's U+{code:04X} with a regex: `matches /\\x{code:02X}/`"
-        )),
+        ),
+        Within::Comment | Within::Code => "delete it: a control character does not show in an editor, and a terminal \
+             showing the file obeys it (ESC starts sequences that recolour, move the cursor or clear lines), \
+             so the file would not show what it holds".to_string(),
     };
     Diagnostic::error(
         "leadscore::control_character",
-        format!("a control character (U+{code:04X}) in this {what}"),
+        format!("a control character (U+{code:04X}) in {}", place(within)),
         span,
         "invisible character here",
     )
     .with_help(help)
+}
+
+/// A format character (Unicode Cf) in a literal or outside quotes (decision 71).
+fn invisible_character(c: char, within: Within, span: Span) -> Diagnostic {
+    let escape = regex_escape(c);
+    let help = match within {
+        Within::Regex => format!("delete it, or write it as an escape the regex reads: `{escape}`"),
+        Within::String | Within::Comment | Within::Code => format!(
+            "delete it: it does not show, so the text is not what it looks like and never equals \
+             a lead's text that looks the same; to match this character in a lead, use a regex \
+             escape: `matches /{escape}/`"
+        ),
+    };
+    Diagnostic::error(
+        "leadscore::invisible_character",
+        format!("an invisible character ({}) in {}", named(c), place(within)),
+        span,
+        "invisible character here",
+    )
+    .with_help(help)
+}
+
+/// A bidirectional override or isolate, anywhere in a file (decision 72).
+fn bidi_control(c: char, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "leadscore::bidi_control",
+        format!("a bidirectional control character ({})", named(c)),
+        span,
+        "reorders how the text after it shows",
+    )
+    .with_help(format!(
+        "delete it: it makes the line show in another order than leadscore reads it, so the rules \
+         would not do what they seem to (\"Trojan Source\"); to match this character in a lead, \
+         use a regex escape: `matches /{}/`",
+        regex_escape(c)
+    ))
+}
+
+/// `this string`, `this regex`, `this comment`, `the rules outside quotes`.
+fn place(within: Within) -> &'static str {
+    match within {
+        Within::String => "this string",
+        Within::Regex => "this regex",
+        Within::Comment => "this comment",
+        Within::Code => "the rules, outside quotes",
+    }
+}
+
+/// `\x{200B}`: the regex escape of a character.
+fn regex_escape(c: char) -> String {
+    format!("\\x{{{:04X}}}", c as u32)
+}
+
+/// `U+200B ZERO WIDTH SPACE`, or `U+E0001` for a character without a
+/// name in this list.
+fn named(c: char) -> String {
+    let name = match c {
+        '\u{ad}' => "SOFT HYPHEN",
+        '\u{61c}' => "ARABIC LETTER MARK",
+        '\u{180e}' => "MONGOLIAN VOWEL SEPARATOR",
+        '\u{200b}' => "ZERO WIDTH SPACE",
+        '\u{200c}' => "ZERO WIDTH NON-JOINER",
+        '\u{200d}' => "ZERO WIDTH JOINER",
+        '\u{200e}' => "LEFT-TO-RIGHT MARK",
+        '\u{200f}' => "RIGHT-TO-LEFT MARK",
+        '\u{202a}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202b}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202c}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202d}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202e}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{2061}' => "FUNCTION APPLICATION",
+        '\u{2062}' => "INVISIBLE TIMES",
+        '\u{2063}' => "INVISIBLE SEPARATOR",
+        '\u{2064}' => "INVISIBLE PLUS",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{feff}' => "ZERO WIDTH NO-BREAK SPACE",
+        _ => return format!("U+{:04X}", c as u32),
+    };
+    format!("U+{:04X} {name}", c as u32)
 }
 
 /// A syntax error at a known slip (see `syntax/hints.rs`).

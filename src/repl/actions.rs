@@ -7,6 +7,7 @@ use crate::cli::explain::explanation;
 use crate::cli::input;
 use crate::cli::output::Scored;
 use crate::cli::InputFormat;
+use crate::diagnostics::visible::visible;
 use crate::eval::{DataError, PathSeg};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -52,9 +53,9 @@ impl Session {
             }
             Command::Load(file) => {
                 self.files.push(PathBuf::from(file));
-                self.reload().text
+                self.reload_as("reloaded").text
             }
-            Command::Reload => self.reload().text,
+            Command::Reload => self.reload_as("reloaded").text,
             Command::Rules => show::rules(self.program().ruleset()),
             Command::Type(text) => self.type_of(text),
             Command::Schema => show::schema(self.program().ruleset()),
@@ -135,8 +136,14 @@ impl Session {
         self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts))
     }
 
-    /// Reads leads from a file for `:lead N` and `:leads`.
+    /// Reads leads from a file for `:lead N` and `:leads`; says how many,
+    /// and which were skipped, as printed (decision 70).
     pub fn load_leads(&mut self, path: &str) -> String {
+        visible(&self.read_leads(path)).into_owned()
+    }
+
+    /// [`Session::load_leads`], before escaping.
+    fn read_leads(&mut self, path: &str) -> String {
         let read = input::open(path).and_then(|source| {
             let read = input::Reading::new(InputFormat::Auto, &self.program().ruleset().lead_type);
             input::leads(source, &read)

@@ -76,7 +76,7 @@ impl Session {
         }
         let saved = format!("appended {} to {file}", items_noun(self.items.len()));
         self.items.clear();
-        let reload = self.reload().text;
+        let reload = self.reload_as("reloaded").text;
         format!("{saved}\n{reload}")
     }
 

@@ -5,6 +5,7 @@ use super::commands::{self, Command, Line};
 use super::show;
 use super::source::{Entry, Input, Texts, ENTRY, INPUT};
 use crate::check::CheckOptions;
+use crate::diagnostics::visible::visible;
 use crate::diagnostics::{self, Diagnostic};
 use crate::eval::{EvalOptions, Program};
 use crate::source::SourceMap;
@@ -12,6 +13,7 @@ use crate::syntax::ast::{FileId, Span};
 use crate::Loaded;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::path::PathBuf;
 
 /// The name a tried expression is bound to.
@@ -86,6 +88,9 @@ pub struct Session {
     pub(super) saved: Vec<PathBuf>,
     color: bool,
     pub(super) zone: Option<jiff::tz::TimeZone>,
+    /// The diagnostics drawn for the answer being made, which keep their
+    /// colours when [`Session::shown`] escapes the rest.
+    drawn: RefCell<Vec<String>>,
 }
 
 impl Session {
@@ -112,12 +117,14 @@ impl Session {
             saved: Vec::new(),
             color: config.color,
             zone: config.zone,
+            drawn: RefCell::default(),
         };
         let out = if session.files.is_empty() {
             Output::default()
         } else {
             session.reload_as("loaded")
         };
+        let out = session.shown(out);
         (session, out)
     }
 
@@ -143,6 +150,12 @@ impl Session {
 
     /// Runs one line of input. Errors are printed, never fatal.
     pub fn eval_line(&mut self, line: &str) -> Output {
+        let out = self.answer(line);
+        self.shown(out)
+    }
+
+    /// What a line gives, before [`Session::shown`].
+    fn answer(&mut self, line: &str) -> Output {
         match commands::parse(line) {
             Err(message) => format!("error: {message}").into(),
             Ok(Line::Empty) => Output::default(),
@@ -159,11 +172,31 @@ impl Session {
     /// Re-reads the rules files. Clean rules replace the ones in force;
     /// rules with errors are reported and the last good ones stay.
     pub fn reload(&mut self) -> Output {
-        self.reload_as("reloaded")
+        let out = self.reload_as("reloaded");
+        self.shown(out)
     }
 
-    /// [`Session::reload`], with `verb` for the success notice.
-    fn reload_as(&mut self, verb: &str) -> Output {
+    /// An answer as printed: control and bidi characters from leads, keys,
+    /// file names or typed text escaped (decision 70), the diagnostics drawn
+    /// for it (escaped when drawn, and coloured) left as they are.
+    fn shown(&self, out: Output) -> Output {
+        let drawn = std::mem::take(&mut *self.drawn.borrow_mut());
+        let mut text = String::new();
+        let mut rest = out.text.as_str();
+        for block in drawn {
+            if let Some(at) = rest.find(block.as_str()) {
+                text.push_str(&visible(&rest[..at]));
+                text.push_str(&block);
+                rest = &rest[at + block.len()..];
+            }
+        }
+        text.push_str(&visible(rest));
+        Output { text, ..out }
+    }
+
+    /// [`Session::reload`], with `verb` for the success notice; the text is
+    /// not yet [`Session::shown`].
+    pub(super) fn reload_as(&mut self, verb: &str) -> Output {
         let entry = Entry::new(&self.files);
         let items = self.items.join("\n");
         let (loaded, read) = entry.load(&items, &Input::default(), None);
@@ -214,7 +247,9 @@ impl Session {
         for d in &plain {
             text.push_str(&show::plain_diagnostic(d));
         }
-        text + &diagnostics::render(&loaded.sources, &drawn, self.color)
+        let drawn = diagnostics::render(&loaded.sources, &drawn, self.color);
+        self.drawn.borrow_mut().push(drawn.clone());
+        text + &drawn
     }
 
     /// Adds a rule, `let`, group, label, schema or include, if it checks clean.

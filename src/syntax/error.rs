@@ -72,12 +72,29 @@ pub enum SyntaxErrorKind {
         escape: String,
     },
     /// A control character other than tab written as is inside a string
-    /// or regex literal: invisible in an editor (decision 68).
+    /// or regex literal (decision 68) or a comment (decision 72): invisible
+    /// in an editor, and obeyed by a terminal that shows the file.
     ControlCharacter {
         /// The character.
         c: char,
-        /// In a regex literal (which has escapes for it), not a string.
-        regex: bool,
+        /// Where it was written.
+        within: Within,
+    },
+    /// A format character (Unicode Cf: a zero-width space, a soft hyphen,
+    /// a direction mark, ...) inside a literal or between words: it does
+    /// not show, so the text is not what it looks like (decision 71).
+    InvisibleCharacter {
+        /// The character.
+        c: char,
+        /// Where it was written.
+        within: Within,
+    },
+    /// A bidirectional override or isolate anywhere in the file, comments
+    /// included: it makes the text read differently from what runs
+    /// (decision 72).
+    BidiControl {
+        /// The character.
+        c: char,
     },
     /// A number that does not fit.
     BadNumber {
@@ -202,6 +219,19 @@ pub enum Context {
     Test,
     /// A line that starts no statement.
     Other,
+}
+
+/// Where a character that does not show was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Within {
+    /// In a `"..."` string.
+    String,
+    /// In a `/.../` regex.
+    Regex,
+    /// In a comment.
+    Comment,
+    /// Outside literals and comments: in or between words.
+    Code,
 }
 
 /// The size limits of a rules file (see docs/robustness.md).

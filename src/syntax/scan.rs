@@ -3,16 +3,19 @@
 //! It cuts the file into top-level items (so each parses on its own and one
 //! broken item cannot hide the errors of the next), checks that brackets
 //! match and do not nest deeper than [`MAX_DEPTH`] (so the recursive-descent
-//! parser can never overflow the stack), and makes a copy of the text, byte
-//! for byte the same length, in which comments are blanked out and the
-//! newlines inside `( )` and `[ ]` are spaces: a condition may go on over
-//! several lines there. The braces of a test's lead literal (`lead { ... }`)
+//! parser can never overflow the stack), refuses characters that do not
+//! show (control characters in literals and comments, bidi controls
+//! anywhere, format characters in literals and between words), and makes a
+//! copy of the text, byte for byte the same length, in which comments are
+//! blanked out and the newlines inside `( )` and `[ ]` are spaces: a
+//! condition may go on over several lines there. The braces of a test's lead literal (`lead { ... }`)
 //! hold JSON, not statements, so newlines inside them are spaces too.
 
 use super::ast::{FileId, Span, Spanned};
 use super::error::{
-    Limit, SyntaxError, SyntaxErrorKind, MAX_FILE_BYTES, MAX_RULES, MAX_STRING_BYTES,
+    Limit, SyntaxError, SyntaxErrorKind, Within, MAX_FILE_BYTES, MAX_RULES, MAX_STRING_BYTES,
 };
+use std::sync::OnceLock;
 
 /// How deeply brackets (and `where` clauses) may nest in one item.
 pub const MAX_DEPTH: usize = 64;
@@ -154,7 +157,11 @@ impl<'a> Scanner<'a> {
         }
         // A non-word character (é is a word, � is not) is stepped over whole,
         // so the next position is still on a character boundary.
-        let step = self.src[start..].chars().next().map_or(1, char::len_utf8);
+        let first = self.src[start..].chars().next();
+        if let Some(c) = first.filter(|_| end == start) {
+            self.hidden_in_code(start, c);
+        }
+        let step = first.map_or(1, char::len_utf8);
         end.max(start + step)
     }
 
@@ -203,15 +210,36 @@ impl<'a> Scanner<'a> {
             };
             self.result.errors.push(self.error(start, end, kind));
             self.chunk_ok = false;
-        } else if let Some((at, c)) = first_control(&self.src[start..end]) {
-            let kind = SyntaxErrorKind::ControlCharacter { c, regex };
-            let at = start + at;
-            self.result
-                .errors
-                .push(self.error(at, at + c.len_utf8(), kind));
-            self.chunk_ok = false;
+        } else {
+            let within = if regex { Within::Regex } else { Within::String };
+            let text = &self.src[start..end];
+            let found = text.char_indices().find_map(|(at, c)| {
+                let kind = hidden_kind(c, within)?;
+                Some((start + at, c, kind))
+            });
+            if let Some((at, c, kind)) = found {
+                self.result
+                    .errors
+                    .push(self.error(at, at + c.len_utf8(), kind));
+                self.chunk_ok = false;
+            }
         }
         end
+    }
+
+    /// A format character or a bidi control between words is an error
+    /// (decisions 71 and 72); the grammar would only call it unexpected.
+    fn hidden_in_code(&mut self, at: usize, c: char) {
+        let Some(kind) = hidden_kind(c, Within::Code) else {
+            return;
+        };
+        if let SyntaxErrorKind::ControlCharacter { .. } = kind {
+            return;
+        }
+        self.result
+            .errors
+            .push(self.error(at, at + c.len_utf8(), kind));
+        self.chunk_ok = false;
     }
 
     fn comment(&mut self, start: usize) -> usize {
@@ -219,6 +247,21 @@ impl<'a> Scanner<'a> {
             .find('\n')
             .map_or(self.src.len(), |n| start + n);
         let text = self.src[start..end].trim_end_matches('\r').to_string();
+        // A control character (but tab) or a bidi control in a comment
+        // changes how the file shows (decision 72); other format
+        // characters are harmless there (an emoji's joiner).
+        let found = text.char_indices().find_map(|(at, c)| {
+            let kind = match hidden_kind(c, Within::Comment)? {
+                SyntaxErrorKind::InvisibleCharacter { .. } => return None,
+                kind => kind,
+            };
+            Some((start + at, c, kind))
+        });
+        if let Some((at, c, kind)) = found {
+            self.result
+                .errors
+                .push(self.error(at, at + c.len_utf8(), kind));
+        }
         self.result.comments.push(Spanned {
             node: text,
             span: Span::new(self.file, start, end),
@@ -409,10 +452,53 @@ fn is_key(line: &str) -> bool {
 
 /// The first control character (Unicode category Cc: U+0000 to U+001F,
 /// U+007F to U+009F) in a literal other than tab, and its byte offset.
-fn first_control(literal: &str) -> Option<(usize, char)> {
-    literal
-        .char_indices()
-        .find(|&(_, c)| c.is_control() && c != '\t')
+/// The error for a character that does not show, written `within` a
+/// literal, a comment or code: a control character but tab (decision 68),
+/// a bidi control (decision 72) or another format character (decision 71).
+fn hidden_kind(c: char, within: Within) -> Option<SyntaxErrorKind> {
+    if c.is_ascii() && c != '\x7f' && (c >= ' ' || c == '\t') {
+        return None;
+    }
+    if c.is_control() && c != '\t' {
+        Some(SyntaxErrorKind::ControlCharacter { c, within })
+    } else if is_bidi_control(c) {
+        Some(SyntaxErrorKind::BidiControl { c })
+    } else if is_format(c) {
+        Some(SyntaxErrorKind::InvisibleCharacter { c, within })
+    } else {
+        None
+    }
+}
+
+/// The bidirectional overrides and isolates (U+202A to U+202E, U+2066 to
+/// U+2069): they reorder the text after them on a line, so code can read
+/// differently from what runs ("Trojan Source"). The marks (U+200E,
+/// U+200F, U+061C) only nudge neutral characters and are not among them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Unicode general category Cf (format characters), from the tables of
+/// regex-syntax, which the regex engine already brings.
+pub fn is_format(c: char) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    if c.is_ascii() {
+        return false;
+    }
+    static RANGES: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    let ranges = RANGES.get_or_init(|| match regex_syntax::parse(r"\p{Cf}") {
+        Ok(hir) => match hir.kind() {
+            HirKind::Class(Class::Unicode(class)) => class
+                .ranges()
+                .iter()
+                .map(|r| (r.start(), r.end()))
+                .collect(),
+            _ => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    });
+    let at = ranges.partition_point(|&(_, end)| end < c);
+    ranges.get(at).is_some_and(|&(start, _)| start <= c)
 }
 
 fn is_word_byte(c: u8) -> bool {
@@ -523,19 +609,119 @@ mod tests {
             let at = |e: &SyntaxError| (e.kind.clone(), e.span.range());
             s.errors.iter().map(at).collect::<Vec<_>>()
         };
-        let control = |c, regex| SyntaxErrorKind::ControlCharacter { c, regex };
+        let control = |c, within| SyntaxErrorKind::ControlCharacter { c, within };
         assert_eq!(
             found("add 1 as \"a\0b\"\n"),
-            [(control('\0', false), 11..12)]
+            [(control('\0', Within::String), 11..12)]
         );
         assert_eq!(
             found("add 1 as \"\u{7f}\u{85}\"\n"),
-            [(control('\u{7f}', false), 10..11)]
+            [(control('\u{7f}', Within::String), 10..11)]
         );
         let regex = "when x matches /a\u{1b}/ add 1\n";
-        assert_eq!(found(regex), [(control('\u{1b}', true), 17..18)]);
-        // Tab is text; a comment is not a literal.
-        assert_eq!(found("add 1 as \"a\tb\" # c\0\n"), []);
+        assert_eq!(found(regex), [(control('\u{1b}', Within::Regex), 17..18)]);
+        // Tab is text.
+        assert_eq!(found("add 1 as \"a\tb\" # c\td\n"), []);
+    }
+
+    fn found(src: &str) -> Vec<(SyntaxErrorKind, std::ops::Range<usize>)> {
+        let s = scan(FileId(0), src);
+        let at = |e: &SyntaxError| (e.kind.clone(), e.span.range());
+        s.errors.iter().map(at).collect()
+    }
+
+    #[test]
+    fn a_control_character_in_a_comment_is_an_error_but_tab_and_crlf() {
+        let control = |c| SyntaxErrorKind::ControlCharacter {
+            c,
+            within: Within::Comment,
+        };
+        let src = "add 1 # c\u{1b}[31m\nadd 2 # \0\n";
+        assert_eq!(
+            found(src),
+            [(control('\u{1b}'), 9..10), (control('\0'), 23..24)]
+        );
+        assert_eq!(
+            found("add 1 # a lone \r here\r\n"),
+            [(control('\r'), 15..16)]
+        );
+        assert_eq!(found("# a\tb\r\nadd 1 # c\r\n"), []);
+    }
+
+    #[test]
+    fn a_format_character_in_a_literal_or_between_words_is_an_error() {
+        let invisible = |c, within| SyntaxErrorKind::InvisibleCharacter { c, within };
+        let zwsp = '\u{200b}';
+        assert_eq!(
+            found("when t == \"VP\u{200b}\" add 5\n"),
+            [(invisible(zwsp, Within::String), 13..16)]
+        );
+        assert_eq!(
+            found("when t matches /V\u{ad}P/ add 5\n"),
+            [(invisible('\u{ad}', Within::Regex), 17..19)]
+        );
+        assert_eq!(
+            found("when t in [VP\u{2060}, CEO] add 5\n"),
+            [(invisible('\u{2060}', Within::Code), 13..16)]
+        );
+        assert_eq!(
+            found("add 1 as \"\u{feff}x\"\n"),
+            [(invisible('\u{feff}', Within::String), 10..13)]
+        );
+        // In a comment a format character is harmless (an emoji's joiner),
+        // and a byte order mark at the start is no text.
+        assert_eq!(found("\u{feff}add 1 # 👩\u{200d}💻 \u{200b}\n"), []);
+    }
+
+    #[test]
+    fn a_bidi_control_anywhere_is_an_error() {
+        let bidi = |c| SyntaxErrorKind::BidiControl { c };
+        // The "Trojan Source" comment: what shows is not what runs. One
+        // error per comment or literal, at its first such character.
+        let src = "add 1 # \u{202e} } \u{2066}\nwhen t == \"a\u{2067}\" add 1\n";
+        assert_eq!(
+            found(src),
+            [(bidi('\u{202e}'), 8..11), (bidi('\u{2067}'), 30..33)]
+        );
+        assert_eq!(
+            found("when t == 1 \u{202d}add 1\n"),
+            [(bidi('\u{202d}'), 12..15)]
+        );
+        // Marks nudge neutral characters only: invisible, not bidi controls.
+        let mark = SyntaxErrorKind::InvisibleCharacter {
+            c: '\u{200f}',
+            within: Within::String,
+        };
+        assert_eq!(found("add 1 as \"\u{200f}\"\n"), [(mark, 10..13)]);
+    }
+
+    #[test]
+    fn the_format_table_is_unicode_cf() {
+        let listed = [
+            '\u{ad}',
+            '\u{61c}',
+            '\u{200b}',
+            '\u{200c}',
+            '\u{200d}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{202a}',
+            '\u{202e}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{feff}',
+            '\u{e0001}',
+        ];
+        for c in listed {
+            assert!(is_format(c), "U+{:04X}", c as u32);
+        }
+        for c in [
+            'a', ' ', '\u{a0}', 'é', '\u{2028}', '\u{1b}', '\u{3000}', '💻',
+        ] {
+            assert!(!is_format(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
