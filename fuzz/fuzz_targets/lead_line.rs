@@ -4,7 +4,9 @@
 //! the `Value` path whenever it takes a line.
 #![no_main]
 
-use leadscore::eval::{value_at, EvalOptions, Outcome, Program, Scratch};
+use leadscore::eval::{
+    value_at, EvalOptions, Head, Outcome, Program, RecordKeys, RecordNames, Scratch,
+};
 use leadscore::syntax::MemReader;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -27,6 +29,12 @@ fuzz_target!(|data: &[u8]| {
     same_as_fast_path(program, data, &opts);
     let mut line = String::new();
     let id = serde_json::Value::Null;
+    let keys = RecordKeys::new(&RecordNames::of(program.ruleset()));
+    let head = Head {
+        keys: &keys,
+        id: &id,
+        kept: &[],
+    };
     match serde_json::from_slice::<serde_json::Value>(data) {
         Ok(lead) => match program.score(&lead, &opts) {
             Ok(outcome) => {
@@ -40,9 +48,9 @@ fuzz_target!(|data: &[u8]| {
                 );
                 let _: serde_json::Value = serde_json::from_str(&line).expect("record is JSON");
             }
-            Err(e) => Program::render_error(&mut line, &id, &e.message),
+            Err(e) => Program::render_error(&mut line, &head, &e.to_string()),
         },
-        Err(e) => Program::render_error(&mut line, &id, &e.to_string()),
+        Err(e) => Program::render_error(&mut line, &head, &e.to_string()),
     }
     assert!(
         line.ends_with('\n') && line.matches('\n').count() == 1,

@@ -87,6 +87,9 @@ impl Shape {
         id_path: &[String],
         slots: &mut Slots,
     ) -> Result<Value, GiveUp> {
+        if !reader::surrogates_paired(text) {
+            return Err(GiveUp);
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let id = self
             .extract_with(&mut de, id_path, slots)
