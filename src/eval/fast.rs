@@ -87,7 +87,7 @@ impl Shape {
         id_path: &[String],
         slots: &mut Slots,
     ) -> Result<Value, GiveUp> {
-        if !reader::surrogates_paired(text) {
+        if !reader::value_readable(text) {
             return Err(GiveUp);
         }
         let mut de = serde_json::Deserializer::from_str(text);

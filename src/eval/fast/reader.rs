@@ -356,36 +356,63 @@ fn find_quote(b: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// Whether every `\u` escape of `text` (a line of JSON) makes a character:
-/// `serde_json` refuses a lone surrogate (`"\ud800"`, `"\udc00"`) where it
-/// reads a string, but its skipping of an unread value does not look, so a
-/// line it would refuse could be scored. The escape rules are those of its
-/// `parse_unicode_escape`; bad hex digits are left to the parser.
-pub(super) fn surrogates_paired(text: &str) -> bool {
+/// Nesting `serde_json` refuses when it builds a value (its recursion
+/// limit); skipping a value it does not count.
+const VALUE_DEPTH: u32 = 128;
+
+/// Whether `serde_json` would build a `Value` of `text` (a line of JSON it
+/// can parse) as well as skip through it. Skipping an unread value checks
+/// less than building one: it takes a lone surrogate escape (`"\ud800"`,
+/// `"\udc00"`, refused in a string) and nesting of any depth (refused from
+/// [`VALUE_DEPTH`] levels). The fast path's seeds skip what the rules do
+/// not read, so a line it reads with `serde_json`'s reader must pass this
+/// first, or it would score a line the `Value` path refuses. Bad hex
+/// digits and syntax are left to the parser, which refuses them either way.
+pub(super) fn value_readable(text: &str) -> bool {
     let b = text.as_bytes();
-    let mut at = 0;
-    while let Some(i) = memchr::memchr(b'\\', &b[at..]) {
-        let esc = at + i + 1;
-        at = esc + 1;
-        if b.get(esc) != Some(&b'u') {
-            continue;
-        }
-        let Some(n) = hex4(b, esc + 1) else { continue };
-        at = esc + 5;
-        if (0xDC00..=0xDFFF).contains(&n) {
-            return false;
-        }
-        if (0xD800..=0xDBFF).contains(&n) {
-            let low = (b.get(at..at + 2) == Some(b"\\u"))
-                .then(|| hex4(b, at + 2))
-                .flatten();
-            if !low.is_some_and(|m| (0xDC00..=0xDFFF).contains(&m)) {
-                return false;
+    let (mut depth, mut at, mut in_string) = (0u32, 0, false);
+    while let Some(&c) = b.get(at) {
+        at += 1;
+        match (in_string, c) {
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (true, b'\\') => match escape_end(b, at) {
+                Some(end) => at = end,
+                None => return false,
+            },
+            (false, b'[' | b'{') => {
+                depth += 1;
+                if depth >= VALUE_DEPTH {
+                    return false;
+                }
             }
-            at += 6;
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     true
+}
+
+/// Where the escape whose backslash ends at `at` ends, or `None` for a
+/// lone surrogate (the rules of `serde_json`'s `parse_unicode_escape`).
+fn escape_end(b: &[u8], at: usize) -> Option<usize> {
+    if b.get(at) != Some(&b'u') {
+        return Some(at + 1);
+    }
+    let Some(n) = hex4(b, at + 1) else {
+        return Some(at + 1);
+    };
+    let after = at + 5;
+    match n {
+        0xDC00..=0xDFFF => None,
+        0xD800..=0xDBFF => {
+            let low = (b.get(after..after + 2) == Some(b"\\u"))
+                .then(|| hex4(b, after + 2))
+                .flatten();
+            low.filter(|m| (0xDC00..=0xDFFF).contains(m))
+                .map(|_| after + 6)
+        }
+        _ => Some(after),
+    }
 }
 
 /// The four hex digits at `at` as a number, if they are four hex digits.
@@ -718,27 +745,43 @@ mod tests {
         assert_eq!(taken, 8);
     }
 
-    /// Lone surrogates are found wherever `serde_json` refuses a line for
-    /// one, in every arrangement of escapes that matter around them.
+    /// `value_readable` is false exactly where `serde_json` skips a line
+    /// but refuses to build its `Value`: lone surrogates in every
+    /// arrangement of escapes around them, and nesting around its limit
+    /// (brackets inside strings do not count).
     #[test]
-    fn surrogates_paired_agrees_with_serde_json() {
+    fn value_readable_agrees_with_serde_json() {
         let parts = [
             "\\ud800", "\\udbff", "\\udc00", "\\udfff", "\\u0041", "\\uD83D", "\\uDE00", "\\\\",
-            "\\n", "\\u00", "\\\"", "u", "a", "\\uzzzz",
+            "\\n", "\\u00", "\\\"", "u", "a", "\\uzzzz", "[", "{",
         ];
-        let mut checked = 0;
+        let mut lines = Vec::new();
         for a in parts {
             for b in parts {
                 for c in parts {
-                    let line = format!(r#"{{"k":"{a}{b}{c}","u":1}}"#);
-                    let Ok(_) = serde_json::from_str::<IgnoredAny>(&line) else {
-                        continue; // bad syntax: the parser refuses it anyway
-                    };
-                    let theirs = serde_json::from_str::<Value>(&line).is_ok();
-                    assert_eq!(surrogates_paired(&line), theirs, "{line}");
-                    checked += 1;
+                    lines.push(format!(r#"{{"k":"{a}{b}{c}","u":1}}"#));
                 }
             }
+        }
+        for n in [1, 63, 64, 65, 125, 126, 127, 128, 129, 300] {
+            let (open, close) = ("[".repeat(n), "]".repeat(n));
+            lines.push(format!(r#"{{"u":{open}1{close}}}"#));
+            lines.push(format!(r#"{{"u":{open}"[[[{{{{"{close}}}"#));
+            lines.push(format!(
+                r#"{{"u":{}1{}}}"#,
+                "{\"a\":".repeat(n),
+                "}".repeat(n)
+            ));
+            lines.push(format!("{open}1{close}"));
+        }
+        let mut checked = 0;
+        for line in &lines {
+            let Ok(_) = serde_json::from_str::<IgnoredAny>(line) else {
+                continue; // bad syntax: the parser refuses it anyway
+            };
+            let theirs = serde_json::from_str::<Value>(line).is_ok();
+            assert_eq!(value_readable(line), theirs, "{line}");
+            checked += 1;
         }
         assert!(checked > 1000, "{checked}");
     }
