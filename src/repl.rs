@@ -16,6 +16,7 @@ mod show;
 mod source;
 pub mod watch;
 
+use crate::diagnostics::repl as words;
 use chrono::{DateTime, Utc};
 use editor::ReplHelper;
 use rustyline::error::ReadlineError;
@@ -108,7 +109,7 @@ pub fn run(cfg: ReplConfig) -> ExitCode {
     let mut editor = match Editor::<ReplHelper, DefaultHistory>::new() {
         Ok(editor) => editor,
         Err(e) => {
-            eprintln!("cannot start the line editor: {e}");
+            eprintln!("{}", words::no_line_editor(e));
             return ExitCode::from(2);
         }
     };
@@ -121,7 +122,7 @@ pub fn run(cfg: ReplConfig) -> ExitCode {
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
-    println!("leadscore repl: :help lists the commands, Ctrl-D leaves");
+    println!("{}", words::GREETING);
     let status = read_loop(&mut editor, &session, &watch);
     if let Some(path) = &history {
         save_history(&editor, path, cfg.history_leads);
@@ -141,7 +142,7 @@ fn read_loop(
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => return ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("cannot read input: {e}");
+                eprintln!("{}", words::cannot_read_input(e));
                 return ExitCode::from(2);
             }
         };
@@ -176,7 +177,7 @@ fn start_watch(
         Err(e) => {
             let e = e.to_string();
             let e = crate::diagnostics::visible::visible(&e);
-            eprintln!("note: rules files are not watched ({e}); use :reload")
+            eprintln!("{}", words::not_watched(e))
         }
     }
     sync_watch(&slot, session);
@@ -244,6 +245,6 @@ fn save_history(
     if let Err(e) = kept.save(path) {
         let path = path.display().to_string();
         let path = crate::diagnostics::visible::visible_line(&path);
-        eprintln!("note: cannot save the history to {path}: {e}");
+        eprintln!("{}", words::history_not_saved(path, e));
     }
 }

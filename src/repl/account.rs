@@ -134,7 +134,7 @@ impl Session {
         let index = index.expect("the probe let is in the account rules");
         match program.eval_let(&account.record, &self.opts, index) {
             Ok(value) => format!("{value} : {ty}"),
-            Err(e) => format!("error: {e} : {ty}"),
+            Err(e) => words::eval_error(e, ty),
         }
     }
 
@@ -226,7 +226,7 @@ fn roll_up(plan: &Plan, leads: &[Value], opts: &EvalOptions) -> Accounts {
 fn account_line(program: &Program, account: &Account) -> String {
     let what = match &account.result {
         Ok(outcome) => show::outcome_line(program.ruleset(), outcome),
-        Err(e) => format!("error: {e}"),
+        Err(e) => words::error(e),
     };
     let title = crate::diagnostics::cli::account_title(&account.key, Some(account.leads));
     format!("{title}: {what}")

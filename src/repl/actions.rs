@@ -7,6 +7,7 @@ use crate::cli::explain::explanation;
 use crate::cli::input;
 use crate::cli::output::Scored;
 use crate::cli::InputFormat;
+use crate::diagnostics::repl as words;
 use crate::diagnostics::visible::visible;
 use crate::eval::{DataError, PathSeg};
 use serde_json::{Map, Value};
@@ -41,21 +42,18 @@ impl Session {
             Command::AsOf(text) => match crate::cli::parse_as_of(text) {
                 Ok(t) => {
                     self.opts.as_of = t;
-                    format!(
-                        "as of {}",
-                        t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-                    )
+                    words::as_of(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
                 }
-                Err(e) => format!("error: {e}"),
+                Err(e) => words::error(e),
             },
             Command::Load(file) if !std::path::Path::new(file).is_file() => {
-                format!("error: cannot read rules file {file}")
+                words::no_rules_file(file)
             }
             Command::Load(file) => {
                 self.files.push(PathBuf::from(file));
-                self.reload_as("reloaded").text
+                self.reload_as(words::RELOADED).text
             }
-            Command::Reload => self.reload_as("reloaded").text,
+            Command::Reload => self.reload_as(words::RELOADED).text,
             Command::Rules => show::rules(self.program().ruleset()),
             Command::Type(text) => self.type_of(text),
             Command::Schema => show::schema(self.program().ruleset()),
@@ -68,7 +66,7 @@ impl Session {
     fn with_lead(&self, f: impl Fn(&Session, &Value) -> String) -> String {
         match &self.lead {
             Some(lead) => f(self, lead),
-            None => "no current lead: `:lead {json}` or `:lead N` sets one".into(),
+            None => words::NO_LEAD.into(),
         }
     }
 
@@ -79,15 +77,15 @@ impl Session {
             let back = std::mem::take(&mut self.context) != Context::Lead;
             let now = self.with_lead(|s, lead| show::headline(s.program(), lead, &s.opts));
             return match back {
-                true => format!("expressions and `:type` read the lead again\n{now}"),
+                true => words::lead_again(&now),
                 false => now,
             };
         }
         let lead = if arg.starts_with('{') {
             match serde_json::from_str::<Value>(arg) {
                 Ok(v @ Value::Object(_)) => v,
-                Ok(_) => return "error: a lead is a JSON object".into(),
-                Err(e) => return format!("error: not valid JSON: {e}"),
+                Ok(_) => return words::LEAD_NOT_OBJECT.into(),
+                Err(e) => return words::lead_not_json(e),
             }
         } else {
             match self.find_lead(arg) {
@@ -110,12 +108,7 @@ impl Session {
         let wanted = serde_json::from_str::<Value>(arg).unwrap_or_else(|_| Value::from(arg));
         let same = |id: &Value| id == &wanted || id.as_str() == Some(arg);
         let found = self.leads.iter().find(|l| l.get("id").is_some_and(same));
-        found.ok_or_else(|| {
-            format!(
-                "error: no loaded lead has position or id {arg} ({} loaded)",
-                self.leads.len()
-            )
-        })
+        found.ok_or_else(|| words::no_such_lead(arg, self.leads.len()))
     }
 
     /// `:set company.size 250`: the value is JSON, or else a bare word taken
@@ -129,7 +122,7 @@ impl Session {
         put(&mut lead, field, value);
         if let Err(e) = self.program().score(&lead, &self.opts) {
             if names_field(&e, field) {
-                return format!("error: {e}; the lead is unchanged");
+                return words::set_refused(e);
             }
         }
         self.lead = Some(lead);
@@ -150,7 +143,7 @@ impl Session {
         });
         let leads = match read {
             Ok(leads) => leads,
-            Err(e) => return format!("error: {e}"),
+            Err(e) => return words::error(e),
         };
         let mut skipped = Vec::new();
         for lead in leads {
@@ -160,13 +153,14 @@ impl Session {
                     value: Err(bad),
                     at,
                     ..
-                }) => skipped.push(format!("  {path} {at}: {}", bad.message)),
-                Err(e) => return format!("error: cannot read {path}: {e}"),
+                }) => skipped.push(words::lead_skipped(path, at, &bad.message)),
+                Err(e) => return words::cannot_read(path, e),
             }
         }
-        let mut text = format!("{} leads from {path}", self.leads.len());
+        let mut text = words::leads_read(self.leads.len(), path);
         for line in skipped {
-            text.push_str(&format!("\n{line} (skipped)"));
+            text.push('\n');
+            text.push_str(&line);
         }
         text
     }

@@ -1,6 +1,8 @@
 //! Reading one line of REPL input: a `:command`, an item to add (rule,
 //! `let`, group, label, schema, include) or an expression to evaluate.
 
+use crate::diagnostics::repl as words;
+
 /// The commands, with their arguments and a one-line description (`:help`).
 pub const COMMANDS: [(&str, &str, &str); 17] = [
     (
@@ -156,36 +158,32 @@ fn command(text: &str) -> Result<Command<'_>, String> {
     let (name, arg) = text
         .split_once(char::is_whitespace)
         .map_or((text, ""), |(n, a)| (n, a.trim()));
-    let needs = |what: &str| Err(format!("`:{name}` needs {what}; :help lists the commands"));
+    let needs = |what: &str| Err(words::needs(name, what));
     Ok(match name {
         "lead" => Command::Lead(arg),
         "account" => Command::Account(arg),
         "accounts" => Command::Accounts,
         "set" => match arg.split_once(char::is_whitespace) {
             Some((field, value)) => Command::Set(field, value.trim()),
-            None => return needs("a field and a value, like `:set title \"VP Sales\"`"),
+            None => return needs(words::NEEDS_FIELD_AND_VALUE),
         },
         "leads" => Command::Leads,
         "score" => Command::Score,
         "explain" => Command::Explain,
-        "as-of" if arg.is_empty() => return needs("a time, like 2026-11-01"),
+        "as-of" if arg.is_empty() => return needs(words::NEEDS_TIME),
         "as-of" => Command::AsOf(arg),
-        "load" if arg.is_empty() => return needs("a file"),
+        "load" if arg.is_empty() => return needs(words::NEEDS_FILE),
         "load" => Command::Load(arg),
         "reload" => Command::Reload,
         "rules" => Command::Rules,
-        "type" if arg.is_empty() => return needs("a name or an expression"),
+        "type" if arg.is_empty() => return needs(words::NEEDS_EXPRESSION),
         "type" => Command::Type(arg),
         "schema" => Command::Schema,
-        "save" if arg.is_empty() => return needs("a file"),
+        "save" if arg.is_empty() => return needs(words::NEEDS_FILE),
         "save" => Command::Save(arg),
         "help" | "h" | "?" => Command::Help,
         "quit" | "q" | "exit" => Command::Quit,
-        _ => {
-            return Err(format!(
-                "unknown command `:{name}`; :help lists the commands"
-            ))
-        }
+        _ => return Err(words::unknown_command(name)),
     })
 }
 

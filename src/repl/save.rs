@@ -16,6 +16,7 @@ use super::session::Session;
 use super::source::Texts;
 use crate::cli::load::FsReader;
 use crate::cli::output;
+use crate::diagnostics::repl as words;
 use crate::Loaded;
 use std::path::{Path, PathBuf};
 
@@ -23,19 +24,14 @@ impl Session {
     /// `:save FILE`; returns the text to print.
     pub(super) fn save(&mut self, file: &str) -> String {
         if self.items.is_empty() {
-            return "nothing to save: no rule, let, group or label was typed in this session"
-                .into();
+            return words::NOTHING_TO_SAVE.into();
         }
         let path = Path::new(file);
         if let Some(loaded) = self.loaded_file(path) {
             return self.append_to(file, &loaded);
         }
         if path.exists() && !self.saved.iter().any(|s| same_file(s, path)) {
-            return format!(
-                "error: {file} exists; :save writes a new file, or appends to a loaded rules \
-                 file (`:save {}`)",
-                self.file_names_hint()
-            );
+            return words::save_exists(file, &self.file_names_hint());
         }
         self.save_new(file)
     }
@@ -60,12 +56,8 @@ impl Session {
         let last = self.snapshot_texts()[read].clone();
         match std::fs::read_to_string(read) {
             Ok(now) if now == last => {}
-            Ok(_) => {
-                return format!(
-                    "error: {file} changed on disk since it was loaded; :reload, then :save again"
-                )
-            }
-            Err(e) => return format!("error: cannot read {file}: {e}"),
+            Ok(_) => return words::changed_on_disk(file),
+            Err(e) => return words::cannot_read(file, e),
         }
         let text = appended(&last, &self.items);
         let mut texts = self.snapshot_texts().clone();
@@ -74,9 +66,9 @@ impl Session {
         if let Err(message) = self.write_checked(&loaded, file, read, &text) {
             return message;
         }
-        let saved = format!("appended {} to {file}", items_noun(self.items.len()));
+        let saved = words::appended(self.items.len(), file);
         self.items.clear();
-        let reload = self.reload_as("reloaded").text;
+        let reload = self.reload_as(words::RELOADED).text;
         format!("{saved}\n{reload}")
     }
 
@@ -86,12 +78,7 @@ impl Session {
         let includes = match self.includes_from(path) {
             Ok(includes) => includes,
             Err(outside) => {
-                return format!(
-                    "error: {file} could not include {outside}, which the items use and which is \
-                     outside {file}'s folder (an include never leaves its folder); save in a \
-                     folder that holds the rules files, or `:save {}` to append the items to it",
-                    self.file_names_hint()
-                )
+                return words::could_not_include(file, &outside, &self.file_names_hint())
             }
         };
         let text = format!("{includes}{}", appended("", &self.items));
@@ -100,11 +87,8 @@ impl Session {
             return message;
         }
         self.saved.push(path.to_path_buf());
-        let with = match includes.is_empty() {
-            true => String::new(),
-            false => format!(", after an include of {}", self.file_list()),
-        };
-        format!("saved {} to {file}{with}", items_noun(self.items.len()))
+        let included = (!includes.is_empty()).then(|| self.file_list());
+        words::saved(self.items.len(), file, included.as_deref())
     }
 
     /// Writes `text` to `target` if `loaded` (the rules as they will be
@@ -118,11 +102,9 @@ impl Session {
     ) -> Result<(), String> {
         if loaded.has_errors() {
             let errors = self.render_loaded(loaded);
-            return Err(format!(
-                "{errors}error: {file} would not check with the items; nothing was written"
-            ));
+            return Err(errors + &words::would_not_check(file));
         }
-        write_file(target, text).map_err(|e| format!("error: cannot write {file}: {e}"))
+        write_file(target, text).map_err(|e| words::cannot_write(file, e))
     }
 
     /// `include` lines for the rules files, relative to `file`'s folder; or
@@ -160,11 +142,6 @@ impl Session {
             .load("", &super::source::Input::default(), Some(texts))
             .0
     }
-}
-
-/// `1 item`, `3 items`.
-fn items_noun(n: usize) -> String {
-    crate::cli::load::plural(n, "item")
 }
 
 /// `base` with the items after it, a blank line between.

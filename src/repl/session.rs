@@ -5,6 +5,7 @@ use super::commands::{self, Command, Line};
 use super::show;
 use super::source::{Entry, Input, Texts, ENTRY, INPUT};
 use crate::check::CheckOptions;
+use crate::diagnostics::repl as words;
 use crate::diagnostics::visible::visible;
 use crate::diagnostics::{self, Diagnostic};
 use crate::eval::{EvalOptions, Program};
@@ -122,7 +123,7 @@ impl Session {
         let out = if session.files.is_empty() {
             Output::default()
         } else {
-            session.reload_as("loaded")
+            session.reload_as(words::LOADED)
         };
         let out = session.shown(out);
         (session, out)
@@ -157,7 +158,7 @@ impl Session {
     /// What a line gives, before [`Session::shown`].
     fn answer(&mut self, line: &str) -> Output {
         match commands::parse(line) {
-            Err(message) => format!("error: {message}").into(),
+            Err(message) => words::error(message).into(),
             Ok(Line::Empty) => Output::default(),
             Ok(Line::Item(text)) => self.add_item(text).into(),
             Ok(Line::Expr(text)) => self.eval_expr(text).into(),
@@ -172,7 +173,7 @@ impl Session {
     /// Re-reads the rules files. Clean rules replace the ones in force;
     /// rules with errors are reported and the last good ones stay.
     pub fn reload(&mut self) -> Output {
-        let out = self.reload_as("reloaded");
+        let out = self.reload_as(words::RELOADED);
         self.shown(out)
     }
 
@@ -194,8 +195,9 @@ impl Session {
         Output { text, ..out }
     }
 
-    /// [`Session::reload`], with `verb` for the success notice; the text is
-    /// not yet [`Session::shown`].
+    /// [`Session::reload`], with `verb` ([`words::LOADED`] or
+    /// [`words::RELOADED`]) for the success notice; the text is not yet
+    /// [`Session::shown`].
     pub(super) fn reload_as(&mut self, verb: &str) -> Output {
         let entry = Entry::new(&self.files);
         let items = self.items.join("\n");
@@ -207,7 +209,7 @@ impl Session {
         if loaded.has_errors() {
             let text = self.render(&loaded, |_| true);
             let summary = show::problems(&loaded.diagnostics);
-            return format!("{text}{names}: {summary}; the last good rules stay in force").into();
+            return format!("{text}{}", words::reload_failed(&names, &summary)).into();
         }
         let warnings = self.render(&loaded, |_| true);
         let program = compile(&loaded, self.zone.as_ref());
@@ -217,7 +219,7 @@ impl Session {
             entry,
             snapshot: read,
         };
-        format!("{warnings}{verb} {names}{change}").into()
+        format!("{warnings}{}{change}", words::loaded(verb, &names)).into()
     }
 
     fn file_names(&self) -> String {
@@ -266,7 +268,7 @@ impl Session {
         let change = show::change(self.program(), &program, self.lead.as_ref(), &self.opts);
         self.items.push(text.to_string());
         self.good.program = program;
-        format!("{warnings}added {}{change}", show::item_kind(text))
+        format!("{warnings}{}{change}", words::added(show::item_kind(text)))
     }
 
     /// Evaluates an expression against the current lead, or the account in
@@ -286,8 +288,8 @@ impl Session {
             .unwrap_or_else(|| Value::Object(Default::default()));
         match program.eval_let(&lead, &self.opts, index) {
             Ok(value) => format!("{value} : {ty}"),
-            Err(e) if self.lead.is_some() => format!("error: {e} : {ty}"),
-            Err(_) => format!("{ty}  (no lead yet: `:lead {{...}}` sets one)"),
+            Err(e) if self.lead.is_some() => words::eval_error(e, ty),
+            Err(_) => words::type_without_lead(ty),
         }
     }
 

@@ -1,6 +1,7 @@
 //! How the REPL shows scores, score changes, rules and the schema.
 
 use crate::cli::output::format_number;
+use crate::diagnostics::repl as words;
 use crate::diagnostics::Diagnostic;
 use crate::eval::{EvalOptions, Outcome, Program};
 use crate::rules::{Ruleset, Type};
@@ -51,7 +52,7 @@ fn labels<'r>(rules: &'r Ruleset, outcome: &Outcome) -> Vec<(&'r str, &'r str)> 
 pub fn headline(program: &Program, lead: &Value, opts: &EvalOptions) -> String {
     match program.score(lead, opts) {
         Ok(outcome) => outcome_line(program.ruleset(), &outcome),
-        Err(e) => format!("error: {e}"),
+        Err(e) => words::error(e),
     }
 }
 
@@ -93,7 +94,7 @@ pub fn change(old: &Program, new: &Program, lead: Option<&Value>, opts: &EvalOpt
 /// `:leads`: one line per loaded lead.
 pub fn leads(program: &Program, leads: &[Value], opts: &EvalOptions) -> String {
     if leads.is_empty() {
-        return "no leads loaded (start with --leads FILE)".into();
+        return words::NO_LEADS.into();
     }
     let mut text = String::new();
     for (i, lead) in leads.iter().enumerate() {
@@ -139,7 +140,7 @@ pub fn rules(rules: &Ruleset) -> String {
         let _ = writeln!(text, "label {}: {}", label.name, values.join(", "));
     }
     if text.is_empty() {
-        text.push_str("no rules yet");
+        text.push_str(words::NO_RULES);
     }
     text.trim_end().to_string()
 }
