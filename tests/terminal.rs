@@ -5,7 +5,8 @@
 //! rules file or a file name; each is shown as its escape, `\u{1b}`
 //! (decision 70). Machine formats keep the data as it was.
 
-use assert_cmd::Command;
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -84,14 +85,8 @@ fn setup() -> tempfile::TempDir {
 
 /// Runs `leadscore args` in `dir` and returns stdout and stderr, as text.
 fn run(dir: &Path, args: &[&str]) -> (String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_leadscore"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    let text = |b: &[u8]| String::from_utf8(b.to_vec()).expect("output is UTF-8");
-    (text(&out.stdout), text(&out.stderr))
+    let (stdout, stderr, _) = common::run_in(dir, args);
+    (stdout, stderr)
 }
 
 /// What `leadscore args` wrote as is on `stream`, if anything: the

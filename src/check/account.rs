@@ -75,19 +75,20 @@ pub(super) fn block_names(items: &[Item]) -> HashMap<String, Definition> {
     let Some(block) = block else {
         return HashMap::new();
     };
-    let named = block.items.iter().filter_map(|i| match i {
-        Item::Let(l) => Some((&l.name, Definition::Let)),
-        Item::Group(g) => Some((&g.name, Definition::Group)),
-        Item::Label(l) => Some((&l.name, Definition::Label)),
-        Item::LabelJoin(j) => Some((&j.name, Definition::Label)),
-        Item::Schema(_)
-        | Item::Rule(_)
-        | Item::Include(_)
-        | Item::Test(_)
-        | Item::Limits(_)
-        | Item::Account(_) => None,
-    });
-    named.map(|(n, d)| (n.node.clone(), d)).collect()
+    let named = block.items.iter().filter_map(super::items::named);
+    named
+        .filter_map(|(name, kind)| {
+            let def = match kind {
+                NameKind::Let => Definition::Let,
+                NameKind::Group => Definition::Group,
+                NameKind::Label => Definition::Label,
+                NameKind::Field | NameKind::Schema | NameKind::Limits | NameKind::Account => {
+                    return None
+                }
+            };
+            Some((name.node.clone(), def))
+        })
+        .collect()
 }
 
 /// The `let`s, groups and labels of the lead rules (outside the block).

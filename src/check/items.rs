@@ -331,7 +331,7 @@ impl Checker<'_> {
 }
 
 /// The name an item defines, and what kind of definition it is.
-fn named(item: &Item) -> Option<(&crate::syntax::ast::Ident, NameKind)> {
+pub(super) fn named(item: &Item) -> Option<(&crate::syntax::ast::Ident, NameKind)> {
     match item {
         Item::Let(l) => Some((&l.name, NameKind::Let)),
         Item::Group(g) => Some((&g.name, NameKind::Group)),
