@@ -8,8 +8,9 @@
 //! anywhere, format characters in literals and between words), and makes a
 //! copy of the text, byte for byte the same length, in which comments are
 //! blanked out and the newlines inside `( )` and `[ ]` are spaces: a
-//! condition may go on over several lines there. The braces of a test's lead literal (`lead { ... }`)
-//! hold JSON, not statements, so newlines inside them are spaces too.
+//! condition may go on over several lines there. The braces of a test's
+//! lead literal (`lead { ... }`) hold JSON, not statements, so newlines
+//! inside them are spaces too.
 
 use super::ast::{FileId, Span, Spanned};
 use super::error::{
