@@ -363,8 +363,9 @@ const VALUE_DEPTH: u32 = 128;
 /// Whether `serde_json` would build a `Value` of `text` (a line of JSON it
 /// can parse) as well as skip through it. Skipping an unread value checks
 /// less than building one: it takes a lone surrogate escape (`"\ud800"`,
-/// `"\udc00"`, refused in a string) and nesting of any depth (refused from
-/// [`VALUE_DEPTH`] levels). The fast path's seeds skip what the rules do
+/// `"\udc00"`, refused in a string), nesting of any depth (refused from
+/// [`VALUE_DEPTH`] levels) and a number too large for a float (`1e400`,
+/// refused as out of range). The fast path's seeds skip what the rules do
 /// not read, so a line it reads with `serde_json`'s reader must pass this
 /// first, or it would score a line the `Value` path refuses. Bad hex
 /// digits and syntax are left to the parser, which refuses them either way.
@@ -386,6 +387,16 @@ pub(super) fn value_readable(text: &str) -> bool {
                 }
             }
             (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, b'-' | b'0'..=b'9') => {
+                let start = at - 1;
+                while b.get(at).is_some_and(|c| b"0123456789+-.eE".contains(c)) {
+                    at += 1;
+                }
+                let number = text[start..at].parse::<f64>();
+                if number.is_ok_and(f64::is_infinite) {
+                    return false;
+                }
+            }
             _ => {}
         }
     }
@@ -763,6 +774,25 @@ mod tests {
                 }
             }
         }
+        let numbers = [
+            "1e308",
+            "1e309",
+            "-1e309",
+            "1.7976931348623157e308",
+            "1.7976931348623159e308",
+            "0e99999999999",
+            "1e99999999999",
+            "1e-99999999999",
+            "-0",
+            "1E+400",
+            "12e",
+            "--1",
+        ];
+        for x in numbers {
+            lines.push(format!(r#"{{"u":[{x}],"v":"{x}","w":{x}}}"#));
+        }
+        lines.push(format!(r#"{{"u":1{}}}"#, "0".repeat(400)));
+        lines.push(format!(r#"{{"u":0.{}1}}"#, "0".repeat(400)));
         for n in [1, 63, 64, 65, 125, 126, 127, 128, 129, 300] {
             let (open, close) = ("[".repeat(n), "]".repeat(n));
             lines.push(format!(r#"{{"u":{open}1{close}}}"#));
