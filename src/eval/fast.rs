@@ -20,7 +20,10 @@
 //!
 //! The seeds run over two deserializers in turn: the plain reader of
 //! [`reader`] (strings without escapes, shallow nesting: nearly every real
-//! line), then, if it stopped on something it does not read, `serde_json`'s.
+//! line), then, if it stopped on something it does not read, `serde_json`'s,
+//! once [`reader::value_readable`] has found nothing in the line that
+//! `serde_json` skips in an unread value but refuses in a `Value` (a lone
+//! surrogate escape, nesting of 128, a number past `f64`).
 //! Where the seeds themselves give up under the plain reader they would give
 //! up under `serde_json`'s too (both hand them the same values), so that line
 //! goes straight to the `Value` path.
