@@ -569,3 +569,30 @@ fn unreadable_leads_are_left_out_with_a_note_and_keep_their_place() {
     assert_eq!(report["leads"], 2);
     assert_eq!(report["sample"][0]["id"], "#4", "{report:#}");
 }
+
+/// A line break in a lead's id is shown as an escape in the text report,
+/// so the id cannot write a line of the report of its own.
+#[test]
+fn an_id_with_a_line_break_stays_on_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = "x\nlargest rise: +999 (forged)";
+    let lead = serde_json::json!({ "id": fake, "title": "VP" });
+    std::fs::write(dir.path().join("l.jsonl"), format!("{lead}\n")).unwrap();
+    std::fs::write(dir.path().join("old.rules"), "when title == \"VP\" add 1\n").unwrap();
+    std::fs::write(dir.path().join("new.rules"), "when title == \"VP\" add 5\n").unwrap();
+    let args = ["diff", "old.rules", "new.rules", "--leads", "l.jsonl"];
+    let (out, err, status) = run_in(dir.path(), &args);
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        out.contains("largest rise: +4 (x\\u{a}largest rise: +999 (forged))"),
+        "{out}"
+    );
+    assert!(
+        out.contains("lead x\\u{a}largest rise: +999 (forged): 1 → 5"),
+        "{out}"
+    );
+    assert!(
+        !out.lines().any(|l| l.starts_with("largest rise: +999")),
+        "{out}"
+    );
+}

@@ -8,6 +8,7 @@ pub use accounts::account_counts;
 
 use super::{Impact, LabelMoves, Moved, Report, RuleFires};
 use crate::diagnostics::cli::{count as noun_count, thousands};
+use crate::diagnostics::visible::visible_line;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 
@@ -86,10 +87,14 @@ fn summary(r: &Impact, unit: Unit) -> Vec<String> {
         noun_count(r.compared as u64, unit.one, unit.many),
         mean(r.mean_change)
     )];
+    // An id is shown on one line: a line break in it cannot fake a line
+    // of the report.
     if let Some((id, c)) = &r.largest_rise {
+        let id = visible_line(id);
         lines.push(format!("largest rise: {} ({id})", signed(*c)));
     }
     if let Some((id, c)) = &r.largest_fall {
+        let id = visible_line(id);
         lines.push(format!("largest fall: {} ({id})", signed(*c)));
     }
     if r.errors > 0 {
@@ -178,7 +183,8 @@ fn text_impact(out: &mut String, r: &Impact, (unit, indent): (Unit, &str), extra
     }
     for m in &r.sample {
         let (old, new) = (num(m.old), num(m.new));
-        let _ = writeln!(out, "\n{indent}{} {}: {old} → {new}", unit.one, m.id);
+        let id = visible_line(&m.id);
+        let _ = writeln!(out, "\n{indent}{} {id}: {old} → {new}", unit.one);
         let _ = writeln!(out, "{indent}  old: {}", reasons_line(&m.old_reasons));
         let _ = writeln!(out, "{indent}  new: {}", reasons_line(&m.new_reasons));
     }
