@@ -27,30 +27,54 @@ pub fn is_hidden(c: char) -> bool {
 /// for multi-line text whose line breaks are the layout's (a report, a
 /// source file). A carriage return stays only before a line feed.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    escape(text, |c, next| {
-        c == '\t' || c == '\n' || (c == '\r' && next == Some('\n'))
-    })
+    escape(text, |_, c, next| is_hidden(c) && !layout(c, next), |_| {})
 }
 
 /// `text` with every hidden character but tab escaped, line breaks too:
 /// for a value shown inside one line (an id, a key, a file name).
 pub fn visible_line(text: &str) -> Cow<'_, str> {
-    escape(text, |c, _| c == '\t')
+    escape(text, |_, c, _| is_hidden(c) && c != '\t', |_| {})
 }
 
-/// Escapes each hidden character of `text` that `keep` (given it and the
-/// character after it) does not keep; borrows when there is none.
-fn escape(text: &str, keep: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
+/// Tab, line feed, and a carriage return before a line feed: the layout of
+/// a multi-line text, kept as it is.
+fn layout(c: char, next: Option<char>) -> bool {
+    c == '\t' || c == '\n' || (c == '\r' && next == Some('\n'))
+}
+
+/// One escaped character: where it is in the text, where its escape ends
+/// in the escaped text, and how many bytes longer the escaped text is from
+/// there on.
+struct Escaped {
+    at: usize,
+    end: usize,
+    grown: usize,
+}
+
+/// Escapes each character of `text` that `pick` (given its offset, it and
+/// the character after it) chooses, telling `each` of every one; borrows
+/// when there is none.
+fn escape(
+    text: &str,
+    pick: impl Fn(usize, char, Option<char>) -> bool,
+    mut each: impl FnMut(Escaped),
+) -> Cow<'_, str> {
     let mut chars = text.char_indices().peekable();
     let mut out = String::new();
     let mut copied = 0;
     while let Some((at, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        if is_hidden(c) && !keep(c, next) {
-            out.push_str(&text[copied..at]);
-            out.extend(c.escape_unicode());
-            copied = at + c.len_utf8();
+        if !pick(at, c, chars.peek().map(|&(_, n)| n)) {
+            continue;
         }
+        out.push_str(&text[copied..at]);
+        out.extend(c.escape_unicode());
+        copied = at + c.len_utf8();
+        let end = out.len();
+        each(Escaped {
+            at,
+            end,
+            grown: end - copied,
+        });
     }
     if copied == 0 {
         return Cow::Borrowed(text);
@@ -80,30 +104,15 @@ pub struct ShownSource<'s> {
 impl<'s> ShownSource<'s> {
     /// The shown form of `text`.
     pub fn new(text: &'s str) -> ShownSource<'s> {
-        let escaped = |at: usize, c: char, next: Option<char>| {
-            let layout = c == '\t' || c == '\n' || (c == '\r' && next == Some('\n'));
+        let pick = |at: usize, c: char, next: Option<char>| {
             let mark = at == 0 && c == '\u{feff}';
-            (is_hidden(c) && !layout) || (is_format(c) && !mark)
+            (is_hidden(c) && !layout(c, next)) || (is_format(c) && !mark)
         };
-        let mut out = String::new();
-        let mut copied = 0;
         let (mut shifts, mut shown_ends) = (Vec::new(), Vec::new());
-        let mut chars = text.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            if !escaped(at, c, chars.peek().map(|&(_, n)| n)) {
-                continue;
-            }
-            out.push_str(&text[copied..at]);
-            out.extend(c.escape_unicode());
-            copied = at + c.len_utf8();
-            let grown = out.len() - copied;
-            shifts.push((at, grown));
-            shown_ends.push((out.len(), grown));
-        }
-        let text = match copied {
-            0 => Cow::Borrowed(text),
-            _ => Cow::Owned(out + &text[copied..]),
-        };
+        let text = escape(text, pick, |e| {
+            shifts.push((e.at, e.grown));
+            shown_ends.push((e.end, e.grown));
+        });
         ShownSource {
             text,
             shifts,

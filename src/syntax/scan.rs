@@ -213,15 +213,7 @@ impl<'a> Scanner<'a> {
             self.chunk_ok = false;
         } else {
             let within = if regex { Within::Regex } else { Within::String };
-            let text = &self.src[start..end];
-            let found = text.char_indices().find_map(|(at, c)| {
-                let kind = hidden_kind(c, within)?;
-                Some((start + at, c, kind))
-            });
-            if let Some((at, c, kind)) = found {
-                self.result
-                    .errors
-                    .push(self.error(at, at + c.len_utf8(), kind));
+            if self.refuse_hidden(start, end, within, |_| true) {
                 self.chunk_ok = false;
             }
         }
@@ -231,16 +223,34 @@ impl<'a> Scanner<'a> {
     /// A format character or a bidi control between words is an error
     /// (decisions 71 and 72); the grammar would only call it unexpected.
     fn hidden_in_code(&mut self, at: usize, c: char) {
-        let Some(kind) = hidden_kind(c, Within::Code) else {
-            return;
-        };
-        if let SyntaxErrorKind::ControlCharacter { .. } = kind {
-            return;
+        let not_control =
+            |k: &SyntaxErrorKind| !matches!(k, SyntaxErrorKind::ControlCharacter { .. });
+        if self.refuse_hidden(at, at + c.len_utf8(), Within::Code, not_control) {
+            self.chunk_ok = false;
         }
+    }
+
+    /// Reports the first character of `start..end` that does not show
+    /// where it is written (`within`) and whose error `wanted` keeps;
+    /// whether there was one.
+    fn refuse_hidden(
+        &mut self,
+        start: usize,
+        end: usize,
+        within: Within,
+        wanted: impl Fn(&SyntaxErrorKind) -> bool,
+    ) -> bool {
+        let found = self.src[start..end].char_indices().find_map(|(at, c)| {
+            let kind = hidden_kind(c, within).filter(&wanted)?;
+            Some((start + at, c, kind))
+        });
+        let Some((at, c, kind)) = found else {
+            return false;
+        };
         self.result
             .errors
             .push(self.error(at, at + c.len_utf8(), kind));
-        self.chunk_ok = false;
+        true
     }
 
     fn comment(&mut self, start: usize) -> usize {
@@ -251,18 +261,8 @@ impl<'a> Scanner<'a> {
         // A control character (but tab) or a bidi control in a comment
         // changes how the file shows (decision 72); other format
         // characters are harmless there (an emoji's joiner).
-        let found = text.char_indices().find_map(|(at, c)| {
-            let kind = match hidden_kind(c, Within::Comment)? {
-                SyntaxErrorKind::InvisibleCharacter { .. } => return None,
-                kind => kind,
-            };
-            Some((start + at, c, kind))
-        });
-        if let Some((at, c, kind)) = found {
-            self.result
-                .errors
-                .push(self.error(at, at + c.len_utf8(), kind));
-        }
+        let shows = |k: &SyntaxErrorKind| !matches!(k, SyntaxErrorKind::InvisibleCharacter { .. });
+        self.refuse_hidden(start, start + text.len(), Within::Comment, shows);
         self.result.comments.push(Spanned {
             node: text,
             span: Span::new(self.file, start, end),

@@ -375,7 +375,7 @@ pub(super) fn value_readable(text: &str) -> bool {
     while let Some(&c) = b.get(at) {
         at += 1;
         match (in_string, c) {
-            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (_, b'"') => in_string = !in_string,
             (true, b'\\') => match escape_end(b, at) {
                 Some(end) => at = end,
                 None => return false,
